@@ -1,0 +1,57 @@
+"""The project's own SSBTEK contract files (WSDL and XSD) and the namespaces they define."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+CONTRACT_DIR = Path(__file__).parent / "contract"
+
+SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+
+
+class SsbtVersion(StrEnum):
+    """A generation of the SSBTEK contract; the two differ only by namespace and the SKV fraga."""
+
+    V10 = "10"
+    V11 = "11"
+
+    @property
+    def namespace(self) -> str:
+        """The target namespace of this generation's WSDL and XSD."""
+        return f"http://schema.forsakringskassan.se/integration/ssbt/{self.value}"
+
+    @property
+    def wsdl_path(self) -> Path:
+        """The project's own WSDL for this generation."""
+        return CONTRACT_DIR / f"ssbt-{self.value}.wsdl"
+
+    @property
+    def xsd_path(self) -> Path:
+        """The project's own XSD for this generation (imports the agency schemas)."""
+        return CONTRACT_DIR / f"ssbt-{self.value}.xsd"
+
+    @classmethod
+    def from_namespace(cls, namespace: str | None) -> SsbtVersion | None:
+        """The generation whose namespace this is, or None for any other namespace."""
+        for version in cls:
+            if version.namespace == namespace:
+                return version
+        return None
+
+
+# Namespaces of the agency parts inside the answer.
+AF_NS = "http://api.arbetsformedlingen.se/arbetssokande/ersattningsstod/v2"
+SO_NS = "http://INT014.UBPService.Schemas"
+TNS_NS = "http://schema.transportstyrelsen.se/ssbtek/hamtauppgifterresponder/1"
+TNS_FORDON_NS = "http://schema.transportstyrelsen.se/ssbtek/fordon/1"
+SKV_WRAPPER_NS = "http://beskattningws.ws.service.bs.zg.rsv.se/"
+
+
+@cache
+def ssbt_schema(version: SsbtVersion) -> etree.XMLSchema:
+    """The compiled XSD of one contract generation, for validating questions and answers."""
+    return etree.XMLSchema(etree.parse(str(version.xsd_path)))

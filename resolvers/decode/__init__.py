@@ -1,0 +1,1 @@
+"""Decoders: one module per agency part of the SSBTEK answer, each returning plain dataclasses."""

@@ -1,0 +1,161 @@
+"""Arbetsförmedlingen's part: `SvarMeddelande {Fraga, Svar}` in the ersattningsstod/v2 namespace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from lxml import etree
+
+from resolvers.xmlread import (
+    XmlValue,
+    bool_of,
+    child,
+    children,
+    date_of,
+    int_of,
+    text,
+    text_or_empty,
+    unknown_elements,
+)
+
+
+@dataclass(frozen=True)
+class AktivitetsRapportDatum:
+    """`AktivetetsRapportDatum`: the jobseeker's latest activity report."""
+
+    aktivitets_rapport_meddelande: str
+    senaste_aktivitets_rapport_datum: date | None
+
+
+@dataclass(frozen=True)
+class ArbetssokandeInfo:
+    """`ArbetssokandeInfo`: whether and how the person is registered as a jobseeker."""
+
+    arbetssokande: bool | None
+    arbetssokande_skat: str | None
+    arbetssokande_registrerad: date | None
+    arbetssokande_omfattning: int | None
+    arbetssokande_avaktualiserad: date | None
+    aktivitets_rapport_datum: AktivitetsRapportDatum | None
+
+
+@dataclass(frozen=True)
+class EkonomisktBeslut:
+    """`BeslutInfo/EkonomiskaBeslut/Beslut`: one decision on compensation."""
+
+    ersattning_typ: str
+    omfattning: int | None
+    beslut_from: date | None
+    beslut_tom: date | None
+    ovriga_element: list[XmlValue] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AfSvar:
+    """`Svar`: Arbetsförmedlingen's answer about one person."""
+
+    schemaversion: str
+    referensnummer: str
+    lag_paragraf: str
+    identitetsbeteckning: str
+    fornamn: str | None
+    efternamn: str | None
+    sekretessmarkering: bool | None
+    arbetssokande_info: ArbetssokandeInfo | None
+    ekonomiska_beslut: list[EkonomisktBeslut] | None
+    akassetillhorighet: str | None
+    status_kod: int | None
+    status_kod_text: str
+    ovriga_element: list[XmlValue] = field(default_factory=list)
+
+
+_SVAR_KNOWN = (
+    "Schemaversion",
+    "Referensnummer",
+    "LagParagraf",
+    "IdentitetsbeteckningFysiskPerson",
+    "Fornamn",
+    "Efternamn",
+    "Sekretessmarkering",
+    "ArbetssokandeInfo",
+    "BeslutInfo",
+    "Akassetillhorighet",
+    "StatusSokandeinformationKod",
+    "StatusSokandeinformationKodText",
+)
+_BESLUT_KNOWN = ("ErsattningTyp", "Omfattning", "BeslutFrom", "BeslutTom")
+
+
+def decode_af(data: etree._Element) -> AfSvar | None:
+    """Decode AF's `data`; `Svar` is read whether or not the `Fraga` the XSD requires is there."""
+    svar = child(data, "Svar")
+    if svar is None:
+        meddelande = child(data, "SvarMeddelande")
+        svar = child(meddelande, "Svar")
+    if svar is None:
+        return None
+    beslut_info = child(svar, "BeslutInfo")
+    return AfSvar(
+        schemaversion=text_or_empty(svar, "Schemaversion"),
+        referensnummer=text_or_empty(svar, "Referensnummer"),
+        lag_paragraf=text_or_empty(svar, "LagParagraf"),
+        identitetsbeteckning=text_or_empty(svar, "IdentitetsbeteckningFysiskPerson").strip(),
+        fornamn=text(svar, "Fornamn"),
+        efternamn=text(svar, "Efternamn"),
+        sekretessmarkering=bool_of(svar, "Sekretessmarkering"),
+        arbetssokande_info=_arbetssokande_info(child(svar, "ArbetssokandeInfo")),
+        ekonomiska_beslut=None if beslut_info is None else _beslut(beslut_info),
+        akassetillhorighet=text(svar, "Akassetillhorighet"),
+        status_kod=int_of(svar, "StatusSokandeinformationKod"),
+        status_kod_text=text_or_empty(svar, "StatusSokandeinformationKodText"),
+        ovriga_element=_extras(svar, beslut_info),
+    )
+
+
+def _extras(svar: etree._Element, beslut_info: etree._Element | None) -> list[XmlValue]:
+    """Open content of `Svar`, of `BeslutInfo` and of the `SvarMeddelande` around them."""
+    extras = unknown_elements(svar, _SVAR_KNOWN)
+    extras += [
+        XmlValue(f"BeslutInfo/{item.path}", item.value)
+        for item in unknown_elements(beslut_info, ("EkonomiskaBeslut",))
+    ]
+    meddelande = svar.getparent()
+    if meddelande is not None:
+        extras += [
+            XmlValue(f"../{item.path}", item.value)
+            for item in unknown_elements(meddelande, ("Svar", "Fraga"))
+        ]
+    return extras
+
+
+def _arbetssokande_info(info: etree._Element | None) -> ArbetssokandeInfo | None:
+    if info is None:
+        return None
+    rapport = child(info, "AktivetetsRapportDatum")
+    return ArbetssokandeInfo(
+        arbetssokande=bool_of(info, "Arbetssokande"),
+        arbetssokande_skat=text(info, "ArbetssokandeSKAT"),
+        arbetssokande_registrerad=date_of(info, "ArbetssokandeRegistrerad"),
+        arbetssokande_omfattning=int_of(info, "ArbetssokandeOmfattning"),
+        arbetssokande_avaktualiserad=date_of(info, "ArbetssokandeAvaktualiserad"),
+        aktivitets_rapport_datum=None
+        if rapport is None
+        else AktivitetsRapportDatum(
+            aktivitets_rapport_meddelande=text_or_empty(rapport, "AktivitetsRapportMeddelande"),
+            senaste_aktivitets_rapport_datum=date_of(rapport, "SenasteAktivitetsRapportDatum"),
+        ),
+    )
+
+
+def _beslut(beslut_info: etree._Element) -> list[EkonomisktBeslut]:
+    return [
+        EkonomisktBeslut(
+            ersattning_typ=text_or_empty(beslut, "ErsattningTyp"),
+            omfattning=int_of(beslut, "Omfattning"),
+            beslut_from=date_of(beslut, "BeslutFrom"),
+            beslut_tom=date_of(beslut, "BeslutTom"),
+            ovriga_element=unknown_elements(beslut, _BESLUT_KNOWN),
+        )
+        for beslut in children(child(beslut_info, "EkonomiskaBeslut"), "Beslut")
+    ]

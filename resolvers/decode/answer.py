@@ -1,0 +1,154 @@
+"""The composite answer `SammansattBastjanstSvar`: one part per included agency, data or error."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from lxml import etree
+
+from resolvers.agencies import Agency
+from resolvers.decode.af import decode_af
+from resolvers.decode.miv import decode_miv
+from resolvers.decode.so import decode_so
+from resolvers.decode.tns import decode_tns
+from resolvers.xmlread import PayloadError, child, children, text, text_or_empty
+
+log = logging.getLogger(__name__)
+
+
+class Kalla(StrEnum):
+    """Where an agency error comes from: SSBTEK itself, the agency's service, or this facade."""
+
+    SSBT = "SSBT"
+    BT = "BT"
+    FACADE = "FACADE"
+
+
+@dataclass(frozen=True)
+class Myndighetsfel:
+    """`error {kalla, felkod, felmeddelande+}` for one agency, or the facade's own equivalent."""
+
+    kalla: Kalla
+    felkod: str
+    felmeddelanden: list[str]
+
+
+@dataclass(frozen=True)
+class AgencyPart:
+    """One agency's part of the answer: decoded data, or an error (never both)."""
+
+    data: Any = None
+    fel: Myndighetsfel | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The decoded composite answer for the agencies that were asked."""
+
+    parts: dict[Agency, AgencyPart]
+    korrelationsid: str | None = None
+
+
+Decoder = Callable[[etree._Element], Any]
+
+
+def _opaque(data: etree._Element) -> Any:
+    """Agencies whose payload decoders come later keep their raw `data` element."""
+    return data
+
+
+DECODERS: dict[Agency, Decoder] = {
+    Agency.AF: decode_af,
+    Agency.CSN: _opaque,
+    Agency.FK: _opaque,
+    Agency.SKV: _opaque,
+    Agency.SO: decode_so,
+    Agency.TNS: decode_tns,
+    Agency.MIV: decode_miv,
+}
+
+MISSING_PART = Myndighetsfel(
+    kalla=Kalla.FACADE,
+    felkod="MISSING_PART",
+    felmeddelanden=["SSBTEK did not answer for this agency although it was asked"],
+)
+
+
+def decode_answer(response: etree._Element, asked: Iterable[Agency]) -> Answer:
+    """Decode `hamtaBastjanstInformationResponse` into one part per asked agency.
+
+    An agency whose payload cannot be read gets a facade error instead of data; the other
+    agencies are not affected.
+    """
+    svarsdata = child(response, "svarsdata")
+    if svarsdata is None:
+        raise PayloadError("the answer has no svarsdata")
+    parts: dict[Agency, AgencyPart] = {}
+    for agency in asked:
+        element = child(svarsdata, agency.value)
+        parts[agency] = AgencyPart(fel=MISSING_PART) if element is None else _part(agency, element)
+    return Answer(parts=parts, korrelationsid=text(response, "korrelationsid"))
+
+
+def decode_error(error: etree._Element) -> Myndighetsfel:
+    """An `error {kalla, felkod, felmeddelande+}` element."""
+    kalla = text_or_empty(error, "kalla").strip()
+    return Myndighetsfel(
+        kalla=Kalla(kalla) if kalla in ("SSBT", "BT") else Kalla.SSBT,
+        felkod=text_or_empty(error, "felkod").strip(),
+        felmeddelanden=[m.text or "" for m in children(error, "felmeddelande")],
+    )
+
+
+def _part(agency: Agency, element: etree._Element) -> AgencyPart:
+    error = child(element, "error")
+    if error is not None:
+        return AgencyPart(fel=decode_error(error))
+    data = child(element, "data")
+    if data is None:
+        return AgencyPart(data=None)
+    try:
+        return AgencyPart(data=DECODERS[agency](data))
+    except (PayloadError, ValueError, KeyError, TypeError) as exc:
+        log.warning("could not decode the %s part: %s", agency.value, type(exc).__name__)
+        return AgencyPart(fel=invalid_payload(str(exc) if isinstance(exc, PayloadError) else None))
+
+
+def invalid_payload(reason: str | None) -> Myndighetsfel:
+    """The facade's error for an agency part that cannot be read."""
+    return Myndighetsfel(
+        kalla=Kalla.FACADE,
+        felkod="INVALID_PAYLOAD",
+        felmeddelanden=[f"the agency's answer could not be read: {reason or 'unexpected content'}"],
+    )
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """One agency in `testaBastjanstInformationResponse`: whether its test service was called."""
+
+    agency: Agency
+    anropad: bool
+    fel: Myndighetsfel | None
+
+
+def decode_probe(response: etree._Element) -> list[ProbeResult]:
+    """Decode the connectivity probe; agencies without a test service are absent."""
+    results = []
+    for agency in Agency:
+        element = child(response, agency.value)
+        if element is None:
+            continue
+        error = child(element, "error")
+        results.append(
+            ProbeResult(
+                agency=agency,
+                anropad=(text(element, "anropad") or "").strip() in ("true", "1"),
+                fel=None if error is None else decode_error(error),
+            )
+        )
+    return results

@@ -1,0 +1,50 @@
+"""Failures of a whole SSBTEK call, each with the code a client sees in `extensions.code`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class UpstreamError(Exception):
+    """SSBTEK could not give an answer; `code` says how. Messages carry no personal data."""
+
+    code = "UPSTREAM_UNAVAILABLE"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.details = details
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """What GraphQL puts in the error's `extensions`."""
+        return {"code": self.code, **self.details}
+
+
+class UpstreamFault(UpstreamError):
+    """SSBTEK answered with a SOAP fault (`hamtaBastjanstInformationFault` or a generic one)."""
+
+    code = "UPSTREAM_FAULT"
+
+
+class UpstreamTimeout(UpstreamError):
+    """SSBTEK did not answer within the configured time."""
+
+    code = "UPSTREAM_TIMEOUT"
+
+
+class UpstreamUnavailable(UpstreamError):
+    """SSBTEK could not be reached, or answered with an HTTP error and no SOAP fault."""
+
+    code = "UPSTREAM_UNAVAILABLE"
+
+
+class UpstreamInvalidResponse(UpstreamError):
+    """SSBTEK answered with something that is not a readable SOAP answer."""
+
+    code = "UPSTREAM_INVALID_RESPONSE"
+
+
+class BadUserInput(Exception):
+    """The caller's question cannot be asked as given; the message says why."""
+
+    extensions = {"code": "BAD_USER_INPUT"}  # noqa: RUF012

@@ -1,0 +1,14 @@
+"""Keeping personal identity numbers out of texts that leave the facade (errors, logs)."""
+
+from __future__ import annotations
+
+import re
+
+# 10 or 12 digits, optionally with - or + before the last four: anything that could be a
+# personnummer or samordningsnummer.
+_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+
+
+def redact(message: str) -> str:
+    """The message with anything shaped like a personnummer replaced by `[personnummer]`."""
+    return _NUMBER.sub("[personnummer]", message)

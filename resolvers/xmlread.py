@@ -1,0 +1,175 @@
+"""Lenient reading of agency XML: by local name, tolerant of the deviations real answers show.
+
+Real answers differ from the XSDs: missing required wrappers, dates with offsets
+(`2016-11-18+01:00`), repeated elements that appear once, empty optional wrappers. These helpers
+read what is there, turn text into typed values, and keep what the decoders do not model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+# Entities are never resolved and nothing is fetched; base64 payloads can make huge text nodes.
+SAFE_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False
+)
+
+_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?\s*$")
+
+
+class PayloadError(ValueError):
+    """A part of the answer cannot be read; the message names the part, never its content."""
+
+
+@dataclass(frozen=True)
+class XmlValue:
+    """An element the facade does not model: its path below the decoded part and its text."""
+
+    path: str
+    value: str | None
+
+
+def parse_xml(data: bytes | str, what: str) -> etree._Element:
+    """Parse an XML document safely, raising PayloadError that names `what` on failure."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        return etree.fromstring(raw, parser=SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        raise PayloadError(f"{what} is not well-formed XML") from None
+
+
+def local(element: etree._Element) -> str:
+    """The local name of an element, without its namespace."""
+    return etree.QName(element).localname
+
+
+def elements(parent: etree._Element | None) -> Iterator[etree._Element]:
+    """The child elements of `parent`, skipping comments and processing instructions."""
+    if parent is None:
+        return iter(())
+    return (child for child in parent if isinstance(child.tag, str))
+
+
+def child(parent: etree._Element | None, name: str) -> etree._Element | None:
+    """The first child element with this local name, in any namespace."""
+    return next((c for c in elements(parent) if local(c) == name), None)
+
+
+def children(parent: etree._Element | None, name: str) -> list[etree._Element]:
+    """Every child element with this local name, in any namespace."""
+    return [c for c in elements(parent) if local(c) == name]
+
+
+def is_nil(element: etree._Element | None) -> bool:
+    """Whether the element is absent or marked `xsi:nil="true"`."""
+    if element is None:
+        return True
+    return element.get(f"{{{XSI_NS}}}nil") in ("true", "1")
+
+
+def text(parent: etree._Element | None, name: str) -> str | None:
+    """The text of a child element, None when absent or nil; surrounding blanks kept."""
+    found = child(parent, name)
+    if is_nil(found):
+        return None
+    return found.text or ""
+
+
+def text_or_empty(parent: etree._Element | None, name: str) -> str:
+    """The text of a child element that the contract requires; empty when missing."""
+    return text(parent, name) or ""
+
+
+def to_date(value: str | None) -> date | None:
+    """An xs:date, with or without a timezone offset; None for empty text."""
+    if value is None or not value.strip():
+        return None
+    match = _DATE.match(value)
+    if not match:
+        raise PayloadError("a date is not in the form YYYY-MM-DD")
+    return date(int(match[1]), int(match[2]), int(match[3]))
+
+
+def to_decimal(value: str | None) -> Decimal | None:
+    """An xs:decimal as Decimal (never float); None for empty text."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise PayloadError("a number is not a decimal") from None
+
+
+def to_int(value: str | None) -> int | None:
+    """An xs:int; None for empty text."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise PayloadError("a number is not an integer") from None
+
+
+def to_bool(value: str | None) -> bool | None:
+    """An xs:boolean (`true`, `false`, `1`, `0`); None for empty text."""
+    if value is None or not value.strip():
+        return None
+    normalised = value.strip().lower()
+    if normalised in ("true", "1"):
+        return True
+    if normalised in ("false", "0"):
+        return False
+    raise PayloadError("a boolean is not true or false")
+
+
+def date_of(parent: etree._Element | None, name: str) -> date | None:
+    """The child element's text as a date."""
+    return to_date(text(parent, name))
+
+
+def decimal_of(parent: etree._Element | None, name: str) -> Decimal | None:
+    """The child element's text as a Decimal."""
+    return to_decimal(text(parent, name))
+
+
+def int_of(parent: etree._Element | None, name: str) -> int | None:
+    """The child element's text as an int."""
+    return to_int(text(parent, name))
+
+
+def bool_of(parent: etree._Element | None, name: str) -> bool | None:
+    """The child element's text as a bool."""
+    return to_bool(text(parent, name))
+
+
+def unknown_elements(parent: etree._Element | None, known: Iterable[str]) -> list[XmlValue]:
+    """Every element below `parent` whose local name is not in `known`, flattened to leaves.
+
+    Open content (`xs:any`) and elements newer than our schemas land here, so nothing an agency
+    sends is lost. Paths are local names joined by `/`, relative to `parent`.
+    """
+    known_names = set(known)
+    found: list[XmlValue] = []
+    for element in elements(parent):
+        if local(element) not in known_names:
+            found.extend(flatten(element, local(element)))
+    return found
+
+
+def flatten(element: etree._Element, path: str) -> list[XmlValue]:
+    """An element's leaves as (path, text) pairs; attributes become `path/@name`."""
+    values = [XmlValue(f"{path}/@{etree.QName(k).localname}", v) for k, v in element.attrib.items()]
+    inner = list(elements(element))
+    if not inner:
+        values.append(XmlValue(path, None if is_nil(element) else (element.text or "")))
+    for item in inner:
+        values.extend(flatten(item, f"{path}/{local(item)}"))
+    return values

@@ -1,0 +1,1 @@
+"""The GraphQL schema: strawberry types, the root Query, scalars and error types."""

@@ -1,0 +1,23 @@
+"""Building the strawberry schema with the facade's error policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from schema.errors import log_errors, mask_internal_errors
+from schema.query import Query
+
+
+class FacadeSchema(strawberry.Schema):
+    """The schema; its errors are logged without personal data."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        log_errors(errors)
+
+
+def build_schema() -> strawberry.Schema:
+    """The GraphQL schema of the facade."""
+    return FacadeSchema(query=Query, extensions=[mask_internal_errors()])

@@ -1,0 +1,74 @@
+"""Which errors a caller sees as they are, which are masked, and how they are logged."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from resolvers.errors import BadUserInput, UpstreamError
+from resolvers.privacy import redact
+
+log = logging.getLogger("ssbtek_graphql.errors")
+
+INTERNAL_MESSAGE = "Internal error in the facade; it has been logged."
+
+
+def is_public(error: GraphQLError) -> bool:
+    """Errors the caller may read: GraphQL's own (syntax, validation, input coercion) and the
+    facade's coded ones. Anything else is an internal error and is masked."""
+    original = error.original_error
+    if original is None:
+        return True
+    if isinstance(original, (UpstreamError, BadUserInput)):
+        return True
+    return isinstance(original, GraphQLError) and "code" in (original.extensions or {})
+
+
+def mask_internal_errors() -> MaskErrors:
+    """The strawberry extension that replaces internal errors with a neutral message."""
+    return MaskErrors(
+        should_mask_error=lambda error: not is_public(error), error_message=INTERNAL_MESSAGE
+    )
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """The error with `extensions.code` set and its message cleared of personal numbers."""
+    extensions: dict[str, Any] = dict(error.extensions or {})
+    if "code" not in extensions:
+        extensions["code"] = _default_code(error)
+    return GraphQLError(
+        redact(error.message),
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=extensions,
+    )
+
+
+def _default_code(error: GraphQLError) -> str:
+    if error.message == INTERNAL_MESSAGE:
+        return "INTERNAL_SERVER_ERROR"
+    if error.path is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """Log each error without personal data: its code, path and redacted message; internal errors
+    with their traceback (tracebacks name code, not people)."""
+    for error in errors:
+        code = (error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR")
+        if is_public(error):
+            log.info("graphql error code=%s path=%s: %s", code, error.path, redact(error.message))
+        else:
+            log.error(
+                "internal error path=%s: %s",
+                error.path,
+                type(error.original_error).__name__,
+                exc_info=error.original_error,
+            )

@@ -1,0 +1,65 @@
+"""Migrationsverket: the person's cases and decisions, e.g. residence permits."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+import strawberry
+
+from schema.common import Myndighetsfel, OkantElement
+
+
+@strawberry.enum(description="`giltighetstid`: whether a permit is permanent or time-limited.")
+class Giltighetstid(Enum):
+    PERMANENT = "PERMANENT"
+    TIDBEGRANSAT = "TIDBEGRANSAT"
+
+
+@strawberry.type(description="`svarCollection/svar`: one case and its decision.")
+class MivBeslut:
+    anledning: str | None = strawberry.field(description="`anledning`: ground, as a code.")
+    anledning_namn: str | None = strawberry.field(description="`anledningNamn`: ground in words.")
+    ansokningsdatum: date | None = strawberry.field(description="`ansokningsdatum`: applied on.")
+    arende_typ: str | None = strawberry.field(description="`arendeTyp`: case type code.")
+    arende_typ_namn: str | None = strawberry.field(description="`arendeTypNamn`: case type.")
+    beslutskod: str | None = strawberry.field(description="`beslutsKod`: decision code.")
+    beslutskod_namn: str | None = strawberry.field(description="`beslutsKodNamn`: decision.")
+    beslutstyp: str | None = strawberry.field(description="`beslutsTyp`: decision type code.")
+    beslutstyp_namn: str | None = strawberry.field(description="`beslutsTypNamn`: decision type.")
+    beslutsdatum: date | None = strawberry.field(description="`beslutsdatum`: decided on.")
+    from_datum: date | None = strawberry.field(description="`fromDatum`: valid from.")
+    giltighetstid: Giltighetstid | None = strawberry.field(
+        description="`giltighetstid`: permanent or time-limited."
+    )
+    tom_datum: date | None = strawberry.field(description="`tomDatum`: valid to.")
+    ovriga_element: list[OkantElement] = strawberry.field(
+        description="Elements of `svar` that the facade does not model."
+    )
+
+
+@strawberry.type(
+    description="Migrationsverket's answer (`MIV`, `findByPersonnummerResponse/response`). Data "
+    "fields are null when `fel` is set or no `response` came."
+)
+class Migrationsverket:
+    fel: Myndighetsfel | None = strawberry.field(
+        description="Migrationsverket's `error` in SSBTEK; null when it answered."
+    )
+    korrelationsid: str | None = strawberry.field(description="`korrelationsid`.")
+    correlationid: str | None = strawberry.field(description="`correlationid`.")
+    efternamn: str | None = strawberry.field(description="`efternamn`: last name.")
+    fornamn: str | None = strawberry.field(description="`fornamn`: first name.")
+    hemland: str | None = strawberry.field(description="`hemland`: country of origin.")
+    inresedatum: date | None = strawberry.field(
+        description="`inresedatum`: date of entry (being phased out by Migrationsverket)."
+    )
+    personnummer: str | None = strawberry.field(
+        description="`personnummer` as Migrationsverket has it."
+    )
+    svar: list[MivBeslut] | None = strawberry.field(
+        description="`svarCollection/svar`: cases and decisions; null when no collection came."
+    )
+    ovriga_element: list[OkantElement] | None = strawberry.field(
+        description="Elements of `response` that the facade does not model."
+    )

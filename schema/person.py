@@ -1,0 +1,124 @@
+"""`Person`: one field per source of the SSBTEK answer, each resolved lazily from one fetch."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from graphql import FieldNode
+
+from resolvers.agencies import Agency
+from resolvers.decode.answer import AgencyPart
+from resolvers.plan import FetchPlan, PersonKey
+from schema.akassorna import Akassorna
+from schema.arbetsformedlingen import Arbetsformedlingen
+from schema.common import PeriodInput, period_of
+from schema.context import OperationContext
+from schema.convert import convert_agency
+from schema.migrationsverket import Migrationsverket
+from schema.payload_agencies import Csn, Forsakringskassan, Pensionsmyndigheten, Skatteverket
+from schema.planning import FieldPlanner, SelectionWalker
+from schema.scalars import Personnummer
+from schema.transportstyrelsen import Transportstyrelsen
+
+OwnPeriod = Annotated[
+    PeriodInput | None,
+    strawberry.argument(
+        description="The agency's own period (SSBTEK's per-agency `tidsperiod`), replacing the "
+        "person's period for this agency alone."
+    ),
+]
+
+
+async def _part(info: strawberry.Info, key: PersonKey, agency: Agency) -> AgencyPart:
+    context: OperationContext = info.context
+    answer = await context.loader.load(key, agency)
+    return answer.parts[agency]
+
+
+@strawberry.type(
+    description="One person's data from the agencies behind SSBTEK. Each agency field asks "
+    "SSBTEK for that agency only when selected; all selected agencies share one SSBTEK call."
+)
+class Person:
+    personnummer: Personnummer = strawberry.field(  # type: ignore[valid-type]
+        description="The person's personnummer or samordningsnummer, 12 digits."
+    )
+    key: strawberry.Private[PersonKey]
+
+    @strawberry.field(description="Arbetsförmedlingen (`AF`): jobseeker status and decisions.")
+    async def arbetsformedlingen(
+        self,
+        info: strawberry.Info,
+        period: OwnPeriod = None,
+    ) -> Arbetsformedlingen | None:
+        part = await _part(info, self.key, Agency.AF)
+        return convert_agency(Arbetsformedlingen, part.fel, part.data)
+
+    @strawberry.field(description="The a-kassor (`SO`): unemployment benefit payments and bars.")
+    async def akassorna(
+        self,
+        info: strawberry.Info,
+        period: OwnPeriod = None,
+    ) -> Akassorna | None:
+        part = await _part(info, self.key, Agency.SO)
+        return convert_agency(Akassorna, part.fel, part.data)
+
+    @strawberry.field(description="Transportstyrelsen (`TNS`): vehicles held.")
+    async def transportstyrelsen(
+        self,
+        info: strawberry.Info,
+        period: OwnPeriod = None,
+    ) -> Transportstyrelsen | None:
+        part = await _part(info, self.key, Agency.TNS)
+        return convert_agency(Transportstyrelsen, part.fel, part.data)
+
+    @strawberry.field(description="Migrationsverket (`MIV`): cases and residence-permit decisions.")
+    async def migrationsverket(self, info: strawberry.Info) -> Migrationsverket | None:
+        part = await _part(info, self.key, Agency.MIV)
+        return convert_agency(Migrationsverket, part.fel, part.data)
+
+    @strawberry.field(description="CSN (`CSN`): study support.")
+    async def csn(self, info: strawberry.Info) -> Csn | None:
+        part = await _part(info, self.key, Agency.CSN)
+        return convert_agency(Csn, part.fel, None)
+
+    @strawberry.field(description="Försäkringskassan, from the LEFI answer in SSBTEK's `FK` slot.")
+    async def forsakringskassan(self, info: strawberry.Info) -> Forsakringskassan | None:
+        part = await _part(info, self.key, Agency.FK)
+        return convert_agency(Forsakringskassan, part.fel, None)
+
+    @strawberry.field(
+        description="Pensionsmyndigheten, from the LEFI answer in SSBTEK's `FK` slot."
+    )
+    async def pensionsmyndigheten(self, info: strawberry.Info) -> Pensionsmyndigheten | None:
+        part = await _part(info, self.key, Agency.FK)
+        return convert_agency(Pensionsmyndigheten, part.fel, None)
+
+    @strawberry.field(description="Skatteverket (`SKV`): taxation data.")
+    async def skatteverket(self, info: strawberry.Info) -> Skatteverket | None:
+        part = await _part(info, self.key, Agency.SKV)
+        return convert_agency(Skatteverket, part.fel, None)
+
+
+def _include(agency: Agency, takes_period: bool = False) -> FieldPlanner:
+    def planner(
+        plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
+    ) -> None:
+        period = arguments.get("period") if takes_period else None
+        plan.include(agency, period_of(period) if period is not None else None)
+
+    return planner
+
+
+# How each `Person` field adds to the fetch plan.
+PERSON_FIELD_PLANNERS: dict[str, FieldPlanner] = {
+    "arbetsformedlingen": _include(Agency.AF, takes_period=True),
+    "akassorna": _include(Agency.SO, takes_period=True),
+    "transportstyrelsen": _include(Agency.TNS, takes_period=True),
+    "migrationsverket": _include(Agency.MIV),
+    "csn": _include(Agency.CSN),
+    "forsakringskassan": _include(Agency.FK),
+    "pensionsmyndigheten": _include(Agency.FK),
+    "skatteverket": _include(Agency.SKV),
+}

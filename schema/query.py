@@ -1,0 +1,130 @@
+"""The root `Query`: `person`, `personer` and `tjanstestatus`."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from resolvers.decode.answer import decode_probe
+from resolvers.errors import BadUserInput
+from resolvers.plan import PersonKey
+from schema.common import Myndighetsfel, PeriodInput, period_of
+from schema.context import OperationContext
+from schema.convert import convert
+from schema.person import PERSON_FIELD_PLANNERS, Person
+from schema.planning import plan_operation
+from schema.scalars import Personnummer
+
+MAX_PERSONER = 50
+
+Arende = Annotated[
+    str,
+    strawberry.argument(
+        description="The municipality's case id (`arendeidentitet`), non-empty; CSN rejects 32 "
+        "or more characters."
+    ),
+]
+
+
+@strawberry.enum(description="A source in SSBTEK, by its element name in the contract.")
+class Myndighet(Enum):
+    AF = "AF"
+    CSN = "CSN"
+    FK = "FK"
+    SKV = "SKV"
+    SO = "SO"
+    TNS = "TNS"
+    MIV = "MIV"
+
+
+@strawberry.type(
+    description="One agency in `testaBastjanstInformation`: whether SSBTEK reached its test "
+    "service. Agencies without a test service are not listed."
+)
+class Tjanstestatus:
+    myndighet: Myndighet = strawberry.field(description="The agency's element name.")
+    anropad: bool = strawberry.field(description="`anropad`: the test service was called.")
+    fel: Myndighetsfel | None = strawberry.field(description="`error`, when the call failed.")
+
+
+def _person_keys(
+    context: OperationContext, field_name: str, args: dict[str, Any]
+) -> list[PersonKey]:
+    """The person keys a root field asks about; BAD_USER_INPUT for unusable arguments."""
+    if field_name not in ("person", "personer"):
+        return []
+    arende = args["arende"]
+    if not arende.strip():
+        raise BadUserInput("arende must not be empty")
+    period = period_of(args["period"])
+    numbers = [args["personnummer"]] if field_name == "person" else args["personnummer"]
+    if len(numbers) > MAX_PERSONER:
+        raise BadUserInput(f"personer takes at most {MAX_PERSONER} numbers")
+    return [PersonKey(context.caller.tenant, number, period, arende) for number in numbers]
+
+
+def _planned_people(info: strawberry.Info, field_name: str, args: dict[str, Any]) -> list[Person]:
+    context: OperationContext = info.context
+    keys = _person_keys(context, field_name, args)
+    if context.plan is None:
+        context.plan = plan_operation(
+            info,
+            lambda name, arguments: _person_keys(context, name, arguments),
+            PERSON_FIELD_PLANNERS,
+            "Person",
+        )
+        context.loader.set_plans(context.plan.plans)
+    for key in keys:
+        if key in context.plan.errors:
+            raise context.plan.errors[key]
+    return [Person(personnummer=key.personnummer, key=key) for key in keys]
+
+
+@strawberry.type(description="Questions to SSBTEK.")
+class Query:
+    @strawberry.field(
+        description="One person's data for a period and a case. Selected agencies are asked in "
+        "one SSBTEK call."
+    )
+    def person(
+        self,
+        info: strawberry.Info,
+        personnummer: Personnummer,  # type: ignore[valid-type]
+        period: PeriodInput,
+        arende: Arende,
+    ) -> Person:
+        args = {"personnummer": personnummer, "period": period, "arende": arende}
+        return _planned_people(info, "person", args)[0]
+
+    @strawberry.field(
+        description=f"Several people (at most {MAX_PERSONER}), e.g. a household, fetched "
+        "concurrently; one person's failure does not fail the others."
+    )
+    def personer(
+        self,
+        info: strawberry.Info,
+        personnummer: list[Personnummer],  # type: ignore[valid-type]
+        period: PeriodInput,
+        arende: Arende,
+    ) -> list[Person]:
+        args = {"personnummer": personnummer, "period": period, "arende": arende}
+        return _planned_people(info, "personer", args)
+
+    @strawberry.field(
+        description="SSBTEK's connectivity probe (`testaBastjanstInformation`); no personal data."
+    )
+    async def tjanstestatus(self, info: strawberry.Info) -> list[Tjanstestatus]:
+        context: OperationContext = info.context
+        element = await context.upstream.client.testa()
+        results = await asyncio.to_thread(decode_probe, element)
+        return [
+            Tjanstestatus(
+                myndighet=Myndighet(result.agency.value),
+                anropad=result.anropad,
+                fel=convert(Myndighetsfel, result.fel),
+            )
+            for result in results
+        ]

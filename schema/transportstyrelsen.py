@@ -1,0 +1,47 @@
+"""Transportstyrelsen: the vehicles the person holds (`HamtaUppgifterResponseType`)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.common import Myndighetsfel, OkantElement
+
+
+@strawberry.type(description="`fordonsinnehav/fordon`: one vehicle the person holds.")
+class Fordon:
+    regnr: str = strawberry.field(description="`regnr`: registration number.")
+    fabrikat: str = strawberry.field(description="`fabrikat`: make.")
+    fordonsar: str = strawberry.field(description="`fordonsar`: model year.")
+    fordonsslag: str = strawberry.field(description="`fordonsslag`: kind of vehicle.")
+    handelsbeteckning: str = strawberry.field(description="`handelsbeteckning`: model name.")
+    ovriga_element: list[OkantElement] = strawberry.field(
+        description="Open content of `fordon` that the facade does not model."
+    )
+
+
+@strawberry.type(description="`felresultat`: an error Transportstyrelsen reports in its answer.")
+class Felresultat:
+    felkod: int | None = strawberry.field(description="`felkod`: the error code.")
+    feltext: str = strawberry.field(description="`feltext`: the error in words.")
+
+
+@strawberry.type(
+    description="Transportstyrelsen's answer (`TNS`, `HamtaUppgifterResponseType`). Data fields "
+    "are null when `fel` is set."
+)
+class Transportstyrelsen:
+    fel: Myndighetsfel | None = strawberry.field(
+        description="Transportstyrelsen's `error` in SSBTEK; null when it answered."
+    )
+    resultat: str | None = strawberry.field(
+        description="`resultat`: `OK`, or `FEL` with `felresultat`."
+    )
+    fordon: list[Fordon] | None = strawberry.field(
+        description="`fordonsinnehav/fordon`: vehicles held; null when no `fordonsinnehav` came."
+    )
+    felresultat: list[Felresultat] | None = strawberry.field(
+        description="`felresultat`: Transportstyrelsen's own errors."
+    )
+    ovriga_element: list[OkantElement] | None = strawberry.field(
+        description="Open content of the answer that the facade does not model."
+    )
