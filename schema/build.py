@@ -6,9 +6,11 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import log_errors, mask_internal_errors
 from schema.query import Query
+from schema.scalars import SCALARS
 
 
 class FacadeSchema(strawberry.Schema):
@@ -20,4 +22,8 @@ class FacadeSchema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     """The GraphQL schema of the facade."""
-    return FacadeSchema(query=Query, extensions=[mask_internal_errors()])
+    return FacadeSchema(
+        query=Query,
+        extensions=[mask_internal_errors],
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )

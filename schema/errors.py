@@ -27,7 +27,7 @@ def is_public(error: GraphQLError) -> bool:
     return isinstance(original, GraphQLError) and "code" in (original.extensions or {})
 
 
-def mask_internal_errors() -> MaskErrors:
+def mask_internal_errors() -> MaskErrors:  # a factory: strawberry builds one per operation
     """The strawberry extension that replaces internal errors with a neutral message."""
     return MaskErrors(
         should_mask_error=lambda error: not is_public(error), error_message=INTERNAL_MESSAGE

@@ -41,7 +41,7 @@ async def _part(info: strawberry.Info, key: PersonKey, agency: Agency) -> Agency
     "SSBTEK for that agency only when selected; all selected agencies share one SSBTEK call."
 )
 class Person:
-    personnummer: Personnummer = strawberry.field(  # type: ignore[valid-type]
+    personnummer: Personnummer = strawberry.field(
         description="The person's personnummer or samordningsnummer, 12 digits."
     )
     key: strawberry.Private[PersonKey]

@@ -14,15 +14,24 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLBoolean,
     GraphQLError,
-    GraphQLIncludeDirective,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLSkipDirective,
     InlineFragmentNode,
+    ListValueNode,
+    NullValueNode,
+    ObjectValueNode,
     SelectionSetNode,
+    Undefined,
+    ValueNode,
+    VariableNode,
+    get_nullable_type,
 )
-from graphql.execution.values import get_argument_values, get_directive_values
+from graphql.utilities.coerce_input_value import coerce_input_literal
 
 from resolvers.errors import BadUserInput
 from resolvers.plan import FetchPlan, PersonKey
@@ -40,7 +49,7 @@ class SelectionWalker:
         self,
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDefinitionNode],
-        variable_values: Any,
+        variable_values: dict[str, Any],
     ) -> None:
         self.schema = schema
         self.fragments = fragments
@@ -63,15 +72,46 @@ class SelectionWalker:
                     yield from self.fields(fragment.selection_set)
 
     def arguments(self, parent: GraphQLObjectType, node: FieldNode) -> dict[str, Any]:
-        """The field's arguments, coerced as GraphQL does for its resolver."""
-        return get_argument_values(parent.fields[node.name.value], node, self.variable_values)
+        """The field's arguments given in the document, coerced to their types' values.
+
+        Input objects come out as dicts keyed by GraphQL field name, as in variables."""
+        definitions = parent.fields[node.name.value].args
+        return {
+            argument.name.value: self._value(argument.value, definitions[argument.name.value].type)
+            for argument in node.arguments or ()
+            if argument.name.value in definitions
+        }
+
+    def _value(self, node: ValueNode, kind: GraphQLInputType) -> Any:
+        if isinstance(node, VariableNode):
+            return self.variable_values.get(node.name.value)
+        if isinstance(node, NullValueNode):
+            return None
+        kind = get_nullable_type(kind)
+        if isinstance(kind, GraphQLList):
+            items = node.values if isinstance(node, ListValueNode) else (node,)
+            return [self._value(item, kind.of_type) for item in items]
+        if isinstance(kind, GraphQLInputObjectType) and isinstance(node, ObjectValueNode):
+            return {
+                field.name.value: self._value(field.value, kind.fields[field.name.value].type)
+                for field in node.fields
+                if field.name.value in kind.fields
+            }
+        value = coerce_input_literal(node, kind)
+        if value is Undefined:
+            raise GraphQLError("an argument has a value of the wrong type")
+        return value
 
     def _included(self, node: Any) -> bool:
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variable_values)
-        if skip and skip.get("if"):
-            return False
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variable_values)
-        return not (include is not None and not include.get("if"))
+        for directive in node.directives or ():
+            name = directive.name.value
+            if name not in ("skip", "include"):
+                continue
+            condition = next((a.value for a in directive.arguments if a.name.value == "if"), None)
+            value = self._value(condition, GraphQLBoolean) if condition is not None else False
+            if (name == "skip") == bool(value):
+                return False
+        return True
 
 
 def plan_operation(
@@ -86,7 +126,8 @@ def plan_operation(
     `person_fields` maps each `Person` field name to how it adds to the plan.
     """
     raw = info._raw_info
-    walker = SelectionWalker(raw.schema, raw.fragments, raw.variable_values)
+    variables = getattr(raw.variable_values, "coerced", raw.variable_values)
+    walker = SelectionWalker(raw.schema, raw.fragments, variables)
     query_type = raw.schema.query_type
     person_type = raw.schema.get_type(person_type_name)
     result = OperationPlan()

@@ -92,7 +92,7 @@ class Query:
     def person(
         self,
         info: strawberry.Info,
-        personnummer: Personnummer,  # type: ignore[valid-type]
+        personnummer: Personnummer,
         period: PeriodInput,
         arende: Arende,
     ) -> Person:
@@ -106,7 +106,7 @@ class Query:
     def personer(
         self,
         info: strawberry.Info,
-        personnummer: list[Personnummer],  # type: ignore[valid-type]
+        personnummer: list[Personnummer],
         period: PeriodInput,
         arende: Arende,
     ) -> list[Person]:

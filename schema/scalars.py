@@ -1,4 +1,6 @@
-"""Custom scalars: `Personnummer` (checked, always 12 digits out)."""
+"""Custom scalars: `Personnummer` (checked, always 12 digits out).
+
+Registered with the schema through `SCALARS`."""
 
 from __future__ import annotations
 
@@ -24,8 +26,9 @@ def parse_personnummer(value: object) -> str:
         ) from None
 
 
-Personnummer = strawberry.scalar(
-    NewType("Personnummer", str),
+Personnummer = NewType("Personnummer", str)
+
+PERSONNUMMER_SCALAR = strawberry.scalar(
     name="Personnummer",
     description=(
         "A Swedish personnummer or samordningsnummer (day of birth + 60). Accepts 10 or 12 "
@@ -35,3 +38,5 @@ Personnummer = strawberry.scalar(
     serialize=str,
     parse_value=parse_personnummer,
 )
+
+SCALARS = {Personnummer: PERSONNUMMER_SCALAR}

@@ -152,7 +152,7 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
             return Response("Service Unavailable", status_code=503, media_type="text/plain")
         if scenario is Scenario.TRASIG:
             return Response(b"<html><body>Gateway says hello", status_code=200, media_type=XML)
-        person = person_for(question.personidentitet, protected=scenario is Scenario.SKYDDAD)
+        person = person_for(question.personidentitet, scenario)
         answer = build_answer(question, person, scenario)
         return Response(_envelope(answer), media_type=XML)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+
+from simulator.scenarios import Scenario
 
 FORNAMN = ("Tolvan", "Elva", "Kalle", "Lisa", "Ahmed", "Sara", "Nils", "Amina", "Johan", "Maja")
 EFTERNAMN = ("Tolvansson", "Andersson", "Berg", "Lind", "Hassan", "Nilsson", "Ek", "Karlsson")
@@ -33,8 +35,8 @@ class SimPerson:
         return random.Random(f"{self.personnummer}:{':'.join(map(str, salt))}")
 
 
-def person_for(personnummer: str, protected: bool = False) -> SimPerson:
-    """The synthetic person behind a 12-digit number."""
+def person_for(personnummer: str, scenario: Scenario | None = None) -> SimPerson:
+    """The synthetic person behind a 12-digit number; scenario people get their fixed traits."""
     rng = random.Random(int(personnummer))
     day = int(personnummer[6:8])
     samordning = day > 60
@@ -53,7 +55,7 @@ def person_for(personnummer: str, protected: bool = False) -> SimPerson:
             (FABRIKAT[i], FORDONSSLAG[i]) for i in rng.sample(range(4), rng.choice((0, 1, 1, 2)))
         )
     )
-    return SimPerson(
+    person = SimPerson(
         personnummer=personnummer,
         fornamn=rng.choice(FORNAMN),
         efternamn=rng.choice(EFTERNAMN),
@@ -63,5 +65,9 @@ def person_for(personnummer: str, protected: bool = False) -> SimPerson:
         akassa=rng.choice(AKASSOR) if arbetssokande and rng.random() < 0.6 else None,
         fordon=fordon,
         migration=samordning or rng.random() < 0.25,
-        protected=protected,
     )
+    if scenario is Scenario.ALLA:
+        return replace(person, fornamn="Tolvan", efternamn="Tolvansson")
+    if scenario is Scenario.SKYDDAD:
+        return replace(person, protected=True)
+    return person

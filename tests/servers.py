@@ -1,0 +1,110 @@
+"""Real servers for tests: uvicorn on loopback ports, each in a thread of its own."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import uvicorn
+
+from graph.app import create_app as create_facade
+from graph.settings import load_settings
+from simulator.app import SimulatorConfig
+from simulator.app import create_app as create_simulator
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free loopback port; yield its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def simulator(config: SimulatorConfig | None = None) -> Iterator[Simulator]:
+    """The SSBTEK simulator on a loopback port."""
+    with serving(create_simulator(config or SimulatorConfig(slow_seconds=10))) as base:
+        yield Simulator(base)
+
+
+@contextmanager
+def facade(env: dict[str, str]) -> Iterator[Facade]:
+    """The facade on a loopback port, configured by `env` as its environment would be."""
+    with serving(create_facade(load_settings(env))) as base:
+        yield Facade(base)
+
+
+def facade_env(ssbtek_url: str, **overrides: str) -> dict[str, str]:
+    """An environment for a facade that talks to `ssbtek_url`."""
+    return {
+        "SSBTEK_URL": ssbtek_url,
+        "SSBTEK_INGIVARE_ORGNR": "162120000010",
+        "SSBTEK_INGIVARE_NAMN": "Testkommunen",
+        "SSBTEK_AKTORSID": "test-aktor",
+        "SSBTEK_SYFTE": "Handläggning av ekonomiskt bistånd",
+        "SSBTEK_LAGTEXT": "11 kap. 11 § socialtjänstlagen",
+        "SSBTEK_TIMEOUT_S": "5",
+        **overrides,
+    }
+
+
+class Simulator:
+    """A running simulator and its request log."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.url = f"{base}/ssbtek"
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The questions received since the last `clear()`."""
+        return httpx.get(f"{self.base}/_sim/requests").json()
+
+    def questions(self) -> list[dict[str, Any]]:
+        """The `hamtaBastjanstInformation` questions received since the last `clear()`."""
+        return [r for r in self.requests() if r["operation"] == "hamtaBastjanstInformation"]
+
+    def clear(self) -> None:
+        """Forget the questions received so far."""
+        httpx.delete(f"{self.base}/_sim/requests").raise_for_status()
+
+
+class Facade:
+    """A running facade."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """POST a GraphQL operation; return the JSON answer."""
+        response = httpx.post(
+            f"{self.base}/graphql",
+            json={"query": query, "variables": variables or {}},
+            timeout=60,
+        )
+        assert response.status_code in (200, 400), response.text
+        return response.json()
