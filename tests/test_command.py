@@ -1,0 +1,63 @@
+"""The `ssbtek-graphql` command as `make run` uses it: demo mode answers with GraphiQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.servers import free_port
+
+
+def test_serve_in_demo_mode_answers_and_offers_graphiql() -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the facade did not become ready"
+            time.sleep(0.1)
+        page = httpx.get(f"{base}/graphql", headers={"accept": "text/html"})
+        assert page.status_code == 200 and "graphiql" in page.text.lower()
+        answer = httpx.post(
+            f"{base}/graphql",
+            json={
+                "query": '{ person(personnummer: "198503151238", period: {from: "2026-01-01", '
+                'tom: "2026-03-31"}, arende: "demo") { transportstyrelsen { fordon { regnr } } } }'
+            },
+            timeout=30,
+        ).json()
+        assert answer["data"]["person"]["transportstyrelsen"]["fordon"][0]["regnr"] == "ABC12D"
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=15)[0].decode()
+    assert "198503151238" not in output  # the number is never logged
+
+
+def test_bad_configuration_stops_with_the_variable_named() -> None:
+    env = {**os.environ, "SSBTEK_URL": "https://ssbtek.example/ssbtek"}
+    env.pop("SSBTEK_INGIVARE_ORGNR", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "SSBTEK_INGIVARE_ORGNR" in result.stderr

@@ -1,0 +1,146 @@
+"""Both contract generations work end to end; the simulator behaves as SSBTEK's test
+environment does about namespaces and the Skatteverket fraga."""
+
+from __future__ import annotations
+
+import httpx
+from lxml import etree
+
+from resolvers.contract import SOAP_ENV_NS, SsbtVersion
+from simulator.app import SimulatorConfig
+from tests.conftest import PERIOD
+from tests.servers import Facade, Simulator, facade, facade_env, simulator
+
+ALLA = "198503151238"
+QUERY = """
+query($pnr: Personnummer!, $period: PeriodInput!) {
+  person(personnummer: $pnr, period: $period, arende: "A-1") {
+    arbetsformedlingen { fornamn arbetssokandeInfo { arbetssokandeRegistrerad } }
+    migrationsverket { svar { ansokningsdatum giltighetstid } }
+    skatteverket { fel { felkod } }
+  }
+}
+"""
+
+
+def test_ssbt10_and_ssbt11_both_answer(api: Facade, api_v10: Facade, fresh: Simulator) -> None:
+    v11 = api.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    v10 = api_v10.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    assert "errors" not in v11 and "errors" not in v10
+    assert v11["data"] == v10["data"]
+    # Dates with offsets (2016-11-18+01:00) in the answer arrive as plain dates.
+    assert v11["data"]["person"]["migrationsverket"]["svar"][0]["ansokningsdatum"]
+    first, second = fresh.questions()
+    assert first["namespace"] == SsbtVersion.V11.namespace
+    assert second["namespace"] == SsbtVersion.V10.namespace
+
+
+def test_skv_fraga_is_sent_with_ssbt11_only(api: Facade, api_v10: Facade, fresh: Simulator) -> None:
+    api.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    api_v10.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    v11, v10 = fresh.questions()
+    assert v11["skvFraga"] == {
+        "ar": [2025, 2024],
+        "foretagsinformation": True,
+        "individuppgifter": True,
+        "skattekonto": True,
+        "skatteuppgifter": True,
+        "beskattningsbilagor": True,
+    }
+    assert v10["skvFraga"] is None
+
+
+def test_a_simulator_that_rejects_ssbt10_faults_it() -> None:
+    with (
+        simulator(SimulatorConfig(reject_v10=True)) as strict,
+        facade(facade_env(strict.url, SSBTEK_VERSION="10")) as api_v10,
+        facade(facade_env(strict.url)) as api_v11,
+    ):
+        rejected = api_v10.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+        accepted = api_v11.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    assert {e["extensions"]["code"] for e in rejected["errors"]} == {"UPSTREAM_FAULT"}
+    assert "errors" not in accepted
+
+
+def _envelope(body: str) -> bytes:
+    return (
+        f'<soap:Envelope xmlns:soap="{SOAP_ENV_NS}"><soap:Body>{body}</soap:Body></soap:Envelope>'
+    ).encode()
+
+
+def _question(namespace: str, specific: str, arende: str = "A-1") -> str:
+    return f"""
+    <s:hamtaBastjanstInformation xmlns:s="{namespace}">
+      <s:generellaFrageparametrar>
+        <s:fraganSkallInkluderasISvaret>false</s:fraganSkallInkluderasISvaret>
+        <s:ingivare><s:organisationsnummer>162120000010</s:organisationsnummer>
+          <s:namn>Testkommunen</s:namn><s:handlaggare>hl</s:handlaggare></s:ingivare>
+        <s:personidentitet>{ALLA}</s:personidentitet>
+        <s:arendeidentitet>{arende}</s:arendeidentitet>
+        <s:tidsperiod><s:fromDatum>2026-01-01</s:fromDatum><s:tomDatum>2026-06-30</s:tomDatum>
+        </s:tidsperiod>
+        <s:syfte>Bistånd</s:syfte><s:lagtext>SoL</s:lagtext>
+      </s:generellaFrageparametrar>
+      <s:specifikaFrageparametrar>{specific}</s:specifikaFrageparametrar>
+    </s:hamtaBastjanstInformation>"""
+
+
+def _only(included: str) -> str:
+    agencies = ("AF", "CSN", "FK", "SKV", "SO", "TNS", "MIV")
+    return "".join(f'<s:{a} inkludera="{"true" if a == included else "false"}"/>' for a in agencies)
+
+
+def _post(sim: Simulator, body: str) -> tuple[int, etree._Element]:
+    response = httpx.post(sim.url, content=_envelope(body), headers={"content-type": "text/xml"})
+    return response.status_code, etree.fromstring(response.content)
+
+
+def test_ssbt11_with_skv_but_no_fraga_is_faulted(fresh: Simulator) -> None:
+    status, envelope = _post(fresh, _question(SsbtVersion.V11.namespace, _only("SKV")))
+    assert status == 500
+    assert envelope.findtext(f".//{{{SOAP_ENV_NS}}}Fault/faultstring") == "Internal error"
+    assert fresh.requests()[-1]["rejected"] == "skv-without-fraga"
+
+
+def test_invalid_question_gets_a_fault_with_detail(fresh: Simulator) -> None:
+    invalid = _question(SsbtVersion.V11.namespace, _only("AF")).replace(ALLA, "12345")
+    status, envelope = _post(fresh, invalid)
+    assert status == 500
+    ns = {"s": SsbtVersion.V11.namespace}
+    detail = envelope.find(".//detail/s:hamtaBastjanstInformationFault", ns)
+    assert detail is not None
+    assert detail.findtext("s:felkod", namespaces=ns) == "VALIDERINGSFEL"
+    messages = [m.text for m in detail.findall("s:felmeddelande", ns)]
+    assert any("personidentitet" in m for m in messages)
+
+
+def test_only_included_agencies_answer_and_csn_rejects_long_arende(fresh: Simulator) -> None:
+    namespace = SsbtVersion.V10.namespace
+    ns = {"s": namespace}
+    _, short = _post(fresh, _question(namespace, _only("CSN"), arende="A" * 31))
+    _, long = _post(fresh, _question(namespace, _only("CSN"), arende="A" * 32))
+    svarsdata = short.find(".//s:svarsdata", ns)
+    assert [etree.QName(e).localname for e in svarsdata] == ["CSN"]
+    assert svarsdata.find("s:CSN/s:data/s:svar", ns) is not None
+    assert long.findtext(".//s:CSN/s:error/s:felkod", namespaces=ns) == "-1005"
+    assert long.findtext(".//s:CSN/s:error/s:kalla", namespaces=ns) == "BT"
+
+
+def test_facade_can_load_the_wsdl_from_the_simulator(sim: Simulator, fresh: Simulator) -> None:
+    env = facade_env(sim.url, SSBTEK_WSDL=f"{sim.url}?wsdl")
+    with facade(env) as api:
+        answer = api.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    assert "errors" not in answer
+    assert answer["data"]["person"]["arbetsformedlingen"]["fornamn"] == "Tolvan"
+
+
+def test_tjanstestatus_probes_without_personal_data(api: Facade, fresh: Simulator) -> None:
+    answer = api.query("{ tjanstestatus { myndighet anropad fel { felkod } } }")
+    assert "errors" not in answer
+    assert answer["data"]["tjanstestatus"] == [
+        {"myndighet": agency, "anropad": True, "fel": None}
+        for agency in ("AF", "CSN", "FK", "SKV", "SO")
+    ]
+    [probe] = fresh.requests()
+    assert probe["operation"] == "testaBastjanstInformation"
+    assert "personidentitet" not in probe

@@ -1,0 +1,189 @@
+"""Lenient, lossless decoding of the agency parts, as real answers deviate from the XSDs."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from resolvers.agencies import Agency
+from resolvers.decode.af import decode_af
+from resolvers.decode.answer import Kalla, decode_answer
+from resolvers.decode.miv import decode_miv
+from resolvers.decode.so import decode_so
+from resolvers.decode.tns import decode_tns
+from resolvers.xmlread import PayloadError, XmlValue, parse_xml, to_date
+
+SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
+AF = "http://api.arbetsformedlingen.se/arbetssokande/ersattningsstod/v2"
+SO = "http://INT014.UBPService.Schemas"
+TNS = "http://schema.transportstyrelsen.se/ssbtek/hamtauppgifterresponder/1"
+FORDON = "http://schema.transportstyrelsen.se/ssbtek/fordon/1"
+
+
+def data(inner: str, *namespaces: tuple[str, str]) -> str:
+    declared = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in namespaces)
+    return f'<s:data xmlns:s="{SSBT}" {declared}>{inner}</s:data>'
+
+
+def test_af_without_fraga_and_with_offset_dates_parses() -> None:
+    svar = decode_af(
+        parse_xml(
+            data(
+                """<er:Svar><er:Schemaversion>4.0</er:Schemaversion>
+                <er:Referensnummer>A-1</er:Referensnummer>
+                <er:IdentitetsbeteckningFysiskPerson>199001011239</er:IdentitetsbeteckningFysiskPerson>
+                <er:Sekretessmarkering>false</er:Sekretessmarkering>
+                <er:ArbetssokandeInfo><er:Arbetssokande>true</er:Arbetssokande>
+                  <er:ArbetssokandeRegistrerad>2016-11-18+01:00</er:ArbetssokandeRegistrerad>
+                  <er:ArbetssokandeOmfattning>100</er:ArbetssokandeOmfattning>
+                </er:ArbetssokandeInfo>
+                <er:StatusSokandeinformationKod>0</er:StatusSokandeinformationKod>
+                <er:StatusSokandeinformationKodText>ok</er:StatusSokandeinformationKodText>
+                <er:Nyhet><er:Del>x</er:Del></er:Nyhet></er:Svar>""",
+                ("er", AF),
+            ),
+            "test",
+        )
+    )
+    assert svar is not None
+    assert svar.lag_paragraf == ""  # missing although the XSD requires it
+    assert svar.arbetssokande_info.arbetssokande_registrerad == date(2016, 11, 18)
+    assert svar.arbetssokande_info.aktivitets_rapport_datum is None
+    assert svar.ekonomiska_beslut is None
+    assert svar.ovriga_element == [XmlValue("Nyhet/Del", "x")]
+
+
+def test_so_without_syfte_and_with_nil_decision() -> None:
+    svar = decode_so(
+        parse_xml(
+            data(
+                """<in:OrganisationsnummerIngivare>162120000010</in:OrganisationsnummerIngivare>
+                <in:NamnIngivare>K</in:NamnIngivare><in:KontonamnHandlaggare>h</in:KontonamnHandlaggare>
+                <in:Referensnummer>A</in:Referensnummer><in:From>2026-01-01</in:From>
+                <in:Tom>2026-02-01</in:Tom><in:IdentificationNumber>199001011239</in:IdentificationNumber>
+                <in:ArbetsloshetsersattningLista><in:Arbetsloshetsersattning>
+                  <in:SvarandeOrganisation>Kassan</in:SvarandeOrganisation>
+                  <in:StatusSvarandeOrganisation>ok</in:StatusSvarandeOrganisation>
+                  <in:Utbetalningar><in:Utbetalningsdatum>2026-01-23</in:Utbetalningsdatum>
+                    <in:NettoEfterSkatt>1250.50</in:NettoEfterSkatt>
+                    <in:NettoEfterAvdrag>1250.50</in:NettoEfterAvdrag>
+                    <in:Ersattningsdagar>2</in:Ersattningsdagar>
+                    <in:AvserFrom>2026-01-03</in:AvserFrom><in:AvserTom>2026-01-03</in:AvserTom>
+                  </in:Utbetalningar>
+                  <in:AnsoktOmErsattning>
+                    <in:BeslutOmRattTillErsattning xsi:nil="true"/>
+                    <in:AnsokanOmUtbetalningInlamnad>1</in:AnsokanOmUtbetalningInlamnad>
+                  </in:AnsoktOmErsattning>
+                </in:Arbetsloshetsersattning></in:ArbetsloshetsersattningLista>""",
+                ("in", SO),
+                ("xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            ),
+            "test",
+        )
+    )
+    assert svar.syfte is None and svar.paragraf is None
+    [kassa] = svar.arbetsloshetsersattningar
+    [row] = kassa.utbetalningar
+    assert row.netto_efter_skatt == Decimal("1250.50")
+    assert isinstance(row.ersattningsdagar, Decimal)
+    assert kassa.ansokt_om_ersattning.beslut_om_ratt_till_ersattning is None
+    assert kassa.ansokt_om_ersattning.ansokan_om_utbetalning_inlamnad is True
+
+
+def test_tns_keeps_open_content_and_errors() -> None:
+    svar = decode_tns(
+        parse_xml(
+            data(
+                """<t:resultat>FEL</t:resultat><t:fordonsinnehav><f:fordon><f:regnr>ABC001</f:regnr>
+                <f:fabrikat>Volvo</f:fabrikat><f:fordonsar>2012</f:fordonsar>
+                <f:fordonsslag>PERSONBIL</f:fordonsslag><f:handelsbeteckning>V70</f:handelsbeteckning>
+                <x:farg xmlns:x="urn:x">röd</x:farg></f:fordon></t:fordonsinnehav>
+                <t:felresultat><t:felkod>17</t:felkod><t:feltext>delvis</t:feltext></t:felresultat>""",
+                ("t", TNS),
+                ("f", FORDON),
+            ),
+            "test",
+        )
+    )
+    assert svar.resultat == "FEL"
+    assert svar.fordon[0].ovriga_element == [XmlValue("farg", "röd")]
+    assert svar.felresultat[0].felkod == 17
+
+
+def test_miv_unqualified_with_a_single_svar_and_nil_item() -> None:
+    svar = decode_miv(
+        parse_xml(
+            data(
+                """<response><correlationid>c</correlationid><svarCollection>
+                <svar><beslutsdatum>1998-05-12+02:00</beslutsdatum>
+                <giltighetstid>PERMANENT</giltighetstid></svar>
+                <svar xsi:nil="true"/></svarCollection></response>""",
+                ("xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            ),
+            "test",
+        )
+    )
+    assert svar.correlationid == "c"
+    [beslut] = svar.svar
+    assert beslut.beslutsdatum == date(1998, 5, 12)
+    assert beslut.giltighetstid == "PERMANENT"
+
+
+def _answer(parts: str) -> str:
+    return (
+        f'<s:hamtaBastjanstInformationResponse xmlns:s="{SSBT}"><s:svarsdata>{parts}'
+        "</s:svarsdata></s:hamtaBastjanstInformationResponse>"
+    )
+
+
+def test_a_broken_part_becomes_that_agencys_fel_only() -> None:
+    response = parse_xml(
+        _answer(
+            f'<s:SO><s:data xmlns:in="{SO}"><in:From>not a date</in:From></s:data></s:SO>'
+            f'<s:TNS><s:data xmlns:t="{TNS}"><t:resultat>OK</t:resultat></s:data></s:TNS>'
+        ),
+        "test",
+    )
+    answer = decode_answer(response, [Agency.SO, Agency.TNS, Agency.MIV])
+    assert answer.parts[Agency.SO].fel.kalla is Kalla.FACADE
+    assert answer.parts[Agency.SO].fel.felkod == "INVALID_PAYLOAD"
+    assert answer.parts[Agency.TNS].data.resultat == "OK"
+    assert answer.parts[Agency.MIV].fel.felkod == "MISSING_PART"
+
+
+def test_agency_error_with_several_messages() -> None:
+    response = parse_xml(
+        _answer(
+            "<s:AF><s:error><s:kalla>SSBT</s:kalla><s:felkod>T1</s:felkod>"
+            "<s:felmeddelande>a</s:felmeddelande><s:felmeddelande>b</s:felmeddelande>"
+            "</s:error></s:AF>"
+        ),
+        "test",
+    )
+    fel = decode_answer(response, [Agency.AF]).parts[Agency.AF].fel
+    assert (fel.kalla, fel.felkod, fel.felmeddelanden) == (Kalla.SSBT, "T1", ["a", "b"])
+
+
+def test_answer_without_svarsdata_is_refused() -> None:
+    with pytest.raises(PayloadError):
+        decode_answer(parse_xml(f'<s:x xmlns:s="{SSBT}"/>', "test"), [Agency.AF])
+
+
+def test_entities_are_not_expanded() -> None:
+    bomb = '<!DOCTYPE d [<!ENTITY e "boom">]><d>&e;</d>'
+    assert "boom" not in (parse_xml(bomb, "test").text or "")
+
+
+@given(st.dates(), st.sampled_from(["", "Z", "+01:00", "-05:30", "+14:00"]))
+def test_dates_with_or_without_offset(day: date, offset: str) -> None:
+    assert to_date(day.isoformat() + offset) == day
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "20260101", "2026-01-01T10:00"])
+def test_bad_dates_are_payload_errors(bad: str) -> None:
+    with pytest.raises((PayloadError, ValueError)):
+        to_date(bad)

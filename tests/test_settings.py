@@ -1,0 +1,68 @@
+"""Settings: validated at start-up, every message names its variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.settings import SettingsError, load_settings
+from resolvers.contract import SsbtVersion
+from tests.servers import facade_env
+
+
+def test_demo_mode_has_defaults() -> None:
+    settings = load_settings({})
+    assert settings.demo
+    assert settings.client.version is SsbtVersion.V11
+    assert settings.requester.namn == "Demokommunen"
+
+
+def test_a_real_service_needs_the_municipality() -> None:
+    with pytest.raises(SettingsError, match="SSBTEK_INGIVARE_ORGNR"):
+        load_settings({"SSBTEK_URL": "https://ssbtek.example/ssbtek"})
+
+
+def test_full_configuration_is_read() -> None:
+    settings = load_settings(
+        facade_env(
+            "https://ssbtek.example/ssbtek",
+            SSBTEK_VERSION="10",
+            SSBTEK_TIMEOUT_S="12.5",
+            SSBTEK_MAX_CONCURRENCY="3",
+            SSBTEK_PERSONUPPGIFTSBITRADE="165560000001:Biträdet AB; 165560000002:Två AB",
+        )
+    )
+    assert not settings.demo
+    assert settings.client.version is SsbtVersion.V10
+    assert settings.client.timeout_s == 12.5
+    assert settings.client.max_concurrency == 3
+    assert [
+        (b.ordningsnummer, b.organisationsnummer, b.namn) for b in settings.requester.bitraden
+    ] == [
+        (1, "165560000001", "Biträdet AB"),
+        (2, "165560000002", "Två AB"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SSBTEK_VERSION", "12"),
+        ("SSBTEK_TIMEOUT_S", "soon"),
+        ("SSBTEK_CONNECT_TIMEOUT_S", "0"),
+        ("SSBTEK_MAX_CONCURRENCY", "-1"),
+        ("SSBTEK_INGIVARE_ORGNR", "162100000010"),
+        ("SSBTEK_PERSONUPPGIFTSBITRADE", "165560000001"),
+        ("SSBTEK_CERT_FILE", "/nonexistent/cert.pem"),
+        ("SSBTEK_CA_FILE", "/nonexistent/ca.pem"),
+    ],
+)
+def test_bad_values_name_their_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_settings(facade_env("https://ssbtek.example/ssbtek", **{name: value}))
+
+
+def test_a_key_without_a_certificate_is_refused(tmp_path) -> None:
+    key = tmp_path / "key.pem"
+    key.write_text("not used")
+    with pytest.raises(SettingsError, match="SSBTEK_CERT_FILE"):
+        load_settings(facade_env("https://ssbtek.example/ssbtek", SSBTEK_KEY_FILE=str(key)))
