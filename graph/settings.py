@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from resolvers.client import ClientConfig
 from resolvers.contract import SsbtVersion
 from resolvers.question import Bitrade, Requester
+
+_N = TypeVar("_N", int, float)
 
 ORGNR = re.compile(r"^\d{4}[2-9]\d{7}$")
 
@@ -114,21 +117,17 @@ class _Env:
         return value
 
     def positive_float(self, name: str, default: float) -> float:
-        raw = self.get(name)
-        try:
-            value = float(raw) if raw is not None else default
-        except ValueError:
-            raise SettingsError(f"{name} must be a number of seconds") from None
-        if value <= 0:
-            raise SettingsError(f"{name} must be greater than zero")
-        return value
+        return self._positive(name, default, float, "a number of seconds")
 
     def positive_int(self, name: str, default: int) -> int:
+        return self._positive(name, default, int, "a whole number")
+
+    def _positive(self, name: str, default: _N, kind: Callable[[str], _N], what: str) -> _N:
         raw = self.get(name)
         try:
-            value = int(raw) if raw is not None else default
+            value = kind(raw) if raw is not None else default
         except ValueError:
-            raise SettingsError(f"{name} must be a whole number") from None
+            raise SettingsError(f"{name} must be {what}") from None
         if value <= 0:
             raise SettingsError(f"{name} must be greater than zero")
         return value

@@ -77,7 +77,6 @@ class SsbtekClient:
             f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding", config.url
         )
         self._limit = asyncio.Semaphore(config.max_concurrency)
-        self.calls = 0
 
     async def hamta(self, question: dict[str, Any]) -> etree._Element:
         """Send one question; return the `hamtaBastjanstInformationResponse` element."""
@@ -93,7 +92,6 @@ class SsbtekClient:
 
     async def _call(self, operation: str, arguments: dict[str, Any]) -> etree._Element:
         async with self._limit:
-            self.calls += 1
             try:
                 async with asyncio.timeout(self.config.connect_timeout_s + self.config.timeout_s):
                     response = await getattr(self._service, operation)(**arguments)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
 
+from resolvers.agencies import Agency
 from resolvers.decode.answer import decode_probe
 from resolvers.errors import BadUserInput
 from resolvers.plan import PersonKey
@@ -29,15 +29,9 @@ Arende = Annotated[
 ]
 
 
-@strawberry.enum(description="A source in SSBTEK, by its element name in the contract.")
-class Myndighet(Enum):
-    AF = "AF"
-    CSN = "CSN"
-    FK = "FK"
-    SKV = "SKV"
-    SO = "SO"
-    TNS = "TNS"
-    MIV = "MIV"
+Myndighet = strawberry.enum(
+    Agency, name="Myndighet", description="A source in SSBTEK, by its element name in the contract."
+)
 
 
 @strawberry.type(
@@ -45,7 +39,7 @@ class Myndighet(Enum):
     "service. Agencies without a test service are not listed."
 )
 class Tjanstestatus:
-    myndighet: Myndighet = strawberry.field(description="The agency's element name.")
+    myndighet: Agency = strawberry.field(description="The agency's element name.")
     anropad: bool = strawberry.field(description="`anropad`: the test service was called.")
     fel: Myndighetsfel | None = strawberry.field(description="`error`, when the call failed.")
 
@@ -122,7 +116,7 @@ class Query:
         results = await asyncio.to_thread(decode_probe, element)
         return [
             Tjanstestatus(
-                myndighet=Myndighet(result.agency.value),
+                myndighet=result.agency,
                 anropad=result.anropad,
                 fel=convert(Myndighetsfel, result.fel),
             )
