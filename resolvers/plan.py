@@ -8,6 +8,11 @@ from datetime import date
 from resolvers.agencies import Agency
 from resolvers.errors import BadUserInput
 
+# LEFI refuses a question that names no group or type. When the FK part is asked for its state
+# only (`fel`, `utlamnare`), the facade asks for the least it can: programjobbdagar, a count.
+LEFI_MAX_YEARS = 2
+SMALLEST_LEFI_QUESTION: dict[str, set[str]] = {"formansinformation": {"FK:PJOB"}}
+
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -19,6 +24,14 @@ class Period:
     def __post_init__(self) -> None:
         if self.tom < self.from_:
             raise BadUserInput("the period's 'tom' is before its 'from'")
+
+    def longer_than_years(self, years: int) -> bool:
+        """Whether `tom` lies beyond the same day `years` years after `from` (29 Feb → 28 Feb)."""
+        try:
+            limit = self.from_.replace(year=self.from_.year + years)
+        except ValueError:
+            limit = self.from_.replace(year=self.from_.year + years, day=28)
+        return self.tom > limit
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,8 @@ class FetchPlan:
     agencies: set[Agency] = field(default_factory=set)
     periods: dict[Agency, Period] = field(default_factory=dict)
     lefi: dict[str, set[str]] = field(default_factory=dict)
+    lefi_fallback: dict[str, set[str]] = field(default_factory=dict)
+    lefi_exact: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     skv_years: set[int] = field(default_factory=set)
 
     def include(self, agency: Agency, period: Period | None = None) -> None:
@@ -59,15 +74,52 @@ class FetchPlan:
         self.agencies.add(Agency.FK)
         self.lefi.setdefault(information_class, set()).update(codes)
 
+    def ask_lefi_exact(self, provider: str, information_class: str, codes: set[str]) -> None:
+        """Ask for exactly these codes of one provider's class; a field that reads the whole
+        class (e.g. payments) shows all of it, so two fields may not narrow it differently."""
+        held = self.lefi_exact.get((provider, information_class))
+        if held is not None and held != frozenset(codes):
+            raise BadUserInput(
+                f"one question can ask {provider} for one set of förmånsgrupper in "
+                f"{information_class}; the selection asks for two"
+            )
+        self.lefi_exact[(provider, information_class)] = frozenset(codes)
+        self.ask_lefi(information_class, codes)
+
+    def fall_back_to_lefi(self, information_class: str, codes: set[str]) -> None:
+        """What to ask LEFI if nothing else asks it anything (LEFI refuses an empty question)."""
+        self.agencies.add(Agency.FK)
+        self.lefi_fallback.setdefault(information_class, set()).update(codes)
+
+    def lefi_question_classes(self) -> dict[str, list[str]]:
+        """The information classes and codes the LEFI question names, sorted."""
+        for chosen in (self.lefi, self.lefi_fallback, SMALLEST_LEFI_QUESTION):
+            classes = {name: sorted(codes) for name, codes in sorted(chosen.items()) if codes}
+            if classes:
+                return classes
+        raise AssertionError("unreachable: the smallest question is never empty")
+
     def ask_skv_years(self, years: set[int]) -> None:
         """Ask Skatteverket for these tax years."""
         self.agencies.add(Agency.SKV)
         self.skv_years.update(years)
 
+    def check(self, period: Period) -> None:
+        """Refuse, before any call, a plan that SSBTEK would refuse for this period."""
+        if Agency.FK in self.agencies and period.longer_than_years(LEFI_MAX_YEARS):
+            raise BadUserInput(
+                f"Försäkringskassan and Pensionsmyndigheten (LEFI) answer for at most "
+                f"{LEFI_MAX_YEARS} years; shorten the period"
+            )
+
     def merge(self, other: FetchPlan) -> None:
         """Add everything another plan asks for to this one."""
         for agency in other.agencies:
             self.include(agency, other.periods.get(agency))
+        for (provider, information_class), codes in other.lefi_exact.items():
+            self.ask_lefi_exact(provider, information_class, set(codes))
         for information_class, codes in other.lefi.items():
             self.ask_lefi(information_class, codes)
+        for information_class, codes in other.lefi_fallback.items():
+            self.fall_back_to_lefi(information_class, codes)
         self.skv_years.update(other.skv_years)

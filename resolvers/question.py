@@ -10,10 +10,6 @@ from resolvers.agencies import CONTRACT_ORDER, Agency
 from resolvers.contract import SsbtVersion
 from resolvers.plan import FetchPlan, Period, PersonKey
 
-# LEFI fails a question that names no benefit group. When only the FK/PM error fields are
-# selected, the facade asks for the smallest group there is: the general person information.
-MINIMAL_LEFI: dict[str, list[str]] = {"formansinformation": ["FK:GEPI"]}
-
 SKV_PARTS = (
     "foretagsinformation",
     "individuppgifter",
@@ -52,13 +48,10 @@ def default_skv_years(period: Period) -> list[int]:
 
 def lefi_question(key: PersonKey, plan: FetchPlan) -> dict[str, Any]:
     """The LEFI v9 JSON question (`LefiExternFormansinformationFraga`) for the plan."""
-    classes = {
-        name: sorted(codes) for name, codes in sorted(plan.lefi.items()) if codes
-    } or MINIMAL_LEFI
     return {
         "personnummer": key.personnummer,
         "period": {"from": key.period.from_.isoformat(), "tom": key.period.tom.isoformat()},
-        **classes,
+        **plan.lefi_question_classes(),
     }
 
 

@@ -30,8 +30,8 @@ class PayloadError(ValueError):
 
 
 @dataclass(frozen=True)
-class XmlValue:
-    """An element the facade does not model: its path below the decoded part and its text."""
+class UnknownValue:
+    """Content the facade does not model: its path below the decoded part, and its text."""
 
     path: str
     value: str | None
@@ -150,26 +150,28 @@ def bool_of(parent: etree._Element | None, name: str) -> bool | None:
     return to_bool(text(parent, name))
 
 
-def unknown_elements(parent: etree._Element | None, known: Iterable[str]) -> list[XmlValue]:
+def unknown_elements(parent: etree._Element | None, known: Iterable[str]) -> list[UnknownValue]:
     """Every element below `parent` whose local name is not in `known`, flattened to leaves.
 
     Open content (`xs:any`) and elements newer than our schemas land here, so nothing an agency
     sends is lost. Paths are local names joined by `/`, relative to `parent`.
     """
     known_names = set(known)
-    found: list[XmlValue] = []
+    found: list[UnknownValue] = []
     for element in elements(parent):
         if local(element) not in known_names:
             found.extend(flatten(element, local(element)))
     return found
 
 
-def flatten(element: etree._Element, path: str) -> list[XmlValue]:
+def flatten(element: etree._Element, path: str) -> list[UnknownValue]:
     """An element's leaves as (path, text) pairs; attributes become `path/@name`."""
-    values = [XmlValue(f"{path}/@{etree.QName(k).localname}", v) for k, v in element.attrib.items()]
+    values = [
+        UnknownValue(f"{path}/@{etree.QName(k).localname}", v) for k, v in element.attrib.items()
+    ]
     inner = list(elements(element))
     if not inner:
-        values.append(XmlValue(path, None if is_nil(element) else (element.text or "")))
+        values.append(UnknownValue(path, None if is_nil(element) else (element.text or "")))
     for item in inner:
         values.extend(flatten(item, f"{path}/{local(item)}"))
     return values

@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import log_errors, mask_internal_errors
+from schema.lefi_types import resolve_attribute
 from schema.query import Query
 from schema.scalars import SCALARS
 
@@ -25,5 +26,5 @@ def build_schema() -> strawberry.Schema:
     return FacadeSchema(
         query=Query,
         extensions=[mask_internal_errors],
-        config=StrawberryConfig(scalar_map=SCALARS),
+        config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
     )

@@ -1,5 +1,5 @@
-"""Agencies whose payloads are typed by later work: CSN, Försäkringskassan, Pensionsmyndigheten
-and Skatteverket. Each has its `fel` now, so that selecting it asks SSBTEK for it."""
+"""Agencies whose payloads are typed by later work: CSN and Skatteverket. Each has its `fel` now,
+so that selecting it asks SSBTEK for it."""
 
 from __future__ import annotations
 
@@ -12,24 +12,6 @@ from schema.common import Myndighetsfel
 class Csn:
     fel: Myndighetsfel | None = strawberry.field(
         description="CSN's `error`; null when it answered."
-    )
-
-
-@strawberry.type(
-    description="Försäkringskassan's part of the LEFI answer (`FK`, base64 JSON `lefiJsonSvar`)."
-)
-class Forsakringskassan:
-    fel: Myndighetsfel | None = strawberry.field(
-        description="The FK slot's `error`, shared with Pensionsmyndigheten; null when answered."
-    )
-
-
-@strawberry.type(
-    description="Pensionsmyndigheten's part of the LEFI answer, which travels in SSBTEK's FK slot."
-)
-class Pensionsmyndigheten:
-    fel: Myndighetsfel | None = strawberry.field(
-        description="The FK slot's `error` (shared with Försäkringskassan); null when it answered."
     )
 
 

@@ -15,8 +15,17 @@ from schema.arbetsformedlingen import Arbetsformedlingen
 from schema.common import PeriodInput, period_of
 from schema.context import OperationContext
 from schema.convert import convert_agency
+from schema.lefi_agencies import (
+    Forsakringskassan,
+    Pensionsmyndigheten,
+    PmNarrowing,
+    forsakringskassan_value,
+    pensionsmyndigheten_value,
+    plan_forsakringskassan,
+    plan_pensionsmyndigheten,
+)
 from schema.migrationsverket import Migrationsverket
-from schema.payload_agencies import Csn, Forsakringskassan, Pensionsmyndigheten, Skatteverket
+from schema.payload_agencies import Csn, Skatteverket
 from schema.planning import FieldPlanner, SelectionWalker
 from schema.scalars import Personnummer
 from schema.transportstyrelsen import Transportstyrelsen
@@ -83,17 +92,21 @@ class Person:
         part = await _part(info, self.key, Agency.CSN)
         return convert_agency(Csn, part.fel, None)
 
-    @strawberry.field(description="Försäkringskassan, from the LEFI answer in SSBTEK's `FK` slot.")
-    async def forsakringskassan(self, info: strawberry.Info) -> Forsakringskassan | None:
-        part = await _part(info, self.key, Agency.FK)
-        return convert_agency(Forsakringskassan, part.fel, None)
+    @strawberry.field(
+        description="Försäkringskassan, from the LEFI answer in SSBTEK's `FK` slot: one field "
+        "per benefit type, each asking LEFI for its own group."
+    )
+    async def forsakringskassan(self, info: strawberry.Info) -> Forsakringskassan | None:  # type: ignore[valid-type]
+        return forsakringskassan_value(await _part(info, self.key, Agency.FK))
 
     @strawberry.field(
-        description="Pensionsmyndigheten, from the LEFI answer in SSBTEK's `FK` slot."
+        description="Pensionsmyndigheten, from the LEFI answer in SSBTEK's `FK` slot (shared "
+        "with Försäkringskassan in one call)."
     )
-    async def pensionsmyndigheten(self, info: strawberry.Info) -> Pensionsmyndigheten | None:
-        part = await _part(info, self.key, Agency.FK)
-        return convert_agency(Pensionsmyndigheten, part.fel, None)
+    async def pensionsmyndigheten(
+        self, info: strawberry.Info, formansgrupper: PmNarrowing = None
+    ) -> Pensionsmyndigheten | None:  # type: ignore[valid-type]
+        return pensionsmyndigheten_value(await _part(info, self.key, Agency.FK))
 
     @strawberry.field(description="Skatteverket (`SKV`): taxation data.")
     async def skatteverket(self, info: strawberry.Info) -> Skatteverket | None:
@@ -118,7 +131,7 @@ PERSON_FIELD_PLANNERS: dict[str, FieldPlanner] = {
     "transportstyrelsen": _include(Agency.TNS, takes_period=True),
     "migrationsverket": _include(Agency.MIV),
     "csn": _include(Agency.CSN),
-    "forsakringskassan": _include(Agency.FK),
-    "pensionsmyndigheten": _include(Agency.FK),
+    "forsakringskassan": plan_forsakringskassan,
+    "pensionsmyndigheten": plan_pensionsmyndigheten,
     "skatteverket": _include(Agency.SKV),
 }

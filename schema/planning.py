@@ -152,6 +152,7 @@ def plan_operation(
             held = result.plans.setdefault(key, FetchPlan())
             try:
                 held.merge(plan)
+                held.check(key.period)
             except BadUserInput as exc:
                 result.errors.setdefault(key, exc)
     return result

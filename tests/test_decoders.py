@@ -15,7 +15,7 @@ from resolvers.decode.answer import Kalla, decode_answer
 from resolvers.decode.miv import decode_miv
 from resolvers.decode.so import decode_so
 from resolvers.decode.tns import decode_tns
-from resolvers.xmlread import PayloadError, XmlValue, parse_xml, to_date
+from resolvers.xmlread import PayloadError, UnknownValue, parse_xml, to_date
 
 SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
 AF = "http://api.arbetsformedlingen.se/arbetssokande/ersattningsstod/v2"
@@ -54,7 +54,7 @@ def test_af_without_fraga_and_with_offset_dates_parses() -> None:
     assert svar.arbetssokande_info.arbetssokande_registrerad == date(2016, 11, 18)
     assert svar.arbetssokande_info.aktivitets_rapport_datum is None
     assert svar.ekonomiska_beslut is None
-    assert svar.ovriga_element == [XmlValue("Nyhet/Del", "x")]
+    assert svar.ovriga_element == [UnknownValue("Nyhet/Del", "x")]
 
 
 def test_so_without_syfte_and_with_nil_decision() -> None:
@@ -110,7 +110,7 @@ def test_tns_keeps_open_content_and_errors() -> None:
         )
     )
     assert svar.resultat == "FEL"
-    assert svar.fordon[0].ovriga_element == [XmlValue("farg", "röd")]
+    assert svar.fordon[0].ovriga_element == [UnknownValue("farg", "röd")]
     assert svar.felresultat[0].felkod == 17
 
 

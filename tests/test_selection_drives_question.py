@@ -94,7 +94,8 @@ def test_payload_agencies_are_included_when_selected(api: Facade, fresh: Simulat
     assert question["lefiQuestion"] == {
         "personnummer": ALLA,
         "period": PERIOD,
-        "formansinformation": ["FK:GEPI"],
+        "formansinformation": ["FK:PJOB"],
+        "ovrigInformation": ["PM:LINT"],
     }
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from lxml import etree
 
 from resolvers.xmlread import (
-    XmlValue,
+    UnknownValue,
     bool_of,
     child,
     children,
@@ -48,7 +48,7 @@ class EkonomisktBeslut:
     omfattning: int | None
     beslut_from: date | None
     beslut_tom: date | None
-    ovriga_element: list[XmlValue] = field(default_factory=list)
+    ovriga_element: list[UnknownValue] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class AfSvar:
     akassetillhorighet: str | None
     status_kod: int | None
     status_kod_text: str
-    ovriga_element: list[XmlValue] = field(default_factory=list)
+    ovriga_element: list[UnknownValue] = field(default_factory=list)
 
 
 _SVAR_KNOWN = (
@@ -113,17 +113,17 @@ def decode_af(data: etree._Element) -> AfSvar | None:
     )
 
 
-def _extras(svar: etree._Element, beslut_info: etree._Element | None) -> list[XmlValue]:
+def _extras(svar: etree._Element, beslut_info: etree._Element | None) -> list[UnknownValue]:
     """Open content of `Svar`, of `BeslutInfo` and of the `SvarMeddelande` around them."""
     extras = unknown_elements(svar, _SVAR_KNOWN)
     extras += [
-        XmlValue(f"BeslutInfo/{item.path}", item.value)
+        UnknownValue(f"BeslutInfo/{item.path}", item.value)
         for item in unknown_elements(beslut_info, ("EkonomiskaBeslut",))
     ]
     meddelande = svar.getparent()
     if meddelande is not None:
         extras += [
-            XmlValue(f"../{item.path}", item.value)
+            UnknownValue(f"../{item.path}", item.value)
             for item in unknown_elements(meddelande, ("Svar", "Fraga"))
         ]
     return extras

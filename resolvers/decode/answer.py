@@ -12,6 +12,7 @@ from lxml import etree
 
 from resolvers.agencies import Agency
 from resolvers.decode.af import decode_af
+from resolvers.decode.lefi import decode_lefi
 from resolvers.decode.miv import decode_miv
 from resolvers.decode.so import decode_so
 from resolvers.decode.tns import decode_tns
@@ -64,7 +65,7 @@ def _opaque(data: etree._Element) -> Any:
 DECODERS: dict[Agency, Decoder] = {
     Agency.AF: decode_af,
     Agency.CSN: _opaque,
-    Agency.FK: _opaque,
+    Agency.FK: decode_lefi,
     Agency.SKV: _opaque,
     Agency.SO: decode_so,
     Agency.TNS: decode_tns,

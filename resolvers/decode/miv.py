@@ -7,7 +7,7 @@ from datetime import date
 
 from lxml import etree
 
-from resolvers.xmlread import XmlValue, child, children, date_of, is_nil, text, unknown_elements
+from resolvers.xmlread import UnknownValue, child, children, date_of, is_nil, text, unknown_elements
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class MivBeslut:
     from_datum: date | None
     giltighetstid: str | None
     tom_datum: date | None
-    ovriga_element: list[XmlValue]
+    ovriga_element: list[UnknownValue]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class MivSvar:
     inresedatum: date | None
     personnummer: str | None
     svar: list[MivBeslut] | None
-    ovriga_element: list[XmlValue]
+    ovriga_element: list[UnknownValue]
 
 
 _RESPONSE_KNOWN = (

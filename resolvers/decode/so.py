@@ -9,7 +9,7 @@ from decimal import Decimal
 from lxml import etree
 
 from resolvers.xmlread import (
-    XmlValue,
+    UnknownValue,
     bool_of,
     child,
     children,
@@ -83,7 +83,7 @@ class SoSvar:
     personuppgiftsbitraden: list[Personuppgiftsbitrade]
     identification_number: str
     arbetsloshetsersattningar: list[Arbetsloshetsersattning]
-    ovriga_element: list[XmlValue]
+    ovriga_element: list[UnknownValue]
 
 
 _KNOWN = (

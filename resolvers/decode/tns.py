@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from resolvers.xmlread import (
-    XmlValue,
+    UnknownValue,
     child,
     children,
     int_of,
@@ -26,7 +26,7 @@ class Fordon:
     fordonsar: str
     fordonsslag: str
     handelsbeteckning: str
-    ovriga_element: list[XmlValue]
+    ovriga_element: list[UnknownValue]
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class TnsSvar:
     resultat: str
     fordon: list[Fordon] | None
     felresultat: list[Felresultat]
-    ovriga_element: list[XmlValue]
+    ovriga_element: list[UnknownValue]
 
 
 _FORDON_KNOWN = ("regnr", "fabrikat", "fordonsar", "fordonsslag", "handelsbeteckning")
@@ -74,7 +74,7 @@ def decode_tns(data: etree._Element) -> TnsSvar:
         ],
         ovriga_element=unknown_elements(data, ("resultat", "fordonsinnehav", "felresultat"))
         + [
-            XmlValue(f"fordonsinnehav/{item.path}", item.value)
+            UnknownValue(f"fordonsinnehav/{item.path}", item.value)
             for item in unknown_elements(innehav, ("fordon",))
         ],
     )

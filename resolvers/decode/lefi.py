@@ -1,0 +1,263 @@
+"""The FK slot's payload: base64 of a LEFI v9 JSON answer, read against the project's LEFI model.
+
+Reading is lenient where LEFI's own examples are (`avvikelser` as an array, `beslut` as one object,
+codes as plain strings or `{id, beskrivning}`, `YYYY-MM` and open-ended periods) and lossless:
+a property the model does not know, or a value of the wrong kind, is kept in `ovriga_falt`.
+Numbers are Decimal, never float. The result is plain dicts keyed by python field names.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import json
+import keyword
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from lxml import etree
+
+from resolvers.contract import CONTRACT_DIR
+from resolvers.xmlread import PayloadError, UnknownValue, text
+
+UNKNOWN = "ovriga_falt"
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@cache
+def lefi_model() -> dict[str, Any]:
+    """The project's LEFI v9 answer model (types, fields, enumerations)."""
+    return json.loads((CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8"))
+
+
+def python_name(json_name: str) -> str:
+    """The key a decoded JSON property gets (and the python name of its GraphQL field)."""
+    return f"{json_name}_" if keyword.iskeyword(json_name) else json_name
+
+
+def decode_lefi(data: etree._Element) -> dict[str, Any]:
+    """Decode FK's `data/lefiJsonSvar` into a normalised `LefiExternFormansinformationSvar`."""
+    encoded = text(data, "lefiJsonSvar")
+    if encoded is None:
+        raise PayloadError("the FK answer has no lefiJsonSvar")
+    try:
+        raw = base64.b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise PayloadError("lefiJsonSvar is not valid base64") from None
+    try:
+        document = json.loads(raw, parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise PayloadError("lefiJsonSvar is not valid JSON") from None
+    if not isinstance(document, dict):
+        raise PayloadError("lefiJsonSvar is not a JSON object")
+    return normalise(document, lefi_model()["root"])
+
+
+def normalise(value: Any, type_name: str) -> dict[str, Any]:
+    """A JSON value read as the model object type `type_name`.
+
+    Every object keeps its own `ovriga_falt`: properties the model does not know and values of
+    the wrong kind, with paths relative to that object.
+    """
+    spec = lefi_model()["types"][type_name]
+    own: list[UnknownValue] = []
+    if isinstance(value, list):  # LEFI's examples send e.g. `"avvikelser": []` for an object
+        for index, item in enumerate(value):
+            _keep(own, f"[{index}]", item)
+        value = {}
+    elif not isinstance(value, dict):
+        _keep(own, "", value)
+        value = {}
+    result: dict[str, Any] = {}
+    for field in spec["fields"]:
+        name = field["name"]
+        raw = value.get(name)
+        if field.get("list"):
+            items = [] if raw is None else raw if isinstance(raw, list) else [raw]
+            result[python_name(name)] = [
+                _value(item, field, f"{name}[{i}]", own) for i, item in enumerate(items)
+            ]
+        else:
+            if isinstance(raw, list) and len(raw) == 1:
+                raw = raw[0]
+            result[python_name(name)] = None if raw is None else _value(raw, field, name, own)
+    known = {f["name"] for f in spec["fields"]}
+    for key, extra in value.items():
+        if key not in known:
+            _keep(own, key, extra)
+    result[UNKNOWN] = own
+    return result
+
+
+def _keep(unknown: list[UnknownValue], path: str, value: Any) -> None:
+    unknown.append(UnknownValue(path, json.dumps(value, ensure_ascii=False, default=str)))
+
+
+def _value(raw: Any, field: dict[str, Any], path: str, unknown: list[UnknownValue]) -> Any:
+    kind = field["type"]
+    if kind == "string" and isinstance(raw, dict) and ("id" in raw or "kod" in raw):
+        # LEFI's own example sends a `{id, beskrivning}` code where the schema says string:
+        # answer with the code, keep the whole object.
+        _keep(unknown, path, raw)
+        return str(raw.get("id", raw.get("kod")))
+    reader = _SCALARS.get(kind)
+    if reader is not None:
+        try:
+            return reader(raw)
+        except (TypeError, ValueError, InvalidOperation):
+            _keep(unknown, path, raw)
+            return None
+    special = lefi_model()["types"][kind]["kind"]
+    if special == "code":
+        return _code(raw, lefi_model()["types"][kind]["key"], path, unknown)
+    if special == "belopp":
+        return _belopp(raw, path, unknown)
+    if special == "omfattning":
+        return _omfattning(raw, path, unknown)
+    if special == "frantill":
+        return _fran_till(raw, path, unknown)
+    return normalise(raw, kind)
+
+
+def _string(raw: Any) -> str:
+    if isinstance(raw, dict | list):  # e.g. a `{id, beskrivning}` code where a string belongs
+        raise ValueError("an object or list where a string belongs")
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    return raw if isinstance(raw, str) else str(raw)
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError("a boolean where an integer belongs")
+    if isinstance(raw, Decimal) and raw == raw.to_integral_value():
+        return int(raw)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        return int(raw.strip())
+    raise ValueError("not an integer")
+
+
+def _number(raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError("a boolean where a number belongs")
+    if isinstance(raw, Decimal | int):
+        return Decimal(raw)
+    if isinstance(raw, str):
+        return Decimal(raw.strip().replace(",", "."))
+    raise ValueError("not a number")
+
+
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    raise ValueError("not a boolean")
+
+
+def _date(raw: Any) -> date:
+    if not isinstance(raw, str):
+        raise ValueError("not a date")
+    return date.fromisoformat(raw.strip()[:10])
+
+
+def _datetime(raw: Any) -> datetime:
+    if not isinstance(raw, str):
+        raise ValueError("not a date-time")
+    return datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+
+
+_SCALARS = {
+    "string": _string,
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+    "date": _date,
+    "datetime": _datetime,
+}
+
+
+def _code(raw: Any, key: str, path: str, unknown: list[UnknownValue]) -> dict[str, Any]:
+    """A code given as `{kod|id, beskrivning}` or as the bare code."""
+    if isinstance(raw, dict):
+        code = raw.get(key, raw.get("kod", raw.get("id")))
+        for extra in set(raw) - {key, "kod", "id", "beskrivning"}:
+            _keep(unknown, f"{path}/{extra}", raw[extra])
+        description = raw.get("beskrivning")
+        return {
+            "kod": None if code is None else str(code),
+            "beskrivning": None if description is None else str(description),
+        }
+    if isinstance(raw, list):
+        _keep(unknown, path, raw)
+        return {"kod": None, "beskrivning": None}
+    return {"kod": str(raw), "beskrivning": None}
+
+
+def _belopp(raw: Any, path: str, unknown: list[UnknownValue]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        try:
+            return {"summa": _number(raw), "valuta": None}
+        except (ValueError, InvalidOperation):
+            _keep(unknown, path, raw)
+            return {"summa": None, "valuta": None}
+    summa = _value(raw.get("summa"), {"type": "number"}, f"{path}/summa", unknown)
+    valuta = raw.get("valuta")
+    for extra in set(raw) - {"summa", "valuta"}:
+        _keep(unknown, f"{path}/{extra}", raw[extra])
+    return {
+        "summa": None if raw.get("summa") is None else summa,
+        "valuta": None if valuta is None else str(valuta),
+    }
+
+
+def _omfattning(raw: Any, path: str, unknown: list[UnknownValue]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        _keep(unknown, path, raw)
+        raw = {}
+    try:
+        taljare = _integer(raw.get("taljare", 0) or 0)
+        namnare = _integer(raw.get("namnare", 0) or 0)
+    except ValueError:
+        _keep(unknown, path, raw)
+        taljare = namnare = 0
+    return {
+        "taljare": taljare,
+        "namnare": namnare,
+        "andel": Decimal(taljare) / Decimal(namnare) if namnare else None,
+    }
+
+
+def _fran_till(raw: Any, path: str, unknown: list[UnknownValue]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        _keep(unknown, path, raw)
+        raw = {}
+    fran, till = raw.get("fran"), raw.get("till")
+    return {
+        "fran": fran,
+        "till": till,
+        "fran_datum": _period_day(fran, first=True),
+        "till_datum": _period_day(till, first=False),
+    }
+
+
+def _period_day(value: Any, first: bool) -> date | None:
+    """A FranTill end as a date: `YYYY-MM` is the month's first or last day; None when open."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    month = _YEAR_MONTH.match(value)
+    if month:
+        year, number = int(month[1]), int(month[2])
+        day = 1 if first else calendar.monthrange(year, number)[1]
+        return date(year, number, day)
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

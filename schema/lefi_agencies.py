@@ -1,0 +1,243 @@
+"""`forsakringskassan` and `pensionsmyndigheten`: the two agencies whose data travels in the one
+LEFI answer in SSBTEK's FK slot. Each benefit field asks LEFI only for its own group and class
+(schema/lefi_fields.py); both share the person's one SSBTEK call."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from graphql import FieldNode
+
+from resolvers.agencies import Agency
+from resolvers.decode.answer import AgencyPart
+from resolvers.decode.lefi import UNKNOWN, lefi_model
+from resolvers.errors import BadUserInput
+from resolvers.plan import FetchPlan
+from schema.common import Myndighetsfel, OkantElement
+from schema.convert import convert
+from schema.lefi_fields import (
+    FK_FIELDS,
+    OVRIG_INFORMATION,
+    PM_FIELDS,
+    PM_SMALLEST,
+    FkField,
+    fk_group_codes,
+    pm_group_codes,
+)
+from schema.lefi_types import lefi_type
+from schema.planning import SelectionWalker
+
+
+def _code_enum(name: str, codes: list[str], description: str) -> Any:
+    members = {code.split(":", 1)[1]: code for code in codes}
+    return strawberry.enum(Enum(name, members), description=description)  # type: ignore[misc]
+
+
+FkFormansgrupp = _code_enum(
+    "FkFormansgrupp", fk_group_codes(), "A Försäkringskassan benefit group, `FK:<name>` in LEFI."
+)
+PmFormansgrupp = _code_enum(
+    "PmFormansgrupp", pm_group_codes(), "A Pensionsmyndigheten benefit group, `PM:<name>` in LEFI."
+)
+
+STATE_FIELDS = {
+    "fel": (
+        Myndighetsfel | None,
+        "The FK slot's `error` in SSBTEK (e.g. `LEFI-VERSION`); null when LEFI answered. Shared "
+        "by Försäkringskassan and Pensionsmyndigheten.",
+    ),
+    "utlamnare": (
+        list[lefi_type("LefiUtlamnareTillstand")] | None,
+        "`utlamnare`: each provider's state. Only providers in state OK contributed; a provider "
+        "that is not OK gets no `avvikelse`, so check this.",
+    ),
+    "avvikelser": (
+        lefi_type("LefiExternFormansinformationAvvikelser") | None,
+        "`avvikelser`: groups and types LEFI could not deliver, per class (e.g. `OBEHORIG`).",
+    ),
+}
+
+
+def _codes_of(values: list[Any] | None) -> set[str] | None:
+    if values is None:
+        return None
+    return {value.value if isinstance(value, Enum) else str(value) for value in values}
+
+
+def _state(part: AgencyPart, answer: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "fel": convert(Myndighetsfel, part.fel),
+        "utlamnare": None if answer is None else answer["utlamnare"],
+        "avvikelser": None if answer is None else answer["avvikelser"],
+    }
+
+
+def _build_type(name: str, description: str, fields: dict[str, tuple[Any, str, Any]]) -> Any:
+    """A strawberry type whose fields read a dict; a field with a resolver takes arguments."""
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {}
+    for attribute, (kind, text, resolver) in fields.items():
+        if resolver is None:
+            annotations[attribute] = kind
+            namespace[attribute] = strawberry.field(description=text)
+        else:
+            resolver.__annotations__["return"] = kind
+            namespace[attribute] = strawberry.field(resolver=resolver, description=text)
+    namespace["__annotations__"] = annotations
+    return strawberry.type(type(name, (), namespace), description=description)
+
+
+def _payments_resolver(attribute: str, argument: Any) -> Any:
+    def resolve(root: dict[str, Any], formansgrupper: argument = None) -> Any:  # type: ignore[valid-type]
+        return root[attribute]
+
+    resolve.__annotations__ = {"formansgrupper": argument}
+    return resolve
+
+
+def _fk_fields() -> dict[str, tuple[Any, str, Any]]:
+    narrowing = Annotated[
+        list[FkFormansgrupp] | None,  # type: ignore[valid-type]
+        strawberry.argument(
+            description="Ask LEFI for these groups only; default every FK group, so that no "
+            "payment is silently left out."
+        ),
+    ]
+    fields = {name: (kind, text, None) for name, (kind, text) in STATE_FIELDS.items()}
+    for field in FK_FIELDS:
+        item = lefi_type(_item_type("LefiFormansinformation", field.source))
+        kind = (item | None) if field.single else (list[item] | None)
+        text = f"{field.description} LEFI `formansinformation.{field.source}`; asks {_asks(field)}."
+        resolver = _payments_resolver(field.name, narrowing) if field.payments else None
+        fields[field.name] = (kind, text, resolver)
+    fields[UNKNOWN] = (
+        list[OkantElement] | None,
+        "Properties of the LEFI answer and of `formansinformation` that the facade does not model.",
+        None,
+    )
+    return fields
+
+
+def _asks(field: FkField) -> str:
+    codes = ", ".join(field.codes) if field.codes else "every FK group (or `formansgrupper`)"
+    return f"`{field.information_class}` {codes}"
+
+
+def _item_type(owner: str, property_name: str) -> str:
+    spec = lefi_model()["types"][owner]
+    return next(f["type"] for f in spec["fields"] if f["name"] == property_name)
+
+
+Forsakringskassan = _build_type(
+    "Forsakringskassan",
+    "Försäkringskassan's data in the LEFI answer (SSBTEK `FK`, base64 JSON `lefiJsonSvar`): one "
+    "field per benefit type, each asking LEFI for its own group only.",
+    _fk_fields(),
+)
+
+
+def _pm_fields() -> dict[str, tuple[Any, str, Any]]:
+    fields = {name: (kind, text, None) for name, (kind, text) in STATE_FIELDS.items()}
+    owner = "LefiExternFormansinformationSvar"
+    blocks = {"levnadsintyg", "pensionsbehallning", "pensionsunderlag"}
+    for field in PM_FIELDS:
+        if field.name in blocks:
+            item = lefi_type(_item_type("LefiPmOvrigInformation", field.name))
+        else:
+            item = lefi_type(_item_type(owner, field.name))
+        asks = ", ".join(field.codes) or "the PM groups of `formansgrupper` (default all)"
+        text = f"{field.description} LEFI `{field.name}`; asks `{field.information_class}` {asks}."
+        fields[field.name] = (list[item] | None, text, None)
+    return fields
+
+
+Pensionsmyndigheten = _build_type(
+    "Pensionsmyndigheten",
+    "Pensionsmyndigheten's data in the LEFI answer, which travels in SSBTEK's `FK` slot.",
+    _pm_fields(),
+)
+
+PmNarrowing = Annotated[
+    list[PmFormansgrupp] | None,  # type: ignore[valid-type]
+    strawberry.argument(
+        description="Ask LEFI for these PM groups only (claims, decisions and payments); default "
+        "all three."
+    ),
+]
+
+
+def forsakringskassan_value(part: AgencyPart) -> dict[str, Any]:
+    """What the `forsakringskassan` object shows for the FK part of an answer."""
+    answer = part.data if part.fel is None else None
+    value = _state(part, answer)
+    info = (answer or {}).get("formansinformation") or {}
+    for field in FK_FIELDS:
+        items = info.get(field.source) if answer is not None else None
+        if field.single and items is not None:
+            items = items[0] if items else None
+        value[field.name] = items
+    value[UNKNOWN] = None if answer is None else answer[UNKNOWN] + info.get(UNKNOWN, [])
+    return value
+
+
+def pensionsmyndigheten_value(part: AgencyPart) -> dict[str, Any]:
+    """What the `pensionsmyndigheten` object shows for the FK part of an answer."""
+    answer = part.data if part.fel is None else None
+    value = _state(part, answer)
+    for field in PM_FIELDS:
+        if answer is None:
+            value[field.name] = None
+        elif field.information_class == OVRIG_INFORMATION:
+            value[field.name] = [
+                item[field.name]
+                for item in answer["ovrigInformation"]
+                if item.get(field.name) is not None
+            ]
+        else:
+            value[field.name] = answer[field.name]
+    return value
+
+
+def plan_forsakringskassan(
+    plan: FetchPlan, _arguments: dict[str, Any], walker: SelectionWalker, node: FieldNode
+) -> None:
+    """Add what the selection under `forsakringskassan` needs from LEFI."""
+    by_name = {field.name: field for field in FK_FIELDS}
+    plan.include(Agency.FK)
+    plan.fall_back_to_lefi("formansinformation", {"FK:PJOB"})
+    fk_type = walker.schema.get_type("Forsakringskassan")
+    for selected in walker.fields(node.selection_set):
+        field = by_name.get(selected.name.value)
+        if field is None:
+            continue
+        if field.payments:
+            narrowed = _codes_of(walker.arguments(fk_type, selected).get("formansgrupper"))
+            codes = narrowed if narrowed is not None else set(fk_group_codes())
+            if not codes:
+                raise BadUserInput("formansgrupper must name at least one group")
+            plan.ask_lefi_exact("FK", field.information_class, codes)
+        else:
+            plan.ask_lefi(field.information_class, set(field.codes))
+
+
+def plan_pensionsmyndigheten(
+    plan: FetchPlan, arguments: dict[str, Any], walker: SelectionWalker, node: FieldNode
+) -> None:
+    """Add what the selection under `pensionsmyndigheten` needs from LEFI."""
+    by_name = {field.name: field for field in PM_FIELDS}
+    narrowed = _codes_of(arguments.get("formansgrupper"))
+    groups = narrowed if narrowed is not None else set(pm_group_codes())
+    if not groups:
+        raise BadUserInput("formansgrupper must name at least one group")
+    plan.include(Agency.FK)
+    plan.fall_back_to_lefi(PM_SMALLEST[0], {PM_SMALLEST[1]})
+    for selected in walker.fields(node.selection_set):
+        field = by_name.get(selected.name.value)
+        if field is None:
+            continue
+        if field.codes:
+            plan.ask_lefi(field.information_class, set(field.codes))
+        else:
+            plan.ask_lefi_exact("PM", field.information_class, groups)

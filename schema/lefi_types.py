@@ -1,0 +1,124 @@
+"""GraphQL types for the LEFI v9 answer, generated from the project's LEFI model.
+
+LEFI's answer has some 190 schemas; every one becomes a typed GraphQL object named as in the
+contract (`LefiSjukpenningArende`, …), with fields named and typed as its JSON properties. The
+value types LEFI repeats everywhere are written by hand once: `Belopp`, `Omfattning`, `Kod` and
+`FranTill`. Objects are resolved straight from the decoder's dicts (see `resolve_attribute`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import strawberry
+
+from resolvers.decode.lefi import UNKNOWN, lefi_model, python_name
+from schema.common import OkantElement
+
+
+def resolve_attribute(source: Any, name: str) -> Any:
+    """The schema's default resolver: dict keys for decoded LEFI data, attributes otherwise."""
+    if isinstance(source, dict):
+        return source.get(name)
+    return getattr(source, name)
+
+
+@strawberry.type(
+    description="LEFI `LefiBelopp`: an amount in a currency (FK amounts have decimals)."
+)
+class Belopp:
+    summa: Decimal | None = strawberry.field(description="`summa`: the amount.")
+    valuta: str | None = strawberry.field(description="`valuta`: ISO 4217 currency, e.g. SEK.")
+
+
+@strawberry.type(
+    description="LEFI `LefiOmfattning`: an extent as a fraction `taljare/namnare` (0/0: not set)."
+)
+class Omfattning:
+    taljare: int = strawberry.field(description="`taljare`: numerator (missing counts as 0).")
+    namnare: int = strawberry.field(description="`namnare`: denominator (missing counts as 0).")
+    andel: Decimal | None = strawberry.field(
+        description="`taljare / namnare` computed by the facade; null when `namnare` is 0."
+    )
+
+
+@strawberry.type(
+    description="A LEFI code (`LefiBokstavskod`, `LefiSifferkod`, or a `{kod, beskrivning}` "
+    "enumeration): the code as text and its description. Bare-string codes have no description."
+)
+class Kod:
+    kod: str | None = strawberry.field(description="`kod` or `id`: the code, as text.")
+    beskrivning: str | None = strawberry.field(description="`beskrivning`: the code in words.")
+
+
+@strawberry.type(
+    description="LEFI `LefiFranTill`: a period of one or two dates, each `YYYY-MM-DD` or "
+    "`YYYY-MM`; one date alone means an open period."
+)
+class FranTill:
+    fran: str | None = strawberry.field(description="`fran` as LEFI sent it.")
+    till: str | None = strawberry.field(description="`till` as LEFI sent it.")
+    fran_datum: date | None = strawberry.field(
+        description="`fran` as a date (first day of the month for `YYYY-MM`); null when open."
+    )
+    till_datum: date | None = strawberry.field(
+        description="`till` as a date (last day of the month for `YYYY-MM`); null when open."
+    )
+
+
+SPECIAL_TYPES: dict[str, type] = {
+    "code": Kod,
+    "belopp": Belopp,
+    "omfattning": Omfattning,
+    "frantill": FranTill,
+}
+SCALAR_TYPES: dict[str, Any] = {
+    "string": str,
+    "integer": int,
+    "number": Decimal,
+    "boolean": bool,
+    "date": date,
+    "datetime": datetime,
+}
+
+
+@cache
+def lefi_type(type_name: str) -> Any:
+    """The GraphQL type of a LEFI model type, built on first use."""
+    spec = lefi_model()["types"][type_name]
+    if spec["kind"] != "object":
+        return SPECIAL_TYPES[spec["kind"]]
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {}
+    for field in spec["fields"]:
+        scalar = SCALAR_TYPES.get(field["type"])
+        kind = scalar or lefi_type(field["type"])
+        attribute = python_name(field["name"])
+        if field.get("list"):
+            # A scalar that cannot be read becomes null in its list (and is kept in ovrigaFalt).
+            annotations[attribute] = list[kind | None] if scalar else list[kind]
+        else:
+            annotations[attribute] = kind | None
+        namespace[attribute] = strawberry.field(
+            name=field["name"], description=_field_description(type_name, field)
+        )
+    annotations[UNKNOWN] = list[OkantElement]
+    namespace[UNKNOWN] = strawberry.field(
+        name="ovrigaFalt",
+        description="Properties LEFI sent that this type does not model, and values of the "
+        "wrong kind, as JSON text; nothing is dropped.",
+    )
+    namespace["__annotations__"] = annotations
+    cls = type(type_name, (), namespace)
+    return strawberry.type(cls, description=f"LEFI `{type_name}`, as the LEFI v9 answer has it.")
+
+
+def _field_description(type_name: str, field: dict[str, Any]) -> str:
+    kind = field["type"]
+    shape = f"list of {kind}" if field.get("list") else kind
+    values = lefi_model()["enums"].get(field.get("enum", ""), [])
+    listed = f"; values: {', '.join(map(str, values))}" if values else ""
+    return f"`{type_name}.{field['name']}` ({shape}{listed})."
