@@ -12,6 +12,7 @@ from decimal import Decimal
 from lxml import etree
 
 from resolvers.contract import AF_NS, SO_NS, TNS_FORDON_NS, TNS_NS
+from simulator.lefi import lefi_answer
 from simulator.people import SimPerson
 from simulator.question import AGENCIES, SimPeriod, SimQuestion
 from simulator.scenarios import Scenario
@@ -22,6 +23,14 @@ SKV_BESKO_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/komponent/infoFor
 SKV_FOLKO_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/komponent/infoForFolkbokforing/1.0"
 
 CSN_ARENDE_TOO_LONG = 32
+LEFI_CLASSES = (
+    "formansinformation",
+    "ansprak",
+    "beslut",
+    "preliminaraUtbetalningar",
+    "utbetalningar",
+    "ovrigInformation",
+)
 
 
 class AgencyFailure(Exception):
@@ -298,20 +307,19 @@ def _fk(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
     version = (q.fk_fraga or {}).get("version") or "v9"
     if version != "v9":
         raise AgencyFailure("BT", "LEFI-VERSION", f"LEFI-versionen {version} stöds inte")
-    answer = {
-        "utlamnare": [
-            {
-                "utlamnare": {"kod": "FK", "namn": "Försäkringskassan"},
-                "tillstand": {"kod": "OK", "beskrivning": "Tillgänglig"},
-            },
-            {
-                "utlamnare": {"kod": "PM", "namn": "Pensionsmyndigheten"},
-                "tillstand": {"kod": "OK", "beskrivning": "Tillgänglig"},
-            },
-        ]
-    }
+    question = q.lefi_question
+    if not question or not any(question.get(c) for c in LEFI_CLASSES):
+        raise AgencyFailure("BT", "LEFI-400", "Frågan saknar förmånsgrupper och informationstyper")
+    period = question.get("period") or {}
+    start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["tom"])
+    if end > start.replace(year=start.year + 2, day=min(start.day, 28)) + timedelta(days=3):
+        raise AgencyFailure("BT", "LEFI-400", "Perioden är längre än två år")
+    obehoriga = q.lefi_obehoriga
+    answer = lefi_answer(question, p, scenario, obehoriga)
     lefi = _sub(data, q.namespace, "lefiJsonSvar")
-    lefi.text = base64.b64encode(json.dumps(answer, ensure_ascii=False).encode()).decode()
+    lefi.text = base64.b64encode(
+        json.dumps(answer, ensure_ascii=False, default=str).encode()
+    ).decode()
 
 
 def _skv(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:

@@ -39,6 +39,10 @@ class SimulatorConfig:
     latency: LatencyModel = field(default_factory=LatencyModel)
     slow_seconds: float = 120.0
     history: int = 200
+    # LEFI groups and types each actor (aktorsid) may not see: LEFI answers OBEHORIG for them.
+    lefi_obehorig: dict[str, frozenset[str]] = field(
+        default_factory=lambda: {"begransad-aktor": frozenset({"FK:GEPI", "PM:PBH", "FK:SGI"})}
+    )
 
 
 class RequestLog:
@@ -136,6 +140,8 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
         if version is SsbtVersion.V11 and "SKV" in question.included and question.skv_fraga is None:
             entry["rejected"] = "skv-without-fraga"
             return soap_fault("Server", "Internal error")
+        aktorsid = (question.fk_fraga or {}).get("aktorsid") or ""
+        question.lefi_obehoriga = config.lefi_obehorig.get(aktorsid, frozenset())
         scenario = scenario_of(question.personidentitet)
         await asyncio.sleep(config.latency.delay(question.included))
         if scenario is Scenario.LANGSAM:

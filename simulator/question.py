@@ -47,6 +47,7 @@ class SimQuestion:
     fk_fraga: dict[str, Any] | None = None
     lefi_question: dict[str, Any] | None = None
     skv_fraga: dict[str, Any] | None = None
+    lefi_obehoriga: frozenset[str] = frozenset()
 
     def period_of(self, agency: str) -> SimPeriod:
         """The agency's own period if the question gave one, else the general period."""

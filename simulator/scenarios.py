@@ -22,6 +22,8 @@ class Scenario(StrEnum):
     LANGSAM = "langsam"  # answers slower than any sensible facade timeout
     OTILLGANGLIG = "otillganglig"  # HTTP 503 with no SOAP fault, as a broken proxy would
     TRASIG = "trasig"  # HTTP 200 with a body that is not XML
+    OMFATTANDE = "omfattande"  # every LEFI group with many items: a LEFI answer of several MB
+    PM_OTILLGANGLIG = "pm_otillganglig"  # LEFI answers, but Pensionsmyndigheten is unavailable
 
 
 SCENARIO_PEOPLE: dict[str, Scenario] = {
@@ -35,6 +37,8 @@ SCENARIO_PEOPLE: dict[str, Scenario] = {
     "196509091234": Scenario.LANGSAM,
     "197003031239": Scenario.OTILLGANGLIG,
     "197210101239": Scenario.TRASIG,
+    "195804121233": Scenario.OMFATTANDE,
+    "194808081238": Scenario.PM_OTILLGANGLIG,
 }
 
 NUMBER_OF: dict[Scenario, str] = {scenario: number for number, scenario in SCENARIO_PEOPLE.items()}

@@ -1,0 +1,483 @@
+"""LEFI v9 answers for the FK slot: only the asked groups, classes and period, with realistic
+per-person mixes. Shapes come from the project's LEFI model; payments and their rows are built
+with care (FK amounts with decimals and preliminary tax `PS`, PM whole kronor with negative
+deductions), everything else is filled field by field from the model."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from resolvers.contract import CONTRACT_DIR
+from simulator.people import SimPerson
+from simulator.question import SimPeriod
+from simulator.scenarios import Scenario
+
+# Which FK-model properties each code fills, as this simulated LEFI answers.
+FK_GROUP_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "FK:ABB": ("barnbidragsarende",),
+    "FK:AP": (
+        "allmanpensionsarende",
+        "intjanandebehallning",
+        "intjanandeuppgift",
+        "levnadsintygsuppgift",
+    ),
+    "FK:AS": ("aktivitetsstodsarende",),
+    "FK:BOB": ("bostadsbidragsarende",),
+    "FK:BST": ("bostadstillaggsarende",),
+    "FK:DPE": ("totalforsvarspliktsarende",),
+    "FK:ET": ("efterlevandepensionsarende",),
+    "FK:FP": ("foraldrapenningarende",),
+    "FK:FSJP": ("forebyggandeSjukpenningsarende",),
+    "FK:GP": ("graviditetspenningsarende",),
+    "FK:HE": ("handikappersattningsarende",),
+    "FK:MABB": ("mottagareavbarnbidrag",),
+    "FK:MEK": ("merkostnadsersattningsarende",),
+    "FK:NP": ("narstaendepenningarende",),
+    "FK:OMV": ("omvardnadsbidragsarende",),
+    "FK:PJOB": ("programjobdagar",),
+    "FK:PROG": ("programersattningsarende",),
+    "FK:RBE": ("rehabersattningsarende",),
+    "FK:SA": (
+        "sjukOchAktivitetsersattningsarende",
+        "sjukOchAktivitetsersattningSteglosAvrakningHistorik",
+        "sjukOchAktivitetsersattningSteglosAvrakningNulage",
+    ),
+    "FK:SBP": ("smittbararersattningsarende",),
+    "FK:SJP": ("sjukpenningarende",),
+    "FK:TFP": ("tillfalligForaldrapenningarende",),
+    "FK:US": ("underhallsskuld", "underhallsstodskrav", "underhallsstodsmottag"),
+    "FK:VB": ("vardbidragsarende",),
+    "FK:YL": (
+        "yrkesskadeefterlevandearende",
+        "yrkesskadeegenlivrantearende",
+        "arbetsskadeefterlevandearende",
+        "arbetsskadeegenlivrantearende",
+    ),
+}
+FK_TYPE_PROPERTIES: dict[str, str] = {
+    "FK:GEPI": "generellPersoninformation",
+    "FK:PANV": "programanvisning",
+    "FK:SGI": "sjukpenninggrundandeInkomstuppgift",
+    "FK:SKUP": "skatteuppgift",
+    "FK:STAV": "studiemedelsavisering",
+}
+PM_TYPE_BLOCKS = {
+    "PM:LINT": "levnadsintyg",
+    "PM:PBH": "pensionsbehallning",
+    "PM:PU": "pensionsunderlag",
+}
+# Groups that pay money every month, with a typical monthly gross in kronor.
+FK_MONTHLY = {
+    "FK:ABB": "1250.00",
+    "FK:BOB": "2300.00",
+    "FK:SA": "11900.00",
+    "FK:US": "1673.00",
+    "FK:SJP": "17840.50",
+    "FK:FP": "15620.75",
+    "FK:AS": "9650.40",
+    "FK:AP": "8420.00",
+    "FK:HE": "1955.00",
+    "FK:VB": "2740.00",
+    "FK:TFP": "4210.30",
+    "FK:PROG": "7310.00",
+}
+PM_MONTHLY = {"PM:AP": 14650, "PM:BTI": 3820, "PM:EF": 5210}
+DEDUCTIONS = ("INC", "INF", "KVI", "UMG")
+TAX_FREE = frozenset({"FK:ABB", "FK:BOB", "FK:US", "FK:HE", "FK:MEK"})
+DAY_NAMES = {
+    "dag",
+    "ersattningsdatum",
+    "datum",
+    "fattades",
+    "startades",
+    "uppdaterades",
+    "faststalldes",
+    "foddes",
+    "skadetillfalle",
+    "ankomstdatum",
+}
+
+
+@cache
+def model() -> dict[str, Any]:
+    """The project's LEFI model, shared with the facade's decoder."""
+    return json.loads((CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class LefiWorld:
+    """One person's benefits as LEFI knows them, and what this municipality may see."""
+
+    person: SimPerson
+    scenario: Scenario | None
+    period: SimPeriod
+    groups: frozenset[str]
+    types: frozenset[str]
+    obehoriga: frozenset[str]
+
+    @property
+    def huge(self) -> bool:
+        """The scenario person whose answer is two years of many benefits."""
+        return self.scenario is Scenario.OMFATTANDE
+
+
+def person_groups(
+    person: SimPerson, scenario: Scenario | None
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The benefit groups and övrig-information types the person has."""
+    every_group = frozenset(model()["enums"]["LefiExternFormanGruppKod"])
+    every_type = frozenset(model()["enums"]["LefiExternOvrigInformationTypKod"])
+    if scenario in (Scenario.ALLA, Scenario.OMFATTANDE):
+        return every_group, every_type
+    if scenario is Scenario.INGENTING:
+        return frozenset(), frozenset()
+    rng = person.rng("LEFI-mix")
+    age = date.today().year - person.birth.year
+    groups: set[str] = set()
+    types = {"FK:GEPI", "FK:SGI"}
+    if 22 <= age <= 55 and rng.random() < 0.6:
+        groups |= {"FK:ABB", "FK:TFP"}
+        if age <= 45:
+            groups.add("FK:FP")
+        if rng.random() < 0.4:
+            groups |= {"FK:BOB", "FK:US"}
+    if age < 65 and rng.random() < 0.25:
+        groups |= {"FK:SJP", "FK:RBE"} if rng.random() < 0.5 else {"FK:SJP"}
+    if person.arbetssokande:
+        groups |= {"FK:AS", "FK:PROG", "FK:PJOB"}
+        types.add("FK:PANV")
+    if 30 <= age < 65 and rng.random() < 0.1:
+        groups |= {"FK:SA", "FK:HE"}
+    if age >= 65:
+        groups |= {"PM:AP", "FK:AP"} | ({"PM:BTI"} if rng.random() < 0.5 else set())
+        types |= {"PM:LINT", "PM:PBH"}
+    if age >= 30:
+        types.add("PM:PU")
+    if rng.random() < 0.05:
+        groups |= {"PM:EF", "FK:ET"}
+    return frozenset(groups), frozenset(types)
+
+
+def lefi_answer(
+    question: dict[str, Any],
+    person: SimPerson,
+    scenario: Scenario | None,
+    obehoriga: frozenset[str],
+) -> dict[str, Any]:
+    """The LEFI JSON answer to a question, as LEFI would give it to this municipality."""
+    period = SimPeriod(
+        date.fromisoformat(question["period"]["from"]),
+        date.fromisoformat(question["period"]["tom"]),
+    )
+    groups, types = person_groups(person, scenario)
+    world = LefiWorld(person, scenario, period, groups, types, obehoriga)
+    pm_down = scenario is Scenario.PM_OTILLGANGLIG
+    answer: dict[str, Any] = {
+        "utlamnare": [
+            _utlamnare("FK", "Försäkringskassan", "OK"),
+            _utlamnare("PM", "Pensionsmyndigheten", "OTILLGANGLIG" if pm_down else "OK"),
+        ],
+        "avvikelser": {},
+        "formansinformation": {},
+    }
+    for information_class in (
+        "formansinformation",
+        "ansprak",
+        "beslut",
+        "preliminaraUtbetalningar",
+        "utbetalningar",
+        "ovrigInformation",
+    ):
+        for code in question.get(information_class) or []:
+            if code in obehoriga:
+                _deviation(answer, information_class, code)
+            elif code.startswith("PM:") and pm_down:
+                continue  # a provider that is not OK gets no avvikelse: see utlamnare
+            else:
+                _fill(answer, world, information_class, code)
+    if not answer["avvikelser"]:
+        # LEFI's own example sends an empty array here although the schema says object.
+        answer["avvikelser"] = [] if person.rng("avv").random() < 0.5 else {}
+    return answer
+
+
+def _utlamnare(kod: str, namn: str, tillstand: str) -> dict[str, Any]:
+    words = {"OK": "Tillgänglig", "OTILLGANGLIG": "Otillgänglig", "FELANDE": "Felande"}
+    return {
+        "utlamnare": {"kod": kod, "namn": namn},
+        "tillstand": {"kod": tillstand, "beskrivning": words[tillstand]},
+    }
+
+
+def _deviation(answer: dict[str, Any], information_class: str, code: str) -> None:
+    key = "ovrigInformationstyp" if information_class == "ovrigInformation" else "formansgrupp"
+    answer["avvikelser"].setdefault(information_class, []).append(
+        {
+            "avvikelse": {"kod": "OBEHORIG", "beskrivning": "Aktören saknar behörighet"},
+            key: {"kod": code, "beskrivning": code},
+        }
+    )
+
+
+def _fill(answer: dict[str, Any], world: LefiWorld, information_class: str, code: str) -> None:
+    fk = answer["formansinformation"]
+    if information_class == "formansinformation" and code in world.groups:
+        for prop in FK_GROUP_PROPERTIES.get(code, ()):
+            fk.setdefault(prop, []).extend(_items(world, "LefiFormansinformation", prop, code))
+    elif (
+        information_class == "ovrigInformation"
+        and code in FK_TYPE_PROPERTIES
+        and code in world.types
+    ):
+        prop = FK_TYPE_PROPERTIES[code]
+        fk.setdefault(prop, []).extend(_items(world, "LefiFormansinformation", prop, code))
+    elif information_class == "ovrigInformation" and code in PM_TYPE_BLOCKS and code in world.types:
+        block = PM_TYPE_BLOCKS[code]
+        item_type = _field(model()["types"]["LefiPmOvrigInformation"], block)["type"]
+        answer.setdefault("ovrigInformation", []).append(
+            {
+                "informationstyp": {"kod": code, "beskrivning": block},
+                block: Faker(world, code).object(item_type),
+            }
+        )
+    elif (
+        information_class in ("utbetalningar", "preliminaraUtbetalningar") and code in world.groups
+    ):
+        preliminary = information_class == "preliminaraUtbetalningar"
+        if code.startswith("FK:") and code in FK_MONTHLY:
+            target = "preliminarautbetalningar" if preliminary else "utbetalningsuppgift"
+            fk.setdefault(target, []).extend(_fk_payments(world, code, preliminary))
+        elif code.startswith("PM:"):
+            answer.setdefault(information_class, []).extend(_pm_payments(world, code, preliminary))
+    elif information_class in ("ansprak", "beslut") and code in world.groups:
+        item_type = _field(model()["types"]["LefiExternFormansinformationSvar"], information_class)[
+            "type"
+        ]
+        faker = Faker(world, code)
+        items = [faker.object(item_type) for _ in range(faker.count(1, 2, 12))]
+        for item in items:
+            item["formansgrupp"] = {"kod": code, "beskrivning": code}
+        answer.setdefault(information_class, []).extend(items)
+
+
+def _field(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(f for f in spec["fields"] if f["name"] == name)
+
+
+def _items(world: LefiWorld, owner: str, prop: str, code: str) -> list[dict[str, Any]]:
+    field = _field(model()["types"][owner], prop)
+    faker = Faker(world, f"{code}:{prop}")
+    return [faker.object(field["type"]) for _ in range(faker.count(1, 2, 6))]
+
+
+def _months(period: SimPeriod) -> list[date]:
+    month, months = period.from_.replace(day=1), []
+    while month <= period.tom:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _kr(value: Decimal) -> dict[str, Any]:
+    return {"summa": value.quantize(Decimal("0.01")), "valuta": "SEK"}
+
+
+def _pay_days(world: LefiWorld, preliminary: bool) -> list[tuple[date, date]]:
+    """(pay date, month paid for) in the period: effected payments, or the planned last one."""
+    days = [(m.replace(day=25), m) for m in _months(world.period)]
+    days = [(d, m) for d, m in days if world.period.from_ <= d <= world.period.tom]
+    return days[-1:] if preliminary else days
+
+
+def _fk_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[str, Any]]:
+    rows_per_payment = 12 if world.huge else 1
+    payments = []
+    for pay_day, month in _pay_days(world, preliminary):
+        rng = world.person.rng("FK-pay", code, month.isoformat())
+        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        letters = code.split(":")[1]
+        details = []
+        gross_total = Decimal(0)
+        for index in range(rows_per_payment):
+            gross = (
+                Decimal(FK_MONTHLY[code])
+                * Decimal(rng.choice(("1", "0.5", "0.75")))
+                / rows_per_payment
+            )
+            gross_total += gross.quantize(Decimal("0.01"))
+            details.append(
+                {
+                    "forman": {"id": letters, "beskrivning": letters},
+                    "period": {"fran": month.isoformat(), "till": month_end.isoformat()},
+                    "beloppstyp": {"id": f"{letters}{index % 3}", "beskrivning": "Utbetalning"},
+                    "omfattning": {"taljare": 1, "namnare": 1},
+                    "dagar": month_end.day,
+                    "bruttobelopp": _kr(gross),
+                }
+            )
+        taxable = code not in TAX_FREE
+        tax = (gross_total * Decimal("0.30")).quantize(Decimal("0.01")) if taxable else Decimal(0)
+        if taxable:
+            details.append(
+                {
+                    "forman": {"id": letters},
+                    "beloppstyp": {"id": "PS", "beskrivning": "Preliminär skatt"},
+                    "skattebelopp": _kr(tax),
+                }
+            )
+        other = (gross_total * Decimal(rng.choice(("0", "0", "0.05", "0.12")))).quantize(
+            Decimal("0.01")
+        )
+        if other:
+            kind = rng.choice(DEDUCTIONS)
+            details.append(
+                {
+                    "forman": {"id": letters},
+                    "beloppstyp": {"id": kind, "beskrivning": kind},
+                    "avdragsbelopp": _kr(other),
+                }
+            )
+        payments.append(
+            {
+                "typ": {"id": 1, "beskrivning": "Månad"},
+                "foretag": {"id": 1001, "beskrivning": "Försäkringskassan"},
+                "formansfamilj": {"id": letters, "beskrivning": letters},
+                "datum": pay_day.isoformat(),
+                "period": {"fran": month.strftime("%Y-%m")}
+                if rng.random() < 0.2
+                else {"fran": month.isoformat(), "till": month_end.isoformat()},
+                "bruttobelopp": _kr(gross_total),
+                "skattebelopp": _kr(tax),
+                "avdragsbelopp": _kr(tax + other),
+                "nettobelopp": _kr(gross_total - tax - other),
+                "utbetalningsdetalj": details,
+            }
+        )
+    return payments
+
+
+def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[str, Any]]:
+    payments = []
+    for pay_day, month in _pay_days(world, preliminary):
+        rng = world.person.rng("PM-pay", code, month.isoformat())
+        gross = PM_MONTHLY[code] + rng.randint(-200, 200)
+        tax = -round(gross * 0.28)  # PM deductions may come negative
+        other = -rng.choice((0, 0, 450))
+        avdrag = [
+            {"belopp": tax, "avdragstyp": {"kod": "PM:PS", "beskrivning": "Preliminär skatt"}}
+        ]
+        if other:
+            avdrag.append(
+                {"belopp": other, "avdragstyp": {"kod": "PM:UTMATNING", "beskrivning": "Utmätning"}}
+            )
+        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        payments.append(
+            {
+                "utbetalningsdatum": (pay_day - timedelta(days=6)).isoformat(),
+                "utbetalningsperiod": {"from": month.isoformat(), "tom": month_end.isoformat()},
+                "bruttobelopp": gross,
+                "nettobelopp": gross + tax + other,
+                "avdrag": avdrag,
+                "utbetalningsrader": [
+                    {
+                        "formansgrupp": {"kod": code, "beskrivning": code},
+                        "belopp": gross,
+                        "utbetalningsforman": {
+                            "kod": "PM:AP38" if code == "PM:AP" else "PM:EP",
+                            "beskrivning": "Pension",
+                        },
+                        "beloppstyp": {"kod": "PM:IP", "beskrivning": "Inkomstpension"},
+                    }
+                ],
+            }
+        )
+    return payments
+
+
+class Faker:
+    """Fills any LEFI model type with plausible values inside the asked period."""
+
+    def __init__(self, world: LefiWorld, salt: str) -> None:
+        self.world = world
+        self.rng: random.Random = world.person.rng("LEFI", salt)
+
+    def count(self, low: int, high: int, huge: int) -> int:
+        """How many items a list gets; the huge scenario gets many."""
+        return huge if self.world.huge else self.rng.randint(low, high)
+
+    def day(self) -> date:
+        """A day in the asked period."""
+        span = (self.world.period.tom - self.world.period.from_).days
+        return self.world.period.from_ + timedelta(days=self.rng.randint(0, max(span, 0)))
+
+    def object(self, type_name: str, depth: int = 0) -> dict[str, Any]:
+        """One object of a model type."""
+        spec = model()["types"][type_name]
+        result: dict[str, Any] = {}
+        for field in spec["fields"]:
+            if field.get("list"):
+                if depth >= 4:
+                    continue
+                many = field["name"] in ("ersattningsdagar", "bedomdadagar") and self.world.huge
+                number = 90 if many else self.rng.randint(1, 2)
+                result[field["name"]] = [self.value(field, depth + 1) for _ in range(number)]
+            elif depth < 5:
+                result[field["name"]] = self.value(field, depth + 1)
+        return result
+
+    def value(self, field: dict[str, Any], depth: int) -> Any:
+        """One value for a model field."""
+        kind, name = field["type"], field["name"]
+        enum = model()["enums"].get(field.get("enum", ""))
+        if enum:
+            return self.rng.choice(enum)
+        if kind == "string":
+            return self._string(name)
+        if kind == "integer":
+            return self.rng.randint(0, 30)
+        if kind == "number":
+            return Decimal(self.rng.randint(100, 99999)) / 100
+        if kind == "boolean":
+            return self.rng.random() < 0.5
+        if kind == "date":
+            return self.day().isoformat()
+        if kind == "datetime":
+            return f"{self.day().isoformat()}T10:15:00Z"
+        special = model()["types"][kind]
+        if special["kind"] == "code":
+            values = model()["enums"].get(special.get("enum", ""))
+            code = self.rng.choice(values) if values else self.rng.choice(("A", "B", "1", "2", "3"))
+            if special["key"] == "id" and str(code).isdigit():
+                code = int(code)
+            return {special["key"]: code, "beskrivning": f"Beskrivning av {code}"}
+        if special["kind"] == "belopp":
+            return _kr(Decimal(self.rng.randint(10000, 2500000)) / 100)
+        if special["kind"] == "omfattning":
+            taljare, namnare = self.rng.choice(((1, 1), (3, 4), (1, 2), (1, 4)))
+            return {"taljare": taljare, "namnare": namnare}
+        if special["kind"] == "frantill":
+            start = self.day()
+            if self.rng.random() < 0.2:
+                return {"fran": start.strftime("%Y-%m")}  # a month, open-ended
+            return {
+                "fran": start.isoformat(),
+                "till": min(self.world.period.tom, start + timedelta(days=30)).isoformat(),
+            }
+        return self.object(kind, depth)
+
+    def _string(self, name: str) -> str:
+        if name in DAY_NAMES or name.endswith("datum"):
+            return self.day().isoformat()
+        if name == "personnummer":
+            return self.world.person.personnummer
+        if name == "namn":
+            return f"{self.world.person.fornamn} {self.world.person.efternamn}"
+        if name in ("artal", "ar"):
+            return str(self.world.period.tom.year - 1)
+        return self.rng.choice(("BEVILJAN", "SLUTLIGT", "NORMAL", "Uppgift", "Annan uppgift"))

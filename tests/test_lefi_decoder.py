@@ -1,0 +1,141 @@
+"""Lenient, lossless reading of the LEFI JSON inside the FK part."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from resolvers.agencies import Agency
+from resolvers.decode.answer import Kalla, decode_answer
+from resolvers.decode.lefi import decode_lefi, normalise
+from resolvers.xmlread import PayloadError, UnknownValue, parse_xml
+
+SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
+
+
+def fk_data(payload: bytes | str) -> object:
+    text = payload if isinstance(payload, str) else base64.b64encode(payload).decode()
+    return parse_xml(
+        f'<s:data xmlns:s="{SSBT}"><s:lefiJsonSvar>{text}</s:lefiJsonSvar></s:data>', "test"
+    )
+
+
+def decode(document: dict) -> dict:
+    return decode_lefi(fk_data(json.dumps(document).encode()))
+
+
+def test_the_spec_examples_deviations_are_read() -> None:
+    answer = decode(
+        {
+            "avvikelser": [],
+            "formansinformation": {
+                "sjukpenningarende": [
+                    {
+                        "startades": "2024-01-02",
+                        "aktivt": True,
+                        "avslaget": False,
+                        "beslut": {
+                            "fattades": "2024-01-05",
+                            "ersattning": {"id": 101, "beskrivning": "Sjukpenning"},
+                            "forman": "SJP",
+                            "omfattning": {"taljare": 3, "namnare": 4},
+                            "period": {"fran": "2024-01"},
+                        },
+                    }
+                ]
+            },
+        }
+    )
+    assert answer["avvikelser"]["formansinformation"] == []
+    [case] = answer["formansinformation"]["sjukpenningarende"]
+    assert case["ovriga_falt"] == [UnknownValue("avslaget", "false")]
+    [beslut] = case["beslut"]  # one object where the schema has a list
+    assert beslut["ersattning"] == "101"
+    assert beslut["ovriga_falt"] == [
+        UnknownValue("ersattning", '{"id": 101, "beskrivning": "Sjukpenning"}')
+    ]
+    assert beslut["forman"] == {"kod": "SJP", "beskrivning": None}
+    assert beslut["omfattning"] == {"taljare": 3, "namnare": 4, "andel": Decimal("0.75")}
+    assert beslut["period"]["fran_datum"] == date(2024, 1, 1)
+    assert beslut["period"]["till_datum"] is None
+
+
+def test_amounts_are_decimals_and_codes_take_both_shapes() -> None:
+    answer = decode(
+        {
+            "formansinformation": {
+                "utbetalningsuppgift": [
+                    {
+                        "typ": {"id": 1, "beskrivning": "Månad"},
+                        "formansfamilj": "SJP",
+                        "bruttobelopp": {"summa": 1250.5, "valuta": "SEK"},
+                        "period": {"fran": "2024-02", "till": "2024-02"},
+                    }
+                ]
+            }
+        }
+    )
+    [payment] = answer["formansinformation"]["utbetalningsuppgift"]
+    assert payment["bruttobelopp"]["summa"] == Decimal("1250.5")
+    assert isinstance(payment["bruttobelopp"]["summa"], Decimal)
+    assert payment["typ"] == {"kod": "1", "beskrivning": "Månad"}
+    assert payment["formansfamilj"] == {"kod": "SJP", "beskrivning": None}
+    assert payment["period"]["till_datum"] == date(2024, 2, 29)
+
+
+def test_unknown_properties_and_wrong_kinds_are_kept() -> None:
+    answer = decode(
+        {
+            "nyttFalt": {"a": 1},
+            "ansprak": [{"ankomstdatum": "not a date", "ansprakid": "A1"}],
+            "utbetalningar": [{"bruttobelopp": "1200", "nettobelopp": 1.5}],
+        }
+    )
+    assert UnknownValue("nyttFalt", '{"a": 1}') in answer["ovriga_falt"]
+    [claim] = answer["ansprak"]
+    assert claim["ankomstdatum"] is None
+    assert claim["ovriga_falt"] == [UnknownValue("ankomstdatum", '"not a date"')]
+    [payment] = answer["utbetalningar"]
+    assert payment["bruttobelopp"] == 1200
+    assert payment["nettobelopp"] is None
+    assert payment["ovriga_falt"] == [UnknownValue("nettobelopp", '"1.5"')]
+
+
+@pytest.mark.parametrize(
+    ("payload", "why"),
+    [("!!!not base64", "base64"), (base64.b64encode(b"{broken").decode(), "JSON")],
+)
+def test_a_broken_payload_is_the_agencys_fel(payload: str, why: str) -> None:
+    with pytest.raises(PayloadError, match=why):
+        decode_lefi(fk_data(payload))
+    response = parse_xml(
+        f'<s:r xmlns:s="{SSBT}"><s:svarsdata><s:FK><s:data><s:lefiJsonSvar>{payload}'
+        "</s:lefiJsonSvar></s:data></s:FK></s:svarsdata></s:r>",
+        "test",
+    )
+    fel = decode_answer(response, [Agency.FK]).parts[Agency.FK].fel
+    assert (fel.kalla, fel.felkod) == (Kalla.FACADE, "INVALID_PAYLOAD")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.dictionaries(st.sampled_from(["utlamnare", "avvikelser", "formansinformation",
+                                        "ansprak", "beslut", "x"]), json_values))  # fmt: skip
+def test_any_json_reads_without_crashing(document: dict) -> None:
+    result = normalise(document, "LefiExternFormansinformationSvar")
+    assert isinstance(result["utlamnare"], list)
+    assert isinstance(result["ovriga_falt"], list)
