@@ -14,6 +14,11 @@ LEFI_MAX_YEARS = 2
 SMALLEST_LEFI_QUESTION: dict[str, set[str]] = {"formansinformation": {"FK:PJOB"}}
 
 
+def default_skv_years(period: Period) -> list[int]:
+    """The two last completed tax years before the period's end, newest first."""
+    return [period.tom.year - 1, period.tom.year - 2]
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A closed date interval, `fromDatum`..`tomDatum` in the contract."""
@@ -53,7 +58,7 @@ class FetchPlan:
     lefi: dict[str, set[str]] = field(default_factory=dict)
     lefi_fallback: dict[str, set[str]] = field(default_factory=dict)
     lefi_exact: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
-    skv_years: set[int] = field(default_factory=set)
+    skv_year_sets: set[frozenset[int] | None] = field(default_factory=set)
 
     def include(self, agency: Agency, period: Period | None = None) -> None:
         """Ask `agency`, with its own period when given (only for agencies that take one)."""
@@ -99,13 +104,31 @@ class FetchPlan:
                 return classes
         raise AssertionError("unreachable: the smallest question is never empty")
 
-    def ask_skv_years(self, years: set[int]) -> None:
-        """Ask Skatteverket for these tax years."""
+    def ask_skv_years(self, years: frozenset[int] | None) -> None:
+        """Ask Skatteverket for these tax years (None: the default years for the period)."""
         self.agencies.add(Agency.SKV)
-        self.skv_years.update(years)
+        self.skv_year_sets.add(years)
+
+    def skv_years(self, period: Period) -> list[int]:
+        """The tax years to ask Skatteverket for, newest first; one set per question."""
+        sets = {
+            frozenset(default_skv_years(period)) if years is None else years
+            for years in self.skv_year_sets
+        } or {frozenset(default_skv_years(period))}
+        if len(sets) > 1:
+            raise BadUserInput(
+                "one question can ask Skatteverket for one set of tax years; the selection "
+                "asks for two"
+            )
+        years = next(iter(sets))
+        if not years:
+            raise BadUserInput("ar must name at least one tax year")
+        return sorted(years, reverse=True)
 
     def check(self, period: Period) -> None:
         """Refuse, before any call, a plan that SSBTEK would refuse for this period."""
+        if Agency.SKV in self.agencies:
+            self.skv_years(period)
         if Agency.FK in self.agencies and period.longer_than_years(LEFI_MAX_YEARS):
             raise BadUserInput(
                 f"Försäkringskassan and Pensionsmyndigheten (LEFI) answer for at most "
@@ -122,4 +145,5 @@ class FetchPlan:
             self.ask_lefi(information_class, codes)
         for information_class, codes in other.lefi_fallback.items():
             self.fall_back_to_lefi(information_class, codes)
-        self.skv_years.update(other.skv_years)
+        for years in other.skv_year_sets:
+            self.ask_skv_years(years)

@@ -41,11 +41,6 @@ class Requester:
     lefi_version: str = "v9"
 
 
-def default_skv_years(period: Period) -> list[int]:
-    """The two last completed tax years before the period's end, newest first."""
-    return [period.tom.year - 1, period.tom.year - 2]
-
-
 def lefi_question(key: PersonKey, plan: FetchPlan) -> dict[str, Any]:
     """The LEFI v9 JSON question (`LefiExternFormansinformationFraga`) for the plan."""
     return {
@@ -110,6 +105,6 @@ def _specific(
             "lefiJsonFraga": lefi_json,
         }
     if agency is Agency.SKV and version is SsbtVersion.V11:
-        years = sorted(plan.skv_years, reverse=True) or default_skv_years(key.period)
-        element["fraga"] = {"ar": years, **dict.fromkeys(SKV_PARTS, True)}
+        # The contract does not say which part carries which element, so every part is asked.
+        element["fraga"] = {"ar": plan.skv_years(key.period), **dict.fromkeys(SKV_PARTS, True)}
     return element

@@ -15,6 +15,7 @@ from schema.arbetsformedlingen import Arbetsformedlingen
 from schema.common import PeriodInput, period_of
 from schema.context import OperationContext
 from schema.convert import convert_agency
+from schema.csn import Csn
 from schema.lefi_agencies import (
     Forsakringskassan,
     Pensionsmyndigheten,
@@ -25,9 +26,9 @@ from schema.lefi_agencies import (
     plan_pensionsmyndigheten,
 )
 from schema.migrationsverket import Migrationsverket
-from schema.payload_agencies import Csn, Skatteverket
 from schema.planning import FieldPlanner, SelectionWalker
 from schema.scalars import Personnummer
+from schema.skatteverket import Skatteverket
 from schema.transportstyrelsen import Transportstyrelsen
 
 OwnPeriod = Annotated[
@@ -43,6 +44,15 @@ async def _part(info: strawberry.Info, key: PersonKey, agency: Agency) -> Agency
     context: OperationContext = info.context
     answer = await context.loader.load(key, agency)
     return answer.parts[agency]
+
+
+TaxYears = Annotated[
+    list[int] | None,
+    strawberry.argument(
+        description="Tax years to ask Skatteverket for (ssbt/11 only); default the two last "
+        "completed years before the period's end."
+    ),
+]
 
 
 @strawberry.type(
@@ -87,10 +97,10 @@ class Person:
         part = await _part(info, self.key, Agency.MIV)
         return convert_agency(Migrationsverket, part.fel, part.data)
 
-    @strawberry.field(description="CSN (`CSN`): study support.")
-    async def csn(self, info: strawberry.Info) -> Csn | None:
+    @strawberry.field(description="CSN (`CSN`): study support per support form.")
+    async def csn(self, info: strawberry.Info, period: OwnPeriod = None) -> Csn | None:
         part = await _part(info, self.key, Agency.CSN)
-        return convert_agency(Csn, part.fel, None)
+        return convert_agency(Csn, part.fel, part.data)
 
     @strawberry.field(
         description="Försäkringskassan, from the LEFI answer in SSBTEK's `FK` slot: one field "
@@ -109,9 +119,9 @@ class Person:
         return pensionsmyndigheten_value(await _part(info, self.key, Agency.FK))
 
     @strawberry.field(description="Skatteverket (`SKV`): taxation data.")
-    async def skatteverket(self, info: strawberry.Info) -> Skatteverket | None:
+    async def skatteverket(self, info: strawberry.Info, ar: TaxYears = None) -> Skatteverket | None:
         part = await _part(info, self.key, Agency.SKV)
-        return convert_agency(Skatteverket, part.fel, None)
+        return convert_agency(Skatteverket, part.fel, part.data)
 
 
 def _include(agency: Agency, takes_period: bool = False) -> FieldPlanner:
@@ -124,14 +134,21 @@ def _include(agency: Agency, takes_period: bool = False) -> FieldPlanner:
     return planner
 
 
+def _plan_skatteverket(
+    plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
+) -> None:
+    years = arguments.get("ar")
+    plan.ask_skv_years(None if years is None else frozenset(years))
+
+
 # How each `Person` field adds to the fetch plan.
 PERSON_FIELD_PLANNERS: dict[str, FieldPlanner] = {
     "arbetsformedlingen": _include(Agency.AF, takes_period=True),
     "akassorna": _include(Agency.SO, takes_period=True),
     "transportstyrelsen": _include(Agency.TNS, takes_period=True),
     "migrationsverket": _include(Agency.MIV),
-    "csn": _include(Agency.CSN),
+    "csn": _include(Agency.CSN, takes_period=True),
     "forsakringskassan": plan_forsakringskassan,
     "pensionsmyndigheten": plan_pensionsmyndigheten,
-    "skatteverket": _include(Agency.SKV),
+    "skatteverket": _plan_skatteverket,
 }

@@ -12,12 +12,12 @@ from decimal import Decimal
 from lxml import etree
 
 from resolvers.contract import AF_NS, SO_NS, TNS_FORDON_NS, TNS_NS
+from simulator.csn import csn_svar
 from simulator.lefi import lefi_answer
 from simulator.people import SimPerson
 from simulator.question import AGENCIES, SimPeriod, SimQuestion
 from simulator.scenarios import Scenario
 
-CSN_KOMMUNFRAGA_NS = "http://schema.csn.se/v4.0/kommunfraga"
 SKV_SVAR_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/instans/standardiseradInformation/1.0"
 SKV_BESKO_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/komponent/infoForBeskattning/1.0"
 SKV_FOLKO_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/komponent/infoForFolkbokforing/1.0"
@@ -288,19 +288,8 @@ def _miv(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario 
 def _csn(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
     if len(q.arendeidentitet) >= CSN_ARENDE_TOO_LONG:
         raise AgencyFailure("BT", "-1005", "Ärendeidentiteten får vara högst 31 tecken")
-    ns = CSN_KOMMUNFRAGA_NS
-    root = etree.Element(f"{{{ns}}}CSNSvar", nsmap={None: ns}, schemaVersion="4.0")
-    resultat = _sub(_sub(root, ns, "GemensamtSvarEkbistand"), ns, "Resultat")
-    _sub(resultat, ns, "ResultatKod", 0)
-    _sub(resultat, ns, "ResultatText", "Allt OK, inget att rapportera")
-    personer = _sub(root, ns, "Personer")
-    person = _sub(personer, ns, "Person")
-    person.set("personnummer", p.personnummer[2:])
-    person.set("sekel", p.personnummer[:2])
-    person.set("Status", " " * 10)
-    person.set("sekretess", "J " if p.protected else "  ")
-    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    _sub(data, q.namespace, "svar", base64.b64encode(document).decode())
+    svar = csn_svar(p, scenario, q.period_of("CSN"), q.csn_schema_version)
+    _sub(data, q.namespace, "svar", svar)
 
 
 def _fk(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
@@ -334,12 +323,19 @@ def _skv(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario 
         _sub(uppgift, SKV_FOLKO_NS, "Fornamn", p.fornamn)
         _sub(uppgift, SKV_FOLKO_NS, "Efternamn", p.efternamn)
     _sub(uppgift, SKV_SVAR_NS, "StatusPersonuppgiftKod", 0)
-    for year in years:
-        rng = p.rng("SKV", year)
-        kapital = _sub(uppgift, SKV_SVAR_NS, "Kapitaluppgift")
-        _sub(kapital, SKV_BESKO_NS, "Taxeringsar", year)
-        _sub(kapital, SKV_BESKO_NS, "SummaIntakterPaKapital", rng.randint(0, 40000))
-        _sub(kapital, SKV_BESKO_NS, "OverskottPaKapital", rng.randint(0, 20000))
+    if scenario is not Scenario.INGENTING:
+        for year in years:
+            rng = p.rng("SKV", year)
+            kapital = _sub(uppgift, SKV_SVAR_NS, "Kapitaluppgift")
+            _sub(kapital, SKV_BESKO_NS, "Taxeringsar", year)
+            _sub(kapital, SKV_BESKO_NS, "SummaIntakterPaKapital", rng.randint(0, 40000))
+            _sub(kapital, SKV_BESKO_NS, "OverskottPaKapital", rng.randint(0, 20000))
+            # Skatteverket sends more than the published facts describe; the facade must keep it.
+            inkomst = _sub(uppgift, SKV_SVAR_NS, "Inkomstuppgift")
+            _sub(inkomst, SKV_BESKO_NS, "Taxeringsar", year)
+            _sub(inkomst, SKV_BESKO_NS, "SummaInkomstAvTjanst", rng.randint(0, 480000))
+            _sub(inkomst, SKV_BESKO_NS, "SlutligSkatt", rng.randint(0, 140000))
+    _sub(root, SKV_SVAR_NS, "Svarstidpunkt", "2026-01-01T00:00:00")
     svar = etree.SubElement(data, "svar")
     svar.text = etree.CDATA(etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode())
 

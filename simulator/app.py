@@ -39,6 +39,7 @@ class SimulatorConfig:
     latency: LatencyModel = field(default_factory=LatencyModel)
     slow_seconds: float = 120.0
     history: int = 200
+    csn_schema_version: str = "4.0"
     # LEFI groups and types each actor (aktorsid) may not see: LEFI answers OBEHORIG for them.
     lefi_obehorig: dict[str, frozenset[str]] = field(
         default_factory=lambda: {"begransad-aktor": frozenset({"FK:GEPI", "PM:PBH", "FK:SGI"})}
@@ -142,6 +143,7 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
             return soap_fault("Server", "Internal error")
         aktorsid = (question.fk_fraga or {}).get("aktorsid") or ""
         question.lefi_obehoriga = config.lefi_obehorig.get(aktorsid, frozenset())
+        question.csn_schema_version = config.csn_schema_version
         scenario = scenario_of(question.personidentitet)
         await asyncio.sleep(config.latency.delay(question.included))
         if scenario is Scenario.LANGSAM:

@@ -48,6 +48,7 @@ class SimQuestion:
     lefi_question: dict[str, Any] | None = None
     skv_fraga: dict[str, Any] | None = None
     lefi_obehoriga: frozenset[str] = frozenset()
+    csn_schema_version: str = "4.0"
 
     def period_of(self, agency: str) -> SimPeriod:
         """The agency's own period if the question gave one, else the general period."""

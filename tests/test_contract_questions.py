@@ -40,7 +40,7 @@ def _plans() -> list[FetchPlan]:
     only_af = FetchPlan()
     only_af.include(Agency.AF)
     skv_years = FetchPlan()
-    skv_years.ask_skv_years({2023})
+    skv_years.ask_skv_years(frozenset({2023}))
     return [everything, only_af, skv_years, FetchPlan()]
 
 

@@ -12,8 +12,10 @@ from lxml import etree
 
 from resolvers.agencies import Agency
 from resolvers.decode.af import decode_af
+from resolvers.decode.csn import decode_csn
 from resolvers.decode.lefi import decode_lefi
 from resolvers.decode.miv import decode_miv
+from resolvers.decode.skv import decode_skv
 from resolvers.decode.so import decode_so
 from resolvers.decode.tns import decode_tns
 from resolvers.xmlread import PayloadError, child, children, text, text_or_empty
@@ -57,16 +59,11 @@ class Answer:
 Decoder = Callable[[etree._Element], Any]
 
 
-def _opaque(data: etree._Element) -> Any:
-    """Agencies whose payload decoders come later keep their raw `data` element."""
-    return data
-
-
 DECODERS: dict[Agency, Decoder] = {
     Agency.AF: decode_af,
-    Agency.CSN: _opaque,
+    Agency.CSN: decode_csn,
     Agency.FK: decode_lefi,
-    Agency.SKV: _opaque,
+    Agency.SKV: decode_skv,
     Agency.SO: decode_so,
     Agency.TNS: decode_tns,
     Agency.MIV: decode_miv,

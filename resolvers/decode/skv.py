@@ -1,0 +1,107 @@
+"""Skatteverket's part: `svar` is a string holding an XML document
+`SvarBeskattningsuppgifterEnligtSFS2008-975`. Skatteverket's full schema is not published with the
+contract, so the facade types what is known and keeps everything else as path and value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lxml import etree
+
+from resolvers.xmlread import (
+    PayloadError,
+    UnknownValue,
+    child,
+    children,
+    decimal_of,
+    int_of,
+    local,
+    parse_xml,
+    text,
+    unknown_elements,
+)
+
+ROOT = "SvarBeskattningsuppgifterEnligtSFS2008-975"
+
+
+@dataclass(frozen=True)
+class Kapitaluppgift:
+    """`Kapitaluppgift`: capital income for one tax year."""
+
+    taxeringsar: int | None
+    summa_intakter_pa_kapital: Decimal | None
+    overskott_pa_kapital: Decimal | None
+    ovriga_element: list[UnknownValue]
+
+
+@dataclass(frozen=True)
+class SkvPersonuppgift:
+    """`PersonuppgiftLista/Personuppgift`: the person and their taxation figures."""
+
+    identitetsbeteckning: str | None
+    fornamn: str | None
+    efternamn: str | None
+    status_personuppgift_kod: str | None
+    kapitaluppgifter: list[Kapitaluppgift]
+    ovriga_element: list[UnknownValue]
+
+
+@dataclass(frozen=True)
+class SkvSvar:
+    """Skatteverket's answer: the persons, and every element the facade does not model."""
+
+    personuppgifter: list[SkvPersonuppgift]
+    ovriga_element: list[UnknownValue]
+
+
+_PERSON_KNOWN = (
+    "IdentitetsbeteckningFysiskPerson",
+    "Fornamn",
+    "Efternamn",
+    "StatusPersonuppgiftKod",
+    "Kapitaluppgift",
+)
+_KAPITAL_KNOWN = ("Taxeringsar", "SummaIntakterPaKapital", "OverskottPaKapital")
+
+
+def decode_skv(data: etree._Element) -> SkvSvar:
+    """Decode Skatteverket's `data/svar`: the XML document inside the string."""
+    document = text(data, "svar")
+    if document is None or not document.strip():
+        raise PayloadError("the Skatteverket answer has no svar")
+    root = parse_xml(document.strip(), "Skatteverket's svar")
+    if local(root) != ROOT:
+        raise PayloadError(
+            "Skatteverket's svar is not a SvarBeskattningsuppgifterEnligtSFS2008-975"
+        )
+    lista = child(root, "PersonuppgiftLista")
+    return SkvSvar(
+        personuppgifter=[_person(p) for p in children(lista, "Personuppgift")],
+        ovriga_element=unknown_elements(root, ("PersonuppgiftLista",))
+        + [
+            UnknownValue(f"PersonuppgiftLista/{item.path}", item.value)
+            for item in unknown_elements(lista, ("Personuppgift",))
+        ],
+    )
+
+
+def _person(person: etree._Element) -> SkvPersonuppgift:
+    status = text(person, "StatusPersonuppgiftKod")
+    return SkvPersonuppgift(
+        identitetsbeteckning=(text(person, "IdentitetsbeteckningFysiskPerson") or "").strip()
+        or None,
+        fornamn=text(person, "Fornamn"),
+        efternamn=text(person, "Efternamn"),
+        status_personuppgift_kod=status.strip() if status is not None else None,
+        kapitaluppgifter=[
+            Kapitaluppgift(
+                taxeringsar=int_of(k, "Taxeringsar"),
+                summa_intakter_pa_kapital=decimal_of(k, "SummaIntakterPaKapital"),
+                overskott_pa_kapital=decimal_of(k, "OverskottPaKapital"),
+                ovriga_element=unknown_elements(k, _KAPITAL_KNOWN),
+            )
+            for k in children(person, "Kapitaluppgift")
+        ],
+        ovriga_element=unknown_elements(person, _PERSON_KNOWN),
+    )

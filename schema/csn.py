@@ -1,0 +1,156 @@
+"""CSN: study support per support form, decoded from the base64 `CSNSvar` document."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from schema.common import Myndighetsfel, OkantElement
+from schema.scalars import Personnummer
+
+
+@strawberry.type(description="A CSN week `yyyyWW` (ISO week), e.g. `starttid`.")
+class CsnVecka:
+    ar: int = strawberry.field(description="The year.")
+    vecka: int = strawberry.field(description="The ISO week number.")
+    text: str = strawberry.field(description="The week as CSN writes it, `yyyyWW`.")
+    forsta_dag: date = strawberry.field(description="Monday of the week.")
+    sista_dag: date = strawberry.field(description="Sunday of the week.")
+
+
+@strawberry.type(description="CSN `Belopp`: one amount by type, in whole kronor.")
+class CsnBelopp:
+    beloppstyp: str = strawberry.field(description="`beloppstyp`, e.g. GRUNDB, GRUNDL, STUDB.")
+    klartext: str = strawberry.field(description="`klartext`: the type in words.")
+    belopp: int | None = strawberry.field(description="`belopp`, kronor.")
+    totbelopp: int | None = strawberry.field(description="`totbelopp`, kronor.")
+
+
+@strawberry.type(description="CSN `soktTid`: a period applied for.")
+class SoktTid:
+    soktfrom: date | None = strawberry.field(description="`soktfrom` (`0` from CSN is null).")
+    sokttom: date | None = strawberry.field(description="`sokttom`.")
+    soktomfattning: str | None = strawberry.field(
+        description="`soktomfattning`: study pace in per cent."
+    )
+    soktlan: bool | None = strawberry.field(description="`soktlan`: a loan was applied for (J).")
+
+
+@strawberry.type(description="CSN `BeviljadTid`: a granted period in weeks, with amounts.")
+class BeviljadTid:
+    starttid: CsnVecka | None = strawberry.field(description="`starttid`: first week.")
+    sluttid: CsnVecka | None = strawberry.field(description="`sluttid`: last week.")
+    takt: str | None = strawberry.field(description="`takt`: study pace in per cent.")
+    gr_takt: str | None = strawberry.field(description="`gr_takt`.")
+    belopp: list[CsnBelopp] = strawberry.field(description="`Beloppen/Belopp`.")
+    totbelopp: int | None = strawberry.field(description="`totbelopp`, kronor.")
+
+
+@strawberry.type(
+    description="CSN `Utbetaldtid`: the weeks (or, for hemutrustningslån, the dates) a payment "
+    "covers, with amounts."
+)
+class UtbetaldTid:
+    startvecka: CsnVecka | None = strawberry.field(description="`startvecka`.")
+    slutvecka: CsnVecka | None = strawberry.field(description="`slutvecka`.")
+    startdatum: date | None = strawberry.field(description="`startdatum` (hemutrustningslån).")
+    slutdatum: date | None = strawberry.field(description="`slutdatum` (hemutrustningslån).")
+    belopp: list[CsnBelopp] = strawberry.field(description="`Beloppen/Belopp`.")
+    totbelopp: int | None = strawberry.field(description="`totbelopp`, kronor.")
+
+
+@strawberry.type(description="CSN `UtbetalningsPlan/Utbetalning`: a paid or planned payment.")
+class CsnUtbetalning:
+    utbetdatum: date | None = strawberry.field(description="`utbetdatum`: pay date.")
+    utbetstatus: str | None = strawberry.field(
+        description="`utbetstatus`: Utbetald, UTBETALAD or Planerad."
+    )
+    utbetalda_tider: list[UtbetaldTid] = strawberry.field(
+        description="`Utbetaldatider/Utbetaldtid`."
+    )
+    totbelopp: int | None = strawberry.field(description="`totbelopp`, kronor.")
+
+
+@strawberry.type(description="CSN `Arenden/Arende`: one case of a support form.")
+class CsnArende:
+    lopnummer: str | None = strawberry.field(description="`lopnummer` attribute.")
+    medlanare: str | None = strawberry.field(
+        description="`medlanare` attribute (hemutrustningslån co-borrower)."
+    )
+    stodform: str = strawberry.field(description="`stodform`, e.g. GRUND, SH, HUT, SSSTÖD, OSS.")
+    klartext: str = strawberry.field(description="`klartext`: the support form in words.")
+    status: str | None = strawberry.field(
+        description="`status`: BESLUTAD, INITIERAD, AVSLUTAD (…); blank is null."
+    )
+    relarende: str | None = strawberry.field(description="`relarende`: related case.")
+    sokta_tider: list[SoktTid] = strawberry.field(description="`soktaTider/soktTid`.")
+    beviljade_tider: list[BeviljadTid] = strawberry.field(
+        description="`BeviljadeTider/BeviljadTid`."
+    )
+    utbetalningsplan: list[CsnUtbetalning] = strawberry.field(
+        description="`UtbetalningsPlan/Utbetalning`: the payment plan."
+    )
+    ovriga_element: list[OkantElement] = strawberry.field(
+        description="Elements of `Arende` the facade does not model."
+    )
+
+
+@strawberry.type(description="CSN `Studiestodstypforteckning`: a summary per support form.")
+class Studiestodstyper:
+    studiemedel: str | None = strawberry.field(description="`studiemedel`.")
+    studiehjalp: str | None = strawberry.field(description="`studiehjalp`.")
+    hemutrustningslan: str | None = strawberry.field(description="`hemutrustningslan`.")
+    studiestartsstod: str | None = strawberry.field(description="`studiestartsstod`.")
+    omstallningsstudiestod: str | None = strawberry.field(
+        description="`omstallningsstudiestod` (absent in schema version 3.0)."
+    )
+
+
+@strawberry.type(description="CSN `Personer/Person`: a person and their cases per support form.")
+class CsnPerson:
+    personnummer: Personnummer | None = strawberry.field(
+        description="`sekel` + `personnummer` as 12 digits; null if CSN's number is not valid."
+    )
+    personnummer_csn: str = strawberry.field(description="`personnummer` as CSN sent it (10).")
+    sekel: str | None = strawberry.field(description="`sekel`: the century digits.")
+    status: str | None = strawberry.field(
+        description="`Status` trimmed (CSN pads it with blanks); null when blank, `Ej träff` "
+        "when CSN does not know the person."
+    )
+    sekretess: str | None = strawberry.field(description="`sekretess` trimmed; null when blank.")
+    studiestodstyper: Studiestodstyper | None = strawberry.field(
+        description="`Studiestodstypforteckning`."
+    )
+    studiemedel: list[CsnArende] = strawberry.field(description="`Studiemedel/Arenden/Arende`.")
+    studiehjalp: list[CsnArende] = strawberry.field(description="`Studiehjalp/Arenden/Arende`.")
+    hemutrustningslan: list[CsnArende] = strawberry.field(
+        description="`HemutrustningsLan/Arenden/Arende`."
+    )
+    studiestartsstod: list[CsnArende] = strawberry.field(
+        description="`Studiestartsstod/Arenden/Arende`."
+    )
+    omstallningsstudiestod: list[CsnArende] = strawberry.field(
+        description="`Omstallningsstudiestod/Arenden/Arende`."
+    )
+    ovriga_element: list[OkantElement] = strawberry.field(
+        description="Elements of `Person` the facade does not model."
+    )
+
+
+@strawberry.type(
+    description="CSN's answer (`CSN`, base64 `CSNSvar` in `svar`, schema version 3.0 or 4.0). "
+    "Data fields are null when `fel` is set."
+)
+class Csn:
+    fel: Myndighetsfel | None = strawberry.field(
+        description="CSN's `error` (e.g. `-1005` for an `arende` of 32 or more characters), or "
+        "the facade's `INVALID_PAYLOAD` when `svar` cannot be read; null when CSN answered."
+    )
+    schema_version: str | None = strawberry.field(description="`schemaVersion`: 3.0 or 4.0.")
+    resultat_kod: str | None = strawberry.field(description="`Resultat/ResultatKod`.")
+    resultat_text: str | None = strawberry.field(description="`Resultat/ResultatText`.")
+    personer: list[CsnPerson] | None = strawberry.field(description="`Personer/Person`.")
+    ovriga_element: list[OkantElement] | None = strawberry.field(
+        description="Elements of `CSNSvar` the facade does not model (e.g. the question echo)."
+    )

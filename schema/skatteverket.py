@@ -1,0 +1,58 @@
+"""Skatteverket: taxation data decoded from the XML document inside `svar`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from schema.common import Myndighetsfel, OkantElement
+
+
+@strawberry.type(description="Skatteverket `Kapitaluppgift`: capital income for one tax year.")
+class Kapitaluppgift:
+    taxeringsar: int | None = strawberry.field(description="`besko:Taxeringsar`.")
+    summa_intakter_pa_kapital: Decimal | None = strawberry.field(
+        description="`besko:SummaIntakterPaKapital`, kronor."
+    )
+    overskott_pa_kapital: Decimal | None = strawberry.field(
+        description="`besko:OverskottPaKapital`, kronor."
+    )
+    ovriga_element: list[OkantElement] = strawberry.field(
+        description="Elements of `Kapitaluppgift` the facade does not model."
+    )
+
+
+@strawberry.type(description="Skatteverket `PersonuppgiftLista/Personuppgift`.")
+class SkvPersonuppgift:
+    identitetsbeteckning: str | None = strawberry.field(
+        description="`folko:IdentitetsbeteckningFysiskPerson`."
+    )
+    fornamn: str | None = strawberry.field(description="`folko:Fornamn`.")
+    efternamn: str | None = strawberry.field(description="`folko:Efternamn`.")
+    status_personuppgift_kod: str | None = strawberry.field(description="`StatusPersonuppgiftKod`.")
+    kapitaluppgifter: list[Kapitaluppgift] = strawberry.field(
+        description="`Kapitaluppgift`, one per tax year asked."
+    )
+    ovriga_element: list[OkantElement] = strawberry.field(
+        description="Elements of `Personuppgift` the facade does not model. Skatteverket's full "
+        "schema is not published with the contract: everything else it sends is here."
+    )
+
+
+@strawberry.type(
+    description="Skatteverket's answer (`SKV`, the XML document "
+    "`SvarBeskattningsuppgifterEnligtSFS2008-975` inside `svar`). Data fields are null when "
+    "`fel` is set."
+)
+class Skatteverket:
+    fel: Myndighetsfel | None = strawberry.field(
+        description="Skatteverket's `error`, or the facade's `INVALID_PAYLOAD` when `svar` cannot "
+        "be read; null when Skatteverket answered."
+    )
+    personuppgifter: list[SkvPersonuppgift] | None = strawberry.field(
+        description="`PersonuppgiftLista/Personuppgift`."
+    )
+    ovriga_element: list[OkantElement] | None = strawberry.field(
+        description="Elements outside `Personuppgift` that the facade does not model."
+    )

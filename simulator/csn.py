@@ -1,0 +1,188 @@
+"""CSN's answer: a `CSNSvar` document (schema 4.0 by default, or 3.0) with cases per support form
+and payment plans in the asked period, encoded in base64 as SSBTEK carries it."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, timedelta
+
+from lxml import etree
+
+from simulator.people import SimPerson
+from simulator.question import SimPeriod
+from simulator.scenarios import Scenario
+
+# (element under Person, its namespace suffix, stodform, klartext, Beloppen rows as
+# (beloppstyp, klartext, kronor per week))
+FORMS = (
+    ("Studiemedel", "studiemedel", "GRUND", "Studiemedel för studier i Sverige",
+     (("GRUNDB", "Bidrag", 871), ("GRUNDL", "Lån", 2075))),
+    ("Studiehjalp", "studiehjalp", "SH", "Studiehjälp Sverige", (("STUDB", "Studiebidrag", 290),)),
+    ("HemutrustningsLan", "hemutrustningslan", "HUT", "Hemutrustningslån", (("HUT", "Lån", 0),)),
+    ("Studiestartsstod", "studiestartsstod", "SSSTÖD", "Studiestartsstöd",
+     (("STÖDB", "Studiestartsstöd bidrag", 2075),)),
+    ("Omstallningsstudiestod", "omstallningsstudiestod", "OSS", "Omställningsstudiestöd",
+     (("OSSBID", "Omställningsstudiestöd bidrag", 2405),
+      ("OSSLÅN", "Omställningsstudiestöd lån", 1030))),
+)  # fmt: skip
+
+
+def _ns(version: str, name: str) -> str:
+    return f"http://schema.csn.se/v{version}/{name}"
+
+
+def _sub(parent: etree._Element, ns: str, name: str, value: object = None) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ns}}}{name}")
+    if value is not None:
+        element.text = str(value)
+    return element
+
+
+def _week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}{week:02d}"
+
+
+def forms_of(person: SimPerson, scenario: Scenario | None) -> list[str]:
+    """The support forms the person has cases in."""
+    if scenario is Scenario.ALLA:
+        return [form[0] for form in FORMS]
+    if scenario is Scenario.INGENTING:
+        return []
+    rng = person.rng("CSN")
+    age = date.today().year - person.birth.year
+    forms = []
+    if 16 <= age <= 20:
+        forms.append("Studiehjalp")
+    if 20 <= age <= 45 and rng.random() < 0.5:
+        forms.append("Studiemedel")
+    if person.migration and rng.random() < 0.5:
+        forms.append("HemutrustningsLan")
+    if 25 <= age <= 56 and rng.random() < 0.1:
+        forms.append("Studiestartsstod")
+    if 27 <= age <= 62 and rng.random() < 0.1:
+        forms.append("Omstallningsstudiestod")
+    return forms
+
+
+def csn_document(
+    person: SimPerson, scenario: Scenario | None, period: SimPeriod, version: str = "4.0"
+) -> bytes:
+    """The `CSNSvar` document for a person and the CSN period."""
+    v = version.split(".")[0] + ".0"
+    kommun, pers, typer = _ns(v, "kommunfraga"), _ns(v, "person"), _ns(v, "csntyper")
+    root = etree.Element(f"{{{kommun}}}CSNSvar", nsmap={None: kommun, "pers": pers, "typ": typer})
+    root.set("schemaVersion", v)
+    resultat = _sub(_sub(root, kommun, "GemensamtSvarEkbistand"), kommun, "Resultat")
+    _sub(resultat, kommun, "ResultatKod", 0)
+    _sub(resultat, kommun, "ResultatText", "Allt OK, inget att rapportera")
+    _sub(root, kommun, "GemensamtFragaEkbistand")
+    person_element = _sub(_sub(root, kommun, "Personer"), kommun, "Person")
+    person_element.set("personnummer", person.personnummer[2:])
+    person_element.set("Status", " " * 10)
+    person_element.set("sekretess", "J " if person.protected else "  ")
+    person_element.set("sekel", person.personnummer[:2])
+    has = forms_of(person, scenario)
+    forms = [f for f in FORMS if v == "4.0" or f[0] != "Omstallningsstudiestod"]
+    summary = _sub(person_element, pers, "Studiestodstypforteckning")
+    for element, suffix, *_ in forms:
+        _sub(summary, typer, suffix, 1 if element in has else 0)
+    for element, suffix, stodform, klartext, amounts in forms:
+        container = _sub(person_element, pers, element)
+        if element not in has:
+            continue
+        arenden = _sub(container, pers, "Arenden")
+        _arende(arenden, pers, _ns(v, suffix), typer, person, period, stodform, klartext, amounts)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _arende(
+    arenden: etree._Element,
+    pers: str,
+    ns: str,
+    typer: str,
+    person: SimPerson,
+    period: SimPeriod,
+    stodform: str,
+    klartext: str,
+    amounts: tuple[tuple[str, str, int], ...],
+) -> None:
+    rng = person.rng("CSN", stodform)
+    arende = _sub(arenden, pers, "Arende")
+    arende.set("lopnummer", str(rng.randint(1, 40)))
+    _sub(arende, ns, "stodform", stodform)
+    _sub(arende, ns, "klartext", klartext)
+    _sub(arende, ns, "status", "BESLUTAD")
+    start = period.from_ - timedelta(days=rng.randint(20, 200))
+    end = period.tom + timedelta(days=rng.randint(20, 200))
+    if stodform == "HUT":
+        _plan(arende, ns, typer, person, period, amounts, stodform, weeks=False)
+        return
+    sokta = _sub(arende, ns, "soktaTider")
+    tid = _sub(sokta, typer, "soktTid")
+    _sub(tid, typer, "soktfrom", start.strftime("%Y%m%d"))
+    _sub(tid, typer, "sokttom", "0" if rng.random() < 0.3 else end.strftime("%Y%m%d"))
+    _sub(tid, typer, "soktomfattning", 100)
+    _sub(tid, typer, "soktlan", "J" if len(amounts) > 1 else " ")
+    beviljade = _sub(arende, ns, "BeviljadeTider")
+    tid = _sub(beviljade, typer, "BeviljadTid")
+    _sub(tid, typer, "starttid", _week(start))
+    _sub(tid, typer, "sluttid", _week(end))
+    _sub(tid, typer, "takt", 100)
+    weeks = max(1, (end - start).days // 7)
+    _beloppen(tid, typer, amounts, weeks)
+    _sub(tid, typer, "totbelopp", sum(a[2] for a in amounts) * weeks)
+    _plan(arende, ns, typer, person, period, amounts, stodform, weeks=True)
+
+
+def _beloppen(parent: etree._Element, typer: str, amounts: tuple, weeks: int) -> None:
+    beloppen = _sub(parent, typer, "Beloppen")
+    for beloppstyp, text, per_week in amounts:
+        belopp = _sub(beloppen, typer, "Belopp")
+        _sub(belopp, typer, "beloppstyp", beloppstyp)
+        _sub(belopp, typer, "klartext", text)
+        _sub(belopp, typer, "belopp", per_week * weeks)
+        _sub(belopp, typer, "totbelopp", per_week * weeks)
+
+
+def _plan(
+    arende: etree._Element,
+    ns: str,
+    typer: str,
+    person: SimPerson,
+    period: SimPeriod,
+    amounts: tuple,
+    stodform: str,
+    weeks: bool,
+) -> None:
+    plan = _sub(arende, ns, "UtbetalningsPlan")
+    month = period.from_.replace(day=1)
+    today = date.today()
+    while month <= period.tom:
+        pay_day = month.replace(day=25)
+        summer = stodform == "SH" and month.month in (7, 8)  # studiehjälp is not paid in summer
+        if period.from_ <= pay_day <= period.tom and not summer:
+            utbetalning = _sub(plan, typer, "Utbetalning")
+            _sub(utbetalning, typer, "utbetdatum", pay_day.strftime("%Y%m%d"))
+            _sub(utbetalning, typer, "utbetstatus", "Utbetald" if pay_day <= today else "Planerad")
+            tider = _sub(utbetalning, typer, "Utbetaldatider")
+            tid = _sub(tider, typer, "Utbetaldtid")
+            month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            if weeks:
+                _sub(tid, typer, "startvecka", _week(month))
+                _sub(tid, typer, "slutvecka", _week(month_end))
+            lan = person.rng("HUT").randint(15000, 30000) if stodform == "HUT" else 0
+            _beloppen(tid, typer, tuple((a, t, w or lan) for a, t, w in amounts), 4)
+            total = sum((w or lan) * 4 for _, _, w in amounts)
+            _sub(tid, typer, "totbelopp", total)
+            _sub(utbetalning, typer, "totbelopp", total)
+            if stodform == "HUT":
+                break  # a home equipment loan is paid once
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
+def csn_svar(
+    person: SimPerson, scenario: Scenario | None, period: SimPeriod, version: str = "4.0"
+) -> str:
+    """CSN's `svar` as SSBTEK carries it: base64 of the document."""
+    return base64.b64encode(csn_document(person, scenario, period, version)).decode()
