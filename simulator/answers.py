@@ -340,6 +340,13 @@ def _skv(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario 
     svar.text = etree.CDATA(etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode())
 
 
+# What the TRASIGT_INNEHALL person gets instead of readable payloads: (element, content).
+BROKEN_PAYLOADS = {
+    "CSN": ("svar", "this is not base64!"),
+    "FK": ("lefiJsonSvar", base64.b64encode(b'{"utlamnare": [').decode()),
+    "SKV": ("svar", "<SvarBeskattningsuppgifterEnligtSFS2008-975><PersonuppgiftLista>"),
+}
+
 PartBuilder = Callable[[etree._Element, SimQuestion, SimPerson, "Scenario | None"], None]
 
 BUILDERS: dict[str, PartBuilder] = {
@@ -387,6 +394,9 @@ def build_answer(q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> etr
         if failure is None:
             data = _sub(part, ns, "data")
             try:
+                if scenario is Scenario.TRASIGT_INNEHALL and agency in BROKEN_PAYLOADS:
+                    _sub(data, ns if agency != "SKV" else None, *BROKEN_PAYLOADS[agency])
+                    continue
                 BUILDERS[agency](data, q, p, scenario)
             except AgencyFailure as raised:
                 part.remove(data)

@@ -24,6 +24,7 @@ class Scenario(StrEnum):
     TRASIG = "trasig"  # HTTP 200 with a body that is not XML
     OMFATTANDE = "omfattande"  # every LEFI group with many items: a LEFI answer of several MB
     PM_OTILLGANGLIG = "pm_otillganglig"  # LEFI answers, but Pensionsmyndigheten is unavailable
+    TRASIGT_INNEHALL = "trasigt_innehall"  # CSN, FK and SKV payloads that cannot be read
 
 
 SCENARIO_PEOPLE: dict[str, Scenario] = {
@@ -39,6 +40,7 @@ SCENARIO_PEOPLE: dict[str, Scenario] = {
     "197210101239": Scenario.TRASIG,
     "195804121233": Scenario.OMFATTANDE,
     "194808081238": Scenario.PM_OTILLGANGLIG,
+    "197909091238": Scenario.TRASIGT_INNEHALL,
 }
 
 NUMBER_OF: dict[Scenario, str] = {scenario: number for number, scenario in SCENARIO_PEOPLE.items()}

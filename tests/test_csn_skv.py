@@ -1,0 +1,267 @@
+"""CSN and Skatteverket: the payloads hidden inside the answer, typed; failures stay with the
+agency; the question carries the CSN period and the SKV fraga."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from resolvers.agencies import Agency
+from resolvers.decode.answer import Kalla, decode_answer
+from resolvers.decode.csn import csn_date, csn_week, decode_csn
+from resolvers.xmlread import PayloadError, parse_xml
+from simulator.app import SimulatorConfig
+from tests.conftest import PERIOD
+from tests.servers import Facade, Simulator, facade, facade_env, simulator
+
+ALLA = "198503151238"
+SKYDDAD = "197707071234"
+TRASIGT = "197909091238"
+SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
+CSN = "http://schema.csn.se"
+
+CSN_QUERY = """
+query($pnr: Personnummer!, $period: PeriodInput!, $csn: PeriodInput) {
+  person(personnummer: $pnr, period: $period, arende: "A-1") {
+    csn(period: $csn) {
+      fel { kalla felkod }
+      schemaVersion resultatKod
+      personer {
+        personnummer personnummerCsn sekel status sekretess
+        studiestodstyper { studiemedel studiehjalp omstallningsstudiestod }
+        studiemedel { lopnummer stodform klartext status
+          soktaTider { soktfrom sokttom soktomfattning soktlan }
+          beviljadeTider { starttid { ar vecka text forstaDag sistaDag } sluttid { text } takt
+            belopp { beloppstyp klartext belopp totbelopp } totbelopp }
+          utbetalningsplan { utbetdatum utbetstatus totbelopp
+            utbetaldaTider { startvecka { text } slutvecka { text }
+              belopp { beloppstyp belopp } } } }
+        studiehjalp { stodform utbetalningsplan { utbetdatum } }
+        hemutrustningslan { stodform utbetalningsplan { utbetdatum totbelopp
+          utbetaldaTider { belopp { beloppstyp belopp } } } }
+        studiestartsstod { stodform } omstallningsstudiestod { stodform }
+      }
+    }
+  }
+}
+"""
+
+
+def csn(api: Facade, number: str, own: dict | None = None) -> dict:
+    answer = api.query(CSN_QUERY, {"pnr": number, "period": PERIOD, "csn": own})
+    assert "errors" not in answer, answer["errors"]
+    return answer["data"]["person"]["csn"]
+
+
+def test_csn_cases_are_typed(api: Facade) -> None:
+    data = csn(api, ALLA)
+    assert (data["fel"], data["schemaVersion"], data["resultatKod"]) == (None, "4.0", "0")
+    [person] = data["personer"]
+    assert person["personnummer"] == ALLA  # sekel + 10 digits
+    assert person["personnummerCsn"] == ALLA[2:]
+    assert person["status"] is None and person["sekretess"] is None  # blank-padded
+    for form in ("studiemedel", "studiehjalp", "hemutrustningslan", "studiestartsstod",
+                 "omstallningsstudiestod"):  # fmt: skip
+        assert person[form], form
+    [case] = person["studiemedel"]
+    week = case["beviljadeTider"][0]["starttid"]
+    assert date.fromisoformat(week["forstaDag"]).isocalendar()[:2] == (week["ar"], week["vecka"])
+    assert week["text"] == f"{week['ar']:04d}{week['vecka']:02d}"
+    payments = case["utbetalningsplan"]
+    assert [p["utbetdatum"] for p in payments] == [f"2026-0{m}-25" for m in range(1, 7)]
+    for payment in payments:
+        rows = payment["utbetaldaTider"][0]["belopp"]
+        assert payment["totbelopp"] == sum(r["belopp"] for r in rows)
+
+
+def test_csn_period_overrides_the_general_period(api: Facade, fresh: Simulator) -> None:
+    own = {"from": "2026-03-01", "tom": "2026-04-30"}
+    [person] = csn(api, ALLA, own)["personer"]
+    dates = [p["utbetdatum"] for p in person["studiemedel"][0]["utbetalningsplan"]]
+    assert dates == ["2026-03-25", "2026-04-25"]
+    [question] = fresh.questions()
+    assert question["periods"] == {"CSN": own}
+    assert question["tidsperiod"] == PERIOD
+
+
+def test_protected_identity_keeps_csn_sekretess(api: Facade) -> None:
+    [person] = csn(api, SKYDDAD)["personer"]
+    assert person["sekretess"] == "J"
+
+
+@pytest.fixture(scope="module")
+def api_csn3() -> Iterator[Facade]:
+    """A facade in front of a simulator whose CSN answers in schema version 3.0."""
+    with (
+        simulator(SimulatorConfig(csn_schema_version="3.0")) as old,
+        facade(facade_env(old.url)) as api,
+    ):
+        yield api
+
+
+def test_csn_schema_version_3_is_read(api_csn3: Facade) -> None:
+    data = csn(api_csn3, ALLA)
+    assert data["schemaVersion"] == "3.0"
+    [person] = data["personer"]
+    assert person["studiemedel"][0]["stodform"] == "GRUND"
+    assert person["omstallningsstudiestod"] == []
+    assert person["studiestodstyper"]["omstallningsstudiestod"] is None
+
+
+def _csn_data(document: str) -> object:
+    encoded = base64.b64encode(document.encode()).decode()
+    return parse_xml(f'<s:data xmlns:s="{SSBT}"><s:svar>{encoded}</s:svar></s:data>', "t")
+
+
+def test_a_version_3_document_like_the_published_sample() -> None:
+    svar = decode_csn(
+        _csn_data(
+            '<CSNSvar schemaVersion="3.0" xmlns="http://schema.csn.se/v3.0/kommunfraga" '
+            'xmlns:p="http://schema.csn.se/v3.0/person" xmlns:t="http://schema.csn.se/v3.0/csntyper">'
+            "<GemensamtSvarEkbistand><Resultat><ResultatKod>0</ResultatKod>"
+            "<ResultatText>Allt OK</ResultatText></Resultat></GemensamtSvarEkbistand>"
+            '<GemensamtFragaEkbistand/><Personer><Person personnummer="9001011239" '
+            'Status="Ej träff  " sekretess="  " sekel="19"><p:Studiestodstypforteckning>'
+            "<t:studiemedel>0</t:studiemedel></p:Studiestodstypforteckning><p:Studiemedel/>"
+            "<p:Studiehjalp/><p:HemutrustningsLan/><p:Studiestartsstod/></Person></Personer>"
+            "</CSNSvar>"
+        )
+    )
+    [person] = svar.personer
+    assert (person.personnummer, person.status, person.sekretess) == (
+        "199001011239",
+        "Ej träff",
+        None,
+    )
+    assert person.studiemedel == [] and person.omstallningsstudiestod == []
+
+
+@pytest.mark.parametrize(
+    ("document", "why"),
+    [
+        (f'<CSNSvar schemaVersion="5.0" xmlns="{CSN}/v5.0/kommunfraga"/>', "schemaVersion"),
+        (f'<CSNSvar schemaVersion="4.0" xmlns="{CSN}/v3.0/kommunfraga"/>', "schemaVersion"),
+        ("<CSNSvar", "well-formed"),
+    ],
+)  # fmt: skip
+def test_unreadable_csn_documents_are_refused(document: str, why: str) -> None:
+    with pytest.raises(PayloadError, match=why):
+        decode_csn(_csn_data(document))
+
+
+@given(st.dates(min_value=date(1000, 1, 1)))
+def test_csn_dates_read_back(day: date) -> None:
+    assert csn_date(day.strftime("%Y%m%d")) == day
+
+
+@given(st.dates(min_value=date(1000, 1, 1)))
+def test_csn_weeks_read_back(day: date) -> None:
+    year, week, _ = day.isocalendar()
+    parsed = csn_week(f"{year:04d}{week:02d}")
+    assert parsed is not None and parsed.forsta_dag <= day <= parsed.sista_dag
+
+
+@pytest.mark.parametrize("empty", ["0", "", "  ", None])
+def test_csn_zero_means_no_date_or_week(empty: str | None) -> None:
+    assert csn_date(empty) is None and csn_week(empty) is None
+
+
+@pytest.mark.parametrize("bad", ["20260230", "2026011", "abcdefgh"])
+def test_bad_csn_dates(bad: str) -> None:
+    with pytest.raises(PayloadError):
+        csn_date(bad)
+
+
+@pytest.mark.parametrize("bad", ["202654", "202600", "20261"])
+def test_bad_csn_weeks(bad: str) -> None:
+    with pytest.raises(PayloadError):
+        csn_week(bad)
+
+
+SKV_QUERY = """
+query($pnr: Personnummer!, $period: PeriodInput!, $ar: [Int!]) {
+  person(personnummer: $pnr, period: $period, arende: "A-1") {
+    skatteverket(ar: $ar) {
+      fel { felkod }
+      personuppgifter { identitetsbeteckning fornamn efternamn statusPersonuppgiftKod
+        kapitaluppgifter { taxeringsar summaIntakterPaKapital overskottPaKapital }
+        ovrigaElement { path value } }
+      ovrigaElement { path value }
+    }
+    transportstyrelsen { resultat }
+  }
+}
+"""
+
+
+def test_skatteverket_figures_are_typed_and_unknown_elements_reachable(
+    api: Facade, fresh: Simulator
+) -> None:
+    answer = api.query(SKV_QUERY, {"pnr": ALLA, "period": PERIOD, "ar": [2023, 2021]})
+    assert "errors" not in answer, answer["errors"]
+    [uppgift] = answer["data"]["person"]["skatteverket"]["personuppgifter"]
+    assert uppgift["identitetsbeteckning"] == ALLA
+    assert [k["taxeringsar"] for k in uppgift["kapitaluppgifter"]] == [2023, 2021]
+    assert all(isinstance(k["summaIntakterPaKapital"], str) for k in uppgift["kapitaluppgifter"])
+    paths = {item["path"] for item in uppgift["ovrigaElement"]}
+    assert {"Inkomstuppgift/SummaInkomstAvTjanst", "Inkomstuppgift/SlutligSkatt"} <= paths
+    assert answer["data"]["person"]["skatteverket"]["ovrigaElement"] == [
+        {"path": "Svarstidpunkt", "value": "2026-01-01T00:00:00"}
+    ]
+    [question] = fresh.questions()
+    assert question["skvFraga"]["ar"] == [2023, 2021]
+
+
+def test_two_sets_of_tax_years_are_refused(api: Facade, fresh: Simulator) -> None:
+    answer = api.query(
+        "query($pnr: Personnummer!, $period: PeriodInput!) { "
+        'person(personnummer: $pnr, period: $period, arende: "A-1") { '
+        "a: skatteverket(ar: [2024]) { fel { felkod } } b: skatteverket { fel { felkod } } } }",
+        {"pnr": ALLA, "period": PERIOD},
+    )
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert fresh.questions() == []
+
+
+def test_ssbt10_sends_no_skv_fraga_and_still_reads_svar(api_v10: Facade, fresh: Simulator) -> None:
+    answer = api_v10.query(SKV_QUERY, {"pnr": ALLA, "period": PERIOD, "ar": None})
+    assert "errors" not in answer
+    [uppgift] = answer["data"]["person"]["skatteverket"]["personuppgifter"]
+    assert [k["taxeringsar"] for k in uppgift["kapitaluppgifter"]] == [2025, 2024]
+    [question] = fresh.questions()
+    assert question["skvFraga"] is None
+
+
+def test_unreadable_payloads_are_facade_errors_and_the_rest_answers(api: Facade) -> None:
+    answer = api.query(
+        "query($pnr: Personnummer!, $period: PeriodInput!) { "
+        'person(personnummer: $pnr, period: $period, arende: "A-1") { '
+        "csn { fel { kalla felkod felmeddelanden } personer { personnummer } } "
+        "skatteverket { fel { kalla felkod } } forsakringskassan { fel { kalla felkod } } "
+        "transportstyrelsen { resultat } } }",
+        {"pnr": TRASIGT, "period": PERIOD},
+    )
+    assert "errors" not in answer
+    person = answer["data"]["person"]
+    assert person["csn"]["fel"]["kalla"] == "FACADE"
+    assert person["csn"]["fel"]["felkod"] == "INVALID_PAYLOAD"
+    assert "base64" in person["csn"]["fel"]["felmeddelanden"][0]
+    assert person["csn"]["personer"] is None
+    assert person["skatteverket"]["fel"] == {"kalla": "FACADE", "felkod": "INVALID_PAYLOAD"}
+    assert person["forsakringskassan"]["fel"] == {"kalla": "FACADE", "felkod": "INVALID_PAYLOAD"}
+    assert person["transportstyrelsen"] == {"resultat": "OK"}
+
+
+def test_skv_svar_that_is_not_the_expected_document() -> None:
+    response = parse_xml(
+        f'<s:r xmlns:s="{SSBT}"><s:svarsdata><s:SKV><s:data><svar>&lt;Annat/&gt;</svar>'
+        "</s:data></s:SKV></s:svarsdata></s:r>",
+        "t",
+    )
+    fel = decode_answer(response, [Agency.SKV]).parts[Agency.SKV].fel
+    assert (fel.kalla, fel.felkod) == (Kalla.FACADE, "INVALID_PAYLOAD")
