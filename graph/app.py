@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as strawberry_process_result
 from strawberry.types import ExecutionResult
 
 from graph.context import caller_of
-from graph.settings import Settings, load_settings
+from graph.settings import Settings, SettingsError, load_settings
 from resolvers.client import SsbtekClient
 from resolvers.loader import Upstream
 from schema.build import build_schema
@@ -26,17 +29,18 @@ from schema.context import new_context
 from schema.errors import with_code
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("ssbtek_graphql.access")
 
 
 class FacadeGraphQL(GraphQL):
     """Strawberry's ASGI view with a fresh loader per operation and coded, redacted errors."""
 
-    def __init__(self, upstream_holder: dict[str, Upstream], **kwargs: Any) -> None:
+    def __init__(self, upstream: Upstream, **kwargs: Any) -> None:
         super().__init__(build_schema(), **kwargs)
-        self.upstream_holder = upstream_holder
+        self.upstream = upstream
 
     async def get_context(self, request: Any, response: Any) -> Any:
-        return new_context(caller_of(request), self.upstream_holder["upstream"])
+        return new_context(caller_of(request), self.upstream)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
@@ -53,15 +57,17 @@ def demo_transport() -> httpx.AsyncBaseTransport:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    """The facade application; settings are read from the environment when not given."""
+    """The facade application; settings are read from the environment when not given.
+
+    The SSBTEK client (and its WSDL) is built here, before serving, so that a WSDL that cannot
+    be loaded stops start-up with a message naming the setting.
+    """
     settings = settings or load_settings()
-    holder: dict[str, Upstream] = {}
+    client = build_client(settings)
+    upstream = Upstream(client, settings.requester)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        transport = demo_transport() if settings.demo else None
-        client = SsbtekClient(settings.client, transport=transport)
-        holder["upstream"] = Upstream(client, settings.requester)
         log.info(
             "facade ready: %s, ssbt/%s",
             "demo mode with the embedded simulator" if settings.demo else "SSBTEK at SSBTEK_URL",
@@ -70,23 +76,65 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
-            holder.pop("upstream", None)
             await client.aclose()
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(_request: Request) -> Response:
-        if "upstream" not in holder:
-            return JSONResponse({"status": "starting"}, status_code=503)
         return JSONResponse({"status": "ready", "demo": settings.demo})
 
-    graphql = FacadeGraphQL(holder, graphql_ide="graphiql")
+    # Queries only by POST: a query string with a personnummer would land in access logs.
+    graphql = FacadeGraphQL(upstream, graphql_ide="graphiql", allow_queries_via_get=False)
     return Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
+        middleware=[Middleware(AccessLog)],
         lifespan=lifespan,
     )
+
+
+def build_client(settings: Settings) -> SsbtekClient:
+    """The SSBTEK client for the settings: the embedded simulator in demo mode."""
+    transport = demo_transport() if settings.demo else None
+    try:
+        return SsbtekClient(settings.client, transport=transport)
+    except Exception as exc:  # zeep and httpx raise many kinds while loading a WSDL
+        raise SettingsError(
+            f"SSBTEK_WSDL ({settings.client.wsdl_location}) could not be loaded: "
+            f"{type(exc).__name__}"
+        ) from exc
+
+
+class AccessLog:
+    """Logs each request's method, path (never the query string), status and duration."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            access_log.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - start) * 1000,
+            )

@@ -36,20 +36,23 @@ def main(argv: list[str] | None = None) -> int:
             latency=LatencyModel(enabled=args.latency),
             slow_seconds=args.slow_seconds,
         )
-        uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="info")
+        uvicorn.run(
+            create_app(config), host=args.host, port=args.port, log_level="info", access_log=False
+        )
         return 0
 
     from graph.app import create_app as create_facade
     from graph.settings import SettingsError, load_settings
 
     try:
-        settings = load_settings()
+        app = create_facade(load_settings())
     except SettingsError as exc:
         print(f"ssbtek-graphql: configuration error: {exc}", file=sys.stderr)
         return 2
     host = getattr(args, "host", "127.0.0.1")
     port = getattr(args, "port", 8000)
-    uvicorn.run(create_facade(settings), host=host, port=port, log_level="info")
+    # uvicorn's own access log prints query strings; the app logs requests without them.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
     return 0
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from resolvers.client import ClientConfig
+from resolvers.client import ClientConfig, tls_context
 from resolvers.contract import SsbtVersion
 from resolvers.question import Bitrade, Requester
 
@@ -62,7 +63,25 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
     if client.key_file and not client.cert_file:
         raise SettingsError("SSBTEK_KEY_FILE is set but SSBTEK_CERT_FILE is not")
+    _check_tls(client)
     return Settings(demo=demo, client=client, requester=_requester(env, demo))
+
+
+def _check_tls(client: ClientConfig) -> None:
+    """Load the TLS files once now, so that a bad one stops start-up with its variable named."""
+    if client.ca_file:
+        try:
+            ssl.create_default_context(cafile=client.ca_file)
+        except (ssl.SSLError, OSError, ValueError):
+            raise SettingsError("SSBTEK_CA_FILE could not be loaded as CA certificates") from None
+    if client.cert_file:
+        try:
+            tls_context(client)
+        except (ssl.SSLError, OSError, ValueError):
+            raise SettingsError(
+                "SSBTEK_CERT_FILE and SSBTEK_KEY_FILE could not be loaded as a client certificate "
+                "and its key"
+            ) from None
 
 
 def _requester(env: _Env, demo: bool) -> Requester:

@@ -91,16 +91,17 @@ class SsbtekClient:
         await self._http.aclose()
 
     async def _call(self, operation: str, arguments: dict[str, Any]) -> etree._Element:
-        async with self._limit:
-            try:
-                async with asyncio.timeout(self.config.connect_timeout_s + self.config.timeout_s):
+        # The deadline covers the wait for a free upstream slot too: a queue never waits forever.
+        try:
+            async with asyncio.timeout(self.config.connect_timeout_s + self.config.timeout_s):
+                async with self._limit:
                     response = await getattr(self._service, operation)(**arguments)
-            except (TimeoutError, httpx.TimeoutException):
-                raise UpstreamTimeout("SSBTEK did not answer in time") from None
-            except httpx.TransportError as exc:
-                raise UpstreamUnavailable(
-                    f"SSBTEK could not be reached ({type(exc).__name__})"
-                ) from None
+        except (TimeoutError, httpx.TimeoutException):
+            raise UpstreamTimeout("SSBTEK did not answer in time") from None
+        except httpx.TransportError as exc:
+            raise UpstreamUnavailable(
+                f"SSBTEK could not be reached ({type(exc).__name__})"
+            ) from None
         return _answer_element(response.status_code, response.content, operation)
 
 

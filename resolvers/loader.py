@@ -10,9 +10,11 @@ from resolvers.agencies import Agency
 from resolvers.client import SsbtekClient
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, decode_answer
+from resolvers.errors import UpstreamInvalidResponse
 from resolvers.personnummer import pseudonym
 from resolvers.plan import FetchPlan, PersonKey
 from resolvers.question import Requester, build_question
+from resolvers.xmlread import PayloadError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,10 @@ class Upstream:
             ",".join(sorted(a.value for a in plan.agencies)),
         )
         element = await self.client.hamta(question)
-        return await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
+        try:
+            return await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
+        except PayloadError as exc:
+            raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
 
 
 class OperationLoader:

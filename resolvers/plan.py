@@ -54,25 +54,38 @@ class FetchPlan:
     """The parts of the answer a selection needs: agencies, their own periods, LEFI, SKV."""
 
     agencies: set[Agency] = field(default_factory=set)
-    periods: dict[Agency, Period] = field(default_factory=dict)
+    # Per agency, the periods its fields ask for; None is the person's own period.
+    period_requests: dict[Agency, set[Period | None]] = field(default_factory=dict)
     lefi: dict[str, set[str]] = field(default_factory=dict)
     lefi_fallback: dict[str, set[str]] = field(default_factory=dict)
     lefi_exact: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     skv_year_sets: set[frozenset[int] | None] = field(default_factory=set)
 
     def include(self, agency: Agency, period: Period | None = None) -> None:
-        """Ask `agency`, with its own period when given (only for agencies that take one)."""
-        self.agencies.add(agency)
-        if period is None:
-            return
-        if not agency.accepts_own_period:
+        """Ask `agency`; `period` is its own period (only for agencies that take one)."""
+        if period is not None and not agency.accepts_own_period:
             raise BadUserInput(f"{agency.value} does not take a period of its own")
-        held = self.periods.get(agency)
-        if held is not None and held != period:
-            raise BadUserInput(
-                f"one question can give {agency.value} only one period; the selection asks for two"
-            )
-        self.periods[agency] = period
+        self.agencies.add(agency)
+        self.period_requests.setdefault(agency, set()).add(period)
+
+    def own_periods(self, period: Period) -> dict[Agency, Period]:
+        """The agencies asked for another period than the person's, and that period.
+
+        One question gives an agency one period, so two fields of one agency that ask for
+        different periods (an own period, or none and an own one) are refused.
+        """
+        own: dict[Agency, Period] = {}
+        for agency, requests in self.period_requests.items():
+            resolved = {request or period for request in requests}
+            if len(resolved) > 1:
+                raise BadUserInput(
+                    f"one question can give {agency.value} only one period; the selection asks "
+                    "for two"
+                )
+            chosen = resolved.pop()
+            if chosen != period:
+                own[agency] = chosen
+        return own
 
     def ask_lefi(self, information_class: str, codes: set[str]) -> None:
         """Ask LEFI (the FK part) for these benefit group codes in one information class."""
@@ -126,7 +139,8 @@ class FetchPlan:
         return sorted(years, reverse=True)
 
     def check(self, period: Period) -> None:
-        """Refuse, before any call, a plan that SSBTEK would refuse for this period."""
+        """Refuse, before any call, a plan that cannot be one question for this period."""
+        self.own_periods(period)
         if Agency.SKV in self.agencies:
             self.skv_years(period)
         if Agency.FK in self.agencies and period.longer_than_years(LEFI_MAX_YEARS):
@@ -137,8 +151,10 @@ class FetchPlan:
 
     def merge(self, other: FetchPlan) -> None:
         """Add everything another plan asks for to this one."""
-        for agency in other.agencies:
-            self.include(agency, other.periods.get(agency))
+        for agency, requests in other.period_requests.items():
+            for request in requests:
+                self.include(agency, request)
+        self.agencies |= other.agencies
         for (provider, information_class), codes in other.lefi_exact.items():
             self.ask_lefi_exact(provider, information_class, set(codes))
         for information_class, codes in other.lefi.items():

@@ -95,8 +95,9 @@ def _specific(
     if agency not in plan.agencies:
         return {"inkludera": False}
     element: dict[str, Any] = {"inkludera": True}
-    if agency in plan.periods:
-        element["tidsperiod"] = _tidsperiod(plan.periods[agency])
+    own = plan.own_periods(key.period).get(agency)
+    if own is not None:
+        element["tidsperiod"] = _tidsperiod(own)
     if agency is Agency.FK:
         lefi_json = json.dumps(lefi_question(key, plan), separators=(",", ":")).encode()
         element["fraga"] = {

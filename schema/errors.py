@@ -17,10 +17,10 @@ INTERNAL_MESSAGE = "Internal error in the facade; it has been logged."
 
 
 def is_public(error: GraphQLError) -> bool:
-    """Errors the caller may read: GraphQL's own (syntax, validation, input coercion) and the
-    facade's coded ones. Anything else is an internal error and is masked."""
+    """Errors the caller may read: GraphQL's own (syntax, validation, variable coercion: they
+    have no path) and the facade's coded ones. Anything else is internal and is masked."""
     original = error.original_error
-    if original is None:
+    if original is None or error.path is None:
         return True
     if isinstance(original, (UpstreamError, BadUserInput)):
         return True
@@ -34,11 +34,21 @@ def mask_internal_errors() -> MaskErrors:  # a factory: strawberry builds one pe
     )
 
 
+def error_code(error: GraphQLError) -> str:
+    """The `extensions.code` of an error: its own, or one by its kind."""
+    code = (error.extensions or {}).get("code")
+    if code:
+        return str(code)
+    if error.path is None:
+        if error.message.startswith("Variable '$"):
+            return "BAD_USER_INPUT"
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
 def with_code(error: GraphQLError) -> GraphQLError:
     """The error with `extensions.code` set and its message cleared of personal numbers."""
-    extensions: dict[str, Any] = dict(error.extensions or {})
-    if "code" not in extensions:
-        extensions["code"] = _default_code(error)
+    extensions: dict[str, Any] = {**(error.extensions or {}), "code": error_code(error)}
     return GraphQLError(
         redact(error.message),
         nodes=error.nodes,
@@ -50,19 +60,11 @@ def with_code(error: GraphQLError) -> GraphQLError:
     )
 
 
-def _default_code(error: GraphQLError) -> str:
-    if error.message == INTERNAL_MESSAGE:
-        return "INTERNAL_SERVER_ERROR"
-    if error.path is None:
-        return "GRAPHQL_VALIDATION_FAILED"
-    return "INTERNAL_SERVER_ERROR"
-
-
 def log_errors(errors: list[GraphQLError]) -> None:
     """Log each error without personal data: its code, path and redacted message; internal errors
     with their traceback (tracebacks name code, not people)."""
     for error in errors:
-        code = (error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR")
+        code = error_code(error)
         if is_public(error):
             log.info("graphql error code=%s path=%s: %s", code, error.path, redact(error.message))
         else:

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 
 import strawberry
 
 from schema.common import Myndighetsfel, OkantElement
-
-
-@strawberry.enum(description="`giltighetstid`: whether a permit is permanent or time-limited.")
-class Giltighetstid(Enum):
-    PERMANENT = "PERMANENT"
-    TIDBEGRANSAT = "TIDBEGRANSAT"
 
 
 @strawberry.type(description="`svarCollection/svar`: one case and its decision.")
@@ -29,8 +22,9 @@ class MivBeslut:
     beslutstyp_namn: str | None = strawberry.field(description="`beslutsTypNamn`: decision type.")
     beslutsdatum: date | None = strawberry.field(description="`beslutsdatum`: decided on.")
     from_datum: date | None = strawberry.field(description="`fromDatum`: valid from.")
-    giltighetstid: Giltighetstid | None = strawberry.field(
-        description="`giltighetstid`: permanent or time-limited."
+    giltighetstid: str | None = strawberry.field(
+        description="`giltighetstid`: `PERMANENT` or `TIDBEGRANSAT` in the contract; other "
+        "values Migrationsverket may send are passed on as they are."
     )
     tom_datum: date | None = strawberry.field(description="`tomDatum`: valid to.")
     ovriga_element: list[OkantElement] = strawberry.field(

@@ -75,7 +75,10 @@ class SelectionWalker:
         """The field's arguments given in the document, coerced to their types' values.
 
         Input objects come out as dicts keyed by GraphQL field name, as in variables."""
-        definitions = parent.fields[node.name.value].args
+        field = parent.fields.get(node.name.value)
+        if field is None:  # __typename and other meta fields take no arguments
+            return {}
+        definitions = field.args
         return {
             argument.name.value: self._value(argument.value, definitions[argument.name.value].type)
             for argument in node.arguments or ()

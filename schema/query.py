@@ -71,6 +71,8 @@ def _planned_people(info: strawberry.Info, field_name: str, args: dict[str, Any]
             "Person",
         )
         context.loader.set_plans(context.plan.plans)
+    if len(context.plan.plans) > MAX_PERSONER:
+        raise BadUserInput(f"one operation may ask about at most {MAX_PERSONER} people")
     for key in keys:
         if key in context.plan.errors:
             raise context.plan.errors[key]

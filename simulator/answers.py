@@ -164,7 +164,7 @@ def _so(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
         _sub(data, SO_NS, "NamnPersonuppgiftsbitrade", namn)
     _sub(data, SO_NS, "IdentificationNumber", p.personnummer)
     lista = _sub(data, SO_NS, "ArbetsloshetsersattningLista")
-    akassa = p.akassa or (AKASSA_ALLA if scenario is Scenario.ALLA else None)
+    akassa = p.akassa
     if akassa is None or scenario is Scenario.INGENTING:
         return
     item = _sub(lista, SO_NS, "Arbetsloshetsersattning")
@@ -199,9 +199,6 @@ def _so(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
     else:
         beslut.text = (period.from_ - timedelta(days=40)).isoformat()
     _sub(ansokt, SO_NS, "AnsokanOmUtbetalningInlamnad", True)
-
-
-AKASSA_ALLA = "Unionens a-kassa"
 
 
 def _tns(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:

@@ -97,8 +97,14 @@ def _schema_errors(version: SsbtVersion, element: etree._Element) -> list[str]:
     schema = ssbt_schema(version)
     if schema.validate(copy.deepcopy(element)):
         return []
-    # Values are left out of the messages: the question is personal data.
-    return [f"line {e.line}: {e.message.split(': [')[0]}" for e in schema.error_log][:10]
+    return [f"line {e.line}: {_without_values(e.message)}" for e in schema.error_log][:10]
+
+
+def _without_values(message: str) -> str:
+    """A schema error without the values it quotes (the question is personal data); the first
+    quoted text, the element's name, stays."""
+    parts = message.split("'")
+    return "'".join(part if i == 1 or i % 2 == 0 else "…" for i, part in enumerate(parts))
 
 
 def create_app(config: SimulatorConfig | None = None) -> Starlette:
@@ -177,7 +183,10 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
     async def wsdl(request: Request) -> Response:
         if "wsdl" not in request.query_params:
             return Response("POST SOAP here; GET ?wsdl for the WSDL", media_type="text/plain")
-        version = SsbtVersion(request.query_params.get("version", "11"))
+        try:
+            version = SsbtVersion(request.query_params.get("version", "11"))
+        except ValueError:
+            return Response("version must be 10 or 11", status_code=400, media_type="text/plain")
         text = version.wsdl_path.read_text(encoding="utf-8")
         base = str(request.base_url).rstrip("/")
         text = text.replace(

@@ -10,6 +10,7 @@ from simulator.scenarios import Scenario
 
 FORNAMN = ("Tolvan", "Elva", "Kalle", "Lisa", "Ahmed", "Sara", "Nils", "Amina", "Johan", "Maja")
 EFTERNAMN = ("Tolvansson", "Andersson", "Berg", "Lind", "Hassan", "Nilsson", "Ek", "Karlsson")
+AKASSA_ALLA = "Unionens a-kassa"
 AKASSOR = ("Handelsanställdas a-kassa", "Byggnadsarbetarnas a-kassa", "Akademikernas a-kassa")
 FABRIKAT = (("Volvo", "V70"), ("Saab", "9-5"), ("Toyota", "Corolla"), ("Honda", "CB500"))
 FORDONSSLAG = ("PERSONBIL", "PERSONBIL", "PERSONBIL", "MOTORCYKEL")
@@ -67,7 +68,7 @@ def person_for(personnummer: str, scenario: Scenario | None = None) -> SimPerson
         migration=samordning or rng.random() < 0.25,
     )
     if scenario is Scenario.ALLA:
-        return replace(person, fornamn="Tolvan", efternamn="Tolvansson")
+        return replace(person, fornamn="Tolvan", efternamn="Tolvansson", akassa=AKASSA_ALLA)
     if scenario is Scenario.SKYDDAD:
         return replace(person, protected=True)
     return person

@@ -29,7 +29,9 @@ def free_port() -> int:
 def serving(app: Any) -> Iterator[str]:
     """Serve an ASGI app with uvicorn on a free loopback port; yield its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

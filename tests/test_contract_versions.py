@@ -112,6 +112,7 @@ def test_invalid_question_gets_a_fault_with_detail(fresh: Simulator) -> None:
     assert detail.findtext("s:felkod", namespaces=ns) == "VALIDERINGSFEL"
     messages = [m.text for m in detail.findall("s:felmeddelande", ns)]
     assert any("personidentitet" in m for m in messages)
+    assert not any("12345" in m for m in messages)  # the question's values are not echoed
 
 
 def test_only_included_agencies_answer_and_csn_rejects_long_arende(fresh: Simulator) -> None:

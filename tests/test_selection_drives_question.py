@@ -16,11 +16,15 @@ VARIABLES = {"pnr": ALLA, "period": PERIOD}
 def test_selecting_only_arbetsformedlingen_asks_only_af(api: Facade, fresh: Simulator) -> None:
     answer = api.query(
         f"query($pnr: Personnummer!, $period: PeriodInput!) {{ person({PERSON_ARGS}) "
-        "{ arbetsformedlingen { fornamn statusKod } } }",
+        "{ arbetsformedlingen { fornamn statusKod akassetillhorighet } } }",
         VARIABLES,
     )
     assert "errors" not in answer
-    assert answer["data"]["person"]["arbetsformedlingen"] == {"fornamn": "Tolvan", "statusKod": 0}
+    assert answer["data"]["person"]["arbetsformedlingen"] == {
+        "fornamn": "Tolvan",
+        "statusKod": 0,
+        "akassetillhorighet": "Unionens a-kassa",
+    }
     [question] = fresh.questions()
     assert question["included"] == ["AF"]
     assert question["personidentitet"] == ALLA
