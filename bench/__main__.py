@@ -35,6 +35,21 @@ query($pnr: [Personnummer!]!, $period: PeriodInput!) {
   }
 }
 """
+HUGE = """
+query($pnr: Personnummer!, $period: PeriodInput!) {
+  person(personnummer: $pnr, period: $period, arende: "bench") {
+    forsakringskassan {
+      sjukpenning { beslut { ersattningsdagar { ersattningsdatum ersattningsbelopp { summa } } } }
+      utbetalningsuppgifter {
+        datum nettobelopp { summa } utbetalningsdetalj { bruttobelopp { summa } }
+      }
+    }
+    pensionsmyndigheten { utbetalningar { bruttobelopp nettobelopp } }
+  }
+}
+"""
+TWO_YEARS = {"from": "2024-07-01", "tom": "2026-06-30"}
+OMFATTANDE = "195804121233"
 NUMBERS = [
     "198503151238", "199001011239", "198202201235", "197707071234", "198807141232",
 ]  # fmt: skip
@@ -75,6 +90,11 @@ def main() -> None:
         print(f"{'measurement':<34} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9}")
         print(_row("person, 4 agencies", _timed(one, 200)))
         print(_row("personer, 50 numbers (5 distinct)", _timed(household, 20)))
+
+        def huge() -> None:
+            post(HUGE, {"pnr": OMFATTANDE, "period": TWO_YEARS})
+
+        print(_row("person, LEFI answer of >2 MB JSON", _timed(huge, 10)))
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the process (facade + simulator): {peak_mib:.0f} MiB")
 
