@@ -7,6 +7,8 @@ read what is there, turn text into typed values, and keep what the decoders do n
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -44,6 +46,17 @@ def parse_xml(data: bytes | str, what: str) -> etree._Element:
         return etree.fromstring(raw, parser=SAFE_PARSER)
     except etree.XMLSyntaxError:
         raise PayloadError(f"{what} is not well-formed XML") from None
+
+
+def base64_of(parent: etree._Element, name: str, what: str) -> bytes:
+    """The bytes of a base64 child element (whitespace allowed); PayloadError naming `what`."""
+    encoded = text(parent, name)
+    if encoded is None:
+        raise PayloadError(f"{what} is missing")
+    try:
+        return base64.b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise PayloadError(f"{what} is not valid base64") from None
 
 
 def local(element: etree._Element) -> str:

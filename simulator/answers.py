@@ -13,7 +13,7 @@ from lxml import etree
 
 from resolvers.contract import AF_NS, SO_NS, TNS_FORDON_NS, TNS_NS
 from simulator.csn import csn_svar
-from simulator.lefi import lefi_answer
+from simulator.lefi import LEFI_CLASSES, lefi_answer
 from simulator.people import SimPerson
 from simulator.question import AGENCIES, SimPeriod, SimQuestion
 from simulator.scenarios import Scenario
@@ -23,14 +23,6 @@ SKV_BESKO_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/komponent/infoFor
 SKV_FOLKO_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/komponent/infoForFolkbokforing/1.0"
 
 CSN_ARENDE_TOO_LONG = 32
-LEFI_CLASSES = (
-    "formansinformation",
-    "ansprak",
-    "beslut",
-    "preliminaraUtbetalningar",
-    "utbetalningar",
-    "ovrigInformation",
-)
 
 
 class AgencyFailure(Exception):

@@ -18,6 +18,15 @@ from simulator.people import SimPerson
 from simulator.question import SimPeriod
 from simulator.scenarios import Scenario
 
+LEFI_CLASSES = (
+    "formansinformation",
+    "ansprak",
+    "beslut",
+    "preliminaraUtbetalningar",
+    "utbetalningar",
+    "ovrigInformation",
+)
+
 # Which FK-model properties each code fills, as this simulated LEFI answers.
 FK_GROUP_PROPERTIES: dict[str, tuple[str, ...]] = {
     "FK:ABB": ("barnbidragsarende",),
@@ -186,14 +195,7 @@ def lefi_answer(
         "avvikelser": {},
         "formansinformation": {},
     }
-    for information_class in (
-        "formansinformation",
-        "ansprak",
-        "beslut",
-        "preliminaraUtbetalningar",
-        "utbetalningar",
-        "ovrigInformation",
-    ):
+    for information_class in LEFI_CLASSES:
         for code in question.get(information_class) or []:
             if code in obehoriga:
                 _deviation(answer, information_class, code)

@@ -4,8 +4,6 @@ digits with `sekel`, and some attributes arrive blank-padded."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +14,7 @@ from resolvers.personnummer import InvalidPersonnummer, normalise
 from resolvers.xmlread import (
     PayloadError,
     UnknownValue,
+    base64_of,
     child,
     children,
     local,
@@ -163,15 +162,7 @@ class CsnSvar:
 
 def decode_csn(data: etree._Element) -> CsnSvar:
     """Decode CSN's `data/svar`: base64, then the `CSNSvar` document inside."""
-    encoded = text(data, "svar")
-    if encoded is None:
-        raise PayloadError("the CSN answer has no svar")
-    try:
-        raw = base64.b64decode("".join(encoded.split()), validate=True)
-    except (binascii.Error, ValueError):
-        raise PayloadError("CSN's svar is not valid base64") from None
-    root = parse_xml(raw, "CSN's svar")
-    return read_csn_svar(root)
+    return read_csn_svar(parse_xml(base64_of(data, "svar", "CSN's svar"), "CSN's svar"))
 
 
 def read_csn_svar(root: etree._Element) -> CsnSvar:

@@ -8,8 +8,6 @@ Numbers are Decimal, never float. The result is plain dicts keyed by python fiel
 
 from __future__ import annotations
 
-import base64
-import binascii
 import calendar
 import json
 import keyword
@@ -22,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from resolvers.contract import CONTRACT_DIR
-from resolvers.xmlread import PayloadError, UnknownValue, text
+from resolvers.xmlread import PayloadError, UnknownValue, base64_of
 
 UNKNOWN = "ovriga_falt"
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -41,13 +39,7 @@ def python_name(json_name: str) -> str:
 
 def decode_lefi(data: etree._Element) -> dict[str, Any]:
     """Decode FK's `data/lefiJsonSvar` into a normalised `LefiExternFormansinformationSvar`."""
-    encoded = text(data, "lefiJsonSvar")
-    if encoded is None:
-        raise PayloadError("the FK answer has no lefiJsonSvar")
-    try:
-        raw = base64.b64decode("".join(encoded.split()), validate=True)
-    except (binascii.Error, ValueError):
-        raise PayloadError("lefiJsonSvar is not valid base64") from None
+    raw = base64_of(data, "lefiJsonSvar", "lefiJsonSvar")
     try:
         document = json.loads(raw, parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError):
