@@ -61,3 +61,27 @@ def test_bad_configuration_stops_with_the_variable_named() -> None:
     )
     assert result.returncode == 2
     assert "SSBTEK_INGIVARE_ORGNR" in result.stderr
+
+
+def test_the_simulator_command_serves_the_wsdl() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "simulator", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/ssbtek", params={"wsdl": ""})
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the simulator did not start"
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert "BastjanstInformationInterfaceService" in response.text
+        assert f"http://127.0.0.1:{port}/ssbtek" in response.text
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
