@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -163,17 +163,41 @@ def bool_of(parent: etree._Element | None, name: str) -> bool | None:
     return to_bool(text(parent, name))
 
 
-def unknown_elements(parent: etree._Element | None, known: Iterable[str]) -> list[UnknownValue]:
-    """Every element below `parent` whose local name is not in `known`, flattened to leaves.
+# The elements (and `@attributes`) a decoder reads, as a tree: a name maps to the tree below it,
+# or to LEAF when the decoder reads the element's text.
+Known = Mapping[str, "Known | None"]
+LEAF = None
 
-    Open content (`xs:any`) and elements newer than our schemas land here, so nothing an agency
-    sends is lost. Paths are local names joined by `/`, relative to `parent`.
+
+def unknown_content(
+    element: etree._Element | None, known: Known, path: str = ""
+) -> list[UnknownValue]:
+    """Everything below `element` that the `known` tree does not name, flattened to leaves.
+
+    Open content (`xs:any`), elements and attributes newer than our schemas all land here, so
+    nothing an agency sends is lost. Paths are local names joined by `/`, relative to `element`;
+    an element that repeats gets its index, `Arende[1]`.
     """
-    known_names = set(known)
+    if element is None:
+        return []
     found: list[UnknownValue] = []
-    for element in elements(parent):
-        if local(element) not in known_names:
-            found.extend(flatten(element, local(element)))
+    for name, value in element.attrib.items():
+        qname = etree.QName(name)
+        if qname.namespace != XSI_NS and f"@{qname.localname}" not in known:
+            found.append(UnknownValue(f"{path}@{qname.localname}", value))
+    counts: dict[str, int] = {}
+    for item in elements(element):
+        counts[local(item)] = counts.get(local(item), 0) + 1
+    seen: dict[str, int] = {}
+    for item in elements(element):
+        name = local(item)
+        index = seen.get(name, 0)
+        seen[name] = index + 1
+        item_path = f"{path}{name}[{index}]" if counts[name] > 1 else f"{path}{name}"
+        if name not in known:
+            found.extend(flatten(item, item_path))
+        elif known[name] is not LEAF:
+            found.extend(unknown_content(item, known[name], f"{item_path}/"))
     return found
 
 

@@ -97,5 +97,6 @@ class Akassorna:
         description="`ArbetsloshetsersattningLista/Arbetsloshetsersattning`: one per a-kassa."
     )
     ovriga_element: list[OkantElement] | None = strawberry.field(
-        description="Elements of the answer the facade does not model."
+        description="Every element and attribute below `data` that the facade does not model, at "
+        "any depth, with its path from `data`."
     )

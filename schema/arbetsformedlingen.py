@@ -47,9 +47,6 @@ class EkonomisktBeslut:
     omfattning: int | None = strawberry.field(description="`Omfattning`: extent in per cent.")
     beslut_from: date | None = strawberry.field(description="`BeslutFrom`: first day.")
     beslut_tom: date | None = strawberry.field(description="`BeslutTom`: last day.")
-    ovriga_element: list[OkantElement] = strawberry.field(
-        description="Open content of `Beslut` that the facade does not model."
-    )
 
 
 @strawberry.type(
@@ -92,5 +89,6 @@ class Arbetsformedlingen:
         description="`StatusSokandeinformationKodText`: the status in words."
     )
     ovriga_element: list[OkantElement] | None = strawberry.field(
-        description="Open content of `Svar`, `BeslutInfo` and `SvarMeddelande` not modelled."
+        description="Every element and attribute below `data` that the facade does not model (open "
+        "content, the echoed `Fraga`), at any depth, with its path from `data`."
     )

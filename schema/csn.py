@@ -91,9 +91,6 @@ class CsnArende:
     utbetalningsplan: list[CsnUtbetalning] = strawberry.field(
         description="`UtbetalningsPlan/Utbetalning`: the payment plan."
     )
-    ovriga_element: list[OkantElement] = strawberry.field(
-        description="Elements of `Arende` the facade does not model."
-    )
 
 
 @strawberry.type(description="CSN `Studiestodstypforteckning`: a summary per support form.")
@@ -133,9 +130,6 @@ class CsnPerson:
     omstallningsstudiestod: list[CsnArende] = strawberry.field(
         description="`Omstallningsstudiestod/Arenden/Arende`."
     )
-    ovriga_element: list[OkantElement] = strawberry.field(
-        description="Elements of `Person` the facade does not model."
-    )
 
 
 @strawberry.type(
@@ -152,5 +146,6 @@ class Csn:
     resultat_text: str | None = strawberry.field(description="`Resultat/ResultatText`.")
     personer: list[CsnPerson] | None = strawberry.field(description="`Personer/Person`.")
     ovriga_element: list[OkantElement] | None = strawberry.field(
-        description="Elements of `CSNSvar` the facade does not model (e.g. the question echo)."
+        description="Every element and attribute of `CSNSvar` that the facade does not model (e.g. "
+        "the question echo), at any depth, with its path from `CSNSvar`."
     )

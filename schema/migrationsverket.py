@@ -27,9 +27,6 @@ class MivBeslut:
         "values Migrationsverket may send are passed on as they are."
     )
     tom_datum: date | None = strawberry.field(description="`tomDatum`: valid to.")
-    ovriga_element: list[OkantElement] = strawberry.field(
-        description="Elements of `svar` that the facade does not model."
-    )
 
 
 @strawberry.type(
@@ -55,5 +52,6 @@ class Migrationsverket:
         description="`svarCollection/svar`: cases and decisions; null when no collection came."
     )
     ovriga_element: list[OkantElement] | None = strawberry.field(
-        description="Elements of `response` that the facade does not model."
+        description="Every element below `data` that the facade does not model, at any depth, with "
+        "its path from `data`."
     )

@@ -18,9 +18,6 @@ class Kapitaluppgift:
     overskott_pa_kapital: Decimal | None = strawberry.field(
         description="`besko:OverskottPaKapital`, kronor."
     )
-    ovriga_element: list[OkantElement] = strawberry.field(
-        description="Elements of `Kapitaluppgift` the facade does not model."
-    )
 
 
 @strawberry.type(description="Skatteverket `PersonuppgiftLista/Personuppgift`.")
@@ -33,10 +30,6 @@ class SkvPersonuppgift:
     status_personuppgift_kod: str | None = strawberry.field(description="`StatusPersonuppgiftKod`.")
     kapitaluppgifter: list[Kapitaluppgift] = strawberry.field(
         description="`Kapitaluppgift`, one per tax year asked."
-    )
-    ovriga_element: list[OkantElement] = strawberry.field(
-        description="Elements of `Personuppgift` the facade does not model. Skatteverket's full "
-        "schema is not published with the contract: everything else it sends is here."
     )
 
 
@@ -54,5 +47,7 @@ class Skatteverket:
         description="`PersonuppgiftLista/Personuppgift`."
     )
     ovriga_element: list[OkantElement] | None = strawberry.field(
-        description="Elements outside `Personuppgift` that the facade does not model."
+        description="Every element of the document that the facade does not model, at any depth, "
+        "with its path from the root. Skatteverket's full schema is not published with the "
+        "contract: everything beyond `Personuppgift` and `Kapitaluppgift` is here."
     )

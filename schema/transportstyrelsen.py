@@ -14,9 +14,6 @@ class Fordon:
     fordonsar: str = strawberry.field(description="`fordonsar`: model year.")
     fordonsslag: str = strawberry.field(description="`fordonsslag`: kind of vehicle.")
     handelsbeteckning: str = strawberry.field(description="`handelsbeteckning`: model name.")
-    ovriga_element: list[OkantElement] = strawberry.field(
-        description="Open content of `fordon` that the facade does not model."
-    )
 
 
 @strawberry.type(description="`felresultat`: an error Transportstyrelsen reports in its answer.")
@@ -43,5 +40,6 @@ class Transportstyrelsen:
         description="`felresultat`: Transportstyrelsen's own errors."
     )
     ovriga_element: list[OkantElement] | None = strawberry.field(
-        description="Open content of the answer that the facade does not model."
+        description="Every element and attribute below `data` that the facade does not model (open "
+        "content), at any depth, with its path from `data`."
     )

@@ -54,7 +54,7 @@ def test_af_without_fraga_and_with_offset_dates_parses() -> None:
     assert svar.arbetssokande_info.arbetssokande_registrerad == date(2016, 11, 18)
     assert svar.arbetssokande_info.aktivitets_rapport_datum is None
     assert svar.ekonomiska_beslut is None
-    assert svar.ovriga_element == [UnknownValue("Nyhet/Del", "x")]
+    assert svar.ovriga_element == [UnknownValue("Svar/Nyhet/Del", "x")]
 
 
 def test_so_without_syfte_and_with_nil_decision() -> None:
@@ -110,7 +110,7 @@ def test_tns_keeps_open_content_and_errors() -> None:
         )
     )
     assert svar.resultat == "FEL"
-    assert svar.fordon[0].ovriga_element == [UnknownValue("farg", "röd")]
+    assert svar.ovriga_element == [UnknownValue("fordonsinnehav/fordon/farg", "röd")]
     assert svar.felresultat[0].felkod == 17
 
 
@@ -187,3 +187,44 @@ def test_dates_with_or_without_offset(day: date, offset: str) -> None:
 def test_bad_dates_are_payload_errors(bad: str) -> None:
     with pytest.raises((PayloadError, ValueError)):
         to_date(bad)
+
+
+def test_unknown_content_is_kept_at_any_depth() -> None:
+    from resolvers.xmlread import LEAF, unknown_content
+
+    element = parse_xml(
+        '<r a="1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        "<known><leaf>x</leaf><new>y</new></known>"
+        '<list><item><leaf>1</leaf></item><item extra="e"><leaf>2</leaf><deep><x>z</x></deep>'
+        '</item></list><leaf xsi:nil="true"/><other/></r>',
+        "t",
+    )
+    known = {"known": {"leaf": LEAF}, "list": {"item": {"leaf": LEAF}}, "leaf": LEAF}
+    assert unknown_content(element, known) == [
+        UnknownValue("@a", "1"),
+        UnknownValue("known/new", "y"),
+        UnknownValue("list/item[1]/@extra", "e"),
+        UnknownValue("list/item[1]/deep/x", "z"),
+        UnknownValue("other", ""),
+    ]
+
+
+def test_so_keeps_unknown_content_inside_its_payment_rows() -> None:
+    svar = decode_so(
+        parse_xml(
+            data(
+                "<in:ArbetsloshetsersattningLista><in:Arbetsloshetsersattning>"
+                "<in:SvarandeOrganisation>K</in:SvarandeOrganisation>"
+                "<in:Utbetalningar><in:Utbetalningsdatum>2026-01-23</in:Utbetalningsdatum>"
+                "<in:Forman>IBU</in:Forman></in:Utbetalningar>"
+                "</in:Arbetsloshetsersattning></in:ArbetsloshetsersattningLista>",
+                ("in", SO),
+            ),
+            "test",
+        )
+    )
+    assert svar.ovriga_element == [
+        UnknownValue(
+            "ArbetsloshetsersattningLista/Arbetsloshetsersattning/Utbetalningar/Forman", "IBU"
+        )
+    ]

@@ -8,6 +8,8 @@ from datetime import date
 from lxml import etree
 
 from resolvers.xmlread import (
+    LEAF,
+    Known,
     UnknownValue,
     bool_of,
     child,
@@ -16,7 +18,7 @@ from resolvers.xmlread import (
     int_of,
     text,
     text_or_empty,
-    unknown_elements,
+    unknown_content,
 )
 
 
@@ -48,7 +50,6 @@ class EkonomisktBeslut:
     omfattning: int | None
     beslut_from: date | None
     beslut_tom: date | None
-    ovriga_element: list[UnknownValue] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -70,21 +71,42 @@ class AfSvar:
     ovriga_element: list[UnknownValue] = field(default_factory=list)
 
 
-_SVAR_KNOWN = (
-    "Schemaversion",
-    "Referensnummer",
-    "LagParagraf",
-    "IdentitetsbeteckningFysiskPerson",
-    "Fornamn",
-    "Efternamn",
-    "Sekretessmarkering",
-    "ArbetssokandeInfo",
-    "BeslutInfo",
-    "Akassetillhorighet",
-    "StatusSokandeinformationKod",
-    "StatusSokandeinformationKodText",
-)
-_BESLUT_KNOWN = ("ErsattningTyp", "Omfattning", "BeslutFrom", "BeslutTom")
+_SVAR: Known = {
+    "Schemaversion": LEAF,
+    "Referensnummer": LEAF,
+    "LagParagraf": LEAF,
+    "IdentitetsbeteckningFysiskPerson": LEAF,
+    "Fornamn": LEAF,
+    "Efternamn": LEAF,
+    "Sekretessmarkering": LEAF,
+    "ArbetssokandeInfo": {
+        "Arbetssokande": LEAF,
+        "ArbetssokandeSKAT": LEAF,
+        "ArbetssokandeRegistrerad": LEAF,
+        "ArbetssokandeOmfattning": LEAF,
+        "ArbetssokandeAvaktualiserad": LEAF,
+        "AktivetetsRapportDatum": {
+            "AktivitetsRapportMeddelande": LEAF,
+            "SenasteAktivitetsRapportDatum": LEAF,
+        },
+    },
+    "BeslutInfo": {
+        "EkonomiskaBeslut": {
+            "Beslut": {
+                "ErsattningTyp": LEAF,
+                "Omfattning": LEAF,
+                "BeslutFrom": LEAF,
+                "BeslutTom": LEAF,
+            }
+        }
+    },
+    "Akassetillhorighet": LEAF,
+    "StatusSokandeinformationKod": LEAF,
+    "StatusSokandeinformationKodText": LEAF,
+}
+# `data` is the SvarMeddelande: the echoed Fraga (not modelled, so kept) and the Svar. Answers
+# seen in the wild lack the Fraga.
+_DATA: Known = {"Svar": _SVAR, "SvarMeddelande": {"Svar": _SVAR}}
 
 
 def decode_af(data: etree._Element) -> AfSvar | None:
@@ -109,24 +131,8 @@ def decode_af(data: etree._Element) -> AfSvar | None:
         akassetillhorighet=text(svar, "Akassetillhorighet"),
         status_kod=int_of(svar, "StatusSokandeinformationKod"),
         status_kod_text=text_or_empty(svar, "StatusSokandeinformationKodText"),
-        ovriga_element=_extras(svar, beslut_info),
+        ovriga_element=unknown_content(data, _DATA),
     )
-
-
-def _extras(svar: etree._Element, beslut_info: etree._Element | None) -> list[UnknownValue]:
-    """Open content of `Svar`, of `BeslutInfo` and of the `SvarMeddelande` around them."""
-    extras = unknown_elements(svar, _SVAR_KNOWN)
-    extras += [
-        UnknownValue(f"BeslutInfo/{item.path}", item.value)
-        for item in unknown_elements(beslut_info, ("EkonomiskaBeslut",))
-    ]
-    meddelande = svar.getparent()
-    if meddelande is not None:
-        extras += [
-            UnknownValue(f"../{item.path}", item.value)
-            for item in unknown_elements(meddelande, ("Svar", "Fraga"))
-        ]
-    return extras
 
 
 def _arbetssokande_info(info: etree._Element | None) -> ArbetssokandeInfo | None:
@@ -155,7 +161,6 @@ def _beslut(beslut_info: etree._Element) -> list[EkonomisktBeslut]:
             omfattning=int_of(beslut, "Omfattning"),
             beslut_from=date_of(beslut, "BeslutFrom"),
             beslut_tom=date_of(beslut, "BeslutTom"),
-            ovriga_element=unknown_elements(beslut, _BESLUT_KNOWN),
         )
         for beslut in children(child(beslut_info, "EkonomiskaBeslut"), "Beslut")
     ]

@@ -12,6 +12,8 @@ from lxml import etree
 
 from resolvers.personnummer import InvalidPersonnummer, normalise
 from resolvers.xmlread import (
+    LEAF,
+    Known,
     PayloadError,
     UnknownValue,
     base64_of,
@@ -20,7 +22,7 @@ from resolvers.xmlread import (
     local,
     parse_xml,
     text,
-    unknown_elements,
+    unknown_content,
 )
 
 SCHEMA_VERSIONS = {"3.0": "v3.0", "4.0": "v4.0"}
@@ -117,7 +119,6 @@ class CsnArende:
     sokta_tider: list[SoktTid]
     beviljade_tider: list[BeviljadTid]
     utbetalningsplan: list[CsnUtbetalning]
-    ovriga_element: list[UnknownValue]
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,6 @@ class CsnPerson:
     hemutrustningslan: list[CsnArende]
     studiestartsstod: list[CsnArende]
     omstallningsstudiestod: list[CsnArende]
-    ovriga_element: list[UnknownValue]
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def read_csn_svar(root: etree._Element) -> CsnSvar:
         resultat_kod=_clean(text(resultat, "ResultatKod")),
         resultat_text=_clean(text(resultat, "ResultatText")),
         personer=[_person(p) for p in children(child(root, "Personer"), "Person")],
-        ovriga_element=unknown_elements(root, ("GemensamtSvarEkbistand", "Personer")),
+        ovriga_element=unknown_content(root, _ROOT),
     )
 
 
@@ -188,6 +188,49 @@ FORMS = {
     "hemutrustningslan": "HemutrustningsLan",
     "studiestartsstod": "Studiestartsstod",
     "omstallningsstudiestod": "Omstallningsstudiestod",
+}
+
+
+_BELOPP: Known = dict.fromkeys(("beloppstyp", "klartext", "belopp", "totbelopp"), LEAF)
+_WEEKS_AND_AMOUNTS: Known = {
+    **dict.fromkeys(("startvecka", "slutvecka", "startdatum", "slutdatum", "totbelopp"), LEAF),
+    "Beloppen": {"Belopp": _BELOPP},
+}
+_PLAN: Known = {
+    "Utbetalning": {
+        "utbetdatum": LEAF,
+        "utbetstatus": LEAF,
+        "Utbetaldatider": {"Utbetaldtid": _WEEKS_AND_AMOUNTS},
+        "Beloppen": {"startdatum": LEAF, "slutdatum": LEAF, "Belopp": _BELOPP},
+        "totbelopp": LEAF,
+    }
+}
+_ARENDE: Known = {
+    "@lopnummer": LEAF,
+    "@medlanare": LEAF,
+    **dict.fromkeys(("stodform", "klartext", "status", "relarende"), LEAF),
+    "soktaTider": {
+        "soktTid": dict.fromkeys(("soktfrom", "sokttom", "soktomfattning", "soktlan"), LEAF)
+    },
+    "BeviljadeTider": {
+        "BeviljadTid": {
+            **dict.fromkeys(("starttid", "sluttid", "takt", "gr_takt", "totbelopp"), LEAF),
+            "Beloppen": {"Belopp": _BELOPP},
+        }
+    },
+    "UtbetalningsPlan": _PLAN,
+    "Utbetalningsplan": _PLAN,
+}
+_ROOT: Known = {
+    "@schemaVersion": LEAF,
+    "GemensamtSvarEkbistand": {"Resultat": {"ResultatKod": LEAF, "ResultatText": LEAF}},
+    "Personer": {
+        "Person": {
+            **dict.fromkeys(("@personnummer", "@sekel", "@Status", "@status", "@sekretess"), LEAF),
+            "Studiestodstypforteckning": dict.fromkeys(FORMS, LEAF),
+            **{element: {"Arenden": {"Arende": _ARENDE}} for element in FORMS.values()},
+        }
+    },
 }
 
 
@@ -210,12 +253,7 @@ def _person(person: etree._Element) -> CsnPerson:
             ]
             for attribute, element in FORMS.items()
         },
-        ovriga_element=unknown_elements(person, ("Studiestodstypforteckning", *FORMS.values())),
     )
-
-
-_ARENDE_KNOWN = ("stodform", "klartext", "status", "relarende", "soktaTider", "BeviljadeTider",
-                 "UtbetalningsPlan", "Utbetalningsplan")  # fmt: skip
 
 
 def _arende(arende: etree._Element) -> CsnArende:
@@ -250,7 +288,6 @@ def _arende(arende: etree._Element) -> CsnArende:
             for t in children(child(arende, "BeviljadeTider"), "BeviljadTid")
         ],
         utbetalningsplan=[_utbetalning(u) for u in children(plan, "Utbetalning")],
-        ovriga_element=unknown_elements(arende, _ARENDE_KNOWN),
     )
 
 

@@ -7,7 +7,17 @@ from datetime import date
 
 from lxml import etree
 
-from resolvers.xmlread import UnknownValue, child, children, date_of, is_nil, text, unknown_elements
+from resolvers.xmlread import (
+    LEAF,
+    Known,
+    UnknownValue,
+    child,
+    children,
+    date_of,
+    is_nil,
+    text,
+    unknown_content,
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,6 @@ class MivBeslut:
     from_datum: date | None
     giltighetstid: str | None
     tom_datum: date | None
-    ovriga_element: list[UnknownValue]
 
 
 @dataclass(frozen=True)
@@ -45,19 +54,7 @@ class MivSvar:
     ovriga_element: list[UnknownValue]
 
 
-_RESPONSE_KNOWN = (
-    "korrelationsid",
-    "correlationid",
-    "efternamn",
-    "fornamn",
-    "hemland",
-    "inresedatum",
-    "personnummer",
-    "svarCollection",
-)
-
-
-_BESLUT_KNOWN = (
+_SVAR = (
     "anledning",
     "anledningNamn",
     "ansokningsdatum",
@@ -72,6 +69,16 @@ _BESLUT_KNOWN = (
     "giltighetstid",
     "tomDatum",
 )
+_DATA: Known = {
+    "response": {
+        **dict.fromkeys(
+            ("korrelationsid", "correlationid", "efternamn", "fornamn", "hemland", "inresedatum",
+             "personnummer"),
+            LEAF,
+        ),
+        "svarCollection": {"svar": dict.fromkeys(_SVAR, LEAF)},
+    }
+}  # fmt: skip
 
 
 def decode_miv(data: etree._Element) -> MivSvar | None:
@@ -91,7 +98,7 @@ def decode_miv(data: etree._Element) -> MivSvar | None:
         svar=None
         if collection is None
         else [_beslut(item) for item in children(collection, "svar") if not is_nil(item)],
-        ovriga_element=unknown_elements(response, _RESPONSE_KNOWN),
+        ovriga_element=unknown_content(data, _DATA),
     )
 
 
@@ -111,5 +118,4 @@ def _beslut(item: etree._Element) -> MivBeslut:
         from_datum=date_of(item, "fromDatum"),
         giltighetstid=giltighetstid.strip() if giltighetstid else None,
         tom_datum=date_of(item, "tomDatum"),
-        ovriga_element=unknown_elements(item, _BESLUT_KNOWN),
     )

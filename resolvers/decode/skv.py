@@ -10,6 +10,8 @@ from decimal import Decimal
 from lxml import etree
 
 from resolvers.xmlread import (
+    LEAF,
+    Known,
     PayloadError,
     UnknownValue,
     child,
@@ -19,7 +21,7 @@ from resolvers.xmlread import (
     local,
     parse_xml,
     text,
-    unknown_elements,
+    unknown_content,
 )
 
 ROOT = "SvarBeskattningsuppgifterEnligtSFS2008-975"
@@ -32,7 +34,6 @@ class Kapitaluppgift:
     taxeringsar: int | None
     summa_intakter_pa_kapital: Decimal | None
     overskott_pa_kapital: Decimal | None
-    ovriga_element: list[UnknownValue]
 
 
 @dataclass(frozen=True)
@@ -44,25 +45,29 @@ class SkvPersonuppgift:
     efternamn: str | None
     status_personuppgift_kod: str | None
     kapitaluppgifter: list[Kapitaluppgift]
-    ovriga_element: list[UnknownValue]
 
 
 @dataclass(frozen=True)
 class SkvSvar:
-    """Skatteverket's answer: the persons, and every element the facade does not model."""
+    """Skatteverket's answer: the persons, and everything the facade does not model."""
 
     personuppgifter: list[SkvPersonuppgift]
     ovriga_element: list[UnknownValue]
 
 
-_PERSON_KNOWN = (
-    "IdentitetsbeteckningFysiskPerson",
-    "Fornamn",
-    "Efternamn",
-    "StatusPersonuppgiftKod",
-    "Kapitaluppgift",
-)
-_KAPITAL_KNOWN = ("Taxeringsar", "SummaIntakterPaKapital", "OverskottPaKapital")
+_ROOT: Known = {
+    "PersonuppgiftLista": {
+        "Personuppgift": {
+            "IdentitetsbeteckningFysiskPerson": LEAF,
+            "Fornamn": LEAF,
+            "Efternamn": LEAF,
+            "StatusPersonuppgiftKod": LEAF,
+            "Kapitaluppgift": dict.fromkeys(
+                ("Taxeringsar", "SummaIntakterPaKapital", "OverskottPaKapital"), LEAF
+            ),
+        }
+    }
+}
 
 
 def decode_skv(data: etree._Element) -> SkvSvar:
@@ -78,11 +83,7 @@ def decode_skv(data: etree._Element) -> SkvSvar:
     lista = child(root, "PersonuppgiftLista")
     return SkvSvar(
         personuppgifter=[_person(p) for p in children(lista, "Personuppgift")],
-        ovriga_element=unknown_elements(root, ("PersonuppgiftLista",))
-        + [
-            UnknownValue(f"PersonuppgiftLista/{item.path}", item.value)
-            for item in unknown_elements(lista, ("Personuppgift",))
-        ],
+        ovriga_element=unknown_content(root, _ROOT),
     )
 
 
@@ -99,9 +100,7 @@ def _person(person: etree._Element) -> SkvPersonuppgift:
                 taxeringsar=int_of(k, "Taxeringsar"),
                 summa_intakter_pa_kapital=decimal_of(k, "SummaIntakterPaKapital"),
                 overskott_pa_kapital=decimal_of(k, "OverskottPaKapital"),
-                ovriga_element=unknown_elements(k, _KAPITAL_KNOWN),
             )
             for k in children(person, "Kapitaluppgift")
         ],
-        ovriga_element=unknown_elements(person, _PERSON_KNOWN),
     )

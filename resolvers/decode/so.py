@@ -9,6 +9,8 @@ from decimal import Decimal
 from lxml import etree
 
 from resolvers.xmlread import (
+    LEAF,
+    Known,
     UnknownValue,
     bool_of,
     child,
@@ -17,7 +19,7 @@ from resolvers.xmlread import (
     decimal_of,
     text,
     text_or_empty,
-    unknown_elements,
+    unknown_content,
 )
 
 
@@ -86,20 +88,41 @@ class SoSvar:
     ovriga_element: list[UnknownValue]
 
 
-_KNOWN = (
-    "OrganisationsnummerIngivare",
-    "NamnIngivare",
-    "KontonamnHandlaggare",
-    "Referensnummer",
-    "From",
-    "Tom",
-    "Syfte",
-    "Paragraf",
-    "OrganisationsnummerPersonuppgiftsbitrade",
-    "NamnPersonuppgiftsbitrade",
-    "IdentificationNumber",
-    "ArbetsloshetsersattningLista",
-)
+_DATA: Known = {
+    "OrganisationsnummerIngivare": LEAF,
+    "NamnIngivare": LEAF,
+    "KontonamnHandlaggare": LEAF,
+    "Referensnummer": LEAF,
+    "From": LEAF,
+    "Tom": LEAF,
+    "Syfte": LEAF,
+    "Paragraf": LEAF,
+    "OrganisationsnummerPersonuppgiftsbitrade": LEAF,
+    "NamnPersonuppgiftsbitrade": LEAF,
+    "IdentificationNumber": LEAF,
+    "ArbetsloshetsersattningLista": {
+        "Arbetsloshetsersattning": {
+            "SvarandeOrganisation": LEAF,
+            "StatusSvarandeOrganisation": LEAF,
+            "Utbetalningar": dict.fromkeys(
+                (
+                    "Utbetalningsdatum",
+                    "NettoEfterSkatt",
+                    "NettoEfterAvdrag",
+                    "Ersattningsdagar",
+                    "AvserFrom",
+                    "AvserTom",
+                ),
+                LEAF,
+            ),
+            "Avstangningar": {"AvstangdFrom": LEAF, "AvstangdTom": LEAF},
+            "AnsoktOmErsattning": {
+                "BeslutOmRattTillErsattning": LEAF,
+                "AnsokanOmUtbetalningInlamnad": LEAF,
+            },
+        }
+    },
+}
 
 
 def decode_so(data: etree._Element) -> SoSvar:
@@ -130,7 +153,7 @@ def decode_so(data: etree._Element) -> SoSvar:
                 child(data, "ArbetsloshetsersattningLista"), "Arbetsloshetsersattning"
             )
         ],
-        ovriga_element=unknown_elements(data, _KNOWN),
+        ovriga_element=unknown_content(data, _DATA),
     )
 
 

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from lxml import etree
 
 from resolvers.xmlread import (
+    LEAF,
+    Known,
     UnknownValue,
     child,
     children,
     int_of,
     text,
     text_or_empty,
-    unknown_elements,
+    unknown_content,
 )
 
 
@@ -26,7 +28,6 @@ class Fordon:
     fordonsar: str
     fordonsslag: str
     handelsbeteckning: str
-    ovriga_element: list[UnknownValue]
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,12 @@ class TnsSvar:
     ovriga_element: list[UnknownValue]
 
 
-_FORDON_KNOWN = ("regnr", "fabrikat", "fordonsar", "fordonsslag", "handelsbeteckning")
+_FORDON = ("regnr", "fabrikat", "fordonsar", "fordonsslag", "handelsbeteckning")
+_DATA: Known = {
+    "resultat": LEAF,
+    "fordonsinnehav": {"fordon": dict.fromkeys(_FORDON, LEAF)},
+    "felresultat": {"felkod": LEAF, "feltext": LEAF},
+}
 
 
 def decode_tns(data: etree._Element) -> TnsSvar:
@@ -64,7 +70,6 @@ def decode_tns(data: etree._Element) -> TnsSvar:
                 fordonsar=text_or_empty(item, "fordonsar"),
                 fordonsslag=text_or_empty(item, "fordonsslag"),
                 handelsbeteckning=text_or_empty(item, "handelsbeteckning"),
-                ovriga_element=unknown_elements(item, _FORDON_KNOWN),
             )
             for item in children(innehav, "fordon")
         ],
@@ -72,9 +77,5 @@ def decode_tns(data: etree._Element) -> TnsSvar:
             Felresultat(felkod=int_of(item, "felkod"), feltext=text_or_empty(item, "feltext"))
             for item in children(data, "felresultat")
         ],
-        ovriga_element=unknown_elements(data, ("resultat", "fordonsinnehav", "felresultat"))
-        + [
-            UnknownValue(f"fordonsinnehav/{item.path}", item.value)
-            for item in unknown_elements(innehav, ("fordon",))
-        ],
+        ovriga_element=unknown_content(data, _DATA),
     )
