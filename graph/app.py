@@ -22,7 +22,7 @@ from strawberry.types import ExecutionResult
 
 from graph.context import caller_of
 from graph.settings import Settings, SettingsError, load_settings
-from resolvers.client import SsbtekClient
+from resolvers.client import SsbtekClient, WsdlError
 from resolvers.loader import Upstream
 from schema.build import build_schema
 from schema.context import new_context
@@ -102,10 +102,10 @@ def build_client(settings: Settings) -> SsbtekClient:
     transport = demo_transport() if settings.demo else None
     try:
         return SsbtekClient(settings.client, transport=transport)
-    except Exception as exc:  # zeep and httpx raise many kinds while loading a WSDL
+    except WsdlError as exc:
+        name = "SSBTEK_WSDL" if settings.client.wsdl else "the WSDL for SSBTEK_VERSION"
         raise SettingsError(
-            f"SSBTEK_WSDL ({settings.client.wsdl_location}) could not be loaded: "
-            f"{type(exc).__name__}"
+            f"{name} ({settings.client.wsdl_location}) could not be loaded: {exc}"
         ) from exc
 
 

@@ -57,9 +57,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         connect_timeout_s=env.positive_float("SSBTEK_CONNECT_TIMEOUT_S", 5.0),
         timeout_s=env.positive_float("SSBTEK_TIMEOUT_S", 30.0),
         max_concurrency=env.positive_int("SSBTEK_MAX_CONCURRENCY", 8),
-        cert_file=env.file("SSBTEK_CERT_FILE"),
-        key_file=env.file("SSBTEK_KEY_FILE"),
-        ca_file=env.file("SSBTEK_CA_FILE"),
+        # The embedded simulator of demo mode is reached in-process: TLS settings do not apply.
+        cert_file=None if demo else env.file("SSBTEK_CERT_FILE"),
+        key_file=None if demo else env.file("SSBTEK_KEY_FILE"),
+        ca_file=None if demo else env.file("SSBTEK_CA_FILE"),
     )
     if client.key_file and not client.cert_file:
         raise SettingsError("SSBTEK_KEY_FILE is set but SSBTEK_CERT_FILE is not")

@@ -46,6 +46,10 @@ class ClientConfig:
         return self.wsdl or str(self.version.wsdl_path)
 
 
+class WsdlError(Exception):
+    """The WSDL (or a schema it includes) could not be loaded."""
+
+
 def tls_context(config: ClientConfig) -> ssl.SSLContext | bool:
     """The TLS settings for httpx: a context with the client certificate and CA, if configured."""
     if not (config.cert_file or config.ca_file):
@@ -67,12 +71,16 @@ class SsbtekClient:
         timeout = httpx.Timeout(config.timeout_s, connect=config.connect_timeout_s)
         self._http = httpx.AsyncClient(timeout=timeout, verify=verify, transport=transport)
         wsdl_http = httpx.Client(timeout=timeout, verify=verify)
-        self._zeep = AsyncClient(
-            config.wsdl_location,
-            transport=AsyncTransport(client=self._http, wsdl_client=wsdl_http),
-            settings=Settings(raw_response=True, strict=False, xml_huge_tree=True),
-        )
-        wsdl_http.close()
+        try:
+            self._zeep = AsyncClient(
+                config.wsdl_location,
+                transport=AsyncTransport(client=self._http, wsdl_client=wsdl_http),
+                settings=Settings(raw_response=True, strict=False, xml_huge_tree=True),
+            )
+        except Exception as exc:  # zeep, lxml and httpx raise many kinds while loading a WSDL
+            raise WsdlError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+        finally:
+            wsdl_http.close()
         self._service = self._zeep.create_service(
             f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding", config.url
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from resolvers.agencies import Agency
+from resolvers.contract import SsbtVersion
 from resolvers.errors import BadUserInput
 
 # LEFI refuses a question that names no group or type. When the FK part is asked for its state
@@ -138,11 +139,16 @@ class FetchPlan:
             raise BadUserInput("ar must name at least one tax year")
         return sorted(years, reverse=True)
 
-    def check(self, period: Period) -> None:
+    def check(self, period: Period, version: SsbtVersion) -> None:
         """Refuse, before any call, a plan that cannot be one question for this period."""
         self.own_periods(period)
         if Agency.SKV in self.agencies:
             self.skv_years(period)
+            if version is SsbtVersion.V10 and any(y is not None for y in self.skv_year_sets):
+                raise BadUserInput(
+                    "Skatteverket's tax years (ar) can only be asked with ssbt/11; with ssbt/10 "
+                    "Skatteverket answers its own default years"
+                )
         if Agency.FK in self.agencies and period.longer_than_years(LEFI_MAX_YEARS):
             raise BadUserInput(
                 f"Försäkringskassan and Pensionsmyndigheten (LEFI) answer for at most "

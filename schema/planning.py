@@ -122,11 +122,13 @@ def plan_operation(
     person_keys: Callable[[str, dict[str, Any]], list[PersonKey]],
     person_fields: dict[str, FieldPlanner],
     person_type_name: str,
+    check: Callable[[PersonKey, FetchPlan], None],
 ) -> OperationPlan:
     """Plans for every person the operation asks about.
 
     `person_keys(root_field_name, arguments)` turns a root field's arguments into person keys;
-    `person_fields` maps each `Person` field name to how it adds to the plan.
+    `person_fields` maps each `Person` field name to how it adds to the plan; `check(key, plan)`
+    refuses (BadUserInput) a plan that cannot be asked.
     """
     raw = info._raw_info
     variables = getattr(raw.variable_values, "coerced", raw.variable_values)
@@ -155,7 +157,7 @@ def plan_operation(
             held = result.plans.setdefault(key, FetchPlan())
             try:
                 held.merge(plan)
-                held.check(key.period)
+                check(key, held)
             except BadUserInput as exc:
                 result.errors.setdefault(key, exc)
     return result

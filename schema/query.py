@@ -69,10 +69,14 @@ def _planned_people(info: strawberry.Info, field_name: str, args: dict[str, Any]
             lambda name, arguments: _person_keys(context, name, arguments),
             PERSON_FIELD_PLANNERS,
             "Person",
+            lambda key, plan: plan.check(key.period, context.upstream.version),
         )
         context.loader.set_plans(context.plan.plans)
     if len(context.plan.plans) > MAX_PERSONER:
-        raise BadUserInput(f"one operation may ask about at most {MAX_PERSONER} people")
+        raise BadUserInput(
+            f"one operation may ask at most {MAX_PERSONER} questions (one per person, period "
+            "and arende)"
+        )
     for key in keys:
         if key in context.plan.errors:
             raise context.plan.errors[key]

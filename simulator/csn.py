@@ -43,14 +43,14 @@ def _week(day: date) -> str:
     return f"{year:04d}{week:02d}"
 
 
-def forms_of(person: SimPerson, scenario: Scenario | None) -> list[str]:
-    """The support forms the person has cases in."""
+def forms_of(person: SimPerson, scenario: Scenario | None, period: SimPeriod) -> list[str]:
+    """The support forms the person has cases in at the period's end."""
     if scenario is Scenario.ALLA:
         return [form[0] for form in FORMS]
     if scenario is Scenario.INGENTING:
         return []
     rng = person.rng("CSN")
-    age = date.today().year - person.birth.year
+    age = period.tom.year - person.birth.year
     forms = []
     if 16 <= age <= 20:
         forms.append("Studiehjalp")
@@ -82,7 +82,7 @@ def csn_document(
     person_element.set("Status", " " * 10)
     person_element.set("sekretess", "J " if person.protected else "  ")
     person_element.set("sekel", person.personnummer[:2])
-    has = forms_of(person, scenario)
+    has = forms_of(person, scenario, period)
     forms = [f for f in FORMS if v == "4.0" or f[0] != "Omstallningsstudiestod"]
     summary = _sub(person_element, pers, "Studiestodstypforteckning")
     for element, suffix, *_ in forms:
@@ -157,7 +157,7 @@ def _plan(
 ) -> None:
     plan = _sub(arende, ns, "UtbetalningsPlan")
     month = period.from_.replace(day=1)
-    today = date.today()
+    today = date.today()  # paid or planned is relative to now, as at CSN
     while month <= period.tom:
         pay_day = month.replace(day=25)
         summer = stodform == "SH" and month.month in (7, 8)  # studiehjälp is not paid in summer

@@ -137,9 +137,9 @@ class LefiWorld:
 
 
 def person_groups(
-    person: SimPerson, scenario: Scenario | None
+    person: SimPerson, scenario: Scenario | None, period: SimPeriod
 ) -> tuple[frozenset[str], frozenset[str]]:
-    """The benefit groups and övrig-information types the person has."""
+    """The benefit groups and övrig-information types the person has at the period's end."""
     every_group = frozenset(model()["enums"]["LefiExternFormanGruppKod"])
     every_type = frozenset(model()["enums"]["LefiExternOvrigInformationTypKod"])
     if scenario in (Scenario.ALLA, Scenario.OMFATTANDE):
@@ -147,7 +147,7 @@ def person_groups(
     if scenario is Scenario.INGENTING:
         return frozenset(), frozenset()
     rng = person.rng("LEFI-mix")
-    age = date.today().year - person.birth.year
+    age = period.tom.year - person.birth.year
     groups: set[str] = set()
     types = {"FK:GEPI", "FK:SGI"}
     if 22 <= age <= 55 and rng.random() < 0.6:
@@ -184,7 +184,7 @@ def lefi_answer(
         date.fromisoformat(question["period"]["from"]),
         date.fromisoformat(question["period"]["tom"]),
     )
-    groups, types = person_groups(person, scenario)
+    groups, types = person_groups(person, scenario, period)
     world = LefiWorld(person, scenario, period, groups, types, obehoriga)
     pm_down = scenario is Scenario.PM_OTILLGANGLIG
     answer: dict[str, Any] = {

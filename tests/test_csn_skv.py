@@ -267,3 +267,10 @@ def test_skv_svar_that_is_not_the_expected_document() -> None:
     )
     fel = decode_answer(response, [Agency.SKV]).parts[Agency.SKV].fel
     assert (fel.kalla, fel.felkod) == (Kalla.FACADE, "INVALID_PAYLOAD")
+
+
+def test_tax_years_cannot_be_asked_with_ssbt10(api_v10: Facade, fresh: Simulator) -> None:
+    answer = api_v10.query(SKV_QUERY, {"pnr": ALLA, "period": PERIOD, "ar": [2023]})
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "ssbt/11" in answer["errors"][0]["message"]
+    assert fresh.questions() == []

@@ -66,3 +66,8 @@ def test_a_key_without_a_certificate_is_refused(tmp_path) -> None:
     key.write_text("not used")
     with pytest.raises(SettingsError, match="SSBTEK_CERT_FILE"):
         load_settings(facade_env("https://ssbtek.example/ssbtek", SSBTEK_KEY_FILE=str(key)))
+
+
+def test_demo_mode_ignores_tls_settings() -> None:
+    settings = load_settings({"SSBTEK_CERT_FILE": "/nonexistent/cert.pem"})
+    assert settings.demo and settings.client.cert_file is None
