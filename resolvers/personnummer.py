@@ -56,7 +56,8 @@ def normalise(text: str, today: date | None = None) -> str:
     else:
         century = _infer_century(yymmdd, sep == "+", today or date.today())
     full = century + yymmdd + last
-    _check_birth_date(full)
+    if _birth_date(full) > (today or date.today()):
+        raise InvalidPersonnummer("the date of birth in the number is in the future")
     if not luhn_ok(full[2:]):
         raise InvalidPersonnummer("the check digit (the last digit) does not match")
     return full
@@ -74,20 +75,21 @@ def pseudonym(twelve_digits: str) -> str:
 
 
 def _infer_century(yymmdd: str, hundred_or_older: bool, today: date) -> str:
-    year_in_century = int(yymmdd[:2])
-    year = (today.year // 100) * 100 + year_in_century
-    if year > today.year:
-        year -= 100
+    """The century that makes the person born on or before today (and 100 or older with `+`)."""
+    century = today.year // 100
+    if _birth_date(f"{century:02d}{yymmdd}0000") > today:
+        century -= 1
     if hundred_or_older:
-        year -= 100
-    return str(year // 100)
+        century -= 1
+    return f"{century:02d}"
 
 
-def _check_birth_date(full: str) -> None:
+def _birth_date(full: str) -> date:
+    """The date of birth in a 12-digit number (samordningsnummer: day minus 60)."""
     year, month, day = int(full[:4]), int(full[4:6]), int(full[6:8])
     if day > 60:
         day -= 60
     try:
-        date(year, month, day)
+        return date(year, month, day)
     except ValueError:
         raise InvalidPersonnummer("the date of birth in the number is not a real date") from None

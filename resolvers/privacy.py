@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-# 10 or 12 digits, optionally with - or + before the last four: anything that could be a
-# personnummer or samordningsnummer.
-_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+# 10 or 12 digits, optionally with -, + or a blank before the last four: anything that could be
+# a personnummer or samordningsnummer, as people type them.
+_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+\s]?\d{4}(?!\d)")
 
 
 def redact(message: str) -> str:

@@ -29,6 +29,9 @@ class Kalla(Enum):
     FACADE = strawberry.enum_value(
         "FACADE", description="This facade: the agency's part could not be read or was missing."
     )
+    OKAND = strawberry.enum_value(
+        "OKAND", description="A `kalla` value the contract does not define."
+    )
 
 
 @strawberry.type(

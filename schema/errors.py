@@ -66,11 +66,16 @@ def log_errors(errors: list[GraphQLError]) -> None:
     for error in errors:
         code = error_code(error)
         if is_public(error):
-            log.info("graphql error code=%s path=%s: %s", code, error.path, redact(error.message))
+            log.info("graphql error code=%s path=%s: %s", code, _path(error), redact(error.message))
         else:
             log.error(
                 "internal error path=%s: %s",
-                error.path,
+                _path(error),
                 type(error.original_error).__name__,
                 exc_info=error.original_error,
             )
+
+
+def _path(error: GraphQLError) -> str:
+    """The error's path for a log line; aliases may be named after the person, so redacted."""
+    return redact("/".join(map(str, error.path or [])))

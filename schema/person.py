@@ -9,6 +9,7 @@ from graphql import FieldNode
 
 from resolvers.agencies import Agency
 from resolvers.decode.answer import AgencyPart
+from resolvers.errors import BadUserInput
 from resolvers.plan import FetchPlan, PersonKey
 from schema.akassorna import Akassorna
 from schema.arbetsformedlingen import Arbetsformedlingen
@@ -46,6 +47,7 @@ async def _part(info: strawberry.Info, key: PersonKey, agency: Agency) -> Agency
     return answer.parts[agency]
 
 
+MIN_TAX_YEAR, MAX_TAX_YEAR = 1900, 2100
 TaxYears = Annotated[
     list[int] | None,
     strawberry.argument(
@@ -138,6 +140,8 @@ def _plan_skatteverket(
     plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
 ) -> None:
     years = arguments.get("ar")
+    if years is not None and not all(MIN_TAX_YEAR <= year <= MAX_TAX_YEAR for year in years):
+        raise BadUserInput(f"ar takes tax years from {MIN_TAX_YEAR} to {MAX_TAX_YEAR}")
     plan.ask_skv_years(None if years is None else frozenset(years))
 
 

@@ -11,6 +11,7 @@ from resolvers.agencies import Agency
 from resolvers.decode.answer import decode_probe
 from resolvers.errors import BadUserInput
 from resolvers.plan import PersonKey
+from resolvers.xmlread import xml_safe
 from schema.common import Myndighetsfel, PeriodInput, period_of
 from schema.context import OperationContext
 from schema.convert import convert
@@ -53,6 +54,8 @@ def _person_keys(
     arende = args["arende"]
     if not arende.strip():
         raise BadUserInput("arende must not be empty")
+    if not xml_safe(arende):
+        raise BadUserInput("arende contains characters that cannot be sent in XML")
     period = period_of(args["period"])
     numbers = [args["personnummer"]] if field_name == "person" else args["personnummer"]
     if len(numbers) > MAX_PERSONER:
@@ -95,7 +98,7 @@ class Query:
         personnummer: Personnummer,
         period: PeriodInput,
         arende: Arende,
-    ) -> Person:
+    ) -> Person | None:
         args = {"personnummer": personnummer, "period": period, "arende": arende}
         return _planned_people(info, "person", args)[0]
 
@@ -109,7 +112,7 @@ class Query:
         personnummer: list[Personnummer],
         period: PeriodInput,
         arende: Arende,
-    ) -> list[Person]:
+    ) -> list[Person] | None:
         args = {"personnummer": personnummer, "period": period, "arende": arende}
         return _planned_people(info, "personer", args)
 

@@ -24,11 +24,13 @@ log = logging.getLogger(__name__)
 
 
 class Kalla(StrEnum):
-    """Where an agency error comes from: SSBTEK itself, the agency's service, or this facade."""
+    """Where an agency error comes from: SSBTEK itself, the agency's service, this facade, or a
+    `kalla` the contract does not know."""
 
     SSBT = "SSBT"
     BT = "BT"
     FACADE = "FACADE"
+    OKAND = "OKAND"
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def decode_error(error: etree._Element) -> Myndighetsfel:
     """An `error {kalla, felkod, felmeddelande+}` element."""
     kalla = text_or_empty(error, "kalla").strip()
     return Myndighetsfel(
-        kalla=Kalla(kalla) if kalla in ("SSBT", "BT") else Kalla.SSBT,
+        kalla=Kalla(kalla) if kalla in ("SSBT", "BT") else Kalla.OKAND,
         felkod=text_or_empty(error, "felkod").strip(),
         felmeddelanden=[m.text or "" for m in children(error, "felmeddelande")],
     )

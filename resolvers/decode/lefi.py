@@ -86,7 +86,22 @@ def normalise(value: Any, type_name: str) -> dict[str, Any]:
 
 
 def _keep(unknown: list[UnknownValue], path: str, value: Any) -> None:
-    unknown.append(UnknownValue(path, json.dumps(value, ensure_ascii=False, default=str)))
+    unknown.append(UnknownValue(path, json.dumps(_jsonable(value), ensure_ascii=False)))
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON as it came: Decimal numbers back to JSON numbers, not strings."""
+    if isinstance(value, Decimal):
+        return (
+            int(value)
+            if value == value.to_integral_value() and "." not in str(value)
+            else float(value)
+        )
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    return value
 
 
 def _value(raw: Any, field: dict[str, Any], path: str, unknown: list[UnknownValue]) -> Any:
@@ -244,12 +259,12 @@ def _period_day(value: Any, first: bool) -> date | None:
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
-    month = _YEAR_MONTH.match(value)
-    if month:
-        year, number = int(month[1]), int(month[2])
-        day = 1 if first else calendar.monthrange(year, number)[1]
-        return date(year, number, day)
     try:
+        month = _YEAR_MONTH.match(value)
+        if month:
+            year, number = int(month[1]), int(month[2])
+            day = 1 if first else calendar.monthrange(year, number)[1]
+            return date(year, number, day)
         return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    except (ValueError, calendar.IllegalMonthError):
+        return None  # the text itself stays in `fran`/`till`

@@ -4,6 +4,7 @@ contract, so the facade types what is known and keeps everything else as path an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from resolvers.xmlread import (
 )
 
 ROOT = "SvarBeskattningsuppgifterEnligtSFS2008-975"
+_DECLARATION = re.compile(r"^<\?xml[^>]*\?>")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def decode_skv(data: etree._Element) -> SkvSvar:
     document = text(data, "svar")
     if document is None or not document.strip():
         raise PayloadError("the Skatteverket answer has no svar")
-    root = parse_xml(document.strip(), "Skatteverket's svar")
+    # The document came as text: its own encoding declaration no longer applies.
+    root = parse_xml(_DECLARATION.sub("", document.strip(), count=1), "Skatteverket's svar")
     if local(root) != ROOT:
         raise PayloadError(
             "Skatteverket's svar is not a SvarBeskattningsuppgifterEnligtSFS2008-975"
