@@ -24,6 +24,8 @@ from resolvers.errors import (
 from resolvers.soap import body_element
 
 log = logging.getLogger(__name__)
+# zeep logs whole SOAP messages at DEBUG: personal data that must never reach a log.
+logging.getLogger("zeep.transports").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

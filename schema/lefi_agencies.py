@@ -19,7 +19,6 @@ from schema.common import Myndighetsfel, OkantElement
 from schema.convert import convert
 from schema.lefi_fields import (
     FK_FIELDS,
-    OVRIG_INFORMATION,
     PM_FIELDS,
     PM_SMALLEST,
     FkField,
@@ -38,6 +37,8 @@ def _code_enum(name: str, codes: list[str], description: str) -> Any:
 FkFormansgrupp = _code_enum(
     "FkFormansgrupp", fk_group_codes(), "A Försäkringskassan benefit group, `FK:<name>` in LEFI."
 )
+PM_BLOCKS = ("levnadsintyg", "pensionsbehallning", "pensionsunderlag")
+
 PmFormansgrupp = _code_enum(
     "PmFormansgrupp", pm_group_codes(), "A Pensionsmyndigheten benefit group, `PM:<name>` in LEFI."
 )
@@ -141,9 +142,8 @@ Forsakringskassan = _build_type(
 def _pm_fields() -> dict[str, tuple[Any, str, Any]]:
     fields = {name: (kind, text, None) for name, (kind, text) in STATE_FIELDS.items()}
     owner = "LefiExternFormansinformationSvar"
-    blocks = {"levnadsintyg", "pensionsbehallning", "pensionsunderlag"}
     for field in PM_FIELDS:
-        if field.name in blocks:
+        if field.name in PM_BLOCKS:
             item = lefi_type(_item_type("LefiPmOvrigInformation", field.name))
         else:
             item = lefi_type(_item_type(owner, field.name))
@@ -189,7 +189,7 @@ def pensionsmyndigheten_value(part: AgencyPart) -> dict[str, Any]:
     for field in PM_FIELDS:
         if answer is None:
             value[field.name] = None
-        elif field.information_class == OVRIG_INFORMATION:
+        elif field.name in PM_BLOCKS:
             value[field.name] = [
                 item[field.name]
                 for item in answer["ovrigInformation"]

@@ -154,6 +154,9 @@ PM_FIELDS: tuple[PmField, ...] = (
             "Pension accounts and their values."),
     PmField("pensionsunderlag", OVRIG_INFORMATION, ("PM:PU",),
             "Pension-qualifying income per year."),
+    PmField("ovrigInformation", OVRIG_INFORMATION, ("PM:LINT", "PM:PBH", "PM:PU"),
+            "Every övrig-information item as LEFI sent it: `informationstyp`, its block, and "
+            "anything the model does not know."),
 )  # fmt: skip
 
 # What to ask when only the PM part's state (`fel`, `utlamnare`) is selected: a short status.

@@ -295,9 +295,15 @@ def _fk(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
     obehoriga = q.lefi_obehoriga
     answer = lefi_answer(question, p, scenario, obehoriga)
     lefi = _sub(data, q.namespace, "lefiJsonSvar")
-    lefi.text = base64.b64encode(
-        json.dumps(answer, ensure_ascii=False, default=str).encode()
-    ).decode()
+    document = json.dumps(answer, ensure_ascii=False, default=_json_number)
+    lefi.text = base64.b64encode(document.encode()).decode()
+
+
+def _json_number(value: object) -> object:
+    """Decimal amounts go out as JSON numbers, as LEFI sends them."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def _skv(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:

@@ -119,13 +119,13 @@ def _arende(
         _plan(arende, ns, typer, person, period, amounts, stodform, weeks=False)
         return
     sokta = _sub(arende, ns, "soktaTider")
-    tid = _sub(sokta, typer, "soktTid")
+    tid = _sub(sokta, ns, "soktTid")
     _sub(tid, typer, "soktfrom", start.strftime("%Y%m%d"))
     _sub(tid, typer, "sokttom", "0" if rng.random() < 0.3 else end.strftime("%Y%m%d"))
     _sub(tid, typer, "soktomfattning", 100)
     _sub(tid, typer, "soktlan", "J" if len(amounts) > 1 else " ")
     beviljade = _sub(arende, ns, "BeviljadeTider")
-    tid = _sub(beviljade, typer, "BeviljadTid")
+    tid = _sub(beviljade, ns, "BeviljadTid")
     _sub(tid, typer, "starttid", _week(start))
     _sub(tid, typer, "sluttid", _week(end))
     _sub(tid, typer, "takt", 100)
@@ -162,7 +162,7 @@ def _plan(
         pay_day = month.replace(day=25)
         summer = stodform == "SH" and month.month in (7, 8)  # studiehjälp is not paid in summer
         if period.from_ <= pay_day <= period.tom and not summer:
-            utbetalning = _sub(plan, typer, "Utbetalning")
+            utbetalning = _sub(plan, ns, "Utbetalning")
             _sub(utbetalning, typer, "utbetdatum", pay_day.strftime("%Y%m%d"))
             _sub(utbetalning, typer, "utbetstatus", "Utbetald" if pay_day <= today else "Planerad")
             tider = _sub(utbetalning, typer, "Utbetaldatider")

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from resolvers.contract import CONTRACT_DIR
-from simulator.people import SimPerson
+from simulator.people import EFTERNAMN, FORNAMN, SimPerson, person_number
 from simulator.question import SimPeriod
 from simulator.scenarios import Scenario
 
@@ -290,9 +290,11 @@ def _kr(value: Decimal) -> dict[str, Any]:
     return {"summa": value.quantize(Decimal("0.01")), "valuta": "SEK"}
 
 
-def _pay_days(world: LefiWorld, preliminary: bool) -> list[tuple[date, date]]:
+def _pay_days(
+    world: LefiWorld, preliminary: bool, day_of_month: int = 25
+) -> list[tuple[date, date]]:
     """(pay date, month paid for) in the period: effected payments, or the planned last one."""
-    days = [(m.replace(day=25), m) for m in _months(world.period)]
+    days = [(m.replace(day=day_of_month), m) for m in _months(world.period)]
     days = [(d, m) for d, m in days if world.period.from_ <= d <= world.period.tom]
     return days[-1:] if preliminary else days
 
@@ -366,7 +368,7 @@ def _fk_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
 
 def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[str, Any]]:
     payments = []
-    for pay_day, month in _pay_days(world, preliminary):
+    for pay_day, month in _pay_days(world, preliminary, day_of_month=19):
         rng = world.person.rng("PM-pay", code, month.isoformat())
         gross = PM_MONTHLY[code] + rng.randint(-200, 200)
         tax = -round(gross * 0.28)  # PM deductions may come negative
@@ -381,7 +383,7 @@ def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
         month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         payments.append(
             {
-                "utbetalningsdatum": (pay_day - timedelta(days=6)).isoformat(),
+                "utbetalningsdatum": pay_day.isoformat(),
                 "utbetalningsperiod": {"from": month.isoformat(), "tom": month_end.isoformat()},
                 "bruttobelopp": gross,
                 "nettobelopp": gross + tax + other,
@@ -418,8 +420,12 @@ class Faker:
         span = (self.world.period.tom - self.world.period.from_).days
         return self.world.period.from_ + timedelta(days=self.rng.randint(0, max(span, 0)))
 
+    def other_birth(self) -> date:
+        """The birth date of someone related to the person: a child, a partner, the deceased."""
+        return date(self.rng.randint(1940, 2020), self.rng.randint(1, 12), self.rng.randint(1, 28))
+
     def object(self, type_name: str, depth: int = 0) -> dict[str, Any]:
-        """One object of a model type."""
+        """One object of a model type; the general person information is the person's own."""
         spec = model()["types"][type_name]
         result: dict[str, Any] = {}
         for field in spec["fields"]:
@@ -431,6 +437,15 @@ class Faker:
                 result[field["name"]] = [self.value(field, depth + 1) for _ in range(number)]
             elif depth < 5:
                 result[field["name"]] = self.value(field, depth + 1)
+        if type_name == "LefiPersoninformation" and depth == 0:
+            person = self.world.person
+            result.update(
+                personnummer=person.personnummer,
+                foddes=person.birth.isoformat(),
+                namn=f"{person.fornamn} {person.efternamn}",
+                skyddad=person.protected,
+                avled=[],
+            )
         return result
 
     def value(self, field: dict[str, Any], depth: int) -> Any:
@@ -444,6 +459,8 @@ class Faker:
         if kind == "integer":
             return self.rng.randint(0, 30)
         if kind == "number":
+            if name == "omfattning":  # a share, 0..1 with three decimals
+                return Decimal(self.rng.choice((250, 500, 750, 1000))) / 1000
             return Decimal(self.rng.randint(100, 99999)) / 100
         if kind == "boolean":
             return self.rng.random() < 0.5
@@ -474,12 +491,16 @@ class Faker:
         return self.object(kind, depth)
 
     def _string(self, name: str) -> str:
+        if name == "foddes":
+            return self.other_birth().isoformat()
         if name in DAY_NAMES or name.endswith("datum"):
             return self.day().isoformat()
-        if name == "personnummer":
-            return self.world.person.personnummer
+        if name in ("personnummer", "person", "medsokande"):
+            return person_number(self.other_birth(), self.rng.randint(0, 999))
         if name == "namn":
-            return f"{self.world.person.fornamn} {self.world.person.efternamn}"
+            return f"{self.rng.choice(FORNAMN)} {self.rng.choice(EFTERNAMN)}"
+        if name.endswith("id"):
+            return f"{name[:3].upper()}-{self.rng.randint(100000, 999999)}"
         if name in ("artal", "ar"):
             return str(self.world.period.tom.year - 1)
         return self.rng.choice(("BEVILJAN", "SLUTLIGT", "NORMAL", "Uppgift", "Annan uppgift"))

@@ -72,3 +72,13 @@ def person_for(personnummer: str, scenario: Scenario | None = None) -> SimPerson
     if scenario is Scenario.SKYDDAD:
         return replace(person, protected=True)
     return person
+
+
+def person_number(birth: date, serial: int) -> str:
+    """A valid 12-digit personnummer for a synthetic relative: birth date, serial, Luhn digit."""
+    nine = f"{birth:%y%m%d}{serial:03d}"
+    total = sum(
+        digit - 9 if digit > 9 else digit
+        for digit in (int(char) * (2 - index % 2) for index, char in enumerate(nine))
+    )
+    return f"{birth:%Y%m%d}{serial:03d}{(10 - total % 10) % 10}"

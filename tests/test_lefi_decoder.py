@@ -139,3 +139,58 @@ def test_any_json_reads_without_crashing(document: dict) -> None:
     result = normalise(document, "LefiExternFormansinformationSvar")
     assert isinstance(result["utlamnare"], list)
     assert isinstance(result["ovriga_falt"], list)
+
+
+def _model_shaped(type_name: str, depth: int = 0) -> st.SearchStrategy:
+    """Documents shaped like the LEFI model, with odd values where any value may come."""
+    from resolvers.decode.lefi import lefi_model
+
+    spec = lefi_model()["types"][type_name]
+    odd = st.sampled_from(
+        ["", "2026-13", "2026-00", "0000-05", "2026-02-30", "x", "-1", "1e400", "NaN"]
+    ) | st.integers(-(10**12), 10**12) | st.booleans() | st.none() | st.decimals(
+        allow_nan=False, allow_infinity=False, places=2
+    )  # fmt: skip
+    if spec["kind"] != "object" or depth > 3:
+        shaped = {
+            "code": st.fixed_dictionaries({}, optional={"kod": odd, "id": odd, "beskrivning": odd}),
+            "belopp": st.fixed_dictionaries({}, optional={"summa": odd, "valuta": odd}),
+            "omfattning": st.fixed_dictionaries({}, optional={"taljare": odd, "namnare": odd}),
+            "frantill": st.fixed_dictionaries({}, optional={"fran": odd, "till": odd}),
+        }.get(spec["kind"], st.just({}))
+        return shaped | odd
+    optional = {}
+    for field in spec["fields"]:
+        inner = field["type"]
+        value = (
+            odd
+            if inner in ("string", "integer", "number", "boolean", "date", "datetime")
+            else st.deferred(lambda t=inner: _model_shaped(t, depth + 1))
+        )
+        optional[field["name"]] = (
+            st.lists(value, max_size=2) | value if field.get("list") else value
+        )
+    return st.fixed_dictionaries({}, optional=optional)
+
+
+@settings(suppress_health_check=list(HealthCheck), deadline=None, max_examples=60)
+@given(_model_shaped("LefiFormansinformation"))
+def test_model_shaped_documents_never_fail_the_whole_answer(document: dict) -> None:
+    result = normalise({"formansinformation": document}, "LefiExternFormansinformationSvar")
+    assert isinstance(result["formansinformation"], dict)
+
+
+def test_a_bad_month_in_one_period_stays_in_that_period() -> None:
+    answer = decode(
+        {
+            "formansinformation": {
+                "sjukpenningarende": [
+                    {"beslut": [{"period": {"fran": "2026-01", "till": "2026-13"}}]}
+                ],
+                "barnbidragsarende": [{"beslut": [{"period": {"fran": "2026-01"}}]}],
+            }
+        }
+    )
+    period = answer["formansinformation"]["sjukpenningarende"][0]["beslut"][0]["period"]
+    assert period["till"] == "2026-13" and period["till_datum"] is None
+    assert answer["formansinformation"]["barnbidragsarende"][0]["beslut"][0]["period"]["fran_datum"]

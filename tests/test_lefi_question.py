@@ -29,22 +29,6 @@ def asked(api: Facade, sim: Simulator, selection: str, variables: dict | None = 
     return {k: v for k, v in lefi.items() if k not in ("personnummer", "period")}
 
 
-@pytest.mark.parametrize("field", FK_FIELDS, ids=lambda f: f.name)
-def test_each_fk_field_asks_its_own_group(api: Facade, fresh: Simulator, field) -> None:
-    expected_codes = list(field.codes) if field.codes else ALL_FK
-    assert asked(api, fresh, f"forsakringskassan {{ {field.name} {{ __typename }} }}") == {
-        field.information_class: sorted(expected_codes)
-    }
-
-
-@pytest.mark.parametrize("field", PM_FIELDS, ids=lambda f: f.name)
-def test_each_pm_field_asks_its_own_class(api: Facade, fresh: Simulator, field) -> None:
-    expected_codes = list(field.codes) if field.codes else ALL_PM
-    assert asked(api, fresh, f"pensionsmyndigheten {{ {field.name} {{ __typename }} }}") == {
-        field.information_class: sorted(expected_codes)
-    }
-
-
 QUESTIONS = [
     ("forsakringskassan { sjukpenning { aktivt } }", {"formansinformation": ["FK:SJP"]}),
     (
@@ -165,3 +149,82 @@ def test_long_periods_are_fine_without_lefi(api: Facade, fresh: Simulator) -> No
         {"pnr": ALLA},
     )
     assert "errors" not in answer
+
+
+# The decided map, written out again so that a change to schema/lefi_fields.py is deliberate:
+# field -> (information class, codes; "ALL" = every group of the provider).
+EXPECTED_FK = {
+    "generellPersoninformation": ("ovrigInformation", "FK:GEPI"),
+    "aktivitetsstod": ("formansinformation", "FK:AS"),
+    "allmanPension": ("formansinformation", "FK:AP"),
+    "arbetsskadeEfterlevande": ("formansinformation", "FK:AS FK:YL"),
+    "arbetsskadeEgenlivranta": ("formansinformation", "FK:AS FK:YL"),
+    "barnbidrag": ("formansinformation", "FK:ABB"),
+    "bostadsbidrag": ("formansinformation", "FK:BOB"),
+    "bostadstillagg": ("formansinformation", "FK:BST FK:BTI"),
+    "efterlevandepension": ("formansinformation", "FK:ET"),
+    "mottagareAvBarnbidrag": ("formansinformation", "FK:MABB"),
+    "foraldrapenning": ("formansinformation", "FK:FP"),
+    "forebyggandeSjukpenning": ("formansinformation", "FK:FSJP"),
+    "handikappersattning": ("formansinformation", "FK:HE"),
+    "graviditetspenning": ("formansinformation", "FK:GP"),
+    "intjanandebehallning": ("formansinformation", "FK:AP"),
+    "intjanandeuppgift": ("formansinformation", "FK:AP"),
+    "levnadsintygsuppgift": ("formansinformation", "FK:AP"),
+    "merkostnadsersattning": ("formansinformation", "FK:MEK"),
+    "narstaendepenning": ("formansinformation", "FK:NP"),
+    "omvardnadsbidrag": ("formansinformation", "FK:OMV"),
+    "preliminaraUtbetalningar": ("preliminaraUtbetalningar", "ALL"),
+    "programanvisning": ("ovrigInformation", "FK:PANV"),
+    "programersattning": ("formansinformation", "FK:PROG"),
+    "programjobbdagar": ("formansinformation", "FK:PJOB"),
+    "rehabersattning": ("formansinformation", "FK:RBE"),
+    "sjukOchAktivitetsersattning": ("formansinformation", "FK:SA"),
+    "sjukOchAktivitetsersattningSteglosAvrakningHistorik": ("formansinformation", "FK:SA"),
+    "sjukOchAktivitetsersattningSteglosAvrakningNulage": ("formansinformation", "FK:SA"),
+    "sjukpenning": ("formansinformation", "FK:SJP"),
+    "sjukpenninggrundandeInkomst": ("ovrigInformation", "FK:SGI"),
+    "skatteuppgift": ("ovrigInformation", "FK:SKUP"),
+    "smittbararersattning": ("formansinformation", "FK:SBP"),
+    "studiemedelsavisering": ("ovrigInformation", "FK:STAV"),
+    "tillfalligForaldrapenning": ("formansinformation", "FK:TFP"),
+    "totalforsvarsplikt": ("formansinformation", "FK:DPE"),
+    "underhallsskuld": ("formansinformation", "FK:US"),
+    "underhallsstodskrav": ("formansinformation", "FK:US"),
+    "underhallsstodsmottag": ("formansinformation", "FK:US"),
+    "utbetalningsuppgifter": ("utbetalningar", "ALL"),
+    "vardbidrag": ("formansinformation", "FK:VB"),
+    "yrkesskadeEfterlevande": ("formansinformation", "FK:YL"),
+    "yrkesskadeEgenlivranta": ("formansinformation", "FK:YL"),
+}
+EXPECTED_PM = {
+    "ansprak": ("ansprak", "ALL"),
+    "beslut": ("beslut", "ALL"),
+    "utbetalningar": ("utbetalningar", "ALL"),
+    "preliminaraUtbetalningar": ("preliminaraUtbetalningar", "ALL"),
+    "levnadsintyg": ("ovrigInformation", "PM:LINT"),
+    "pensionsbehallning": ("ovrigInformation", "PM:PBH"),
+    "pensionsunderlag": ("ovrigInformation", "PM:PU"),
+    "ovrigInformation": ("ovrigInformation", "PM:LINT PM:PBH PM:PU"),
+}
+
+
+@pytest.mark.parametrize(
+    ("agency", "field", "expected"),
+    [("forsakringskassan", f, e) for f, e in EXPECTED_FK.items()]
+    + [("pensionsmyndigheten", f, e) for f, e in EXPECTED_PM.items()],
+)
+def test_the_decided_map_is_what_is_asked(
+    api: Facade, fresh: Simulator, agency: str, field: str, expected: tuple[str, str]
+) -> None:
+    information_class, codes = expected
+    every = ALL_FK if agency == "forsakringskassan" else ALL_PM
+    wanted = every if codes == "ALL" else sorted(codes.split())
+    assert asked(api, fresh, f"{agency} {{ {field} {{ __typename }} }}") == {
+        information_class: wanted
+    }
+
+
+def test_every_field_is_in_the_decided_map() -> None:
+    assert {f.name for f in FK_FIELDS} == set(EXPECTED_FK)
+    assert {f.name for f in PM_FIELDS} == set(EXPECTED_PM)

@@ -83,7 +83,14 @@ def test_pseudonym_is_stable_and_hides_the_number() -> None:
 @given(births, st.integers(0, 999), st.booleans())
 def test_redact_removes_every_form_of_a_number(birth: date, serial: int, coord: bool) -> None:
     twelve = _number(birth, serial, coord)
-    for form in (twelve, twelve[2:], f"{twelve[2:8]}-{twelve[8:]}", f"{twelve[:8]}-{twelve[8:]}"):
+    forms = (
+        twelve,
+        twelve[2:],
+        f"{twelve[2:8]}-{twelve[8:]}",
+        f"{twelve[:8]}-{twelve[8:]}",
+        f"{twelve[:8]} {twelve[8:]}",
+    )
+    for form in forms:
         assert form not in redact(f"fel för {form}, försök igen")
 
 
@@ -93,3 +100,25 @@ def test_redact_keeps_dates_and_short_numbers() -> None:
     assert (TODAY - timedelta(days=1)).isoformat() in redact(
         (TODAY - timedelta(days=1)).isoformat()
     )
+
+
+@pytest.mark.parametrize(
+    ("ten", "twelve"),
+    [
+        ("261231-1239", "192612311239"),  # not yet born in 2026: a 99-year-old
+        ("261127-1238", "202611271238"),  # born today
+        ("261128-1237", "192611281237"),  # tomorrow's date: 100 years ago
+        ("261231+1239", "182612311239"),
+    ],
+)
+def test_the_century_comes_from_the_whole_birth_date(ten: str, twelve: str) -> None:
+    nine = twelve[2:11]
+    twelve = twelve[:11] + luhn_digit(nine)
+    ten = ten[:-1] + twelve[-1]
+    assert normalise(ten, TODAY) == twelve
+
+
+def test_a_birth_date_in_the_future_is_refused() -> None:
+    nine = "271231123"
+    with pytest.raises(InvalidPersonnummer, match="future"):
+        normalise(f"20{nine}{luhn_digit(nine)}", TODAY)

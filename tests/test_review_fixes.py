@@ -168,3 +168,88 @@ def test_an_unknown_giltighetstid_is_passed_on() -> None:
 
 def test_simulator_refuses_unknown_wsdl_versions(sim: Simulator) -> None:
     assert httpx.get(sim.url, params={"wsdl": "", "version": "12"}).status_code == 400
+
+
+def test_no_personnummer_reaches_the_logs_on_error_paths(
+    api: Facade, caplog: pytest.LogCaptureFixture
+) -> None:
+    fault, broken = "196006061235", "197909091238"
+    with caplog.at_level(logging.DEBUG):
+        api.query(
+            "query($period: PeriodInput!) { "
+            f'p{fault}: person(personnummer: "{fault}", period: $period, arende: "A") '
+            "{ csn { fel { felkod } } } "
+            f'p{broken}: person(personnummer: "{broken}", period: $period, arende: "A") '
+            "{ csn { fel { felkod } } skatteverket { fel { felkod } } } }",
+            {"period": PERIOD},
+        )
+        api.query(
+            f"{HEAD} {{ person({ARGS}) {{ personnummer }} }}",
+            {"pnr": ALLA, "period": {"from": "19850315 1238", "tom": "2026-01-01"}},
+        )
+        time.sleep(0.1)
+    for record in caplog.records:
+        if record.name == "httpx":
+            continue  # the test's own client
+        text = record.getMessage() + str(record.exc_info or "")
+        for number in (fault, broken, ALLA, "19850315 1238"):
+            assert number not in text, (record.name, text)
+
+
+def test_skatteverket_text_declaring_another_encoding_reads_right() -> None:
+    from resolvers.decode.skv import decode_skv
+
+    document = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>'
+        '<SvarBeskattningsuppgifterEnligtSFS2008-975 xmlns="urn:s" xmlns:f="urn:f">'
+        "<PersonuppgiftLista><Personuppgift><f:Fornamn>Åsa</f:Fornamn>"
+        "<f:Efternamn>Öström</f:Efternamn></Personuppgift></PersonuppgiftLista>"
+        "</SvarBeskattningsuppgifterEnligtSFS2008-975>"
+    )
+    data = parse_xml("<data><svar/></data>", "t")
+    data[0].text = document
+    [person] = decode_skv(data).personuppgifter
+    assert (person.fornamn, person.efternamn) == ("Åsa", "Öström")
+
+
+def test_arende_with_control_characters_is_bad_user_input(api: Facade, fresh: Simulator) -> None:
+    answer = api.query(
+        f'{HEAD} {{ person(personnummer: $pnr, period: $period, arende: "A-\\u0001-1") '
+        "{ transportstyrelsen { resultat } } }",
+        {"pnr": ALLA, "period": PERIOD},
+    )
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert fresh.questions() == []
+
+
+def test_one_bad_person_does_not_null_the_others(api: Facade, fresh: Simulator) -> None:
+    answer = api.query(
+        "query($long: PeriodInput!, $period: PeriodInput!) { "
+        f'a: person(personnummer: "{ALLA}", period: $long, arende: "A") '
+        "{ forsakringskassan { sjukpenning { aktivt } } } "
+        'b: person(personnummer: "199001011239", period: $period, '
+        'arende: "A") { transportstyrelsen { resultat } } }',
+        {"long": {"from": "2022-01-01", "tom": "2026-06-30"}, "period": PERIOD},
+    )
+    assert answer["data"]["a"] is None
+    assert answer["data"]["b"] == {"transportstyrelsen": {"resultat": "OK"}}
+    assert [e["extensions"]["code"] for e in answer["errors"]] == ["BAD_USER_INPUT"]
+    assert [q["personidentitet"] for q in fresh.questions()] == ["199001011239"]
+
+
+def test_tax_years_out_of_range_are_bad_user_input(api: Facade, fresh: Simulator) -> None:
+    answer = api.query(
+        f"{HEAD} {{ person({ARGS}) {{ skatteverket(ar: [-5]) {{ fel {{ felkod }} }} }} }}",
+        {"pnr": ALLA, "period": PERIOD},
+    )
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert fresh.questions() == []
+
+
+def test_an_unknown_kalla_is_kept_as_unknown() -> None:
+    from resolvers.decode.answer import Kalla, decode_error
+
+    error = parse_xml(
+        "<error><kalla>NY</kalla><felkod>1</felkod><felmeddelande>m</felmeddelande></error>", "t"
+    )
+    assert decode_error(error).kalla is Kalla.OKAND
