@@ -183,16 +183,46 @@ def unknown_content(
     """Everything below `element` that the `known` tree does not name, flattened to leaves.
 
     Open content (`xs:any`), elements and attributes newer than our schemas all land here, so
-    nothing an agency sends is lost. Paths are local names joined by `/`, relative to `element`;
-    an element that repeats gets its index, `Arende[1]`.
+    nothing an agency sends is lost; that includes attributes and child elements of an element the
+    decoder reads as a value. Paths are local names joined by `/`, relative to `element`; an
+    element that repeats gets its index, `Arende[1]`.
     """
     if element is None:
         return []
-    found: list[UnknownValue] = []
+    found = [
+        UnknownValue(f"{path}@{name}", value)
+        for name, value in _attributes(element)
+        if f"@{name}" not in known
+    ]
+    for item, item_path in _indexed(element, path):
+        name = local(item)
+        if name not in known:
+            found.extend(flatten(item, item_path))
+        else:
+            found.extend(unknown_content(item, known[name] or {}, f"{item_path}/"))
+    return found
+
+
+def flatten(element: etree._Element, path: str) -> list[UnknownValue]:
+    """An element's leaves as (path, text) pairs; attributes become `path/@name`."""
+    values = [UnknownValue(f"{path}/@{name}", value) for name, value in _attributes(element)]
+    if next(elements(element), None) is None:
+        values.append(UnknownValue(path, None if is_nil(element) else (element.text or "")))
+    for item, item_path in _indexed(element, f"{path}/"):
+        values.extend(flatten(item, item_path))
+    return values
+
+
+def _attributes(element: etree._Element) -> Iterator[tuple[str, str]]:
+    """Attributes by local name, leaving out `xsi:` ones (nil, type), which are markup."""
     for name, value in element.attrib.items():
         qname = etree.QName(name)
-        if qname.namespace != XSI_NS and f"@{qname.localname}" not in known:
-            found.append(UnknownValue(f"{path}@{qname.localname}", value))
+        if qname.namespace != XSI_NS:
+            yield qname.localname, value
+
+
+def _indexed(element: etree._Element, prefix: str) -> Iterator[tuple[etree._Element, str]]:
+    """Each child element with its path; a name that repeats among siblings gets `[i]`."""
     counts: dict[str, int] = {}
     for item in elements(element):
         counts[local(item)] = counts.get(local(item), 0) + 1
@@ -201,22 +231,4 @@ def unknown_content(
         name = local(item)
         index = seen.get(name, 0)
         seen[name] = index + 1
-        item_path = f"{path}{name}[{index}]" if counts[name] > 1 else f"{path}{name}"
-        if name not in known:
-            found.extend(flatten(item, item_path))
-        elif known[name] is not LEAF:
-            found.extend(unknown_content(item, known[name], f"{item_path}/"))
-    return found
-
-
-def flatten(element: etree._Element, path: str) -> list[UnknownValue]:
-    """An element's leaves as (path, text) pairs; attributes become `path/@name`."""
-    values = [
-        UnknownValue(f"{path}/@{etree.QName(k).localname}", v) for k, v in element.attrib.items()
-    ]
-    inner = list(elements(element))
-    if not inner:
-        values.append(UnknownValue(path, None if is_nil(element) else (element.text or "")))
-    for item in inner:
-        values.extend(flatten(item, f"{path}/{local(item)}"))
-    return values
+        yield item, f"{prefix}{name}[{index}]" if counts[name] > 1 else f"{prefix}{name}"

@@ -228,3 +228,17 @@ def test_so_keeps_unknown_content_inside_its_payment_rows() -> None:
             "ArbetsloshetsersattningLista/Arbetsloshetsersattning/Utbetalningar/Forman", "IBU"
         )
     ]
+
+
+def test_unknown_content_inside_values_and_unknown_repeats_is_kept() -> None:
+    from resolvers.xmlread import LEAF, unknown_content
+
+    element = parse_xml(
+        '<r><name lang="sv">Åsa<extra>1</extra></name><new><x>a</x><x>b</x></new></r>', "t"
+    )
+    assert unknown_content(element, {"name": LEAF}) == [
+        UnknownValue("name/@lang", "sv"),
+        UnknownValue("name/extra", "1"),
+        UnknownValue("new/x[0]", "a"),
+        UnknownValue("new/x[1]", "b"),
+    ]
