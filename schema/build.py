@@ -6,12 +6,15 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import log_errors, mask_internal_errors
 from schema.lefi_types import resolve_attribute
 from schema.query import Query
 from schema.scalars import SCALARS
+
+DOCUMENT_CACHE_SIZE = 256
 
 
 class FacadeSchema(strawberry.Schema):
@@ -25,6 +28,12 @@ def build_schema() -> strawberry.Schema:
     """The GraphQL schema of the facade."""
     return FacadeSchema(
         query=Query,
-        extensions=[mask_internal_errors],
+        # Frontends and BI tools send the same documents again and again, with variables: parse
+        # and validate each document once. A document is held in memory only, never logged.
+        extensions=[
+            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            mask_internal_errors,
+        ],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
     )
