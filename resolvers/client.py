@@ -23,7 +23,6 @@ from resolvers.errors import (
 )
 from resolvers.soap import body_element
 
-log = logging.getLogger(__name__)
 # zeep logs whole SOAP messages at DEBUG: personal data that must never reach a log.
 logging.getLogger("zeep.transports").setLevel(logging.WARNING)
 
@@ -74,7 +73,7 @@ class SsbtekClient:
         self._http = httpx.AsyncClient(timeout=timeout, verify=verify, transport=transport)
         wsdl_http = httpx.Client(timeout=timeout, verify=verify)
         try:
-            self._zeep = AsyncClient(
+            zeep_client = AsyncClient(
                 config.wsdl_location,
                 transport=AsyncTransport(client=self._http, wsdl_client=wsdl_http),
                 settings=Settings(raw_response=True, strict=False, xml_huge_tree=True),
@@ -83,7 +82,7 @@ class SsbtekClient:
             raise WsdlError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
         finally:
             wsdl_http.close()
-        self._service = self._zeep.create_service(
+        self._service = zeep_client.create_service(
             f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding", config.url
         )
         self._limit = asyncio.Semaphore(config.max_concurrency)

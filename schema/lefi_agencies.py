@@ -37,6 +37,8 @@ def _code_enum(name: str, codes: list[str], description: str) -> Any:
 FkFormansgrupp = _code_enum(
     "FkFormansgrupp", fk_group_codes(), "A Försäkringskassan benefit group, `FK:<name>` in LEFI."
 )
+FK_BY_NAME = {field.name: field for field in FK_FIELDS}
+PM_BY_NAME = {field.name: field for field in PM_FIELDS}
 PM_BLOCKS = ("levnadsintyg", "pensionsbehallning", "pensionsunderlag")
 
 PmFormansgrupp = _code_enum(
@@ -204,12 +206,11 @@ def plan_forsakringskassan(
     plan: FetchPlan, _arguments: dict[str, Any], walker: SelectionWalker, node: FieldNode
 ) -> None:
     """Add what the selection under `forsakringskassan` needs from LEFI."""
-    by_name = {field.name: field for field in FK_FIELDS}
     plan.include(Agency.FK)
     plan.fall_back_to_lefi("formansinformation", {"FK:PJOB"})
     fk_type = walker.schema.get_type("Forsakringskassan")
     for selected in walker.fields(node.selection_set):
-        field = by_name.get(selected.name.value)
+        field = FK_BY_NAME.get(selected.name.value)
         if field is None:
             continue
         if field.payments:
@@ -226,7 +227,6 @@ def plan_pensionsmyndigheten(
     plan: FetchPlan, arguments: dict[str, Any], walker: SelectionWalker, node: FieldNode
 ) -> None:
     """Add what the selection under `pensionsmyndigheten` needs from LEFI."""
-    by_name = {field.name: field for field in PM_FIELDS}
     narrowed = _codes_of(arguments.get("formansgrupper"))
     groups = narrowed if narrowed is not None else set(pm_group_codes())
     if not groups:
@@ -234,7 +234,7 @@ def plan_pensionsmyndigheten(
     plan.include(Agency.FK)
     plan.fall_back_to_lefi(PM_SMALLEST[0], {PM_SMALLEST[1]})
     for selected in walker.fields(node.selection_set):
-        field = by_name.get(selected.name.value)
+        field = PM_BY_NAME.get(selected.name.value)
         if field is None:
             continue
         if field.codes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,8 +15,9 @@ from resolvers.contract import AF_NS, SO_NS, TNS_FORDON_NS, TNS_NS
 from simulator.csn import csn_svar
 from simulator.lefi import LEFI_CLASSES, lefi_answer
 from simulator.people import SimPerson
-from simulator.question import AGENCIES, SimPeriod, SimQuestion
+from simulator.question import AGENCIES, SimQuestion
 from simulator.scenarios import Scenario
+from simulator.xmlbuild import sub
 
 SKV_SVAR_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/instans/standardiseradInformation/1.0"
 SKV_BESKO_NS = "http://xmls.skatteverket.se/se/skatteverket/zg/komponent/infoForBeskattning/1.0"
@@ -33,21 +34,6 @@ class AgencyFailure(Exception):
         self.kalla, self.felkod, self.felmeddelande = kalla, felkod, felmeddelande
 
 
-def _sub(parent: etree._Element, ns: str | None, name: str, value: object = None) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ns}}}{name}" if ns else name)
-    if value is not None:
-        element.text = str(value).lower() if isinstance(value, bool) else str(value)
-    return element
-
-
-def months(period: SimPeriod) -> Iterator[date]:
-    """The first day of every month that the period touches."""
-    month = period.from_.replace(day=1)
-    while month <= period.tom:
-        yield month
-        month = (month + timedelta(days=32)).replace(day=1)
-
-
 def _with_offset(day: date, offset: str = "+01:00") -> str:
     """A date as real answers write it, with a timezone offset."""
     return day.isoformat() + offset
@@ -58,7 +44,7 @@ def _af(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
     # Answers seen in the wild lack the Fraga the XSD requires; some scenario people do too.
     container = data
     if scenario not in (Scenario.INGENTING, Scenario.SKYDDAD):
-        fraga = _sub(data, AF_NS, "Fraga")
+        fraga = sub(data, AF_NS, "Fraga")
         for name, value in (
             ("OrganisationsnummerForIngivare", q.organisationsnummer),
             ("NamnPaIngivare", q.ingivare_namn),
@@ -70,15 +56,15 @@ def _af(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
             ("LagParagraf", q.lagtext),
             ("IdentitetsbeteckningFysiskPerson", p.personnummer),
         ):
-            _sub(fraga, AF_NS, name, value)
-    svar = _sub(container, AF_NS, "Svar")
-    _sub(svar, AF_NS, "Schemaversion", "4.0")
-    _sub(svar, AF_NS, "Referensnummer", q.arendeidentitet)
-    _sub(svar, AF_NS, "LagParagraf", q.lagtext)
-    _sub(svar, AF_NS, "IdentitetsbeteckningFysiskPerson", p.personnummer)
+            sub(fraga, AF_NS, name, value)
+    svar = sub(container, AF_NS, "Svar")
+    sub(svar, AF_NS, "Schemaversion", "4.0")
+    sub(svar, AF_NS, "Referensnummer", q.arendeidentitet)
+    sub(svar, AF_NS, "LagParagraf", q.lagtext)
+    sub(svar, AF_NS, "IdentitetsbeteckningFysiskPerson", p.personnummer)
     if scenario is Scenario.INGENTING:
-        _sub(svar, AF_NS, "StatusSokandeinformationKod", 1)
-        _sub(
+        sub(svar, AF_NS, "StatusSokandeinformationKod", 1)
+        sub(
             svar,
             AF_NS,
             "StatusSokandeinformationKodText",
@@ -86,47 +72,47 @@ def _af(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
         )
         return
     if not p.protected:
-        _sub(svar, AF_NS, "Fornamn", p.fornamn)
-        _sub(svar, AF_NS, "Efternamn", p.efternamn)
-    _sub(svar, AF_NS, "Sekretessmarkering", p.protected)
+        sub(svar, AF_NS, "Fornamn", p.fornamn)
+        sub(svar, AF_NS, "Efternamn", p.efternamn)
+    sub(svar, AF_NS, "Sekretessmarkering", p.protected)
     rng = p.rng("AF")
     if p.arbetssokande or scenario is Scenario.ALLA:
         registrerad = period.from_ - timedelta(days=rng.randint(30, 900))
-        info = _sub(svar, AF_NS, "ArbetssokandeInfo")
-        _sub(info, AF_NS, "Arbetssokande", True)
-        _sub(
+        info = sub(svar, AF_NS, "ArbetssokandeInfo")
+        sub(info, AF_NS, "Arbetssokande", True)
+        sub(
             info,
             AF_NS,
             "ArbetssokandeSKAT",
             rng.choice(("Arbetslös", "Deltidsarbetslös", "I program")),
         )
-        _sub(info, AF_NS, "ArbetssokandeRegistrerad", _with_offset(registrerad))
-        _sub(info, AF_NS, "ArbetssokandeOmfattning", rng.choice((100, 100, 75, 50)))
-        rapport = _sub(info, AF_NS, "AktivetetsRapportDatum")
-        _sub(rapport, AF_NS, "AktivitetsRapportMeddelande", "Aktivitetsrapport inlämnad")
-        _sub(
+        sub(info, AF_NS, "ArbetssokandeRegistrerad", _with_offset(registrerad))
+        sub(info, AF_NS, "ArbetssokandeOmfattning", rng.choice((100, 100, 75, 50)))
+        rapport = sub(info, AF_NS, "AktivetetsRapportDatum")
+        sub(rapport, AF_NS, "AktivitetsRapportMeddelande", "Aktivitetsrapport inlämnad")
+        sub(
             rapport,
             AF_NS,
             "SenasteAktivitetsRapportDatum",
             _with_offset(period.tom - timedelta(days=rng.randint(1, 25))),
         )
-        beslut_info = _sub(svar, AF_NS, "BeslutInfo")
-        beslut_list = _sub(beslut_info, AF_NS, "EkonomiskaBeslut")
+        beslut_info = sub(svar, AF_NS, "BeslutInfo")
+        beslut_list = sub(beslut_info, AF_NS, "EkonomiskaBeslut")
         for index in range(rng.randint(1, 2) if scenario is not Scenario.ALLA else 2):
-            beslut = _sub(beslut_list, AF_NS, "Beslut")
-            _sub(
+            beslut = sub(beslut_list, AF_NS, "Beslut")
+            sub(
                 beslut,
                 AF_NS,
                 "ErsattningTyp",
                 ("Aktivitetsstöd", "Utvecklingsersättning")[index % 2],
             )
-            _sub(beslut, AF_NS, "Omfattning", 100)
-            _sub(beslut, AF_NS, "BeslutFrom", period.from_.isoformat())
-            _sub(beslut, AF_NS, "BeslutTom", (period.tom + timedelta(days=90)).isoformat())
+            sub(beslut, AF_NS, "Omfattning", 100)
+            sub(beslut, AF_NS, "BeslutFrom", period.from_.isoformat())
+            sub(beslut, AF_NS, "BeslutTom", (period.tom + timedelta(days=90)).isoformat())
         if p.akassa:
-            _sub(svar, AF_NS, "Akassetillhorighet", p.akassa)
-    _sub(svar, AF_NS, "StatusSokandeinformationKod", 0)
-    _sub(
+            sub(svar, AF_NS, "Akassetillhorighet", p.akassa)
+    sub(svar, AF_NS, "StatusSokandeinformationKod", 0)
+    sub(
         svar,
         AF_NS,
         "StatusSokandeinformationKodText",
@@ -134,7 +120,7 @@ def _af(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
     )
     if scenario is Scenario.ALLA:
         # Open content (xs:any) that the facade does not model must still reach the client.
-        _sub(svar, AF_NS, "Handlaggningsenhet", "Af Sundsvall")
+        sub(svar, AF_NS, "Handlaggningsenhet", "Af Sundsvall")
 
 
 def _so(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
@@ -149,20 +135,20 @@ def _so(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
         ("Syfte", q.syfte),
         ("Paragraf", q.lagtext),
     ):
-        _sub(data, SO_NS, name, value)
+        sub(data, SO_NS, name, value)
     for orgnr, _ in q.bitraden:
-        _sub(data, SO_NS, "OrganisationsnummerPersonuppgiftsbitrade", orgnr)
+        sub(data, SO_NS, "OrganisationsnummerPersonuppgiftsbitrade", orgnr)
     for _, namn in q.bitraden:
-        _sub(data, SO_NS, "NamnPersonuppgiftsbitrade", namn)
-    _sub(data, SO_NS, "IdentificationNumber", p.personnummer)
-    lista = _sub(data, SO_NS, "ArbetsloshetsersattningLista")
+        sub(data, SO_NS, "NamnPersonuppgiftsbitrade", namn)
+    sub(data, SO_NS, "IdentificationNumber", p.personnummer)
+    lista = sub(data, SO_NS, "ArbetsloshetsersattningLista")
     akassa = p.akassa
     if akassa is None or scenario is Scenario.INGENTING:
         return
-    item = _sub(lista, SO_NS, "Arbetsloshetsersattning")
-    _sub(item, SO_NS, "SvarandeOrganisation", akassa)
-    _sub(item, SO_NS, "StatusSvarandeOrganisation", "Svar lämnat")
-    for month in months(period):
+    item = sub(lista, SO_NS, "Arbetsloshetsersattning")
+    sub(item, SO_NS, "SvarandeOrganisation", akassa)
+    sub(item, SO_NS, "StatusSvarandeOrganisation", "Svar lämnat")
+    for month in period.months():
         pay_day = month.replace(day=12)
         if not period.from_ <= pay_day <= period.tom:
             continue
@@ -170,32 +156,32 @@ def _so(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
         days = Decimal(rng.randint(10, 22))
         gross = days * Decimal(rng.choice(("910.00", "1034.50", "1200.00")))
         after_tax = (gross * Decimal("0.70")).quantize(Decimal("0.01"))
-        row = _sub(item, SO_NS, "Utbetalningar")
-        _sub(row, SO_NS, "Utbetalningsdatum", pay_day.isoformat())
-        _sub(row, SO_NS, "NettoEfterSkatt", after_tax)
-        _sub(row, SO_NS, "NettoEfterAvdrag", after_tax - Decimal(rng.choice(("0.00", "150.00"))))
-        _sub(row, SO_NS, "Ersattningsdagar", days)
+        row = sub(item, SO_NS, "Utbetalningar")
+        sub(row, SO_NS, "Utbetalningsdatum", pay_day.isoformat())
+        sub(row, SO_NS, "NettoEfterSkatt", after_tax)
+        sub(row, SO_NS, "NettoEfterAvdrag", after_tax - Decimal(rng.choice(("0.00", "150.00"))))
+        sub(row, SO_NS, "Ersattningsdagar", days)
         previous = (month - timedelta(days=1)).replace(day=1)
-        _sub(row, SO_NS, "AvserFrom", previous.isoformat())
-        _sub(row, SO_NS, "AvserTom", (month - timedelta(days=1)).isoformat())
+        sub(row, SO_NS, "AvserFrom", previous.isoformat())
+        sub(row, SO_NS, "AvserTom", (month - timedelta(days=1)).isoformat())
     if scenario is Scenario.ALLA or p.rng("SO-bar").random() < 0.2:
-        bar = _sub(item, SO_NS, "Avstangningar")
-        _sub(bar, SO_NS, "AvstangdFrom", period.from_.isoformat())
-        _sub(
+        bar = sub(item, SO_NS, "Avstangningar")
+        sub(bar, SO_NS, "AvstangdFrom", period.from_.isoformat())
+        sub(
             bar, SO_NS, "AvstangdTom", min(period.tom, period.from_ + timedelta(days=9)).isoformat()
         )
-    ansokt = _sub(item, SO_NS, "AnsoktOmErsattning")
-    beslut = _sub(ansokt, SO_NS, "BeslutOmRattTillErsattning")
+    ansokt = sub(item, SO_NS, "AnsoktOmErsattning")
+    beslut = sub(ansokt, SO_NS, "BeslutOmRattTillErsattning")
     if scenario is Scenario.ALLA:
         beslut.set("{http://www.w3.org/2001/XMLSchema-instance}nil", "true")
     else:
         beslut.text = (period.from_ - timedelta(days=40)).isoformat()
-    _sub(ansokt, SO_NS, "AnsokanOmUtbetalningInlamnad", True)
+    sub(ansokt, SO_NS, "AnsokanOmUtbetalningInlamnad", True)
 
 
 def _tns(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
-    _sub(data, TNS_NS, "resultat", "OK")
-    innehav = _sub(data, TNS_NS, "fordonsinnehav")
+    sub(data, TNS_NS, "resultat", "OK")
+    innehav = sub(data, TNS_NS, "fordonsinnehav")
     fordon = p.fordon
     if scenario is Scenario.ALLA:
         fordon = (
@@ -205,7 +191,7 @@ def _tns(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario 
     if scenario is Scenario.INGENTING:
         fordon = ()
     for regnr, fabrikat, ar, slag, modell in fordon:
-        item = _sub(innehav, TNS_FORDON_NS, "fordon")
+        item = sub(innehav, TNS_FORDON_NS, "fordon")
         for name, value in (
             ("regnr", regnr),
             ("fabrikat", fabrikat),
@@ -213,28 +199,28 @@ def _tns(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario 
             ("fordonsslag", slag),
             ("handelsbeteckning", modell),
         ):
-            _sub(item, TNS_FORDON_NS, name, value)
+            sub(item, TNS_FORDON_NS, name, value)
 
 
 def _miv(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
     if scenario is Scenario.INGENTING:
         return
-    response = _sub(data, None, "response")
+    response = sub(data, None, "response")
     rng = p.rng("MIV")
     correlation = f"{rng.getrandbits(32):08x}-0000-4000-8000-{rng.getrandbits(48):012x}"
     if q.korrelationsid:
-        _sub(response, None, "korrelationsid", q.korrelationsid)
-    _sub(response, None, "correlationid", correlation)
+        sub(response, None, "korrelationsid", q.korrelationsid)
+    sub(response, None, "correlationid", correlation)
     if not (p.migration or scenario is Scenario.ALLA):
         return
     if not p.protected:
-        _sub(response, None, "efternamn", p.efternamn)
-        _sub(response, None, "fornamn", p.fornamn)
-    _sub(response, None, "hemland", rng.choice(("SYRIEN", "SOMALIA", "UKRAINA", "AFGHANISTAN")))
+        sub(response, None, "efternamn", p.efternamn)
+        sub(response, None, "fornamn", p.fornamn)
+    sub(response, None, "hemland", rng.choice(("SYRIEN", "SOMALIA", "UKRAINA", "AFGHANISTAN")))
     entry = p.birth + timedelta(days=365 * rng.randint(18, 30))
-    _sub(response, None, "inresedatum", _with_offset(entry, "+02:00"))
-    _sub(response, None, "personnummer", p.personnummer)
-    collection = _sub(response, None, "svarCollection")
+    sub(response, None, "inresedatum", _with_offset(entry, "+02:00"))
+    sub(response, None, "personnummer", p.personnummer)
+    collection = sub(response, None, "svarCollection")
     decisions = [
         (
             "UAT",
@@ -257,28 +243,28 @@ def _miv(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario 
     for index, (typ, typnamn, beslutstyp, beslutstypnamn, giltighet) in enumerate(decisions):
         applied = entry + timedelta(days=30 + 700 * index)
         decided = applied + timedelta(days=rng.randint(60, 300))
-        svar = _sub(collection, None, "svar")
-        _sub(svar, None, "anledning", "SKYDD")
-        _sub(svar, None, "anledningNamn", "Skyddsbehövande")
-        _sub(svar, None, "ansokningsdatum", _with_offset(applied, "+02:00"))
-        _sub(svar, None, "arendeTyp", typ)
-        _sub(svar, None, "arendeTypNamn", typnamn)
-        _sub(svar, None, "beslutsKod", "BEV")
-        _sub(svar, None, "beslutsKodNamn", "ANSÖKAN BEVILJAS")
-        _sub(svar, None, "beslutsTyp", beslutstyp)
-        _sub(svar, None, "beslutsTypNamn", beslutstypnamn)
-        _sub(svar, None, "beslutsdatum", _with_offset(decided, "+02:00"))
-        _sub(svar, None, "fromDatum", decided.isoformat())
-        _sub(svar, None, "giltighetstid", giltighet)
+        svar = sub(collection, None, "svar")
+        sub(svar, None, "anledning", "SKYDD")
+        sub(svar, None, "anledningNamn", "Skyddsbehövande")
+        sub(svar, None, "ansokningsdatum", _with_offset(applied, "+02:00"))
+        sub(svar, None, "arendeTyp", typ)
+        sub(svar, None, "arendeTypNamn", typnamn)
+        sub(svar, None, "beslutsKod", "BEV")
+        sub(svar, None, "beslutsKodNamn", "ANSÖKAN BEVILJAS")
+        sub(svar, None, "beslutsTyp", beslutstyp)
+        sub(svar, None, "beslutsTypNamn", beslutstypnamn)
+        sub(svar, None, "beslutsdatum", _with_offset(decided, "+02:00"))
+        sub(svar, None, "fromDatum", decided.isoformat())
+        sub(svar, None, "giltighetstid", giltighet)
         if giltighet == "TIDBEGRANSAT":
-            _sub(svar, None, "tomDatum", (decided + timedelta(days=3 * 365)).isoformat())
+            sub(svar, None, "tomDatum", (decided + timedelta(days=3 * 365)).isoformat())
 
 
 def _csn(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
     if len(q.arendeidentitet) >= CSN_ARENDE_TOO_LONG:
         raise AgencyFailure("BT", "-1005", "Ärendeidentiteten får vara högst 31 tecken")
     svar = csn_svar(p, scenario, q.period_of("CSN"), q.csn_schema_version)
-    _sub(data, q.namespace, "svar", svar)
+    sub(data, q.namespace, "svar", svar)
 
 
 def _fk(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
@@ -294,7 +280,7 @@ def _fk(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario |
         raise AgencyFailure("BT", "LEFI-400", "Perioden är längre än två år")
     obehoriga = q.lefi_obehoriga
     answer = lefi_answer(question, p, scenario, obehoriga)
-    lefi = _sub(data, q.namespace, "lefiJsonSvar")
+    lefi = sub(data, q.namespace, "lefiJsonSvar")
     document = json.dumps(answer, ensure_ascii=False, default=_json_number)
     lefi.text = base64.b64encode(document.encode()).decode()
 
@@ -312,25 +298,25 @@ def _skv(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario 
         f"{{{SKV_SVAR_NS}}}SvarBeskattningsuppgifterEnligtSFS2008-975",
         nsmap={None: SKV_SVAR_NS, "besko": SKV_BESKO_NS, "folko": SKV_FOLKO_NS},
     )
-    uppgift = _sub(_sub(root, SKV_SVAR_NS, "PersonuppgiftLista"), SKV_SVAR_NS, "Personuppgift")
-    _sub(uppgift, SKV_FOLKO_NS, "IdentitetsbeteckningFysiskPerson", p.personnummer)
+    uppgift = sub(sub(root, SKV_SVAR_NS, "PersonuppgiftLista"), SKV_SVAR_NS, "Personuppgift")
+    sub(uppgift, SKV_FOLKO_NS, "IdentitetsbeteckningFysiskPerson", p.personnummer)
     if not p.protected:
-        _sub(uppgift, SKV_FOLKO_NS, "Fornamn", p.fornamn)
-        _sub(uppgift, SKV_FOLKO_NS, "Efternamn", p.efternamn)
-    _sub(uppgift, SKV_SVAR_NS, "StatusPersonuppgiftKod", 0)
+        sub(uppgift, SKV_FOLKO_NS, "Fornamn", p.fornamn)
+        sub(uppgift, SKV_FOLKO_NS, "Efternamn", p.efternamn)
+    sub(uppgift, SKV_SVAR_NS, "StatusPersonuppgiftKod", 0)
     if scenario is not Scenario.INGENTING:
         for year in years:
             rng = p.rng("SKV", year)
-            kapital = _sub(uppgift, SKV_SVAR_NS, "Kapitaluppgift")
-            _sub(kapital, SKV_BESKO_NS, "Taxeringsar", year)
-            _sub(kapital, SKV_BESKO_NS, "SummaIntakterPaKapital", rng.randint(0, 40000))
-            _sub(kapital, SKV_BESKO_NS, "OverskottPaKapital", rng.randint(0, 20000))
+            kapital = sub(uppgift, SKV_SVAR_NS, "Kapitaluppgift")
+            sub(kapital, SKV_BESKO_NS, "Taxeringsar", year)
+            sub(kapital, SKV_BESKO_NS, "SummaIntakterPaKapital", rng.randint(0, 40000))
+            sub(kapital, SKV_BESKO_NS, "OverskottPaKapital", rng.randint(0, 20000))
             # Skatteverket sends more than the published facts describe; the facade must keep it.
-            inkomst = _sub(uppgift, SKV_SVAR_NS, "Inkomstuppgift")
-            _sub(inkomst, SKV_BESKO_NS, "Taxeringsar", year)
-            _sub(inkomst, SKV_BESKO_NS, "SummaInkomstAvTjanst", rng.randint(0, 480000))
-            _sub(inkomst, SKV_BESKO_NS, "SlutligSkatt", rng.randint(0, 140000))
-    _sub(root, SKV_SVAR_NS, "Svarstidpunkt", "2026-01-01T00:00:00")
+            inkomst = sub(uppgift, SKV_SVAR_NS, "Inkomstuppgift")
+            sub(inkomst, SKV_BESKO_NS, "Taxeringsar", year)
+            sub(inkomst, SKV_BESKO_NS, "SummaInkomstAvTjanst", rng.randint(0, 480000))
+            sub(inkomst, SKV_BESKO_NS, "SlutligSkatt", rng.randint(0, 140000))
+    sub(root, SKV_SVAR_NS, "Svarstidpunkt", "2026-01-01T00:00:00")
     svar = etree.SubElement(data, "svar")
     svar.text = etree.CDATA(etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode())
 
@@ -356,10 +342,10 @@ BUILDERS: dict[str, PartBuilder] = {
 
 
 def _error(parent: etree._Element, ns: str, failure: AgencyFailure) -> None:
-    error = _sub(parent, ns, "error")
-    _sub(error, ns, "kalla", failure.kalla)
-    _sub(error, ns, "felkod", failure.felkod)
-    _sub(error, ns, "felmeddelande", failure.felmeddelande)
+    error = sub(parent, ns, "error")
+    sub(error, ns, "kalla", failure.kalla)
+    sub(error, ns, "felkod", failure.felkod)
+    sub(error, ns, "felmeddelande", failure.felmeddelande)
 
 
 def _scenario_failure(agency: str, scenario: Scenario | None) -> AgencyFailure | None:
@@ -377,20 +363,20 @@ def build_answer(q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> etr
     ns = q.namespace
     response = etree.Element(f"{{{ns}}}hamtaBastjanstInformationResponse", nsmap={"ssbt": ns})
     if q.frage_tidpunkt:
-        _sub(response, ns, "frageTidpunkt", q.frage_tidpunkt)
+        sub(response, ns, "frageTidpunkt", q.frage_tidpunkt)
     if q.korrelationsid:
-        _sub(response, ns, "korrelationsid", q.korrelationsid)
-    svarsdata = _sub(response, ns, "svarsdata")
+        sub(response, ns, "korrelationsid", q.korrelationsid)
+    svarsdata = sub(response, ns, "svarsdata")
     for agency in AGENCIES:
         if agency not in q.included:
             continue
-        part = _sub(svarsdata, ns, agency)
+        part = sub(svarsdata, ns, agency)
         failure = _scenario_failure(agency, scenario)
         if failure is None:
-            data = _sub(part, ns, "data")
+            data = sub(part, ns, "data")
             try:
                 if scenario is Scenario.TRASIGT_INNEHALL and agency in BROKEN_PAYLOADS:
-                    _sub(data, ns if agency != "SKV" else None, *BROKEN_PAYLOADS[agency])
+                    sub(data, ns if agency != "SKV" else None, *BROKEN_PAYLOADS[agency])
                     continue
                 BUILDERS[agency](data, q, p, scenario)
             except AgencyFailure as raised:

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from lxml import etree
 
 from simulator.people import SimPerson
-from simulator.question import SimPeriod
+from simulator.question import SimPeriod, month_end
 from simulator.scenarios import Scenario
+from simulator.xmlbuild import sub
 
 # (element under Person, its namespace suffix, stodform, klartext, Beloppen rows as
 # (beloppstyp, klartext, kronor per week))
@@ -29,13 +30,6 @@ FORMS = (
 
 def _ns(version: str, name: str) -> str:
     return f"http://schema.csn.se/v{version}/{name}"
-
-
-def _sub(parent: etree._Element, ns: str, name: str, value: object = None) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ns}}}{name}")
-    if value is not None:
-        element.text = str(value)
-    return element
 
 
 def _week(day: date) -> str:
@@ -73,25 +67,25 @@ def csn_document(
     kommun, pers, typer = _ns(v, "kommunfraga"), _ns(v, "person"), _ns(v, "csntyper")
     root = etree.Element(f"{{{kommun}}}CSNSvar", nsmap={None: kommun, "pers": pers, "typ": typer})
     root.set("schemaVersion", v)
-    resultat = _sub(_sub(root, kommun, "GemensamtSvarEkbistand"), kommun, "Resultat")
-    _sub(resultat, kommun, "ResultatKod", 0)
-    _sub(resultat, kommun, "ResultatText", "Allt OK, inget att rapportera")
-    _sub(root, kommun, "GemensamtFragaEkbistand")
-    person_element = _sub(_sub(root, kommun, "Personer"), kommun, "Person")
+    resultat = sub(sub(root, kommun, "GemensamtSvarEkbistand"), kommun, "Resultat")
+    sub(resultat, kommun, "ResultatKod", 0)
+    sub(resultat, kommun, "ResultatText", "Allt OK, inget att rapportera")
+    sub(root, kommun, "GemensamtFragaEkbistand")
+    person_element = sub(sub(root, kommun, "Personer"), kommun, "Person")
     person_element.set("personnummer", person.personnummer[2:])
     person_element.set("Status", " " * 10)
     person_element.set("sekretess", "J " if person.protected else "  ")
     person_element.set("sekel", person.personnummer[:2])
     has = forms_of(person, scenario, period)
     forms = [f for f in FORMS if v == "4.0" or f[0] != "Omstallningsstudiestod"]
-    summary = _sub(person_element, pers, "Studiestodstypforteckning")
+    summary = sub(person_element, pers, "Studiestodstypforteckning")
     for element, suffix, *_ in forms:
-        _sub(summary, typer, suffix, 1 if element in has else 0)
+        sub(summary, typer, suffix, 1 if element in has else 0)
     for element, suffix, stodform, klartext, amounts in forms:
-        container = _sub(person_element, pers, element)
+        container = sub(person_element, pers, element)
         if element not in has:
             continue
-        arenden = _sub(container, pers, "Arenden")
+        arenden = sub(container, pers, "Arenden")
         _arende(arenden, pers, _ns(v, suffix), typer, person, period, stodform, klartext, amounts)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
@@ -108,41 +102,41 @@ def _arende(
     amounts: tuple[tuple[str, str, int], ...],
 ) -> None:
     rng = person.rng("CSN", stodform)
-    arende = _sub(arenden, pers, "Arende")
+    arende = sub(arenden, pers, "Arende")
     arende.set("lopnummer", str(rng.randint(1, 40)))
-    _sub(arende, ns, "stodform", stodform)
-    _sub(arende, ns, "klartext", klartext)
-    _sub(arende, ns, "status", "BESLUTAD")
+    sub(arende, ns, "stodform", stodform)
+    sub(arende, ns, "klartext", klartext)
+    sub(arende, ns, "status", "BESLUTAD")
     start = period.from_ - timedelta(days=rng.randint(20, 200))
     end = period.tom + timedelta(days=rng.randint(20, 200))
     if stodform == "HUT":
         _plan(arende, ns, typer, person, period, amounts, stodform, weeks=False)
         return
-    sokta = _sub(arende, ns, "soktaTider")
-    tid = _sub(sokta, ns, "soktTid")
-    _sub(tid, typer, "soktfrom", start.strftime("%Y%m%d"))
-    _sub(tid, typer, "sokttom", "0" if rng.random() < 0.3 else end.strftime("%Y%m%d"))
-    _sub(tid, typer, "soktomfattning", 100)
-    _sub(tid, typer, "soktlan", "J" if len(amounts) > 1 else " ")
-    beviljade = _sub(arende, ns, "BeviljadeTider")
-    tid = _sub(beviljade, ns, "BeviljadTid")
-    _sub(tid, typer, "starttid", _week(start))
-    _sub(tid, typer, "sluttid", _week(end))
-    _sub(tid, typer, "takt", 100)
+    sokta = sub(arende, ns, "soktaTider")
+    tid = sub(sokta, ns, "soktTid")
+    sub(tid, typer, "soktfrom", start.strftime("%Y%m%d"))
+    sub(tid, typer, "sokttom", "0" if rng.random() < 0.3 else end.strftime("%Y%m%d"))
+    sub(tid, typer, "soktomfattning", 100)
+    sub(tid, typer, "soktlan", "J" if len(amounts) > 1 else " ")
+    beviljade = sub(arende, ns, "BeviljadeTider")
+    tid = sub(beviljade, ns, "BeviljadTid")
+    sub(tid, typer, "starttid", _week(start))
+    sub(tid, typer, "sluttid", _week(end))
+    sub(tid, typer, "takt", 100)
     weeks = max(1, (end - start).days // 7)
     _beloppen(tid, typer, amounts, weeks)
-    _sub(tid, typer, "totbelopp", sum(a[2] for a in amounts) * weeks)
+    sub(tid, typer, "totbelopp", sum(a[2] for a in amounts) * weeks)
     _plan(arende, ns, typer, person, period, amounts, stodform, weeks=True)
 
 
 def _beloppen(parent: etree._Element, typer: str, amounts: tuple, weeks: int) -> None:
-    beloppen = _sub(parent, typer, "Beloppen")
+    beloppen = sub(parent, typer, "Beloppen")
     for beloppstyp, text, per_week in amounts:
-        belopp = _sub(beloppen, typer, "Belopp")
-        _sub(belopp, typer, "beloppstyp", beloppstyp)
-        _sub(belopp, typer, "klartext", text)
-        _sub(belopp, typer, "belopp", per_week * weeks)
-        _sub(belopp, typer, "totbelopp", per_week * weeks)
+        belopp = sub(beloppen, typer, "Belopp")
+        sub(belopp, typer, "beloppstyp", beloppstyp)
+        sub(belopp, typer, "klartext", text)
+        sub(belopp, typer, "belopp", per_week * weeks)
+        sub(belopp, typer, "totbelopp", per_week * weeks)
 
 
 def _plan(
@@ -155,30 +149,27 @@ def _plan(
     stodform: str,
     weeks: bool,
 ) -> None:
-    plan = _sub(arende, ns, "UtbetalningsPlan")
-    month = period.from_.replace(day=1)
+    plan = sub(arende, ns, "UtbetalningsPlan")
     today = date.today()  # paid or planned is relative to now, as at CSN
-    while month <= period.tom:
+    for month in period.months():
         pay_day = month.replace(day=25)
         summer = stodform == "SH" and month.month in (7, 8)  # studiehjälp is not paid in summer
         if period.from_ <= pay_day <= period.tom and not summer:
-            utbetalning = _sub(plan, ns, "Utbetalning")
-            _sub(utbetalning, typer, "utbetdatum", pay_day.strftime("%Y%m%d"))
-            _sub(utbetalning, typer, "utbetstatus", "Utbetald" if pay_day <= today else "Planerad")
-            tider = _sub(utbetalning, typer, "Utbetaldatider")
-            tid = _sub(tider, typer, "Utbetaldtid")
-            month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            utbetalning = sub(plan, ns, "Utbetalning")
+            sub(utbetalning, typer, "utbetdatum", pay_day.strftime("%Y%m%d"))
+            sub(utbetalning, typer, "utbetstatus", "Utbetald" if pay_day <= today else "Planerad")
+            tider = sub(utbetalning, typer, "Utbetaldatider")
+            tid = sub(tider, typer, "Utbetaldtid")
             if weeks:
-                _sub(tid, typer, "startvecka", _week(month))
-                _sub(tid, typer, "slutvecka", _week(month_end))
+                sub(tid, typer, "startvecka", _week(month))
+                sub(tid, typer, "slutvecka", _week(month_end(month)))
             lan = person.rng("HUT").randint(15000, 30000) if stodform == "HUT" else 0
             _beloppen(tid, typer, tuple((a, t, w or lan) for a, t, w in amounts), 4)
             total = sum((w or lan) * 4 for _, _, w in amounts)
-            _sub(tid, typer, "totbelopp", total)
-            _sub(utbetalning, typer, "totbelopp", total)
+            sub(tid, typer, "totbelopp", total)
+            sub(utbetalning, typer, "totbelopp", total)
             if stodform == "HUT":
                 break  # a home equipment loan is paid once
-        month = (month + timedelta(days=32)).replace(day=1)
 
 
 def csn_svar(

@@ -15,7 +15,7 @@ from typing import Any
 
 from resolvers.contract import CONTRACT_DIR
 from simulator.people import EFTERNAMN, FORNAMN, SimPerson, person_number
-from simulator.question import SimPeriod
+from simulator.question import SimPeriod, month_end
 from simulator.scenarios import Scenario
 
 LEFI_CLASSES = (
@@ -278,14 +278,6 @@ def _items(world: LefiWorld, owner: str, prop: str, code: str) -> list[dict[str,
     return [faker.object(field["type"]) for _ in range(faker.count(1, 2, 6))]
 
 
-def _months(period: SimPeriod) -> list[date]:
-    month, months = period.from_.replace(day=1), []
-    while month <= period.tom:
-        months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months
-
-
 def _kr(value: Decimal) -> dict[str, Any]:
     return {"summa": value.quantize(Decimal("0.01")), "valuta": "SEK"}
 
@@ -294,7 +286,7 @@ def _pay_days(
     world: LefiWorld, preliminary: bool, day_of_month: int = 25
 ) -> list[tuple[date, date]]:
     """(pay date, month paid for) in the period: effected payments, or the planned last one."""
-    days = [(m.replace(day=day_of_month), m) for m in _months(world.period)]
+    days = [(m.replace(day=day_of_month), m) for m in world.period.months()]
     days = [(d, m) for d, m in days if world.period.from_ <= d <= world.period.tom]
     return days[-1:] if preliminary else days
 
@@ -304,7 +296,7 @@ def _fk_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
     payments = []
     for pay_day, month in _pay_days(world, preliminary):
         rng = world.person.rng("FK-pay", code, month.isoformat())
-        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        end = month_end(month)
         letters = code.split(":")[1]
         details = []
         gross_total = Decimal(0)
@@ -318,10 +310,10 @@ def _fk_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
             details.append(
                 {
                     "forman": {"id": letters, "beskrivning": letters},
-                    "period": {"fran": month.isoformat(), "till": month_end.isoformat()},
+                    "period": {"fran": month.isoformat(), "till": end.isoformat()},
                     "beloppstyp": {"id": f"{letters}{index % 3}", "beskrivning": "Utbetalning"},
                     "omfattning": {"taljare": 1, "namnare": 1},
-                    "dagar": month_end.day,
+                    "dagar": end.day,
                     "bruttobelopp": _kr(gross),
                 }
             )
@@ -355,7 +347,7 @@ def _fk_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
                 "datum": pay_day.isoformat(),
                 "period": {"fran": month.strftime("%Y-%m")}
                 if rng.random() < 0.2
-                else {"fran": month.isoformat(), "till": month_end.isoformat()},
+                else {"fran": month.isoformat(), "till": end.isoformat()},
                 "bruttobelopp": _kr(gross_total),
                 "skattebelopp": _kr(tax),
                 "avdragsbelopp": _kr(tax + other),
@@ -380,11 +372,11 @@ def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
             avdrag.append(
                 {"belopp": other, "avdragstyp": {"kod": "PM:UTMATNING", "beskrivning": "Utmätning"}}
             )
-        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        end = month_end(month)
         payments.append(
             {
                 "utbetalningsdatum": pay_day.isoformat(),
-                "utbetalningsperiod": {"from": month.isoformat(), "tom": month_end.isoformat()},
+                "utbetalningsperiod": {"from": month.isoformat(), "tom": end.isoformat()},
                 "bruttobelopp": gross,
                 "nettobelopp": gross + tax + other,
                 "avdrag": avdrag,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from lxml import etree
@@ -23,6 +23,19 @@ class SimPeriod:
     def as_json(self) -> dict[str, str]:
         """The period for the request log."""
         return {"from": self.from_.isoformat(), "tom": self.tom.isoformat()}
+
+    def months(self) -> list[date]:
+        """The first day of every month that the period touches."""
+        month, months = self.from_.replace(day=1), []
+        while month <= self.tom:
+            months.append(month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        return months
+
+
+def month_end(month: date) -> date:
+    """The last day of the month that `month` falls in."""
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 @dataclass
