@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -20,31 +22,46 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as strawberry_process_result
 from strawberry.types import ExecutionResult
 
-from graph.context import caller_of
+from graph.auth import AuthMode, FacadeAuthentication, KeyError_, refusal_response
+from graph.context import caller_of, is_authenticated
 from graph.settings import Settings, SettingsError, load_settings
+from graph.surface import AllowedHosts, PostJsonOnly, SecurityHeaders
+from resolvers.audit import AuditTrail, configure_audit_log
 from resolvers.client import SsbtekClient, WsdlError
 from resolvers.loader import Upstream
 from schema.build import build_schema
 from schema.context import new_context
-from schema.errors import with_code
+from schema.errors import REFUSAL_CODES, error_code, with_code
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("ssbtek_graphql.access")
 
 
 class FacadeGraphQL(GraphQL):
-    """Strawberry's ASGI view with a fresh loader per operation and coded, redacted errors."""
+    """Strawberry's ASGI view with a fresh loader per operation, coded and redacted errors, and
+    an audit line for an operation refused for its input or the caller's rights."""
 
-    def __init__(self, upstream: Upstream, **kwargs: Any) -> None:
-        super().__init__(build_schema(), **kwargs)
+    def __init__(
+        self, upstream: Upstream, audit: AuditTrail, introspection: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(build_schema(introspection=introspection), **kwargs)
         self.upstream = upstream
+        self.audit = audit
 
     async def get_context(self, request: Any, response: Any) -> Any:
+        if request.method == "GET" and not is_authenticated(request):
+            return None  # the GraphiQL page: strawberry builds a context it does not use
         return new_context(caller_of(request), self.upstream)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = [with_code(error) for error in result.errors]
+            refusals = sorted({error_code(e) for e in result.errors} & REFUSAL_CODES)
+            if refusals:
+                caller = caller_of(request)
+                self.audit.refused(
+                    reason=",".join(refusals), tenant=caller.tenant, caseworker=caller.handlaggare
+                )
         return strawberry_process_result(result)
 
 
@@ -56,23 +73,33 @@ def demo_transport() -> httpx.AsyncBaseTransport:
     return httpx.ASGITransport(app=create_app(SimulatorConfig(latency=LatencyModel(enabled=True))))
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, served_host: str | None = None) -> Starlette:
     """The facade application; settings are read from the environment when not given.
 
-    The SSBTEK client (and its WSDL) is built here, before serving, so that a WSDL that cannot
-    be loaded stops start-up with a message naming the setting.
+    The SSBTEK client (and its WSDL) and the token keys are loaded here, before serving, so that
+    one that cannot be loaded stops start-up with a message naming the setting. `served_host`
+    (the command's `--host`) is served besides `SSBTEK_ALLOWED_HOSTS`.
     """
     settings = settings or load_settings()
+    configure_audit_log(settings.audit)
+    audit = AuditTrail(settings.audit)
+    authentication = build_authentication(settings)
     client = build_client(settings)
-    upstream = Upstream(client, settings.requester)
+    upstream = Upstream(client, settings.requester, audit)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         log.info(
-            "facade ready: %s, ssbt/%s",
+            "facade ready: %s, ssbt/%s, authentication %s",
             "demo mode with the embedded simulator" if settings.demo else "SSBTEK at SSBTEK_URL",
             settings.client.version.value,
+            settings.auth.mode.value,
         )
+        if settings.auth.mode is AuthMode.GATEWAY:
+            log.warning(
+                "SSBTEK_AUTH=none: callers are not authenticated here; the caseworker is taken "
+                "from the X-Handlaggare header, which only a trusted gateway may set"
+            )
         try:
             yield
         finally:
@@ -85,16 +112,50 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ready", "demo": settings.demo})
 
     # Queries only by POST: a query string with a personnummer would land in access logs.
-    graphql = FacadeGraphQL(upstream, graphql_ide="graphiql", allow_queries_via_get=False)
+    graphql = FacadeGraphQL(
+        upstream,
+        audit,
+        introspection=settings.http.introspection,
+        graphql_ide="graphiql" if settings.http.graphiql else None,
+        allow_queries_via_get=False,
+    )
+    guarded = PostJsonOnly(
+        AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit))
+    )
+    hosts = settings.http.allowed_hosts + ((served_host.lower(),) if served_host else ())
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(AccessLog),
+        Middleware(AllowedHosts, hosts=hosts),
+    ]
+    if settings.http.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.http.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                allow_credentials=False,
+                max_age=600,
+            )
+        )
     return Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", guarded, methods=["GET", "POST"]),
         ],
-        middleware=[Middleware(AccessLog)],
+        middleware=middleware,
         lifespan=lifespan,
     )
+
+
+def build_authentication(settings: Settings) -> FacadeAuthentication:
+    """The authentication backend; a token key that cannot be used stops start-up."""
+    try:
+        return FacadeAuthentication(settings.auth)
+    except KeyError_ as exc:
+        raise SettingsError(f"SSBTEK_JWT_PUBLIC_KEY_FILE cannot verify tokens: {exc}") from None
 
 
 def build_client(settings: Settings) -> SsbtekClient:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import ssl
 import sys
+from typing import Any
 
 import uvicorn
 
@@ -17,14 +19,32 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     sim = commands.add_parser("simulator", help="serve the SSBTEK simulator")
-    sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--port", type=int, default=8080)
+    sim.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    sim.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
     sim.add_argument("--reject-v10", action="store_true", help="fault ssbt/10 questions")
     sim.add_argument("--latency", action="store_true", help="turn the latency model on")
     sim.add_argument(
-        "--slow-seconds", type=float, default=120.0, help="how long the slow scenario person waits"
+        "--slow-seconds",
+        type=float,
+        default=120.0,
+        help="how long the slow scenario person waits (default: %(default)s)",
+    )
+    sim.add_argument(
+        "--certfile", help="serve HTTPS with this certificate, PEM (default: none, plain HTTP)"
+    )
+    sim.add_argument(
+        "--keyfile", help="the certificate's private key, PEM (default: none, in --certfile)"
+    )
+    sim.add_argument(
+        "--client-ca",
+        help="require a client certificate signed by these CA certificates, PEM "
+        "(default: none, no client certificate asked)",
     )
     args = parser.parse_args(argv)
+    if args.command == "simulator":
+        _check_simulator_tls(sim, args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     if args.command == "simulator":
@@ -36,24 +56,54 @@ def main(argv: list[str] | None = None) -> int:
             latency=LatencyModel(enabled=args.latency),
             slow_seconds=args.slow_seconds,
         )
+        tls: dict[str, Any] = {}
+        if args.certfile:
+            tls = {"ssl_certfile": args.certfile, "ssl_keyfile": args.keyfile}
+        if args.client_ca:
+            tls |= {"ssl_ca_certs": args.client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED}
         uvicorn.run(
-            create_app(config), host=args.host, port=args.port, log_level="info", access_log=False
+            create_app(config),
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            access_log=False,
+            **tls,
         )
         return 0
 
     from graph.app import create_app as create_facade
     from graph.settings import SettingsError, load_settings
 
+    host = getattr(args, "host", "127.0.0.1")
+    port = getattr(args, "port", 8000)
     try:
-        app = create_facade(load_settings())
+        app = create_facade(load_settings(), served_host=host)
     except SettingsError as exc:
         print(f"ssbtek-graphql: configuration error: {exc}", file=sys.stderr)
         return 2
-    host = getattr(args, "host", "127.0.0.1")
-    port = getattr(args, "port", 8000)
-    # uvicorn's own access log prints query strings; the app logs requests without them.
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    # uvicorn's own access log prints query strings; the app logs requests without them. No
+    # `server` header: the facade does not advertise what it runs on.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)
     return 0
+
+
+def _check_simulator_tls(sim: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Stop with a usage error unless the simulator's TLS options go together and load."""
+    if not args.certfile:
+        for option, value in (("--keyfile", args.keyfile), ("--client-ca", args.client_ca)):
+            if value:
+                sim.error(f"{option} needs --certfile")
+        return
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(args.certfile, args.keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        sim.error(f"--certfile/--keyfile could not be loaded ({type(exc).__name__})")
+    if args.client_ca:
+        try:
+            context.load_verify_locations(cafile=args.client_ca)
+        except (OSError, ssl.SSLError) as exc:
+            sim.error(f"--client-ca could not be loaded ({type(exc).__name__})")
 
 
 if __name__ == "__main__":

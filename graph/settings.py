@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
+from graph.auth import AuthMode, AuthSettings
+from graph.surface import HttpSettings
+from resolvers.audit import AuditSettings
 from resolvers.client import ClientConfig, tls_context
 from resolvers.contract import SsbtVersion
 from resolvers.question import Bitrade, Requester
@@ -42,6 +47,9 @@ class Settings:
     demo: bool
     client: ClientConfig
     requester: Requester
+    auth: AuthSettings
+    audit: AuditSettings
+    http: HttpSettings
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,7 +73,109 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if client.key_file and not client.cert_file:
         raise SettingsError("SSBTEK_KEY_FILE is set but SSBTEK_CERT_FILE is not")
     _check_tls(client)
-    return Settings(demo=demo, client=client, requester=_requester(env, demo))
+    requester = _requester(env, demo)
+    return Settings(
+        demo=demo,
+        client=client,
+        requester=requester,
+        auth=_auth(env, demo, default_tenant=requester.organisationsnummer),
+        audit=_audit(env, demo),
+        http=_http(env, demo),
+    )
+
+
+AUTH_MODES = ("jwt", "none")
+
+
+def _auth(env: _Env, demo: bool, default_tenant: str) -> AuthSettings:
+    """Who may call: a bearer JWT, a trusted gateway's header, or (demo only) the demo caller."""
+    mode = env.get("SSBTEK_AUTH")
+    if mode is None:
+        if demo:
+            return AuthSettings(mode=AuthMode.DEMO, tenant=default_tenant)
+        raise SettingsError(
+            "SSBTEK_AUTH must be set when SSBTEK_URL is set: 'jwt' (with "
+            "SSBTEK_JWT_PUBLIC_KEY_FILE or SSBTEK_JWT_JWKS_URL) or 'none' (a gateway "
+            "authenticates and sends X-Handlaggare)"
+        )
+    mode = env.choice("SSBTEK_AUTH", AUTH_MODES, default="jwt")
+    if mode == "none":
+        return AuthSettings(mode=AuthMode.GATEWAY, tenant=default_tenant)
+    key_file = env.file("SSBTEK_JWT_PUBLIC_KEY_FILE")
+    jwks_url = env.get("SSBTEK_JWT_JWKS_URL")
+    if bool(key_file) == bool(jwks_url):
+        raise SettingsError(
+            "SSBTEK_AUTH=jwt needs exactly one of SSBTEK_JWT_PUBLIC_KEY_FILE and "
+            "SSBTEK_JWT_JWKS_URL"
+        )
+    if jwks_url is not None and not _is_http_url(jwks_url):
+        raise SettingsError("SSBTEK_JWT_JWKS_URL must be an http(s) URL with a host")
+    issuer = env.get("SSBTEK_JWT_ISSUER")
+    audience = env.get("SSBTEK_JWT_AUDIENCE")
+    for name, value in (("SSBTEK_JWT_ISSUER", issuer), ("SSBTEK_JWT_AUDIENCE", audience)):
+        if value is None:
+            raise SettingsError(f"{name} must be set when SSBTEK_AUTH=jwt")
+    return AuthSettings(
+        mode=AuthMode.JWT,
+        tenant=default_tenant,
+        public_key_file=key_file,
+        jwks_url=jwks_url,
+        issuer=issuer,
+        audience=audience,
+        caseworker_claim=env.get("SSBTEK_JWT_CASEWORKER_CLAIM") or "sub",
+        role=env.get("SSBTEK_JWT_ROLE") or "ssbtek.read",
+        tenant_claim=env.get("SSBTEK_JWT_TENANT_CLAIM"),
+        leeway_s=env.bounded_int("SSBTEK_JWT_LEEWAY_S", 30, 0, 60),
+    )
+
+
+def _audit(env: _Env, demo: bool) -> AuditSettings:
+    secret = env.get("SSBTEK_AUDIT_SECRET")
+    if secret is None and not demo:
+        raise SettingsError(
+            "SSBTEK_AUDIT_SECRET must be set when SSBTEK_URL is set (the key of the audit "
+            "log's person hash; at least 32 characters, the same on every instance)"
+        )
+    if secret is not None and len(secret) < 32:
+        raise SettingsError("SSBTEK_AUDIT_SECRET must be at least 32 characters")
+    return AuditSettings(
+        # Demo mode without a secret gets a random one per process: its hashes correlate
+        # within one run only.
+        secret=(secret or secrets.token_hex(32)).encode(),
+        file=env.get("SSBTEK_AUDIT_FILE"),
+    )
+
+
+def _http(env: _Env, demo: bool) -> HttpSettings:
+    origins = env.list("SSBTEK_CORS_ORIGINS")
+    for origin in origins:
+        if not _is_origin(origin):
+            raise SettingsError(
+                "SSBTEK_CORS_ORIGINS must be exact origins such as https://app.example.se "
+                "(scheme, host and optional port, no path, no '*'), separated by commas"
+            )
+    return HttpSettings(
+        introspection=env.boolean("SSBTEK_INTROSPECTION", default=demo),
+        graphiql=env.boolean("SSBTEK_GRAPHIQL", default=demo),
+        allowed_hosts=tuple(h.lower() for h in env.list("SSBTEK_ALLOWED_HOSTS"))
+        or DEFAULT_ALLOWED_HOSTS,
+        cors_origins=tuple(origins),
+    )
+
+
+DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "::1")
+_ORIGIN = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:\d{1,5})?$"
+)
+
+
+def _is_origin(text: str) -> bool:
+    return bool(_ORIGIN.match(text))
+
+
+def _is_http_url(text: str) -> bool:
+    parsed = urlsplit(text)
+    return parsed.scheme in ("http", "https") and bool(parsed.hostname)
 
 
 def _check_tls(client: ClientConfig) -> None:
@@ -129,6 +239,30 @@ class _Env:
     def get(self, name: str) -> str | None:
         value = self.environ.get(name)
         return value.strip() if value is not None and value.strip() else None
+
+    def list(self, name: str) -> list[str]:
+        """A comma-separated list; blank items are skipped."""
+        return [item.strip() for item in (self.get(name) or "").split(",") if item.strip()]
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.get(name)
+        if value is None:
+            return default
+        if value.lower() in ("true", "1", "yes", "on"):
+            return True
+        if value.lower() in ("false", "0", "no", "off"):
+            return False
+        raise SettingsError(f"{name} must be true or false")
+
+    def bounded_int(self, name: str, default: int, lowest: int, highest: int) -> int:
+        raw = self.get(name)
+        try:
+            value = int(raw) if raw is not None else default
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number") from None
+        if not lowest <= value <= highest:
+            raise SettingsError(f"{name} must be from {lowest} to {highest}")
+        return value
 
     def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
         value = self.get(name) or default

@@ -26,6 +26,8 @@ from resolvers.soap import body_element
 # zeep logs whole SOAP messages at DEBUG: personal data that must never reach a log.
 logging.getLogger("zeep.transports").setLevel(logging.WARNING)
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class ClientConfig:
@@ -70,7 +72,12 @@ class SsbtekClient:
         self.config = config
         verify = tls_context(config)
         timeout = httpx.Timeout(config.timeout_s, connect=config.connect_timeout_s)
-        self._http = httpx.AsyncClient(timeout=timeout, verify=verify, transport=transport)
+        self._http = httpx.AsyncClient(
+            timeout=timeout,
+            verify=verify,
+            transport=transport,
+            event_hooks={"request": [_trace_handshake]},
+        )
         wsdl_http = httpx.Client(timeout=timeout, verify=verify)
         try:
             zeep_client = AsyncClient(
@@ -108,10 +115,65 @@ class SsbtekClient:
         except (TimeoutError, httpx.TimeoutException):
             raise UpstreamTimeout("SSBTEK did not answer in time") from None
         except httpx.TransportError as exc:
-            raise UpstreamUnavailable(
-                f"SSBTEK could not be reached ({type(exc).__name__})"
-            ) from None
+            tls = tls_failure(exc)
+            if tls is None:
+                raise UpstreamUnavailable(
+                    f"SSBTEK could not be reached ({type(exc).__name__})"
+                ) from None
+            message = f"SSBTEK could not be reached: TLS failed ({tls})"
+            log.warning(message)
+            raise UpstreamUnavailable(message) from None
         return _answer_element(response.status_code, response.content, operation)
+
+
+class _HandshakeTrace:
+    """httpcore's `trace` extension for one request: did its own connection just finish the
+    TLS handshake, and has an answer begun to arrive since?"""
+
+    def __init__(self) -> None:
+        self.handshake_done = False
+        self.answered = False
+
+    async def __call__(self, event: str, info: dict[str, Any]) -> None:
+        if event == "connection.start_tls.complete":
+            self.handshake_done = True
+        elif event.endswith(".receive_response_headers.complete"):
+            self.answered = True
+
+
+async def _trace_handshake(request: httpx.Request) -> None:
+    request.extensions["trace"] = _HandshakeTrace()
+
+
+def tls_failure(exc: httpx.TransportError) -> str | None:
+    """Whether a failed call failed in TLS: the exception class names to log, or None.
+
+    Only class names are given, never messages: those can name certificates and files.
+
+    It was TLS when an `ssl.SSLError` is anywhere in the cause chain: a server certificate that
+    does not verify, a TLS alert, a handshake broken off. With TLS 1.3 the client has finished
+    its handshake before the server checks the client certificate, so a server that refuses the
+    certificate (or gets none) can only close the connection; uvicorn sends no alert, so the
+    first write or read fails with a reset, a broken pipe or an EOF. That counts as TLS too when
+    the request's own connection had just finished the handshake and no answer had begun.
+    """
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    names = " <- ".join(dict.fromkeys(type(e).__name__ for e in chain))  # httpx's, httpcore's
+    if any(isinstance(e, ssl.SSLError) for e in chain):
+        return names
+    if not isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError):
+        return None
+    try:
+        trace = exc.request.extensions.get("trace")
+    except RuntimeError:  # no request attached
+        return None
+    if isinstance(trace, _HandshakeTrace) and trace.handshake_done and not trace.answered:
+        return f"closed after the handshake, as when the client certificate is refused: {names}"
+    return None
 
 
 def _answer_element(status: int, content: bytes, operation: str) -> etree._Element:

@@ -48,3 +48,9 @@ class BadUserInput(Exception):
     """The caller's question cannot be asked as given; the message says why."""
 
     extensions = {"code": "BAD_USER_INPUT"}  # noqa: RUF012
+
+
+class Forbidden(Exception):
+    """The caller is authenticated but lacks the role that this question needs."""
+
+    extensions = {"code": "FORBIDDEN"}  # noqa: RUF012

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from resolvers.agencies import Agency
+from resolvers.audit import AskedFor, AuditTrail
+from resolvers.caller import Caller
 from resolvers.client import SsbtekClient
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, decode_answer
-from resolvers.errors import UpstreamInvalidResponse
+from resolvers.errors import UpstreamError, UpstreamInvalidResponse
 from resolvers.personnummer import pseudonym
 from resolvers.plan import FetchPlan, PersonKey
 from resolvers.question import Requester, build_question
@@ -25,34 +30,84 @@ class Upstream:
 
     client: SsbtekClient
     requester: Requester
+    audit: AuditTrail
 
     @property
     def version(self) -> SsbtVersion:
         """The contract generation the client speaks."""
         return self.client.config.version
 
-    async def fetch(self, key: PersonKey, plan: FetchPlan, handlaggare: str) -> Answer:
-        """Ask SSBTEK once for everything in `plan` and decode the answer."""
-        question = build_question(key, plan, self.requester, handlaggare, self.version)
+    async def fetch(self, key: PersonKey, plan: FetchPlan, caller: Caller) -> Answer:
+        """Ask SSBTEK once for everything in `plan` as `caller`, decode the answer, and leave
+        an audit line whatever the outcome."""
+        korrelationsid = uuid.uuid4().hex
+        question = build_question(
+            key,
+            plan,
+            self.requester,
+            caller.handlaggare,
+            self.version,
+            asked_at=datetime.now(UTC),
+            korrelationsid=korrelationsid,
+        )
         log.info(
             "asking SSBTEK person=%s agencies=%s",
             pseudonym(key.personnummer),
             ",".join(sorted(a.value for a in plan.agencies)),
         )
-        element = await self.client.hamta(question)
+        started = time.perf_counter()
+        upstream_ms: float | None = None
+        outcome = "INTERNAL_SERVER_ERROR"
+        agency_errors: dict[str, str] = {}
         try:
-            return await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
-        except PayloadError as exc:
-            raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
+            element = await self.client.hamta(question)
+            upstream_ms = (time.perf_counter() - started) * 1000
+            try:
+                answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
+            except PayloadError as exc:
+                raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
+            agency_errors = {
+                agency.value: part.fel.felkod
+                for agency, part in sorted(answer.parts.items())
+                if part.fel is not None
+            }
+            outcome = "agency_errors" if agency_errors else "ok"
+            return answer
+        except UpstreamError as exc:
+            outcome = exc.code
+            raise
+        finally:
+            if upstream_ms is None:
+                upstream_ms = (time.perf_counter() - started) * 1000
+            self.audit.question(
+                tenant=key.tenant,
+                caseworker=caller.handlaggare,
+                arende=key.arende,
+                personnummer=key.personnummer,
+                asked=asked_for(key, plan),
+                outcome=outcome,
+                agency_errors=agency_errors,
+                upstream_ms=upstream_ms,
+                korrelationsid=korrelationsid,
+            )
+
+
+def asked_for(key: PersonKey, plan: FetchPlan) -> AskedFor:
+    """What the question for `plan` asks, for the audit line."""
+    return AskedFor(
+        agencies=sorted(a.value for a in plan.agencies),
+        lefi=plan.lefi_question_classes() if Agency.FK in plan.agencies else {},
+        skv_years=plan.skv_years(key.period) if Agency.SKV in plan.agencies else [],
+    )
 
 
 class OperationLoader:
     """The answers of one GraphQL operation: plans are set once from the whole operation, then
     each person key is fetched at most once, however many fields read it."""
 
-    def __init__(self, upstream: Upstream, handlaggare: str) -> None:
+    def __init__(self, upstream: Upstream, caller: Caller) -> None:
         self.upstream = upstream
-        self.handlaggare = handlaggare
+        self.caller = caller
         self.plans: dict[PersonKey, FetchPlan] | None = None
         self._fetches: dict[PersonKey, asyncio.Future[Answer]] = {}
 
@@ -68,6 +123,6 @@ class OperationLoader:
             raise RuntimeError("a field read an agency that the operation's plan did not ask for")
         fetch = self._fetches.get(key)
         if fetch is None:
-            fetch = asyncio.ensure_future(self.upstream.fetch(key, plan, self.handlaggare))
+            fetch = asyncio.ensure_future(self.upstream.fetch(key, plan, self.caller))
             self._fetches[key] = fetch
         return await asyncio.shield(fetch)

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from resolvers.agencies import CONTRACT_ORDER, Agency
 from resolvers.contract import SsbtVersion
+from resolvers.errors import BadUserInput
 from resolvers.plan import FetchPlan, Period, PersonKey
+from resolvers.privacy import redact
+
+# `arendeidentitet`: 1-31 characters (CSN refuses 32 or more), letters, digits and `-_./:`.
+ARENDE_MAX = 31
+_ARENDE = re.compile(rf"^[A-Za-zÅÄÖåäö0-9\-_./:]{{1,{ARENDE_MAX}}}$")
+
+
+def check_arende(arende: str) -> None:
+    """Refuse (BadUserInput) a case id SSBTEK cannot take or the audit should not hold."""
+    if not _ARENDE.match(arende):
+        raise BadUserInput(
+            f"arende must be 1 to {ARENDE_MAX} characters: letters, digits and - _ . / : only"
+        )
+    if redact(arende) != arende:
+        raise BadUserInput("arende must be the case id, not a personnummer")
+
 
 SKV_PARTS = (
     "foretagsinformation",
@@ -56,9 +75,17 @@ def build_question(
     requester: Requester,
     handlaggare: str,
     version: SsbtVersion,
+    *,
+    asked_at: datetime | None = None,
+    korrelationsid: str | None = None,
 ) -> dict[str, Any]:
-    """The keyword arguments of `hamtaBastjanstInformation` for zeep."""
+    """The keyword arguments of `hamtaBastjanstInformation` for zeep.
+
+    `asked_at` becomes `frageTidpunkt` (when the question is made) and `korrelationsid` an id
+    SSBTEK echoes, which the audit line carries too."""
     generella: dict[str, Any] = {
+        **({"frageTidpunkt": asked_at} if asked_at is not None else {}),
+        **({"korrelationsid": korrelationsid} if korrelationsid is not None else {}),
         "fraganSkallInkluderasISvaret": False,
         "ingivare": {
             "organisationsnummer": requester.organisationsnummer,

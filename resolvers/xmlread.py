@@ -39,14 +39,6 @@ class UnknownValue:
     value: str | None
 
 
-_XML_UNSAFE = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_safe(value: str) -> bool:
-    """Whether every character of `value` may appear in an XML 1.0 document."""
-    return _XML_UNSAFE.search(value) is None
-
-
 def parse_xml(data: bytes | str, what: str) -> etree._Element:
     """Parse an XML document safely, raising PayloadError that names `what` on failure."""
     raw = data.encode("utf-8") if isinstance(data, str) else data

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import log_errors, mask_internal_errors
@@ -24,14 +24,18 @@ class FacadeSchema(strawberry.Schema):
         log_errors(errors)
 
 
-def build_schema() -> strawberry.Schema:
-    """The GraphQL schema of the facade."""
+def build_schema(introspection: bool = True) -> strawberry.Schema:
+    """The GraphQL schema of the facade; without `introspection`, `__schema` and `__type` are
+    refused at validation."""
+    # The introspection rule is added before the validation cache validates with it.
+    no_introspection: list[Any] = [] if introspection else [DisableIntrospection]
     return FacadeSchema(
         query=Query,
         # Frontends and BI tools send the same documents again and again, with variables: parse
         # and validate each document once. A document is held in memory only, never logged.
         extensions=[
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+            *no_introspection,
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
             mask_internal_errors,
         ],

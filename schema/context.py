@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from resolvers.caller import Caller
 from resolvers.loader import OperationLoader, Upstream
 from resolvers.plan import FetchPlan, PersonKey
 
-
-@dataclass(frozen=True)
-class Caller:
-    """The authenticated caller: the municipality (tenant) and the caseworker (handläggare)."""
-
-    tenant: str
-    handlaggare: str
+__all__ = ["Caller", "OperationContext", "OperationPlan", "new_context"]
 
 
 @dataclass
@@ -37,5 +32,5 @@ class OperationContext:
 def new_context(caller: Caller, upstream: Upstream) -> OperationContext:
     """A fresh context (and loader) for one GraphQL operation."""
     return OperationContext(
-        caller=caller, upstream=upstream, loader=OperationLoader(upstream, caller.handlaggare)
+        caller=caller, upstream=upstream, loader=OperationLoader(upstream, caller)
     )

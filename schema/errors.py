@@ -8,12 +8,15 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from resolvers.errors import BadUserInput, UpstreamError
+from resolvers.errors import BadUserInput, Forbidden, UpstreamError
 from resolvers.privacy import redact
 
 log = logging.getLogger("ssbtek_graphql.errors")
 
 INTERNAL_MESSAGE = "Internal error in the facade; it has been logged."
+
+# Codes of an operation refused for its input or the caller's rights: each leaves an audit line.
+REFUSAL_CODES = frozenset({"BAD_USER_INPUT", "FORBIDDEN", "GRAPHQL_VALIDATION_FAILED"})
 
 
 def is_public(error: GraphQLError) -> bool:
@@ -22,7 +25,7 @@ def is_public(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or error.path is None:
         return True
-    if isinstance(original, (UpstreamError, BadUserInput)):
+    if isinstance(original, (UpstreamError, BadUserInput, Forbidden)):
         return True
     return isinstance(original, GraphQLError) and "code" in (original.extensions or {})
 

@@ -9,9 +9,9 @@ import strawberry
 
 from resolvers.agencies import Agency
 from resolvers.decode.answer import decode_probe
-from resolvers.errors import BadUserInput
+from resolvers.errors import BadUserInput, Forbidden
 from resolvers.plan import PersonKey
-from resolvers.xmlread import xml_safe
+from resolvers.question import check_arende
 from schema.common import Myndighetsfel, PeriodInput, period_of
 from schema.context import OperationContext
 from schema.convert import convert
@@ -24,8 +24,9 @@ MAX_PERSONER = 50
 Arende = Annotated[
     str,
     strawberry.argument(
-        description="The municipality's case id (`arendeidentitet`), non-empty; CSN rejects 32 "
-        "or more characters."
+        description="The municipality's case id (`arendeidentitet`): 1 to 31 characters, letters, "
+        "digits and - _ . / : only (CSN refuses 32 or more); never a personnummer. It goes to "
+        "every agency and into the audit line."
     ),
 ]
 
@@ -51,11 +52,10 @@ def _person_keys(
     """The person keys a root field asks about; BAD_USER_INPUT for unusable arguments."""
     if field_name not in ("person", "personer"):
         return []
+    if not context.caller.may_read_people:
+        raise Forbidden("reading people needs the role configured in SSBTEK_JWT_ROLE")
     arende = args["arende"]
-    if not arende.strip():
-        raise BadUserInput("arende must not be empty")
-    if not xml_safe(arende):
-        raise BadUserInput("arende contains characters that cannot be sent in XML")
+    check_arende(arende)
     period = period_of(args["period"])
     numbers = [args["personnummer"]] if field_name == "person" else args["personnummer"]
     if len(numbers) > MAX_PERSONER:

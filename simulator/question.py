@@ -75,6 +75,8 @@ class SimQuestion:
             "arendeidentitet": self.arendeidentitet,
             "tidsperiod": self.period.as_json(),
             "handlaggare": self.handlaggare,
+            "frageTidpunkt": self.frage_tidpunkt,
+            "korrelationsid": self.korrelationsid,
             "included": self.included,
             "periods": {agency: period.as_json() for agency, period in self.periods.items()},
             "fkFraga": self.fk_fraga,

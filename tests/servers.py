@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -26,11 +27,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Serve an ASGI app with uvicorn on a free loopback port; yield its base URL."""
+def serving(app: Any, **uvicorn_config: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free loopback port; yield its base URL.
+
+    Extra keyword arguments go to `uvicorn.Config`; with `ssl_certfile` the URL is https.
+    """
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        access_log=False,
+        **uvicorn_config,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -41,7 +51,8 @@ def serving(app: Any) -> Iterator[str]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        scheme = "https" if uvicorn_config.get("ssl_certfile") else "http"
+        yield f"{scheme}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -71,20 +82,31 @@ def facade_env(ssbtek_url: str, **overrides: str) -> dict[str, str]:
         "SSBTEK_SYFTE": "Handläggning av ekonomiskt bistånd",
         "SSBTEK_LAGTEXT": "11 kap. 11 § socialtjänstlagen",
         "SSBTEK_TIMEOUT_S": "5",
+        "SSBTEK_AUTH": "none",
+        "SSBTEK_AUDIT_SECRET": AUDIT_SECRET,
         **overrides,
     }
 
 
-class Simulator:
-    """A running simulator and its request log."""
+AUDIT_SECRET = "test-audit-secret-0123456789abcdef"
+CASEWORKER = "anna.handlaggare"
 
-    def __init__(self, base: str) -> None:
+
+class Simulator:
+    """A running simulator and its request log.
+
+    `verify` is httpx's TLS setting for reading the log, e.g. an `ssl.SSLContext` with a client
+    certificate when the simulator is served over mTLS.
+    """
+
+    def __init__(self, base: str, verify: ssl.SSLContext | bool = True) -> None:
         self.base = base
         self.url = f"{base}/ssbtek"
+        self.verify = verify
 
     def requests(self) -> list[dict[str, Any]]:
         """The questions received since the last `clear()`."""
-        return httpx.get(f"{self.base}/_sim/requests").json()
+        return httpx.get(f"{self.base}/_sim/requests", verify=self.verify).json()
 
     def questions(self) -> list[dict[str, Any]]:
         """The `hamtaBastjanstInformation` questions received since the last `clear()`."""
@@ -92,7 +114,7 @@ class Simulator:
 
     def clear(self) -> None:
         """Forget the questions received so far."""
-        httpx.delete(f"{self.base}/_sim/requests").raise_for_status()
+        httpx.delete(f"{self.base}/_sim/requests", verify=self.verify).raise_for_status()
 
 
 class Facade:
@@ -106,7 +128,15 @@ class Facade:
         response = httpx.post(
             f"{self.base}/graphql",
             json={"query": query, "variables": variables or {}},
+            headers={"X-Handlaggare": CASEWORKER},
             timeout=60,
         )
         assert response.status_code in (200, 400), response.text
         return response.json()
+
+
+def asgi_client(app: Any, host: str = "localhost", **headers: str) -> httpx.AsyncClient:
+    """An httpx client that calls an ASGI app in-process (no socket), as `http://<host>`."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=f"http://{host}", headers=headers
+    )

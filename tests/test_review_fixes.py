@@ -14,6 +14,8 @@ import pytest
 from graph.app import create_app
 from graph.settings import SettingsError, load_settings
 from resolvers.agencies import Agency
+from resolvers.audit import AuditSettings, AuditTrail
+from resolvers.caller import Caller
 from resolvers.client import ClientConfig, SsbtekClient
 from resolvers.contract import SOAP_ENV_NS, SsbtVersion
 from resolvers.decode.miv import decode_miv
@@ -147,7 +149,9 @@ def test_an_answer_without_svarsdata_is_an_invalid_response() -> None:
 
     async def fetch() -> None:
         try:
-            await Upstream(client, REQUESTER).fetch(key, plan, "h")
+            await Upstream(client, REQUESTER, AuditTrail(AuditSettings(b"k" * 32))).fetch(
+                key, plan, Caller("t", "h")
+            )
         finally:
             await client.aclose()
 

@@ -1,0 +1,123 @@
+"""The audit trail: one JSON line per person question, and one per refused request.
+
+Each line says who asked (tenant, caseworker), in which case (`arende`), about whom (a keyed
+HMAC-SHA256 of the personnummer, never the number), for what (agencies, LEFI classes and groups,
+Skatteverket tax years) and how it went. It never holds a payload, a name or a field value.
+Lines go to the logger `ssbtek_graphql.audit`, which `configure_audit_log` points at stdout or a
+file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+AUDIT_LOGGER = "ssbtek_graphql.audit"
+
+log = logging.getLogger(AUDIT_LOGGER)
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """The key of the person hash and where the lines go (None: stdout)."""
+
+    secret: bytes
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class AskedFor:
+    """What one SSBTEK question asked for, as the audit line names it."""
+
+    agencies: list[str]
+    lefi: dict[str, list[str]]
+    skv_years: list[int]
+
+
+class AuditTrail:
+    """Writes audit lines; holds the key of the person hash."""
+
+    def __init__(self, settings: AuditSettings) -> None:
+        self._secret = settings.secret
+
+    def person_hash(self, personnummer: str) -> str:
+        """The keyed hash that stands for a person in the audit: the same for one number under
+        one `SSBTEK_AUDIT_SECRET`, on every instance, and not reversible without that secret."""
+        return hmac.new(self._secret, personnummer.encode(), hashlib.sha256).hexdigest()
+
+    def question(
+        self,
+        *,
+        tenant: str,
+        caseworker: str,
+        arende: str,
+        personnummer: str,
+        asked: AskedFor,
+        outcome: str,
+        agency_errors: dict[str, str],
+        upstream_ms: float | None,
+        korrelationsid: str,
+        cache: str = "miss",
+    ) -> None:
+        """The line of one person question, answered (`outcome` "ok") or failed (its code)."""
+        _write(
+            {
+                "event": "question",
+                "tenant": tenant,
+                "caseworker": caseworker,
+                "arende": arende,
+                "person": self.person_hash(personnummer),
+                "agencies": asked.agencies,
+                "lefi": asked.lefi,
+                "skvYears": asked.skv_years,
+                "outcome": outcome,
+                "agencyErrors": agency_errors,
+                "upstreamMs": None if upstream_ms is None else round(upstream_ms, 1),
+                "cache": cache,
+                "korrelationsid": korrelationsid,
+            }
+        )
+
+    def refused(self, *, reason: str, tenant: str | None, caseworker: str | None) -> None:
+        """The line of a refused request: no person, only who (if known) and the reason code."""
+        _write({"event": "refused", "tenant": tenant, "caseworker": caseworker, "reason": reason})
+
+
+def _write(fields: dict[str, Any]) -> None:
+    stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    log.info(json.dumps({"time": stamp, **fields}, ensure_ascii=False, separators=(",", ":")))
+
+
+def configure_audit_log(settings: AuditSettings) -> None:
+    """Send audit lines, as bare JSON lines, to `settings.file` or stdout; not to other loggers."""
+    for old in [h for h in log.handlers if getattr(h, "ssbtek_audit", False)]:
+        log.removeHandler(old)  # a second app in one process replaces the first's destination
+        old.close()
+    handler: logging.Handler
+    if settings.file:
+        handler = logging.FileHandler(settings.file, encoding="utf-8")
+    else:
+        handler = _StdoutHandler()
+    handler.ssbtek_audit = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stdout` is when a line is written (it may be replaced)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
