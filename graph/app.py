@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None, served_host: str | None = None)
             settings.client.version.value,
             settings.auth.mode.value,
         )
+        if (settings.auth.jwks_url or "").startswith("http://"):
+            log.warning("SSBTEK_JWT_JWKS_URL is plain http: token keys can be replaced in transit")
         if settings.auth.mode is AuthMode.GATEWAY:
             log.warning(
                 "SSBTEK_AUTH=none: callers are not authenticated here; the caseworker is taken "
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None, served_host: str | None = None)
             yield
         finally:
             await client.aclose()
+            await authentication.aclose()
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})

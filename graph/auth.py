@@ -209,11 +209,19 @@ class FacadeAuthentication(AuthenticationBackend):
         self.settings = settings
         self.static_key: VerifyingKey | None = None
         self.jwks: JwksKeys | None = None
+        self._own_http: httpx.AsyncClient | None = None
         if settings.mode is AuthMode.JWT:
             if settings.public_key_file:
                 self.static_key = load_public_key_file(settings.public_key_file)
             elif settings.jwks_url:
-                self.jwks = JwksKeys(settings.jwks_url, http or httpx.AsyncClient(timeout=5.0))
+                if http is None:
+                    http = self._own_http = httpx.AsyncClient(timeout=5.0)
+                self.jwks = JwksKeys(settings.jwks_url, http)
+
+    async def aclose(self) -> None:
+        """Close the JWKS connections this backend opened."""
+        if self._own_http is not None:
+            await self._own_http.aclose()
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
         if conn.scope.get("method") in ("GET", "HEAD") and not conn.url.query:

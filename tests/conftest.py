@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -37,3 +40,19 @@ def fresh(sim: Simulator) -> Simulator:
     """The simulator with an empty request log."""
     sim.clear()
     return sim
+
+
+@pytest.fixture
+def audit_lines() -> Iterator[list[dict[str, Any]]]:
+    """The audit lines written during the test, parsed."""
+    lines: list[dict[str, Any]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(json.loads(record.getMessage()))
+
+    handler = Collect()
+    audit = logging.getLogger("ssbtek_graphql.audit")
+    audit.addHandler(handler)
+    yield lines
+    audit.removeHandler(handler)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -97,22 +97,6 @@ async def post(app: Any, query: str, **headers: str) -> httpx.Response:
 
 def bearer(value: str) -> dict[str, str]:
     return {"authorization": f"Bearer {value}"}
-
-
-@pytest.fixture
-def audit_lines() -> Iterator[list[dict[str, Any]]]:
-    """The audit lines written during the test, parsed."""
-    lines: list[dict[str, Any]] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(json.loads(record.getMessage()))
-
-    handler = Collect()
-    audit = logging.getLogger("ssbtek_graphql.audit")
-    audit.addHandler(handler)
-    yield lines
-    audit.removeHandler(handler)
 
 
 def assert_unauthenticated(response: httpx.Response) -> None:

@@ -34,6 +34,8 @@ def test_serve_in_demo_mode_answers_and_offers_graphiql() -> None:
             time.sleep(0.1)
         page = httpx.get(f"{base}/graphql", headers={"accept": "text/html"})
         assert page.status_code == 200 and "graphiql" in page.text.lower()
+        assert "server" not in page.headers  # no banner
+        assert page.headers["x-content-type-options"] == "nosniff"
         answer = httpx.post(
             f"{base}/graphql",
             json={

@@ -1,0 +1,170 @@
+"""The HTTP surface: served hosts, JSON-only bodies, security headers, CORS, and introspection and
+GraphiQL off outside demo mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph.app import create_app
+from graph.settings import load_settings
+from tests.servers import CASEWORKER, Simulator, asgi_client, facade_env
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+PROBE = "{ tjanstestatus { myndighet } }"
+PERSON = (
+    '{ person(personnummer: "198503151238", period: {from: "2026-01-01", tom: "2026-01-31"}, '
+    'arende: "EKB-1") { transportstyrelsen { resultat } } }'
+)
+
+
+def app_for(sim: Simulator, **overrides: str) -> Any:
+    return create_app(load_settings(facade_env(sim.url, **overrides)))
+
+
+@pytest.fixture(scope="module")
+def app(sim: Simulator) -> Any:
+    return app_for(sim)
+
+
+async def test_introspection_and_graphiql_are_off_outside_demo_mode(app: Any) -> None:
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        answer = (await client.post("/graphql", json={"query": INTROSPECTION})).json()
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "introspection" in answer["errors"][0]["message"].lower()
+    assert "graphiql" not in page.text.lower()
+
+
+async def test_introspection_and_graphiql_can_be_turned_on(sim: Simulator) -> None:
+    app = app_for(sim, SSBTEK_INTROSPECTION="true", SSBTEK_GRAPHIQL="true")
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        answer = (await client.post("/graphql", json={"query": INTROSPECTION})).json()
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert answer == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+async def test_demo_mode_has_introspection_and_graphiql() -> None:
+    app = create_app(load_settings({}))
+    async with asgi_client(app) as client:
+        answer = (await client.post("/graphql", json={"query": INTROSPECTION})).json()
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert "errors" not in answer
+    assert "graphiql" in page.text.lower()
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]:8000", "LOCALHOST:8000"])
+async def test_the_default_hosts_are_served(app: Any, host: str) -> None:
+    async with asgi_client(app, host=host) as client:
+        assert (await client.get("/healthz")).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "attacker.test:8000", "127.0.0.2", "[::2]"])
+async def test_another_host_is_refused(app: Any, fresh: Simulator, host: str) -> None:
+    """DNS rebinding: a page on another name that resolves to this address gets nothing."""
+    async with asgi_client(app, host=host, **{"X-Handlaggare": CASEWORKER}) as client:
+        response = await client.post("/graphql", json={"query": PERSON})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "HOST_NOT_ALLOWED"
+    assert fresh.questions() == []
+
+
+async def test_configured_hosts_replace_the_defaults(sim: Simulator) -> None:
+    app = app_for(sim, SSBTEK_ALLOWED_HOSTS="ssbtek-graphql.kommun.se, internal")
+    async with asgi_client(app, host="ssbtek-graphql.kommun.se") as client:
+        assert (await client.get("/healthz")).status_code == 200
+    async with asgi_client(app, host="localhost") as client:
+        assert (await client.get("/healthz")).status_code == 400
+
+
+def test_the_served_host_is_allowed_too(sim: Simulator) -> None:
+    app = create_app(load_settings(facade_env(sim.url)), served_host="10.1.2.3")
+    hosts = next(m for m in app.user_middleware if m.cls.__name__ == "AllowedHosts").kwargs
+    assert "10.1.2.3" in hosts["hosts"]
+
+
+async def test_every_response_has_the_security_headers(app: Any) -> None:
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        health = await client.get("/healthz")
+        answer = await client.post("/graphql", json={"query": PROBE})
+        refused = await client.post(
+            "/graphql", content="{}", headers={"content-type": "text/plain"}
+        )
+    for response in (health, answer, refused):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "server" not in response.headers
+    assert answer.headers["cache-control"] == "no-store"
+    assert refused.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", '{"query": "{ tjanstestatus { myndighet } }"}'),
+        ("application/x-www-form-urlencoded", "query=%7B+tjanstestatus+%7B+myndighet+%7D+%7D"),
+        ("multipart/form-data; boundary=x", "--x--"),
+        ("", '{"query": "{ tjanstestatus { myndighet } }"}'),
+    ],
+)
+async def test_only_json_bodies_are_read(
+    app: Any, fresh: Simulator, content_type: str, body: str
+) -> None:
+    """A cross-site "simple" request (no CORS preflight) cannot run an operation."""
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        response = await client.post(
+            "/graphql", content=body, headers={"content-type": content_type}
+        )
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+    assert fresh.requests() == []
+
+
+async def test_a_query_in_a_get_url_is_refused_before_anything_else(
+    app: Any, fresh: Simulator
+) -> None:
+    async with asgi_client(app) as client:
+        response = await client.get("/graphql", params={"query": PERSON})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert fresh.questions() == []
+
+
+async def test_cors_answers_preflights_for_configured_origins_only(sim: Simulator) -> None:
+    app = app_for(sim, SSBTEK_CORS_ORIGINS="https://ekb.kommun.se,http://localhost:5173")
+    preflight = {
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+    }
+    async with asgi_client(app) as client:
+        allowed = await client.options(
+            "/graphql", headers={"origin": "https://ekb.kommun.se", **preflight}
+        )
+        other = await client.options(
+            "/graphql", headers={"origin": "https://evil.example", **preflight}
+        )
+        simple = await client.post(
+            "/graphql",
+            json={"query": PROBE},
+            headers={"origin": "http://localhost:5173", "X-Handlaggare": CASEWORKER},
+        )
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://ekb.kommun.se"
+    allowed_headers = allowed.headers["access-control-allow-headers"].lower()
+    assert "authorization" in allowed_headers and "content-type" in allowed_headers
+    assert "access-control-allow-credentials" not in allowed.headers
+    assert other.status_code == 400
+    assert "access-control-allow-origin" not in other.headers
+    assert simple.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+
+async def test_without_cors_origins_no_cross_origin_headers(app: Any) -> None:
+    async with asgi_client(app) as client:
+        response = await client.options(
+            "/graphql",
+            headers={"origin": "https://ekb.kommun.se", "access-control-request-method": "POST"},
+        )
+    assert "access-control-allow-origin" not in response.headers

@@ -1,0 +1,166 @@
+"""No personal data where it does not belong: after a whole sequence of good queries, agency
+errors, faults, refusals and bad input, nothing the process wrote (logs at every level, the audit,
+stdout and stderr, error messages and `extensions`) holds a personnummer in any written form or a
+queried person's name. Only the audit's keyed hash stands for a person."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+import pytest
+
+from graph.app import create_app
+from graph.settings import load_settings
+from simulator.people import person_for
+from simulator.scenarios import scenario_of
+from tests.servers import CASEWORKER, Simulator, asgi_client, facade_env
+
+ALLA = "198503151238"
+FEL_AF = "198202201235"
+FEL_BT = "197505051230"
+SOAP_FAULT = "196006061235"
+TRASIG = "197210101239"
+OTILLGANGLIG = "197003031239"
+TRASIGT_INNEHALL = "197909091238"
+ORDINARY = "199203041232"
+PEOPLE = (ALLA, FEL_AF, FEL_BT, SOAP_FAULT, TRASIG, OTILLGANGLIG, TRASIGT_INNEHALL, ORDINARY)
+WRONG_CHECK_DIGIT = "198503151239"
+PERIOD = {"from": "2026-01-01", "tom": "2026-06-30"}
+
+EVERYTHING = """
+query($pnr: [Personnummer!]!, $period: PeriodInput!, $arende: String!) {
+  personer(personnummer: $pnr, period: $period, arende: $arende) {
+    personnummer
+    arbetsformedlingen { fel { felkod felmeddelanden } fornamn efternamn }
+    akassorna { fel { felkod } arbetsloshetsersattningar { svarandeOrganisation } }
+    transportstyrelsen { resultat fordon { regnr } }
+    migrationsverket { fel { felkod } fornamn efternamn }
+    csn { fel { felkod felmeddelanden } }
+    forsakringskassan { fel { felkod felmeddelanden } barnbidrag { ovrigaFalt { path } } }
+    skatteverket { fel { felkod felmeddelanden } }
+  }
+}
+"""
+
+
+def written_forms(number: str) -> list[str]:
+    """A 12-digit personnummer as people write it: 12 and 10 digits, with and without `-`/`+`."""
+    ten = number[2:]
+    return [
+        number,
+        ten,
+        f"{number[:8]}-{number[8:]}",
+        f"{ten[:6]}-{ten[6:]}",
+        f"{ten[:6]}+{ten[6:]}",
+    ]
+
+
+def names_of(number: str) -> set[str]:
+    person = person_for(number, scenario_of(number))
+    return {person.fornamn, person.efternamn}
+
+
+@pytest.fixture
+def app(sim: Simulator) -> Any:
+    return create_app(load_settings(facade_env(sim.url, SSBTEK_INTROSPECTION="true")))
+
+
+async def test_nothing_personal_is_written_anywhere(
+    app: Any, sim: Simulator, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture
+) -> None:
+    audit: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            audit.append(record.getMessage())
+
+    collector = Collect()
+    logging.getLogger("ssbtek_graphql.audit").addHandler(collector)
+    answers: list[dict[str, Any]] = []
+    try:
+        with caplog.at_level(logging.DEBUG):
+            async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+
+                async def post(body: dict[str, Any], **headers: str) -> None:
+                    response = await client.post("/graphql", json=body, headers=headers)
+                    answers.append(response.json())
+
+                await post(
+                    {
+                        "query": EVERYTHING,
+                        "variables": {"pnr": list(PEOPLE), "period": PERIOD, "arende": "EKB-9"},
+                    }
+                )
+                # bad input: a wrong check digit as a variable and as a literal, a bad arende,
+                # a personnummer as arende, a personnummer as an alias
+                await post(
+                    {
+                        "query": EVERYTHING,
+                        "variables": {"pnr": [WRONG_CHECK_DIGIT], "period": PERIOD, "arende": "A"},
+                    }
+                )
+                await post(
+                    {
+                        "query": f'{{ person(personnummer: "{WRONG_CHECK_DIGIT}", period: '
+                        '{from: "2026-01-01", tom: "2026-01-31"}, arende: "A") { personnummer } }'
+                    }
+                )
+                for arende in ("A B", f"{ALLA[:8]}-{ALLA[8:]}"):
+                    await post(
+                        {
+                            "query": EVERYTHING,
+                            "variables": {"pnr": [ALLA], "period": PERIOD, "arende": arende},
+                        }
+                    )
+                await post(
+                    {
+                        "query": f'{{ p{ALLA}: person(personnummer: "{ALLA}", period: '
+                        '{from: "2026-02-01", tom: "2026-01-01"}, arende: "A") { personnummer } }'
+                    }
+                )
+                # refusals: no caseworker; a caseworker shaped like a personnummer
+                await post({"query": EVERYTHING}, **{"X-Handlaggare": ""})
+                await post({"query": "{ tjanstestatus { myndighet } }"}, **{"X-Handlaggare": ALLA})
+    finally:
+        logging.getLogger("ssbtek_graphql.audit").removeHandler(collector)
+
+    logs = "\n".join(
+        f"{r.name} {r.levelname} {r.getMessage()} {r.exc_text or ''}"
+        for r in caplog.records
+        if r.name != "httpx"  # the test's own client logs the URLs it calls
+    )
+    captured = capsys.readouterr()
+    # Messages and extensions; an error's `path` is the caller's own aliases, echoed to it.
+    errors = json.dumps(
+        [(e["message"], e.get("extensions")) for a in answers for e in a.get("errors", [])],
+        ensure_ascii=False,
+    )
+    haystacks = {
+        "logs": logs,
+        "audit": "\n".join(audit),
+        "stdout": captured.out,
+        "stderr": captured.err,
+        "errors": errors,
+    }
+    # The sweep saw something: every kind of output it searches was written to.
+    assert "ssbtek_graphql.access" in logs and "graphql error code=" in logs
+    assert "data" in answers[0] and answers[0]["data"], answers[0]
+    assert len(audit) >= len(PEOPLE) + 5 and '"event":"refused"' in "".join(audit)
+    assert '"event":"question"' in captured.out
+    assert errors.count('"code"') >= 10
+
+    for number in (*PEOPLE, WRONG_CHECK_DIGIT):
+        for form in written_forms(number):
+            for where, text in haystacks.items():
+                assert form not in text, f"{form} in {where}"
+    names = set().union(*(names_of(n) for n in PEOPLE))
+    for name in names:
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        for where, text in haystacks.items():
+            assert not pattern.search(text), f"{name} in {where}"
+    # ...while the data itself did answer with the people's numbers and names.
+    data = json.dumps(answers[0]["data"], ensure_ascii=False)
+    assert ALLA in data and "Tolvansson" in data
