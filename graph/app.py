@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, served_host: str | None = None)
                 "SSBTEK_AUTH=none: callers are not authenticated here; the caseworker is taken "
                 "from the X-Handlaggare header, which only a trusted gateway may set"
             )
+        await authentication.prefetch()
         try:
             yield
         finally:

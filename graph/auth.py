@@ -139,6 +139,11 @@ class JwksKeys:
             found = self._find(kid)
         return found
 
+    @property
+    def held(self) -> int:
+        """How many usable keys are held."""
+        return len(self._keys)
+
     def _find(self, kid: str | None) -> VerifyingKey | None:
         if kid is None:
             return next(iter(self._keys.values())) if len(self._keys) == 1 else None
@@ -217,6 +222,14 @@ class FacadeAuthentication(AuthenticationBackend):
                 if http is None:
                     http = self._own_http = httpx.AsyncClient(timeout=5.0)
                 self.jwks = JwksKeys(settings.jwks_url, http)
+
+    async def prefetch(self) -> None:
+        """Fetch the JWKS once at start-up, so that an unreachable identity provider shows in the
+        log before the first caller does (failures are logged, not raised)."""
+        if self.jwks is not None:
+            await self.jwks.key(None)
+            if not self.jwks.held:
+                log.warning("no usable signing key could be read from SSBTEK_JWT_JWKS_URL yet")
 
     async def aclose(self) -> None:
         """Close the JWKS connections this backend opened."""
@@ -337,7 +350,8 @@ def refusal_response(audit: AuditTrail) -> Any:
     line."""
 
     def on_error(_conn: HTTPConnection, exc: AuthenticationError) -> Response:
-        audit.refused(reason="UNAUTHENTICATED", tenant=None, caseworker=None)
+        # The messages are the facade's own fixed sentences, never token content.
+        audit.refused(reason="UNAUTHENTICATED", tenant=None, caseworker=None, detail=str(exc))
         token_given = "authorization" in _conn.headers
         challenge = 'Bearer error="invalid_token"' if token_given else "Bearer"
         return JSONResponse(

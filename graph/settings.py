@@ -138,11 +138,21 @@ def _audit(env: _Env, demo: bool) -> AuditSettings:
         )
     if secret is not None and len(secret) < 32:
         raise SettingsError("SSBTEK_AUDIT_SECRET must be at least 32 characters")
+    audit_file = env.get("SSBTEK_AUDIT_FILE")
+    if audit_file is not None:
+        try:
+            with open(audit_file, "a", encoding="utf-8"):
+                pass
+        except OSError:
+            raise SettingsError(
+                "SSBTEK_AUDIT_FILE cannot be opened for appending (does its folder exist, and "
+                "may the service write there?)"
+            ) from None
     return AuditSettings(
         # Demo mode without a secret gets a random one per process: its hashes correlate
         # within one run only.
         secret=(secret or secrets.token_hex(32)).encode(),
-        file=env.get("SSBTEK_AUDIT_FILE"),
+        file=audit_file,
     )
 
 

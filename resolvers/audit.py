@@ -35,6 +35,7 @@ class AuditSettings:
 class AskedFor:
     """What one SSBTEK question asked for, as the audit line names it."""
 
+    period: dict[str, str]
     agencies: list[str]
     lefi: dict[str, list[str]]
     skv_years: list[int]
@@ -73,6 +74,7 @@ class AuditTrail:
                 "caseworker": caseworker,
                 "arende": arende,
                 "person": self.person_hash(personnummer),
+                "period": asked.period,
                 "agencies": asked.agencies,
                 "lefi": asked.lefi,
                 "skvYears": asked.skv_years,
@@ -84,9 +86,18 @@ class AuditTrail:
             }
         )
 
-    def refused(self, *, reason: str, tenant: str | None, caseworker: str | None) -> None:
-        """The line of a refused request: no person, only who (if known) and the reason code."""
-        _write({"event": "refused", "tenant": tenant, "caseworker": caseworker, "reason": reason})
+    def refused(
+        self,
+        *,
+        reason: str,
+        tenant: str | None,
+        caseworker: str | None,
+        detail: str | None = None,
+    ) -> None:
+        """The line of a refused request: no person, only who (if known), the reason code and,
+        for the facade's own fixed refusals (authentication), why."""
+        fields = {"event": "refused", "tenant": tenant, "caseworker": caseworker, "reason": reason}
+        _write({**fields, **({"detail": detail} if detail else {})})
 
 
 def _write(fields: dict[str, Any]) -> None:

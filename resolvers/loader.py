@@ -84,7 +84,7 @@ class Upstream:
                 caseworker=caller.handlaggare,
                 arende=key.arende,
                 personnummer=key.personnummer,
-                asked=asked_for(key, plan),
+                asked=asked_for(key, plan, self.version),
                 outcome=outcome,
                 agency_errors=agency_errors,
                 upstream_ms=upstream_ms,
@@ -92,12 +92,15 @@ class Upstream:
             )
 
 
-def asked_for(key: PersonKey, plan: FetchPlan) -> AskedFor:
-    """What the question for `plan` asks, for the audit line."""
+def asked_for(key: PersonKey, plan: FetchPlan, version: SsbtVersion) -> AskedFor:
+    """What the question for `plan` asks, for the audit line (ssbt/10 sends no tax years)."""
     return AskedFor(
+        period={"from": key.period.from_.isoformat(), "tom": key.period.tom.isoformat()},
         agencies=sorted(a.value for a in plan.agencies),
         lefi=plan.lefi_question_classes() if Agency.FK in plan.agencies else {},
-        skv_years=plan.skv_years(key.period) if Agency.SKV in plan.agencies else [],
+        skv_years=plan.skv_years(key.period)
+        if Agency.SKV in plan.agencies and version is SsbtVersion.V11
+        else [],
     )
 
 

@@ -55,11 +55,11 @@ def _person_keys(
     if not context.caller.may_read_people:
         raise Forbidden("reading people needs the role configured in SSBTEK_JWT_ROLE")
     arende = args["arende"]
-    check_arende(arende)
-    period = period_of(args["period"])
     numbers = [args["personnummer"]] if field_name == "person" else args["personnummer"]
     if len(numbers) > MAX_PERSONER:
         raise BadUserInput(f"personer takes at most {MAX_PERSONER} numbers")
+    check_arende(arende, numbers)
+    period = period_of(args["period"])
     return [PersonKey(context.caller.tenant, number, period, arende) for number in numbers]
 
 

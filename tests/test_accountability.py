@@ -80,6 +80,7 @@ async def test_one_audit_line_per_person_question_without_the_number(
         "tenant": "162120000010",
         "caseworker": CASEWORKER,
         "arende": "EKB-3",
+        "period": {"from": "2026-01-01", "tom": "2026-06-30"},
         "agencies": ["AF", "TNS"],
         "lefi": {},
         "skvYears": [],
@@ -127,8 +128,9 @@ async def test_the_audit_names_lefi_groups_and_tax_years(
         "EKB;1",
         "EKB-1\u0001",
         "<arende>",
-        "19850315-1238",
+        "19850315-1238",  # the person's own number as the case id
         "8503151238",
+        "850315+1238",
     ],
 )
 async def test_an_arende_ssbtek_cannot_take_is_refused_before_any_call(
@@ -145,10 +147,12 @@ async def test_an_arende_ssbtek_cannot_take_is_refused_before_any_call(
 async def test_the_longest_arende_and_every_allowed_character_pass(
     app: Any, fresh: Simulator
 ) -> None:
-    for arende in ("A" * 31, "Kö-2026_01.a/b:c", "7"):
+    # A case id of a date and a serial looks like a personnummer but is not the person's.
+    allowed = ("A" * 31, "Kö-2026_01.a/b:c", "7", "20260315-0001", "19850315-1239")
+    for arende in allowed:
         answer = await ask(app, PEOPLE_QUERY, pnr=[ALLA], period=PERIOD, arende=arende)
         assert "errors" not in answer, arende
-    assert [q["arendeidentitet"] for q in fresh.questions()] == ["A" * 31, "Kö-2026_01.a/b:c", "7"]
+    assert [q["arendeidentitet"] for q in fresh.questions()] == list(allowed)
 
 
 async def test_the_audit_goes_to_a_file_when_configured(sim: Simulator, tmp_path: Path) -> None:
@@ -162,3 +166,25 @@ async def test_the_audit_goes_to_a_file_when_configured(sim: Simulator, tmp_path
         )
     finally:  # back to stdout for the tests that follow
         create_app(load_settings(facade_env(sim.url)))
+
+
+def test_an_audit_file_that_cannot_be_opened_stops_start_up(tmp_path: Path) -> None:
+    from graph.settings import SettingsError
+
+    missing = tmp_path / "no-such-folder" / "audit.jsonl"
+    with pytest.raises(SettingsError, match="SSBTEK_AUDIT_FILE"):
+        load_settings(facade_env("https://ssbtek.example/ssbtek", SSBTEK_AUDIT_FILE=str(missing)))
+
+
+def test_tax_years_are_audited_only_where_the_question_sends_them() -> None:
+    from datetime import date
+
+    from resolvers.contract import SsbtVersion
+    from resolvers.loader import asked_for
+    from resolvers.plan import FetchPlan, Period, PersonKey
+
+    plan = FetchPlan()
+    plan.ask_skv_years(None)
+    key = PersonKey("t", ALLA, Period(date(2026, 1, 1), date(2026, 6, 30)), "A")
+    assert asked_for(key, plan, SsbtVersion.V11).skv_years == [2025, 2024]
+    assert asked_for(key, plan, SsbtVersion.V10).skv_years == []

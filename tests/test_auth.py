@@ -150,6 +150,7 @@ async def test_a_bad_token_is_401_and_no_call(
     assert [(line["event"], line["reason"]) for line in audit_lines] == [
         ("refused", "UNAUTHENTICATED")
     ]
+    assert audit_lines[0]["detail"] == response.json()["errors"][0]["message"]
 
 
 async def test_no_token_or_another_scheme_is_401(jwt_app: Any, fresh: Simulator) -> None:
@@ -186,6 +187,19 @@ async def test_a_valid_token_asks_ssbtek_as_its_caseworker(
     [question] = fresh.questions()
     assert question["handlaggare"] == "anna.svensson"
     assert question["arendeidentitet"] == "EKB-1"
+
+
+@pytest.mark.parametrize(
+    "caseworker",
+    ["a1b2c3d4-1985-0315-1238-123456789012", "0a1b2c3d-0000-4000-8000-198503151238", "kw+1@x.se"],
+)
+async def test_object_ids_with_long_digit_runs_are_caseworkers(
+    jwt_app: Any, fresh: Simulator, signing_key: Any, caseworker: str
+) -> None:
+    """Only a caseworker id that is a personnummer as a whole is refused, not a GUID."""
+    response = await post(jwt_app, PERSON_QUERY, **bearer(token(signing_key, sub=caseworker)))
+    assert response.status_code == 200
+    assert fresh.questions()[0]["handlaggare"] == caseworker
 
 
 async def test_clock_skew_within_the_leeway_is_accepted(
@@ -404,3 +418,25 @@ def test_a_key_file_that_cannot_verify_stops_start_up(tmp_path: Path, sim: Simul
     )
     with pytest.raises(SettingsError, match="SSBTEK_JWT_PUBLIC_KEY_FILE"):
         create_app(settings)
+
+
+async def test_an_unreachable_jwks_shows_in_the_log_at_start_up(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.servers import free_port
+
+    env = facade_env(
+        sim.url,
+        SSBTEK_AUTH="jwt",
+        SSBTEK_JWT_JWKS_URL=f"http://127.0.0.1:{free_port()}/jwks",
+        SSBTEK_JWT_ISSUER=ISSUER,
+        SSBTEK_JWT_AUDIENCE=AUDIENCE,
+    )
+    app = create_app(load_settings(env))
+    with caplog.at_level(logging.WARNING):
+        async with app.router.lifespan_context(app):
+            pass
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("JWKS could not be refreshed: ConnectError" in m for m in messages)
+    assert any("plain http" in m for m in messages)
+    assert any("no usable signing key" in m for m in messages)
