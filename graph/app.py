@@ -25,7 +25,14 @@ from strawberry.types import ExecutionResult
 from graph.auth import AuthMode, FacadeAuthentication, KeyError_, refusal_response
 from graph.context import caller_of, is_authenticated
 from graph.settings import Settings, SettingsError, load_settings
-from graph.surface import AllowedHosts, PostJsonOnly, SecurityHeaders
+from graph.surface import (
+    NO_STORE,
+    SECURITY_HEADERS,
+    AllowedHosts,
+    PostJsonOnly,
+    SecurityHeaders,
+    graphql_error,
+)
 from resolvers.audit import AuditTrail, configure_audit_log
 from resolvers.client import SsbtekClient, WsdlError
 from resolvers.loader import Upstream
@@ -49,7 +56,7 @@ class FacadeGraphQL(GraphQL):
         self.audit = audit
 
     async def get_context(self, request: Any, response: Any) -> Any:
-        if request.method == "GET" and not is_authenticated(request):
+        if request.method in ("GET", "HEAD") and not is_authenticated(request):
             return None  # the GraphiQL page: strawberry builds a context it does not use
         return new_context(caller_of(request), self.upstream)
 
@@ -124,13 +131,14 @@ def create_app(settings: Settings | None = None, served_host: str | None = None)
         allow_queries_via_get=False,
     )
     guarded = PostJsonOnly(
-        AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit))
+        AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit)),
+        audit=audit,
     )
     hosts = settings.http.allowed_hosts + ((served_host.lower(),) if served_host else ())
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(AccessLog),
-        Middleware(AllowedHosts, hosts=hosts),
+        Middleware(AllowedHosts, hosts=hosts, audit=audit),
     ]
     if settings.http.cors_origins:
         middleware.append(
@@ -139,6 +147,7 @@ def create_app(settings: Settings | None = None, served_host: str | None = None)
                 allow_origins=list(settings.http.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type"],
+                expose_headers=["WWW-Authenticate"],
                 allow_credentials=False,
                 max_age=600,
             )
@@ -150,7 +159,19 @@ def create_app(settings: Settings | None = None, served_host: str | None = None)
             Route("/graphql", guarded, methods=["GET", "POST"]),
         ],
         middleware=middleware,
+        exception_handlers={500: internal_error},
         lifespan=lifespan,
+    )
+
+
+async def internal_error(_request: Request, _exc: Exception) -> Response:
+    """An unexpected failure outside GraphQL execution: a coded GraphQL-shaped 500 with the
+    security headers (it is sent from outside the middleware that adds them)."""
+    return Response(
+        graphql_error("Internal error in the facade; it has been logged.", "INTERNAL_SERVER_ERROR"),
+        status_code=500,
+        media_type="application/json",
+        headers={**SECURITY_HEADERS, **NO_STORE},
     )
 
 

@@ -14,6 +14,7 @@ Bearer`, and an audit line. Starlette's `AuthenticationMiddleware` runs the back
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -67,6 +68,11 @@ class AuthSettings:
 
 
 DEMO_CALLER = Caller(tenant="demo", handlaggare="demo-handlaggare")
+
+# A JWKS fetch, all of it, and its size: a slow or huge identity provider answer must not hold
+# the requests waiting for a new key (or start-up) for long, nor fill memory.
+JWKS_DEADLINE_S = 10.0
+JWKS_MAX_BYTES = 1_000_000
 
 RSA_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512")
 EC_ALGORITHMS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
@@ -156,12 +162,23 @@ class JwksKeys:
                 return  # another request refreshed it meanwhile, or too soon to ask again
             self._fetched_at = time.monotonic()
             try:
-                response = await self.http.get(self.url)
-                response.raise_for_status()
-                self._keys = dict(_verifying_keys(response.json()))
-            except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
-                # Keep the keys held: a JWKS outage must not log everyone out at once.
+                async with asyncio.timeout(JWKS_DEADLINE_S):
+                    document = await self._read()
+                self._keys = dict(_verifying_keys(json.loads(document)))
+            except Exception as exc:  # any failure of an outside service: keep the keys held
+                # A JWKS outage must not log everyone out at once.
                 log.warning("the JWKS could not be refreshed: %s", type(exc).__name__)
+
+    async def _read(self) -> bytes:
+        """The JWKS document, refused when it grows past JWKS_MAX_BYTES."""
+        async with self.http.stream("GET", self.url) as response:
+            response.raise_for_status()
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > JWKS_MAX_BYTES:
+                    raise ValueError("the JWKS document is too large")
+        return bytes(body)
 
 
 def _verifying_keys(document: Any) -> Iterable[tuple[str | None, VerifyingKey]]:
@@ -249,13 +266,19 @@ class FacadeAuthentication(AuthenticationBackend):
         if mode is AuthMode.DEMO:
             return DEMO_CALLER
         if mode is AuthMode.GATEWAY:
-            caseworker = conn.headers.get("x-handlaggare")
-            if caseworker is None:
+            given = conn.headers.getlist("x-handlaggare")
+            if not given:
                 raise Refused("the X-Handlaggare header is required")
+            if len(given) > 1:
+                raise Refused("the X-Handlaggare header must be given once")
+            caseworker = given[0]
             if not is_account_name(caseworker):
                 raise Refused("the X-Handlaggare header is not a usable account name")
             return Caller(tenant=self.settings.tenant, handlaggare=caseworker)
-        return self.caller_of_claims(await self.claims(conn.headers.get("authorization")))
+        authorization = conn.headers.getlist("authorization")
+        if len(authorization) > 1:
+            raise Refused("the Authorization header must be given once")
+        return self.caller_of_claims(await self.claims(authorization[0] if authorization else None))
 
     async def claims(self, authorization: str | None) -> dict[str, Any]:
         """The verified claims of the bearer token in an `Authorization` header."""

@@ -5,19 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from resolvers.privacy import is_personnummer_shaped
+from resolvers.privacy import holds_personnummer
 
 # A caseworker or tenant id from a token claim or a gateway header: an account name, e-mail
-# address or object id. Letters, digits and `.@:+_-`; never a personnummer as a whole (some
+# address or object id. Letters, digits and `.@:+_-`; never holding a personnummer (some
 # identity providers use one as `sub`), since it goes into SSBTEK's `ingivare/handlaggare` and
 # into every audit line. An id that merely contains digits (a GUID) is fine.
-_ACCOUNT = re.compile(r"^[\w.@:+\-]{1,100}$")
+_ACCOUNT = re.compile(r"[\w.@:+\-]{1,100}")
 
 
 def is_account_name(value: object) -> bool:
     """Whether `value` can name a caseworker or tenant: see `_ACCOUNT`."""
     return (
-        isinstance(value, str) and bool(_ACCOUNT.match(value)) and not is_personnummer_shaped(value)
+        isinstance(value, str)
+        and _ACCOUNT.fullmatch(value) is not None
+        and not holds_personnummer(value)
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,22 +12,25 @@ from resolvers.agencies import CONTRACT_ORDER, Agency
 from resolvers.contract import SsbtVersion
 from resolvers.errors import BadUserInput
 from resolvers.plan import FetchPlan, Period, PersonKey
+from resolvers.privacy import holds_personnummer
 
 # `arendeidentitet`: 1-31 characters (CSN refuses 32 or more), letters, digits and `-_./:`.
 ARENDE_MAX = 31
-_ARENDE = re.compile(rf"^[A-Za-zÅÄÖåäö0-9\-_./:]{{1,{ARENDE_MAX}}}$")
+_ARENDE = re.compile(rf"[A-Za-zÅÄÖåäö0-9\-_./:]{{1,{ARENDE_MAX}}}")
 
 
-def check_arende(arende: str, personnummer: Iterable[str]) -> None:
-    """Refuse (BadUserInput) a case id SSBTEK cannot take, or one that is the person's own
-    personnummer (a careless case id that would put the number into every audit line)."""
-    if not _ARENDE.match(arende):
+def check_arende(arende: str) -> None:
+    """Refuse (BadUserInput) a case id SSBTEK cannot take, or one that holds a personnummer
+    (anybody's: it would go to every agency and into every audit line in clear)."""
+    if not _ARENDE.fullmatch(arende):
         raise BadUserInput(
             f"arende must be 1 to {ARENDE_MAX} characters: letters, digits and - _ . / : only"
         )
-    digits = re.sub(r"[-+]", "", arende)
-    if any(digits in (number, number[2:]) for number in personnummer):
-        raise BadUserInput("arende must be the case id, not the person's personnummer")
+    if holds_personnummer(arende):
+        raise BadUserInput(
+            "arende must be the case id and must not hold a personnummer (a run of 10 or 12 "
+            "digits that is a valid personnummer)"
+        )
 
 
 SKV_PARTS = (

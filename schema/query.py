@@ -58,7 +58,7 @@ def _person_keys(
     numbers = [args["personnummer"]] if field_name == "person" else args["personnummer"]
     if len(numbers) > MAX_PERSONER:
         raise BadUserInput(f"personer takes at most {MAX_PERSONER} numbers")
-    check_arende(arende, numbers)
+    check_arende(arende)
     period = period_of(args["period"])
     return [PersonKey(context.caller.tenant, number, period, arende) for number in numbers]
 

@@ -131,6 +131,11 @@ async def test_the_audit_names_lefi_groups_and_tax_years(
         "19850315-1238",  # the person's own number as the case id
         "8503151238",
         "850315+1238",
+        "19850315.1238",
+        "1985-03-15-1238",
+        "850315/1238",
+        "EKB:19820220_1235",  # another person's number (the applicant's, say)
+        "EKB-1\n",
     ],
 )
 async def test_an_arende_ssbtek_cannot_take_is_refused_before_any_call(

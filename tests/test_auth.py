@@ -131,6 +131,8 @@ BAD_TOKENS = {
     "no caseworker claim": lambda key, other: token(key, sub=None),
     "caseworker shaped like a personnummer": lambda key, other: token(key, sub="19850315-1238"),
     "caseworker with spaces": lambda key, other: token(key, sub="anna svensson"),
+    "caseworker with a trailing newline": lambda key, other: token(key, sub="anna.svensson\n"),
+    "caseworker holding a personnummer": lambda key, other: token(key, sub="u19850315.1238"),
 }
 
 
@@ -440,3 +442,64 @@ async def test_an_unreachable_jwks_shows_in_the_log_at_start_up(
     assert any("JWKS could not be refreshed: ConnectError" in m for m in messages)
     assert any("plain http" in m for m in messages)
     assert any("no usable signing key" in m for m in messages)
+
+
+async def test_an_identity_header_given_twice_is_refused(
+    jwt_app: Any, sim: Simulator, fresh: Simulator, signing_key: Any
+) -> None:
+    """A gateway that appends its header after the client's must not let the client choose."""
+    good = f"Bearer {token(signing_key)}"
+    async with asgi_client(jwt_app) as client:
+        twice = await client.post(
+            "/graphql",
+            json={"query": PERSON_QUERY},
+            headers=[("authorization", good), ("authorization", good)],
+        )
+    assert_unauthenticated(twice)
+    gateway = create_app(load_settings(facade_env(sim.url, SSBTEK_AUTH="none")))
+    async with asgi_client(gateway) as client:
+        both = await client.post(
+            "/graphql",
+            json={"query": PERSON_QUERY},
+            headers=[("x-handlaggare", "client.chosen"), ("x-handlaggare", "gateway.set")],
+        )
+    assert_unauthenticated(both)
+    assert fresh.questions() == []
+
+
+@pytest.mark.parametrize("kind", ["huge", "nested", "slow"])
+async def test_a_bad_jwks_answer_neither_hangs_nor_breaks_authentication(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import graph.auth
+
+    monkeypatch.setattr(graph.auth, "JWKS_DEADLINE_S", 0.5)
+
+    async def jwks(_request: Request) -> Any:
+        if kind == "slow":
+            await asyncio.sleep(5)
+        if kind == "huge":
+            return JSONResponse({"keys": [{"kty": "RSA", "n": "A" * 2_000_000}]})
+        from starlette.responses import Response
+
+        return Response("[" * 100_000 + "]" * 100_000, media_type="application/json")
+
+    http = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=Starlette(routes=[Route("/jwks", jwks)]))
+    )
+    settings = AuthSettings(
+        mode=AuthMode.JWT,
+        tenant="t",
+        jwks_url="http://idp.test/jwks",
+        issuer=ISSUER,
+        audience=AUDIENCE,
+    )
+    backend = FacadeAuthentication(settings, http=http)
+    key = ec.generate_private_key(ec.SECP256R1())
+    started = time.monotonic()
+    with pytest.raises(Exception, match="unknown key"):
+        await backend.claims(f"Bearer {token(key, headers={'kid': 'k'})}")
+    assert time.monotonic() - started < 3
+    await http.aclose()

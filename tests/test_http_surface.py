@@ -61,14 +61,29 @@ async def test_the_default_hosts_are_served(app: Any, host: str) -> None:
         assert (await client.get("/healthz")).status_code == 200
 
 
-@pytest.mark.parametrize("host", ["evil.example", "attacker.test:8000", "127.0.0.2", "[::2]"])
-async def test_another_host_is_refused(app: Any, fresh: Simulator, host: str) -> None:
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "attacker.test:8000",
+        "127.0.0.2",
+        "[::2]",
+        "localhost:1@evil.com",
+        "[::1]evil.com",
+        "::1",
+        "localhost:http",
+    ],
+)
+async def test_another_host_is_refused(
+    app: Any, fresh: Simulator, audit_lines: list, host: str
+) -> None:
     """DNS rebinding: a page on another name that resolves to this address gets nothing."""
-    async with asgi_client(app, host=host, **{"X-Handlaggare": CASEWORKER}) as client:
-        response = await client.post("/graphql", json={"query": PERSON})
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        response = await client.post("/graphql", json={"query": PERSON}, headers={"host": host})
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "HOST_NOT_ALLOWED"
     assert fresh.questions() == []
+    assert [line["reason"] for line in audit_lines] == ["HOST_NOT_ALLOWED"]
 
 
 async def test_configured_hosts_replace_the_defaults(sim: Simulator) -> None:
@@ -111,7 +126,7 @@ async def test_every_response_has_the_security_headers(app: Any) -> None:
     ],
 )
 async def test_only_json_bodies_are_read(
-    app: Any, fresh: Simulator, content_type: str, body: str
+    app: Any, fresh: Simulator, audit_lines: list, content_type: str, body: str
 ) -> None:
     """A cross-site "simple" request (no CORS preflight) cannot run an operation."""
     async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
@@ -121,6 +136,25 @@ async def test_only_json_bodies_are_read(
     assert response.status_code == 415
     assert response.json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
     assert fresh.requests() == []
+    assert [line["reason"] for line in audit_lines] == ["UNSUPPORTED_MEDIA_TYPE"]
+
+
+async def test_json_in_any_letter_case_is_json(app: Any) -> None:
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        response = await client.post(
+            "/graphql",
+            content='{"query": "{ tjanstestatus { myndighet } }"}',
+            headers={"content-type": "Application/JSON; charset=UTF-8"},
+        )
+    assert response.status_code == 200 and "errors" not in response.json()
+
+
+@pytest.mark.parametrize("method", ["HEAD", "GET"])
+async def test_the_graphiql_address_without_a_caller_is_never_a_500(app: Any, method: str) -> None:
+    async with asgi_client(app) as client:
+        response = await client.request(method, "/graphql")
+    assert response.status_code < 500
+    assert response.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_a_query_in_a_get_url_is_refused_before_anything_else(
@@ -153,6 +187,7 @@ async def test_cors_answers_preflights_for_configured_origins_only(sim: Simulato
         )
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://ekb.kommun.se"
+    assert simple.headers["access-control-expose-headers"].lower() == "www-authenticate"
     allowed_headers = allowed.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed_headers and "content-type" in allowed_headers
     assert "access-control-allow-credentials" not in allowed.headers
