@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, served_host: str | None = None)
             settings.client.version.value,
             settings.auth.mode.value,
         )
-        if (settings.auth.jwks_url or "").startswith("http://"):
+        if (settings.auth.jwks_url or "").lower().startswith("http://"):
             log.warning("SSBTEK_JWT_JWKS_URL is plain http: token keys can be replaced in transit")
         if settings.auth.mode is AuthMode.GATEWAY:
             log.warning(

@@ -164,7 +164,10 @@ class JwksKeys:
             try:
                 async with asyncio.timeout(JWKS_DEADLINE_S):
                     document = await self._read()
-                self._keys = dict(_verifying_keys(json.loads(document)))
+                keys = dict(_verifying_keys(json.loads(document)))
+                if not keys:
+                    raise ValueError("the JWKS holds no usable signing key")
+                self._keys = keys
             except Exception as exc:  # any failure of an outside service: keep the keys held
                 # A JWKS outage must not log everyone out at once.
                 log.warning("the JWKS could not be refreshed: %s", type(exc).__name__)

@@ -19,7 +19,7 @@ def is_account_name(value: object) -> bool:
     return (
         isinstance(value, str)
         and _ACCOUNT.fullmatch(value) is not None
-        and not holds_personnummer(value)
+        and not holds_personnummer(value, joined=False)
     )
 
 

@@ -11,6 +11,13 @@ _NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+\s]?\d{4}(?!\d)")
 # Digits joined by single punctuation marks, e.g. `19850315.1238` or `1985-03-15-1238`.
 _JOINED = re.compile(r"(?<![\d])\d(?:[-+./:_]?\d)*(?![\d])")
 _SEPARATORS = re.compile(r"[-+./:_\s]")
+# A personnummer as people write it, standing on its own inside an id (not one group of a GUID
+# or part of a longer word: `198503151238@kommun.se`, not `ae380430-6839-…`).
+_WRITTEN = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9A-Za-z]-)(?:\d{2})?\d{6}[-+.\s]?\d{4}(?![0-9A-Za-z])(?!-[0-9A-Za-z])"
+)
+# Births before this year are no one's personnummer today.
+EARLIEST_BIRTH_YEAR = 1870
 
 
 def redact(message: str) -> str:
@@ -25,17 +32,26 @@ def _redact_joined(match: re.Match[str]) -> str:
     return "[personnummer]" if len(digits) in (10, 12) else match.group()
 
 
-def holds_personnummer(text: str) -> bool:
+def holds_personnummer(text: str, joined: bool = True) -> bool:
     """Whether `text` holds a valid personnummer or samordningsnummer (a real date and check
-    digit) anywhere, however it is joined by `-+./:_` or blanks: a run of 10 or 12 digits once
-    those are removed. An id that merely has digits (a GUID, a dated case number) rarely does."""
+    digit) anywhere. With `joined`, digits joined by `-+./:_` or blanks count together (a run of
+    10 or 12 digits once those are removed): right for free text such as a case id. Without,
+    only the forms people write (10 or 12 digits, `-`, `+`, `.` or a blank before the last
+    four), standing on their own, count: right for machine ids such as GUIDs, whose
+    hyphen-separated digit groups would otherwise join into a number by chance."""
     from resolvers.personnummer import InvalidPersonnummer, normalise
 
-    for run in re.findall(r"\d+", _SEPARATORS.sub("", text)):
-        if len(run) in (10, 12):
-            try:
-                normalise(run)
-            except InvalidPersonnummer:
-                continue
+    if joined:
+        candidates = [
+            run for run in re.findall(r"\d+", _SEPARATORS.sub("", text)) if len(run) in (10, 12)
+        ]
+    else:
+        candidates = [_SEPARATORS.sub("", found) for found in _WRITTEN.findall(text)]
+    for candidate in candidates:
+        try:
+            full = normalise(candidate)
+        except InvalidPersonnummer:
+            continue
+        if int(full[:4]) >= EARLIEST_BIRTH_YEAR:
             return True
     return False

@@ -132,7 +132,7 @@ BAD_TOKENS = {
     "caseworker shaped like a personnummer": lambda key, other: token(key, sub="19850315-1238"),
     "caseworker with spaces": lambda key, other: token(key, sub="anna svensson"),
     "caseworker with a trailing newline": lambda key, other: token(key, sub="anna.svensson\n"),
-    "caseworker holding a personnummer": lambda key, other: token(key, sub="u19850315.1238"),
+    "caseworker holding a personnummer": lambda key, other: token(key, sub="19850315.1238@kommun.se"),
 }
 
 
@@ -503,3 +503,12 @@ async def test_a_bad_jwks_answer_neither_hangs_nor_breaks_authentication(
         await backend.claims(f"Bearer {token(key, headers={'kid': 'k'})}")
     assert time.monotonic() - started < 3
     await http.aclose()
+
+
+def test_no_guid_is_taken_for_a_personnummer() -> None:
+    """Object ids (Keycloak's `sub`, Entra's `oid`) are caseworkers whatever their digits."""
+    import uuid
+
+    from resolvers.caller import is_account_name
+
+    assert all(is_account_name(str(uuid.uuid4())) for _ in range(20_000))
