@@ -1,8 +1,15 @@
-"""The seven sources of an SSBTEK answer, in the order the contract lists them."""
+"""The seven sources of an SSBTEK answer, in the order the contract lists them.
+
+The facts about each (its project name, own period, test service) are one row of
+`resolvers.contract.CONTRACT_AGENCIES`; this enum must name exactly those rows, in that order,
+or importing it fails.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from resolvers.contract import CONTRACT_AGENCIES, ContractAgency
 
 
 class Agency(StrEnum):
@@ -17,12 +24,25 @@ class Agency(StrEnum):
     MIV = "MIV"
 
     @property
+    def contract(self) -> ContractAgency:
+        """The agency's row in the registry."""
+        return _ROWS[self.value]
+
+    @property
+    def module_name(self) -> str:
+        """The agency's module name in every layer, e.g. `arbetsformedlingen`."""
+        return self.contract.name
+
+    @property
     def accepts_own_period(self) -> bool:
         """Whether the contract lets this agency have a `tidsperiod` of its own."""
-        return self in OWN_PERIOD_AGENCIES
+        return self.contract.own_period
 
 
-OWN_PERIOD_AGENCIES = frozenset({Agency.AF, Agency.CSN, Agency.SO, Agency.TNS})
+_ROWS = {row.element: row for row in CONTRACT_AGENCIES}
+if [a.value for a in Agency] != [row.element for row in CONTRACT_AGENCIES]:
+    raise ImportError("Agency must list the rows of CONTRACT_AGENCIES, in the contract order")
+
 
 # The contract order of `specifikaFrageparametrar` and `svarsdata`.
 CONTRACT_ORDER: tuple[Agency, ...] = tuple(Agency)

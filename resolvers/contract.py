@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -42,6 +43,33 @@ class SsbtVersion(StrEnum):
                 return version
         return None
 
+
+@dataclass(frozen=True)
+class ContractAgency:
+    """One source of an SSBTEK answer, as the contract has it, and its name in this project.
+
+    `name` names the agency's module in every layer: `resolvers/decode/<name>.py` (its decoder),
+    `schema/<name>.py` (its GraphQL types, `Person` fields and planners) and
+    `simulator/<name>.py` (its simulated answer and latency).
+    """
+
+    element: str  # the element in specifikaFrageparametrar and svarsdata
+    name: str
+    own_period: bool  # whether the contract lets it have a tidsperiod of its own
+    test_service: bool  # whether testaBastjanstInformation reaches a test service of it
+
+
+# The registry of agencies, in the contract order of specifikaFrageparametrar and svarsdata.
+# FK's element carries LEFI: Försäkringskassan's and Pensionsmyndigheten's data together.
+CONTRACT_AGENCIES: tuple[ContractAgency, ...] = (
+    ContractAgency("AF", "arbetsformedlingen", own_period=True, test_service=True),
+    ContractAgency("CSN", "csn", own_period=True, test_service=True),
+    ContractAgency("FK", "lefi", own_period=False, test_service=True),
+    ContractAgency("SKV", "skatteverket", own_period=False, test_service=True),
+    ContractAgency("SO", "akassorna", own_period=True, test_service=True),
+    ContractAgency("TNS", "transportstyrelsen", own_period=True, test_service=False),
+    ContractAgency("MIV", "migrationsverket", own_period=False, test_service=False),
+)
 
 # Namespaces of the agency parts inside the answer.
 AF_NS = "http://api.arbetsformedlingen.se/arbetssokande/ersattningsstod/v2"

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from resolvers.contract import CONTRACT_DIR, SOAP_ENV_NS, SsbtVersion, ssbt_schema
+from simulator.agencies import SIM_AGENCIES
 from simulator.answers import build_answer
 from simulator.latency import LatencyModel
 from simulator.people import person_for
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 
 XML = "text/xml; charset=utf-8"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-PROBE_AGENCIES = ("AF", "CSN", "FK", "SKV", "SO")  # TNS and MIV have no test service
+# TNS and MIV have no test service: the probe answers for the others only.
+PROBE_AGENCIES = tuple(a.element for a in SIM_AGENCIES.values() if a.test_service)
 
 
 @dataclass

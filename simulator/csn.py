@@ -8,13 +8,18 @@ from datetime import date, timedelta
 
 from lxml import etree
 
+from simulator.parts import AgencyFailure
 from simulator.people import SimPerson
-from simulator.question import SimPeriod, month_end
+from simulator.question import SimPeriod, SimQuestion, month_end
 from simulator.scenarios import Scenario
 from simulator.xmlbuild import sub
 
 # (element under Person, its namespace suffix, stodform, klartext, Beloppen rows as
 # (beloppstyp, klartext, kronor per week))
+# (base, jitter) in seconds: a rough shape of what production clients report.
+LATENCY = (0.30, 0.20)
+CSN_ARENDE_TOO_LONG = 32
+
 FORMS = (
     ("Studiemedel", "studiemedel", "GRUND", "Studiemedel för studier i Sverige",
      (("GRUNDB", "Bidrag", 871), ("GRUNDL", "Lån", 2075))),
@@ -177,3 +182,11 @@ def csn_svar(
 ) -> str:
     """CSN's `svar` as SSBTEK carries it: base64 of the document."""
     return base64.b64encode(csn_document(person, scenario, period, version)).decode()
+
+
+def build(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
+    """Fill CSN's `data`: the base64 CSNSvar document; -1005 for a 32-character arende."""
+    if len(q.arendeidentitet) >= CSN_ARENDE_TOO_LONG:
+        raise AgencyFailure("BT", "-1005", "Ärendeidentiteten får vara högst 31 tecken")
+    svar = csn_svar(p, scenario, q.period_of("CSN"), q.csn_schema_version)
+    sub(data, q.namespace, "svar", svar)

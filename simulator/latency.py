@@ -5,15 +5,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-# Per-agency (base, jitter) in seconds: rough shapes of what production clients report.
+from simulator.agencies import SIM_AGENCIES
+
+# Per-agency (base, jitter) in seconds, from each agency's module.
 DEFAULT_AGENCY_LATENCY: dict[str, tuple[float, float]] = {
-    "AF": (0.15, 0.10),
-    "CSN": (0.30, 0.20),
-    "FK": (0.60, 0.40),
-    "SKV": (0.35, 0.20),
-    "SO": (0.25, 0.15),
-    "TNS": (0.10, 0.05),
-    "MIV": (0.20, 0.15),
+    element: agency.latency for element, agency in SIM_AGENCIES.items()
 }
 
 

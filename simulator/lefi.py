@@ -5,6 +5,7 @@ deductions), everything else is filled field by field from the model."""
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 from dataclasses import dataclass
@@ -13,10 +14,17 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from lxml import etree
+
 from resolvers.contract import CONTRACT_DIR
+from simulator.parts import AgencyFailure
 from simulator.people import EFTERNAMN, FORNAMN, SimPerson, person_number
-from simulator.question import SimPeriod, month_end
+from simulator.question import SimPeriod, SimQuestion, month_end
 from simulator.scenarios import Scenario
+from simulator.xmlbuild import sub
+
+# (base, jitter) in seconds: a rough shape of what production clients report.
+LATENCY = (0.60, 0.40)
 
 LEFI_CLASSES = (
     "formansinformation",
@@ -496,3 +504,29 @@ class Faker:
         if name in ("artal", "ar"):
             return str(self.world.period.tom.year - 1)
         return self.rng.choice(("BEVILJAN", "SLUTLIGT", "NORMAL", "Uppgift", "Annan uppgift"))
+
+
+def build(data: etree._Element, q: SimQuestion, p: SimPerson, scenario: Scenario | None) -> None:
+    """Fill FK's `data`: the base64 LEFI answer for the LEFI question, or LEFI's refusal."""
+    version = (q.fk_fraga or {}).get("version") or "v9"
+    if version != "v9":
+        raise AgencyFailure("BT", "LEFI-VERSION", f"LEFI-versionen {version} stöds inte")
+    question = q.lefi_question
+    if not question or not any(question.get(c) for c in LEFI_CLASSES):
+        raise AgencyFailure("BT", "LEFI-400", "Frågan saknar förmånsgrupper och informationstyper")
+    period = question.get("period") or {}
+    start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["tom"])
+    if end > start.replace(year=start.year + 2, day=min(start.day, 28)) + timedelta(days=3):
+        raise AgencyFailure("BT", "LEFI-400", "Perioden är längre än två år")
+    obehoriga = q.lefi_obehoriga
+    answer = lefi_answer(question, p, scenario, obehoriga)
+    lefi = sub(data, q.namespace, "lefiJsonSvar")
+    document = json.dumps(answer, ensure_ascii=False, default=_json_number)
+    lefi.text = base64.b64encode(document.encode()).decode()
+
+
+def _json_number(value: object) -> object:
+    """Decimal amounts go out as JSON numbers, as LEFI sends them."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")

@@ -10,7 +10,9 @@ from typing import Any
 
 from lxml import etree
 
-AGENCIES = ("AF", "CSN", "FK", "SKV", "SO", "TNS", "MIV")
+from resolvers.contract import CONTRACT_AGENCIES
+
+AGENCIES = tuple(row.element for row in CONTRACT_AGENCIES)
 
 
 @dataclass(frozen=True)

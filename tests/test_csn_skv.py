@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from resolvers.agencies import Agency
+from resolvers.decode import csn as csn_decoder
 from resolvers.decode.answer import Kalla, decode_answer
-from resolvers.decode.csn import csn_date, csn_week, decode_csn
+from resolvers.decode.csn import csn_date, csn_week
 from resolvers.xmlread import PayloadError, parse_xml
 from simulator.app import SimulatorConfig
 from tests.conftest import PERIOD
@@ -119,7 +120,7 @@ def _csn_data(document: str) -> object:
 
 
 def test_a_version_3_document_like_the_published_sample() -> None:
-    svar = decode_csn(
+    svar = csn_decoder.decode(
         _csn_data(
             '<CSNSvar schemaVersion="3.0" xmlns="http://schema.csn.se/v3.0/kommunfraga" '
             'xmlns:p="http://schema.csn.se/v3.0/person" xmlns:t="http://schema.csn.se/v3.0/csntyper">'
@@ -151,7 +152,7 @@ def test_a_version_3_document_like_the_published_sample() -> None:
 )  # fmt: skip
 def test_unreadable_csn_documents_are_refused(document: str, why: str) -> None:
     with pytest.raises(PayloadError, match=why):
-        decode_csn(_csn_data(document))
+        csn_decoder.decode(_csn_data(document))
 
 
 @given(st.dates(min_value=date(1000, 1, 1)))

@@ -10,11 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from resolvers.agencies import Agency
-from resolvers.decode.af import decode_af
+from resolvers.decode import akassorna, arbetsformedlingen, migrationsverket, transportstyrelsen
 from resolvers.decode.answer import Kalla, decode_answer
-from resolvers.decode.miv import decode_miv
-from resolvers.decode.so import decode_so
-from resolvers.decode.tns import decode_tns
 from resolvers.xmlread import PayloadError, UnknownValue, parse_xml, to_date
 
 SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
@@ -30,7 +27,7 @@ def data(inner: str, *namespaces: tuple[str, str]) -> str:
 
 
 def test_af_without_fraga_and_with_offset_dates_parses() -> None:
-    svar = decode_af(
+    svar = arbetsformedlingen.decode(
         parse_xml(
             data(
                 """<er:Svar><er:Schemaversion>4.0</er:Schemaversion>
@@ -58,7 +55,7 @@ def test_af_without_fraga_and_with_offset_dates_parses() -> None:
 
 
 def test_so_without_syfte_and_with_nil_decision() -> None:
-    svar = decode_so(
+    svar = akassorna.decode(
         parse_xml(
             data(
                 """<in:OrganisationsnummerIngivare>162120000010</in:OrganisationsnummerIngivare>
@@ -95,7 +92,7 @@ def test_so_without_syfte_and_with_nil_decision() -> None:
 
 
 def test_tns_keeps_open_content_and_errors() -> None:
-    svar = decode_tns(
+    svar = transportstyrelsen.decode(
         parse_xml(
             data(
                 """<t:resultat>FEL</t:resultat><t:fordonsinnehav><f:fordon><f:regnr>ABC001</f:regnr>
@@ -115,7 +112,7 @@ def test_tns_keeps_open_content_and_errors() -> None:
 
 
 def test_miv_unqualified_with_a_single_svar_and_nil_item() -> None:
-    svar = decode_miv(
+    svar = migrationsverket.decode(
         parse_xml(
             data(
                 """<response><correlationid>c</correlationid><svarCollection>
@@ -210,7 +207,7 @@ def test_unknown_content_is_kept_at_any_depth() -> None:
 
 
 def test_so_keeps_unknown_content_inside_its_payment_rows() -> None:
-    svar = decode_so(
+    svar = akassorna.decode(
         parse_xml(
             data(
                 "<in:ArbetsloshetsersattningLista><in:Arbetsloshetsersattning>"

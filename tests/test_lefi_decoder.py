@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from resolvers.agencies import Agency
+from resolvers.decode import lefi
 from resolvers.decode.answer import Kalla, decode_answer
-from resolvers.decode.lefi import decode_lefi, normalise
+from resolvers.decode.lefi import normalise
 from resolvers.xmlread import PayloadError, UnknownValue, parse_xml
 
 SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
@@ -27,7 +28,7 @@ def fk_data(payload: bytes | str) -> object:
 
 
 def decode(document: dict) -> dict:
-    return decode_lefi(fk_data(json.dumps(document).encode()))
+    return lefi.decode(fk_data(json.dumps(document).encode()))
 
 
 def test_the_spec_examples_deviations_are_read() -> None:
@@ -113,7 +114,7 @@ def test_unknown_properties_and_wrong_kinds_are_kept() -> None:
 )
 def test_a_broken_payload_is_the_agencys_fel(payload: str, why: str) -> None:
     with pytest.raises(PayloadError, match=why):
-        decode_lefi(fk_data(payload))
+        lefi.decode(fk_data(payload))
     response = parse_xml(
         f'<s:r xmlns:s="{SSBT}"><s:svarsdata><s:FK><s:data><s:lefiJsonSvar>{payload}'
         "</s:lefiJsonSvar></s:data></s:FK></s:svarsdata></s:r>",

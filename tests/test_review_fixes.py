@@ -18,7 +18,7 @@ from resolvers.audit import AuditSettings, AuditTrail
 from resolvers.caller import Caller
 from resolvers.client import ClientConfig, SsbtekClient
 from resolvers.contract import SOAP_ENV_NS, SsbtVersion
-from resolvers.decode.miv import decode_miv
+from resolvers.decode import migrationsverket
 from resolvers.errors import UpstreamInvalidResponse
 from resolvers.loader import Upstream
 from resolvers.plan import FetchPlan, Period, PersonKey
@@ -160,7 +160,7 @@ def test_an_answer_without_svarsdata_is_an_invalid_response() -> None:
 
 
 def test_an_unknown_giltighetstid_is_passed_on() -> None:
-    svar = decode_miv(
+    svar = migrationsverket.decode(
         parse_xml(
             "<data><response><correlationid>c</correlationid><svarCollection><svar>"
             "<giltighetstid>OKAND</giltighetstid></svar></svarCollection></response></data>",
@@ -201,7 +201,7 @@ def test_no_personnummer_reaches_the_logs_on_error_paths(
 
 
 def test_skatteverket_text_declaring_another_encoding_reads_right() -> None:
-    from resolvers.decode.skv import decode_skv
+    from resolvers.decode import skatteverket
 
     document = (
         '<?xml version="1.0" encoding="ISO-8859-1"?>'
@@ -212,7 +212,7 @@ def test_skatteverket_text_declaring_another_encoding_reads_right() -> None:
     )
     data = parse_xml("<data><svar/></data>", "t")
     data[0].text = document
-    [person] = decode_skv(data).personuppgifter
+    [person] = skatteverket.decode(data).personuppgifter
     assert (person.fornamn, person.efternamn) == ("Åsa", "Öström")
 
 

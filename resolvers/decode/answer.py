@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -11,13 +12,6 @@ from typing import Any
 from lxml import etree
 
 from resolvers.agencies import Agency
-from resolvers.decode.af import decode_af
-from resolvers.decode.csn import decode_csn
-from resolvers.decode.lefi import decode_lefi
-from resolvers.decode.miv import decode_miv
-from resolvers.decode.skv import decode_skv
-from resolvers.decode.so import decode_so
-from resolvers.decode.tns import decode_tns
 from resolvers.xmlread import PayloadError, child, children, text, text_or_empty
 
 log = logging.getLogger(__name__)
@@ -61,15 +55,14 @@ class Answer:
 Decoder = Callable[[etree._Element], Any]
 
 
-DECODERS: dict[Agency, Decoder] = {
-    Agency.AF: decode_af,
-    Agency.CSN: decode_csn,
-    Agency.FK: decode_lefi,
-    Agency.SKV: decode_skv,
-    Agency.SO: decode_so,
-    Agency.TNS: decode_tns,
-    Agency.MIV: decode_miv,
-}
+def _decoder(agency: Agency) -> Decoder:
+    """The `decode` function of the agency's module, `resolvers/decode/<name>.py`."""
+    module = importlib.import_module(f"resolvers.decode.{agency.module_name}")
+    return module.decode
+
+
+# Every agency's decoder, found by its registry name: a missing module fails at import.
+DECODERS: dict[Agency, Decoder] = {agency: _decoder(agency) for agency in Agency}
 
 MISSING_PART = Myndighetsfel(
     kalla=Kalla.FACADE,

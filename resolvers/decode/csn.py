@@ -160,7 +160,7 @@ class CsnSvar:
     ovriga_element: list[UnknownValue] = field(default_factory=list)
 
 
-def decode_csn(data: etree._Element) -> CsnSvar:
+def decode(data: etree._Element) -> CsnSvar:
     """Decode CSN's `data/svar`: base64, then the `CSNSvar` document inside."""
     return read_csn_svar(parse_xml(base64_of(data, "svar", "CSN's svar"), "CSN's svar"))
 

@@ -37,7 +37,7 @@ def python_name(json_name: str) -> str:
     return f"{json_name}_" if keyword.iskeyword(json_name) else json_name
 
 
-def decode_lefi(data: etree._Element) -> dict[str, Any]:
+def decode(data: etree._Element) -> dict[str, Any]:
     """Decode FK's `data/lefiJsonSvar` into a normalised `LefiExternFormansinformationSvar`."""
     raw = base64_of(data, "lefiJsonSvar", "lefiJsonSvar")
     try:

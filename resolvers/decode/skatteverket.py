@@ -72,7 +72,7 @@ _ROOT: Known = {
 }
 
 
-def decode_skv(data: etree._Element) -> SkvSvar:
+def decode(data: etree._Element) -> SkvSvar:
     """Decode Skatteverket's `data/svar`: the XML document inside the string."""
     document = text(data, "svar")
     if document is None or not document.strip():

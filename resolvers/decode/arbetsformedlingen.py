@@ -109,7 +109,7 @@ _SVAR: Known = {
 _DATA: Known = {"Svar": _SVAR, "SvarMeddelande": {"Svar": _SVAR}}
 
 
-def decode_af(data: etree._Element) -> AfSvar | None:
+def decode(data: etree._Element) -> AfSvar | None:
     """Decode AF's `data`; `Svar` is read whether or not the `Fraga` the XSD requires is there."""
     svar = child(data, "Svar")
     if svar is None:

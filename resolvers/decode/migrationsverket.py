@@ -81,7 +81,7 @@ _DATA: Known = {
 }  # fmt: skip
 
 
-def decode_miv(data: etree._Element) -> MivSvar | None:
+def decode(data: etree._Element) -> MivSvar | None:
     """Decode Migrationsverket's `data`; None when it holds no `response`."""
     response = child(data, "response")
     if response is None:

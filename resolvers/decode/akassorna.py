@@ -125,7 +125,7 @@ _DATA: Known = {
 }
 
 
-def decode_so(data: etree._Element) -> SoSvar:
+def decode(data: etree._Element) -> SoSvar:
     """Decode the a-kassor's `data`; missing echo fields are tolerated."""
     orgnrs = [e.text for e in children(data, "OrganisationsnummerPersonuppgiftsbitrade")]
     names = [e.text for e in children(data, "NamnPersonuppgiftsbitrade")]

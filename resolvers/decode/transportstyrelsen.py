@@ -56,7 +56,7 @@ _DATA: Known = {
 }
 
 
-def decode_tns(data: etree._Element) -> TnsSvar:
+def decode(data: etree._Element) -> TnsSvar:
     """Decode Transportstyrelsen's `data`."""
     innehav = child(data, "fordonsinnehav")
     return TnsSvar(
