@@ -17,7 +17,7 @@ from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, decode_answer
 from resolvers.errors import UpstreamError, UpstreamInvalidResponse
 from resolvers.personnummer import pseudonym
-from resolvers.plan import FetchPlan, PersonKey
+from resolvers.plan import FetchPlan, QuestionKey
 from resolvers.question import Requester, build_question
 from resolvers.xmlread import PayloadError
 
@@ -37,7 +37,7 @@ class Upstream:
         """The contract generation the client speaks."""
         return self.client.config.version
 
-    async def fetch(self, key: PersonKey, plan: FetchPlan, caller: Caller) -> Answer:
+    async def fetch(self, key: QuestionKey, plan: FetchPlan, caller: Caller) -> Answer:
         """Ask SSBTEK once for everything in `plan` as `caller`, decode the answer, and leave
         an audit line whatever the outcome."""
         korrelationsid = uuid.uuid4().hex
@@ -92,7 +92,7 @@ class Upstream:
             )
 
 
-def asked_for(key: PersonKey, plan: FetchPlan, version: SsbtVersion) -> AskedFor:
+def asked_for(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> AskedFor:
     """What the question for `plan` asks, for the audit line (ssbt/10 sends no tax years)."""
     return AskedFor(
         period={"from": key.period.from_.isoformat(), "tom": key.period.tom.isoformat()},
@@ -111,15 +111,15 @@ class OperationLoader:
     def __init__(self, upstream: Upstream, caller: Caller) -> None:
         self.upstream = upstream
         self.caller = caller
-        self.plans: dict[PersonKey, FetchPlan] | None = None
-        self._fetches: dict[PersonKey, asyncio.Future[Answer]] = {}
+        self.plans: dict[QuestionKey, FetchPlan] | None = None
+        self._fetches: dict[QuestionKey, asyncio.Future[Answer]] = {}
 
-    def set_plans(self, plans: dict[PersonKey, FetchPlan]) -> None:
+    def set_plans(self, plans: dict[QuestionKey, FetchPlan]) -> None:
         """Record what the operation needs per person; only the first call counts."""
         if self.plans is None:
             self.plans = plans
 
-    async def load(self, key: PersonKey, agency: Agency) -> Answer:
+    async def load(self, key: QuestionKey, agency: Agency) -> Answer:
         """The answer for `key`, fetched on first use; `agency` must be in the key's plan."""
         plan = (self.plans or {}).get(key)
         if plan is None or agency not in plan.agencies:

@@ -41,7 +41,7 @@ class Period:
 
 
 @dataclass(frozen=True)
-class PersonKey:
+class QuestionKey:
     """What identifies one SSBTEK question: who asks, about whom, when, and in which case."""
 
     tenant: str

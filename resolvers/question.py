@@ -11,7 +11,7 @@ from typing import Any
 from resolvers.agencies import CONTRACT_ORDER, Agency
 from resolvers.contract import SsbtVersion
 from resolvers.errors import BadUserInput
-from resolvers.plan import FetchPlan, Period, PersonKey
+from resolvers.plan import FetchPlan, Period, QuestionKey
 from resolvers.privacy import holds_personnummer
 
 # `arendeidentitet`: 1-31 characters (CSN refuses 32 or more), letters, digits and `-_./:`.
@@ -64,7 +64,7 @@ class Requester:
     lefi_version: str = "v9"
 
 
-def lefi_question(key: PersonKey, plan: FetchPlan) -> dict[str, Any]:
+def lefi_question(key: QuestionKey, plan: FetchPlan) -> dict[str, Any]:
     """The LEFI v9 JSON question (`LefiExternFormansinformationFraga`) for the plan."""
     return {
         "personnummer": key.personnummer,
@@ -74,7 +74,7 @@ def lefi_question(key: PersonKey, plan: FetchPlan) -> dict[str, Any]:
 
 
 def build_question(
-    key: PersonKey,
+    key: QuestionKey,
     plan: FetchPlan,
     requester: Requester,
     handlaggare: str,
@@ -121,7 +121,7 @@ def _tidsperiod(period: Period) -> dict[str, Any]:
 
 
 def _specific(
-    agency: Agency, key: PersonKey, plan: FetchPlan, requester: Requester, version: SsbtVersion
+    agency: Agency, key: QuestionKey, plan: FetchPlan, requester: Requester, version: SsbtVersion
 ) -> dict[str, Any]:
     if agency not in plan.agencies:
         return {"inkludera": False}

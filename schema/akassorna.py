@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
+from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
+from schema.context import Info
+from schema.convert import convert_agency
+from schema.person_field import OwnPeriod, PersonField, agency_part, include
 
 
 @strawberry.type(description="`Utbetalningar`: one payment of unemployment benefit.")
@@ -100,3 +105,20 @@ class Akassorna:
         description="Every element and attribute below `data` that the facade does not model, at "
         "any depth, with its path from `data`."
     )
+
+
+async def _akassorna(root: Any, info: Info, period: OwnPeriod = None) -> Akassorna | None:
+    part = await agency_part(info, root.key, Agency.SO)
+    return convert_agency(Akassorna, part.fel, part.data)
+
+
+PERSON_FIELDS = {
+    "akassorna": PersonField(
+        strawberry.field(
+            resolver=_akassorna,
+            description="The a-kassor (`SO`): unemployment benefit payments and bars.",
+        ),
+        planner=include(Agency.SO, takes_period=True),
+        reads=frozenset({Agency.SO}),
+    )
+}

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 
+from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
+from schema.context import Info
+from schema.convert import convert_agency
+from schema.person_field import OwnPeriod, PersonField, agency_part, include
 
 
 @strawberry.type(description="`AktivetetsRapportDatum`: the jobseeker's latest activity report.")
@@ -92,3 +97,22 @@ class Arbetsformedlingen:
         description="Every element and attribute below `data` that the facade does not model (open "
         "content, the echoed `Fraga`), at any depth, with its path from `data`."
     )
+
+
+async def _arbetsformedlingen(
+    root: Any, info: Info, period: OwnPeriod = None
+) -> Arbetsformedlingen | None:
+    part = await agency_part(info, root.key, Agency.AF)
+    return convert_agency(Arbetsformedlingen, part.fel, part.data)
+
+
+PERSON_FIELDS = {
+    "arbetsformedlingen": PersonField(
+        strawberry.field(
+            resolver=_arbetsformedlingen,
+            description="Arbetsförmedlingen (`AF`): jobseeker status and decisions.",
+        ),
+        planner=include(Agency.AF, takes_period=True),
+        reads=frozenset({Agency.AF}),
+    )
+}

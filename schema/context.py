@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import strawberry
+
 from resolvers.caller import Caller
 from resolvers.loader import OperationLoader, Upstream
-from resolvers.plan import FetchPlan, PersonKey
+from resolvers.plan import FetchPlan, QuestionKey
 
-__all__ = ["Caller", "OperationContext", "OperationPlan", "new_context"]
+__all__ = ["Caller", "Info", "OperationContext", "OperationPlan", "new_context"]
 
 
 @dataclass
 class OperationPlan:
     """The fetch plan of every person in the operation, and the keys whose selection is invalid."""
 
-    plans: dict[PersonKey, FetchPlan] = field(default_factory=dict)
-    errors: dict[PersonKey, Exception] = field(default_factory=dict)
+    plans: dict[QuestionKey, FetchPlan] = field(default_factory=dict)
+    errors: dict[QuestionKey, Exception] = field(default_factory=dict)
 
 
 @dataclass
@@ -34,3 +36,7 @@ def new_context(caller: Caller, upstream: Upstream) -> OperationContext:
     return OperationContext(
         caller=caller, upstream=upstream, loader=OperationLoader(upstream, caller)
     )
+
+
+# What every resolver receives as `info`: strawberry's Info with the facade's context.
+Info = strawberry.Info[OperationContext, None]

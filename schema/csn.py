@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 
+from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
+from schema.context import Info
+from schema.convert import convert_agency
+from schema.person_field import OwnPeriod, PersonField, agency_part, include
 from schema.scalars import Personnummer
 
 
@@ -149,3 +154,20 @@ class Csn:
         description="Every element and attribute of `CSNSvar` that the facade does not model (e.g. "
         "the question echo), at any depth, with its path from `CSNSvar`."
     )
+
+
+async def _csn(root: Any, info: Info, period: OwnPeriod = None) -> Csn | None:
+    part = await agency_part(info, root.key, Agency.CSN)
+    return convert_agency(Csn, part.fel, part.data)
+
+
+PERSON_FIELDS = {
+    "csn": PersonField(
+        strawberry.field(
+            resolver=_csn,
+            description="CSN (`CSN`): study support per support form.",
+        ),
+        planner=include(Agency.CSN, takes_period=True),
+        reads=frozenset({Agency.CSN}),
+    )
+}

@@ -34,7 +34,7 @@ from graphql import (
 from graphql.utilities.coerce_input_value import coerce_input_literal
 
 from resolvers.errors import BadUserInput
-from resolvers.plan import FetchPlan, PersonKey
+from resolvers.plan import FetchPlan, QuestionKey
 from schema.context import OperationPlan
 
 # How a selected field under `person` adds to the plan: (plan, field arguments, the field's
@@ -119,10 +119,10 @@ class SelectionWalker:
 
 def plan_operation(
     info: Any,
-    person_keys: Callable[[str, dict[str, Any]], list[PersonKey]],
+    person_keys: Callable[[str, dict[str, Any]], list[QuestionKey]],
     person_fields: dict[str, FieldPlanner],
     person_type_name: str,
-    check: Callable[[PersonKey, FetchPlan], None],
+    check: Callable[[QuestionKey, FetchPlan], None],
 ) -> OperationPlan:
     """Plans for every person the operation asks about.
 

@@ -10,7 +10,7 @@ import strawberry
 from resolvers.agencies import Agency
 from resolvers.decode.answer import decode_probe
 from resolvers.errors import BadUserInput, Forbidden
-from resolvers.plan import PersonKey
+from resolvers.plan import QuestionKey
 from resolvers.question import check_arende
 from schema.common import Myndighetsfel, PeriodInput, period_of
 from schema.context import OperationContext
@@ -48,7 +48,7 @@ class Tjanstestatus:
 
 def _person_keys(
     context: OperationContext, field_name: str, args: dict[str, Any]
-) -> list[PersonKey]:
+) -> list[QuestionKey]:
     """The person keys a root field asks about; BAD_USER_INPUT for unusable arguments."""
     if field_name not in ("person", "personer"):
         return []
@@ -60,7 +60,7 @@ def _person_keys(
         raise BadUserInput(f"personer takes at most {MAX_PERSONER} numbers")
     check_arende(arende)
     period = period_of(args["period"])
-    return [PersonKey(context.caller.tenant, number, period, arende) for number in numbers]
+    return [QuestionKey(context.caller.tenant, number, period, arende) for number in numbers]
 
 
 def _planned_people(info: strawberry.Info, field_name: str, args: dict[str, Any]) -> list[Person]:

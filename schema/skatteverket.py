@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated, Any
 
 import strawberry
+from graphql import FieldNode
 
+from resolvers.agencies import Agency
+from resolvers.errors import BadUserInput
+from resolvers.plan import FetchPlan
 from schema.common import Myndighetsfel, OkantElement
+from schema.context import Info
+from schema.convert import convert_agency
+from schema.person_field import PersonField, agency_part
+from schema.planning import SelectionWalker
 
 
 @strawberry.type(description="Skatteverket `Kapitaluppgift`: capital income for one tax year.")
@@ -51,3 +60,38 @@ class Skatteverket:
         "with its path from the root. Skatteverket's full schema is not published with the "
         "contract: everything beyond `Personuppgift` and `Kapitaluppgift` is here."
     )
+
+
+MIN_TAX_YEAR, MAX_TAX_YEAR = 1900, 2100
+TaxYears = Annotated[
+    list[int] | None,
+    strawberry.argument(
+        description="Tax years to ask Skatteverket for (ssbt/11 only); default the two last "
+        "completed years before the period's end."
+    ),
+]
+
+
+async def _skatteverket(root: Any, info: Info, ar: TaxYears = None) -> Skatteverket | None:
+    part = await agency_part(info, root.key, Agency.SKV)
+    return convert_agency(Skatteverket, part.fel, part.data)
+
+
+def _plan_skatteverket(
+    plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
+) -> None:
+    years = arguments.get("ar")
+    if years is not None and not all(MIN_TAX_YEAR <= year <= MAX_TAX_YEAR for year in years):
+        raise BadUserInput(f"ar takes tax years from {MIN_TAX_YEAR} to {MAX_TAX_YEAR}")
+    plan.ask_skv_years(None if years is None else frozenset(years))
+
+
+PERSON_FIELDS = {
+    "skatteverket": PersonField(
+        strawberry.field(
+            resolver=_skatteverket, description="Skatteverket (`SKV`): taxation data."
+        ),
+        planner=_plan_skatteverket,
+        reads=frozenset({Agency.SKV}),
+    )
+}

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
+from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
+from schema.context import Info
+from schema.convert import convert_agency
+from schema.person_field import OwnPeriod, PersonField, agency_part, include
 
 
 @strawberry.type(description="`fordonsinnehav/fordon`: one vehicle the person holds.")
@@ -43,3 +49,21 @@ class Transportstyrelsen:
         description="Every element and attribute below `data` that the facade does not model (open "
         "content), at any depth, with its path from `data`."
     )
+
+
+async def _transportstyrelsen(
+    root: Any, info: Info, period: OwnPeriod = None
+) -> Transportstyrelsen | None:
+    part = await agency_part(info, root.key, Agency.TNS)
+    return convert_agency(Transportstyrelsen, part.fel, part.data)
+
+
+PERSON_FIELDS = {
+    "transportstyrelsen": PersonField(
+        strawberry.field(
+            resolver=_transportstyrelsen, description="Transportstyrelsen (`TNS`): vehicles held."
+        ),
+        planner=include(Agency.TNS, takes_period=True),
+        reads=frozenset({Agency.TNS}),
+    )
+}

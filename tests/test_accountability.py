@@ -186,10 +186,10 @@ def test_tax_years_are_audited_only_where_the_question_sends_them() -> None:
 
     from resolvers.contract import SsbtVersion
     from resolvers.loader import asked_for
-    from resolvers.plan import FetchPlan, Period, PersonKey
+    from resolvers.plan import FetchPlan, Period, QuestionKey
 
     plan = FetchPlan()
     plan.ask_skv_years(None)
-    key = PersonKey("t", ALLA, Period(date(2026, 1, 1), date(2026, 6, 30)), "A")
+    key = QuestionKey("t", ALLA, Period(date(2026, 1, 1), date(2026, 6, 30)), "A")
     assert asked_for(key, plan, SsbtVersion.V11).skv_years == [2025, 2024]
     assert asked_for(key, plan, SsbtVersion.V10).skv_years == []

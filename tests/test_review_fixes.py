@@ -21,7 +21,7 @@ from resolvers.contract import SOAP_ENV_NS, SsbtVersion
 from resolvers.decode import migrationsverket
 from resolvers.errors import UpstreamInvalidResponse
 from resolvers.loader import Upstream
-from resolvers.plan import FetchPlan, Period, PersonKey
+from resolvers.plan import FetchPlan, Period, QuestionKey
 from resolvers.xmlread import parse_xml
 from tests.conftest import PERIOD
 from tests.servers import Facade, Simulator, facade_env
@@ -143,7 +143,7 @@ def test_an_answer_without_svarsdata_is_an_invalid_response() -> None:
     )
     plan = FetchPlan()
     plan.include(Agency.TNS)
-    key = PersonKey(
+    key = QuestionKey(
         "t", ALLA, Period(*(__import__("datetime").date(2026, 1, d) for d in (1, 2))), "A"
     )
 

@@ -16,6 +16,7 @@ from resolvers.decode.lefi import UNKNOWN, lefi_model
 from resolvers.errors import BadUserInput
 from resolvers.plan import FetchPlan
 from schema.common import Myndighetsfel, OkantElement
+from schema.context import Info
 from schema.convert import convert
 from schema.lefi_fields import (
     FK_FIELDS,
@@ -26,6 +27,7 @@ from schema.lefi_fields import (
     pm_group_codes,
 )
 from schema.lefi_types import lefi_type
+from schema.person_field import PersonField, agency_part
 from schema.planning import SelectionWalker
 
 
@@ -241,3 +243,35 @@ def plan_pensionsmyndigheten(
             plan.ask_lefi(field.information_class, set(field.codes))
         else:
             plan.ask_lefi_exact("PM", field.information_class, groups)
+
+
+async def _forsakringskassan(root: Any, info: Info) -> Forsakringskassan | None:  # type: ignore[valid-type]
+    return forsakringskassan_value(await agency_part(info, root.key, Agency.FK))
+
+
+async def _pensionsmyndigheten(
+    root: Any, info: Info, formansgrupper: PmNarrowing = None
+) -> Pensionsmyndigheten | None:  # type: ignore[valid-type]
+    return pensionsmyndigheten_value(await agency_part(info, root.key, Agency.FK))
+
+
+PERSON_FIELDS = {
+    "forsakringskassan": PersonField(
+        strawberry.field(
+            resolver=_forsakringskassan,
+            description="Försäkringskassan, from the LEFI answer in SSBTEK's `FK` slot: one field "
+            "per benefit type, each asking LEFI for its own group.",
+        ),
+        planner=plan_forsakringskassan,
+        reads=frozenset({Agency.FK}),
+    ),
+    "pensionsmyndigheten": PersonField(
+        strawberry.field(
+            resolver=_pensionsmyndigheten,
+            description="Pensionsmyndigheten, from the LEFI answer in SSBTEK's `FK` slot (shared "
+            "with Försäkringskassan in one call).",
+        ),
+        planner=plan_pensionsmyndigheten,
+        reads=frozenset({Agency.FK}),
+    ),
+}

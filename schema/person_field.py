@@ -1,0 +1,55 @@
+"""What an agency's schema module gives `Person`: fields, each with the planner that says what
+the field needs from SSBTEK and the agencies its resolver reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import strawberry
+from graphql import FieldNode
+
+from resolvers.agencies import Agency
+from resolvers.decode.answer import AgencyPart
+from resolvers.plan import FetchPlan, QuestionKey
+from schema.common import PeriodInput, period_of
+from schema.context import Info
+from schema.planning import FieldPlanner, SelectionWalker
+
+
+@dataclass(frozen=True)
+class PersonField:
+    """One `Person` field: its strawberry field, its planner, and the agencies its resolver may
+    read (each must be one its planner asks for; a test proves it)."""
+
+    field: Any
+    planner: FieldPlanner
+    reads: frozenset[Agency]
+
+
+OwnPeriod = Annotated[
+    PeriodInput | None,
+    strawberry.argument(
+        description="The agency's own period (SSBTEK's per-agency `tidsperiod`), replacing the "
+        "person's period for this agency alone."
+    ),
+]
+
+
+async def agency_part(info: Info, key: QuestionKey, agency: Agency) -> AgencyPart:
+    """One agency's part of the person's answer, fetched once per operation."""
+    answer = await info.context.loader.load(key, agency)
+    return answer.parts[agency]
+
+
+def include(agency: Agency, takes_period: bool = False) -> FieldPlanner:
+    """The planner of a field that needs `agency` (for its own `period` argument, if it takes
+    one)."""
+
+    def planner(
+        plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
+    ) -> None:
+        period = arguments.get("period") if takes_period else None
+        plan.include(agency, period_of(period) if period is not None else None)
+
+    return planner
