@@ -22,8 +22,14 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as strawberry_process_result
 from strawberry.types import ExecutionResult
 
-from graph.auth import AuthMode, FacadeAuthentication, KeyError_, refusal_response
-from graph.context import caller_of, is_authenticated
+from graph.auth import (
+    AuthMode,
+    FacadeAuthentication,
+    KeyError_,
+    caller_of,
+    is_authenticated,
+    refusal_response,
+)
 from graph.settings import Settings, SettingsError, load_settings
 from graph.surface import (
     NO_STORE,

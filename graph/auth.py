@@ -32,7 +32,7 @@ from starlette.authentication import (
     AuthenticationError,
     BaseUser,
 )
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
 from resolvers.audit import AuditTrail
@@ -353,6 +353,23 @@ class FacadeAuthentication(AuthenticationBackend):
             handlaggare=caseworker,
             may_read_people=settings.role in roles_of(claims),
         )
+
+
+class NotAuthenticated(Exception):
+    """A request reached the GraphQL view without an authenticated caller."""
+
+
+def caller_of(request: Request) -> Caller:
+    """The caller behind a request; authentication runs before the view, so this holds."""
+    user = request.scope.get("user")
+    if not isinstance(user, CallerUser):
+        raise NotAuthenticated("the request has no authenticated caller")
+    return user.caller
+
+
+def is_authenticated(request: Request) -> bool:
+    """Whether authentication put a caller on the request."""
+    return isinstance(request.scope.get("user"), CallerUser)
 
 
 def roles_of(claims: dict[str, Any]) -> set[str]:

@@ -1,4 +1,6 @@
-"""Failures of a whole SSBTEK call, each with the code a client sees in `extensions.code`."""
+"""Failures of a whole SSBTEK call, and questions that cannot be asked. Each kind has a code;
+how a code reaches a GraphQL client (`extensions.code`) is the schema layer's business
+(`schema/errors.py`)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,6 @@ class UpstreamError(Exception):
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
         self.details = details
-
-    @property
-    def extensions(self) -> dict[str, Any]:
-        """What GraphQL puts in the error's `extensions`."""
-        return {"code": self.code, **self.details}
 
 
 class UpstreamFault(UpstreamError):
@@ -47,10 +44,10 @@ class UpstreamInvalidResponse(UpstreamError):
 class BadUserInput(Exception):
     """The caller's question cannot be asked as given; the message says why."""
 
-    extensions = {"code": "BAD_USER_INPUT"}  # noqa: RUF012
+    code = "BAD_USER_INPUT"
 
 
 class Forbidden(Exception):
     """The caller is authenticated but lacks the role that this question needs."""
 
-    extensions = {"code": "FORBIDDEN"}  # noqa: RUF012
+    code = "FORBIDDEN"

@@ -14,10 +14,10 @@ from resolvers.audit import AskedFor, AuditTrail
 from resolvers.caller import Caller
 from resolvers.client import SsbtekClient
 from resolvers.contract import SsbtVersion
-from resolvers.decode.answer import Answer, decode_answer
+from resolvers.decode.answer import Answer, ProbeResult, decode_answer, decode_probe
 from resolvers.errors import UpstreamError, UpstreamInvalidResponse
 from resolvers.personnummer import pseudonym
-from resolvers.plan import FetchPlan, QuestionKey
+from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
 from resolvers.question import Requester, build_question
 from resolvers.xmlread import PayloadError
 
@@ -91,6 +91,11 @@ class Upstream:
                 korrelationsid=korrelationsid,
             )
 
+    async def probe(self) -> list[ProbeResult]:
+        """Ask SSBTEK's connectivity probe (`testaBastjanstInformation`) and decode it."""
+        element = await self.client.testa()
+        return await asyncio.to_thread(decode_probe, element)
+
 
 def asked_for(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> AskedFor:
     """What the question for `plan` asks, for the audit line (ssbt/10 sends no tax years)."""
@@ -105,23 +110,26 @@ def asked_for(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> AskedF
 
 
 class OperationLoader:
-    """The answers of one GraphQL operation: plans are set once from the whole operation, then
-    each person key is fetched at most once, however many fields read it."""
+    """The answers of one GraphQL operation: the operation's plan is made before execution, then
+    each question is fetched at most once, however many fields read it."""
 
-    def __init__(self, upstream: Upstream, caller: Caller) -> None:
+    def __init__(self, upstream: Upstream, caller: Caller, plan: OperationPlan) -> None:
         self.upstream = upstream
         self.caller = caller
-        self.plans: dict[QuestionKey, FetchPlan] | None = None
+        self.plan = plan
         self._fetches: dict[QuestionKey, asyncio.Future[Answer]] = {}
+        self._probe: asyncio.Future[list[ProbeResult]] | None = None
 
-    def set_plans(self, plans: dict[QuestionKey, FetchPlan]) -> None:
-        """Record what the operation needs per person; only the first call counts."""
-        if self.plans is None:
-            self.plans = plans
+    async def probe(self) -> list[ProbeResult]:
+        """The connectivity probe, asked once per operation however many aliases select it."""
+        if self._probe is None:
+            self._probe = asyncio.ensure_future(self.upstream.probe())
+        return await asyncio.shield(self._probe)
 
     async def load(self, key: QuestionKey, agency: Agency) -> Answer:
-        """The answer for `key`, fetched on first use; `agency` must be in the key's plan."""
-        plan = (self.plans or {}).get(key)
+        """The answer for `key`, fetched on first use; `agency` must be in the key's plan (the
+        planners and resolvers agree by construction: `tests/test_person_fields.py` proves it)."""
+        plan = self.plan.plans.get(key)
         if plan is None or agency not in plan.agencies:
             raise RuntimeError("a field read an agency that the operation's plan did not ask for")
         fetch = self._fetches.get(key)

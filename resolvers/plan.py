@@ -169,3 +169,12 @@ class FetchPlan:
             self.fall_back_to_lefi(information_class, codes)
         for years in other.skv_year_sets:
             self.ask_skv_years(years)
+
+
+@dataclass
+class OperationPlan:
+    """The fetch plan of every question of one GraphQL operation, made once before execution,
+    and the questions whose selection cannot be asked (with the error to raise for them)."""
+
+    plans: dict[QuestionKey, FetchPlan] = field(default_factory=dict)
+    errors: dict[QuestionKey, Exception] = field(default_factory=dict)

@@ -1,24 +1,17 @@
-"""What every resolver of one GraphQL operation shares: who asks, and the operation's loader."""
+"""What every resolver of one GraphQL operation shares: who asks, the operation's plan (made by
+the planning step before execution, `schema/plan_step.py`) and its loader."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import strawberry
 
 from resolvers.caller import Caller
 from resolvers.loader import OperationLoader, Upstream
-from resolvers.plan import FetchPlan, QuestionKey
+from resolvers.plan import OperationPlan
 
 __all__ = ["Caller", "Info", "OperationContext", "OperationPlan", "new_context"]
-
-
-@dataclass
-class OperationPlan:
-    """The fetch plan of every person in the operation, and the keys whose selection is invalid."""
-
-    plans: dict[QuestionKey, FetchPlan] = field(default_factory=dict)
-    errors: dict[QuestionKey, Exception] = field(default_factory=dict)
 
 
 @dataclass
@@ -27,14 +20,15 @@ class OperationContext:
 
     caller: Caller
     upstream: Upstream
+    plan: OperationPlan
     loader: OperationLoader
-    plan: OperationPlan | None = None
 
 
 def new_context(caller: Caller, upstream: Upstream) -> OperationContext:
     """A fresh context (and loader) for one GraphQL operation."""
+    plan = OperationPlan()
     return OperationContext(
-        caller=caller, upstream=upstream, loader=OperationLoader(upstream, caller)
+        caller=caller, upstream=upstream, plan=plan, loader=OperationLoader(upstream, caller, plan)
     )
 
 

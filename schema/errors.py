@@ -38,10 +38,14 @@ def mask_internal_errors() -> MaskErrors:  # a factory: strawberry builds one pe
 
 
 def error_code(error: GraphQLError) -> str:
-    """The `extensions.code` of an error: its own, or one by its kind."""
+    """The `extensions.code` of an error: its own, the code of the facade's error behind it, or
+    one by its kind."""
     code = (error.extensions or {}).get("code")
     if code:
         return str(code)
+    original = error.original_error
+    if isinstance(original, (UpstreamError, BadUserInput, Forbidden)):
+        return original.code
     if error.path is None:
         if error.message.startswith("Variable '$"):
             return "BAD_USER_INPUT"
@@ -50,8 +54,16 @@ def error_code(error: GraphQLError) -> str:
 
 
 def with_code(error: GraphQLError) -> GraphQLError:
-    """The error with `extensions.code` set and its message cleared of personal numbers."""
-    extensions: dict[str, Any] = {**(error.extensions or {}), "code": error_code(error)}
+    """The error with `extensions.code` (and an upstream error's details, e.g. `felkod`) set,
+    and its message cleared of personal numbers."""
+    details = (
+        error.original_error.details if isinstance(error.original_error, UpstreamError) else {}
+    )
+    extensions: dict[str, Any] = {
+        **(error.extensions or {}),
+        **details,
+        "code": error_code(error),
+    }
     return GraphQLError(
         redact(error.message),
         nodes=error.nodes,

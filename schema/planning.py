@@ -1,8 +1,9 @@
 """Turning a GraphQL operation into fetch plans: which person needs which parts of SSBTEK.
 
-The whole operation is walked once, before the first fetch: every `person` and `personer` root
-field, through named and inline fragments, honouring `@include`/`@skip` and reading field
-arguments with variables. Aliases and repeats merge, so each person is asked once.
+The whole operation is walked once, before execution (the planning step,
+`schema/plan_step.py`): every `person` and `personer` root field, through named and inline
+fragments, honouring `@include`/`@skip` and reading field arguments with variables. Aliases
+and repeats merge, so each person is asked once.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -30,12 +32,13 @@ from graphql import (
     ValueNode,
     VariableNode,
     get_nullable_type,
+    get_operation_ast,
 )
+from graphql.execution.values import get_variable_values
 from graphql.utilities.coerce_input_value import coerce_input_literal
 
-from resolvers.errors import BadUserInput
-from resolvers.plan import FetchPlan, QuestionKey
-from schema.context import OperationPlan
+from resolvers.errors import BadUserInput, Forbidden
+from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
 
 # How a selected field under `person` adds to the plan: (plan, field arguments, the field's
 # own sub-selection walker) -> None.
@@ -118,28 +121,45 @@ class SelectionWalker:
 
 
 def plan_operation(
-    info: Any,
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
     person_keys: Callable[[str, dict[str, Any]], list[QuestionKey]],
     person_fields: dict[str, FieldPlanner],
     person_type_name: str,
     check: Callable[[QuestionKey, FetchPlan], None],
-) -> OperationPlan:
-    """Plans for every person the operation asks about.
+    into: OperationPlan,
+) -> None:
+    """Fill `into` with plans for every question the operation asks, from the parsed and
+    validated document and the request's variables (public graphql-core APIs only).
 
-    `person_keys(root_field_name, arguments)` turns a root field's arguments into person keys;
+    `person_keys(root_field_name, arguments)` turns a root field's arguments into question keys;
     `person_fields` maps each `Person` field name to how it adds to the plan; `check(key, plan)`
-    refuses (BadUserInput) a plan that cannot be asked.
+    refuses (BadUserInput) a plan that cannot be asked. A root field whose arguments are bad is
+    left out: its own resolver reports them. Variables that cannot be coerced leave the plan
+    empty: execution reports them.
     """
-    raw = info._raw_info
-    variables = getattr(raw.variable_values, "coerced", raw.variable_values)
-    walker = SelectionWalker(raw.schema, raw.fragments, variables)
-    query_type = raw.schema.query_type
-    person_type = raw.schema.get_type(person_type_name)
-    result = OperationPlan()
-    for root in walker.fields(raw.operation.selection_set):
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    if isinstance(coerced, list):
+        return
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    walker = SelectionWalker(schema, fragments, getattr(coerced, "coerced", coerced))
+    query_type = schema.query_type
+    person_type = schema.get_type(person_type_name)
+    if query_type is None or not isinstance(person_type, GraphQLObjectType):
+        raise TypeError(f"the schema has no query type or no {person_type_name} type")
+    for root in walker.fields(operation.selection_set):
         try:
             keys = person_keys(root.name.value, walker.arguments(query_type, root))
-        except (GraphQLError, BadUserInput):
+        except (GraphQLError, BadUserInput, Forbidden):
             continue  # the root field's own resolver reports its bad arguments
         if not keys:
             continue
@@ -151,13 +171,12 @@ def plan_operation(
                     planner(plan, walker.arguments(person_type, node), walker, node)
         except (BadUserInput, GraphQLError) as exc:
             for key in keys:
-                result.errors.setdefault(key, exc)
+                into.errors.setdefault(key, exc)
             continue
         for key in keys:
-            held = result.plans.setdefault(key, FetchPlan())
+            held = into.plans.setdefault(key, FetchPlan())
             try:
                 held.merge(plan)
                 check(key, held)
             except BadUserInput as exc:
-                result.errors.setdefault(key, exc)
-    return result
+                into.errors.setdefault(key, exc)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import strawberry
 
 from resolvers.agencies import Agency
-from resolvers.decode.answer import decode_probe
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.plan import QuestionKey
 from resolvers.question import check_arende
 from schema.common import Myndighetsfel, PeriodInput, period_of
-from schema.context import OperationContext
+from schema.context import Info, OperationContext
 from schema.convert import convert
-from schema.person import PERSON_FIELD_PLANNERS, Person
-from schema.planning import plan_operation
+from schema.person import Person
 from schema.scalars import Personnummer
 
 MAX_PERSONER = 50
@@ -46,10 +43,11 @@ class Tjanstestatus:
     fel: Myndighetsfel | None = strawberry.field(description="`error`, when the call failed.")
 
 
-def _person_keys(
+def person_keys(
     context: OperationContext, field_name: str, args: dict[str, Any]
 ) -> list[QuestionKey]:
-    """The person keys a root field asks about; BAD_USER_INPUT for unusable arguments."""
+    """The questions a root field asks; BAD_USER_INPUT for unusable arguments, FORBIDDEN for a
+    caller who may not read people."""
     if field_name not in ("person", "personer"):
         return []
     if not context.caller.may_read_people:
@@ -63,18 +61,10 @@ def _person_keys(
     return [QuestionKey(context.caller.tenant, number, period, arende) for number in numbers]
 
 
-def _planned_people(info: strawberry.Info, field_name: str, args: dict[str, Any]) -> list[Person]:
-    context: OperationContext = info.context
-    keys = _person_keys(context, field_name, args)
-    if context.plan is None:
-        context.plan = plan_operation(
-            info,
-            lambda name, arguments: _person_keys(context, name, arguments),
-            PERSON_FIELD_PLANNERS,
-            "Person",
-            lambda key, plan: plan.check(key.period, context.upstream.version),
-        )
-        context.loader.set_plans(context.plan.plans)
+def _planned_people(info: Info, field_name: str, args: dict[str, Any]) -> list[Any]:
+    """The people a root field asks about, from the plan the planning step made."""
+    context = info.context
+    keys = person_keys(context, field_name, args)
     if len(context.plan.plans) > MAX_PERSONER:
         raise BadUserInput(
             f"one operation may ask at most {MAX_PERSONER} questions (one per person, period "
@@ -94,7 +84,7 @@ class Query:
     )
     def person(
         self,
-        info: strawberry.Info,
+        info: Info,
         personnummer: Personnummer,
         period: PeriodInput,
         arende: Arende,
@@ -108,7 +98,7 @@ class Query:
     )
     def personer(
         self,
-        info: strawberry.Info,
+        info: Info,
         personnummer: list[Personnummer],
         period: PeriodInput,
         arende: Arende,
@@ -119,10 +109,8 @@ class Query:
     @strawberry.field(
         description="SSBTEK's connectivity probe (`testaBastjanstInformation`); no personal data."
     )
-    async def tjanstestatus(self, info: strawberry.Info) -> list[Tjanstestatus]:
-        context: OperationContext = info.context
-        element = await context.upstream.client.testa()
-        results = await asyncio.to_thread(decode_probe, element)
+    async def tjanstestatus(self, info: Info) -> list[Tjanstestatus]:
+        results = await info.context.loader.probe()
         return [
             Tjanstestatus(
                 myndighet=result.agency,

@@ -1,0 +1,40 @@
+"""The planning step: before execution, the whole operation is planned once from the parsed
+document, the variables and the schema, and the plan is put in the operation's context, where
+the root resolvers and the loader read it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from strawberry.extensions import SchemaExtension
+
+from schema.context import OperationContext
+from schema.person import PERSON_FIELD_PLANNERS
+from schema.planning import plan_operation
+from schema.query import person_keys
+
+
+class PlanOperation(SchemaExtension):
+    """A strawberry extension that fills `context.plan` before execution starts."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        schema = getattr(execution.schema, "graphql_schema", None)
+        if (
+            isinstance(context, OperationContext)
+            and execution.graphql_document is not None
+            and schema is not None
+        ):
+            plan_operation(
+                schema,
+                execution.graphql_document,
+                execution.operation_name,
+                execution.variables,
+                lambda name, arguments: person_keys(context, name, arguments),
+                PERSON_FIELD_PLANNERS,
+                "Person",
+                lambda key, plan: plan.check(key.period, context.upstream.version),
+                into=context.plan,
+            )
+        yield
