@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 
+from resolvers.decode import answer as resolvers_answer
 from resolvers.plan import Period
+
+E = TypeVar("E", bound=Enum)
 
 
 @strawberry.input(description="A date interval, `tidsperiod {fromDatum, tomDatum}` in SSBTEK.")
@@ -20,18 +24,27 @@ class PeriodInput:
         return Period(self.from_, self.tom)
 
 
-@strawberry.enum(description="Where an agency error comes from (`error/kalla`).")
-class Kalla(Enum):
-    SSBT = strawberry.enum_value(
-        "SSBT", description="SSBTEK itself, e.g. a timeout towards the agency."
-    )
-    BT = strawberry.enum_value("BT", description="The agency's own service (bastjänst).")
-    FACADE = strawberry.enum_value(
-        "FACADE", description="This facade: the agency's part could not be read or was missing."
-    )
-    OKAND = strawberry.enum_value(
-        "OKAND", description="A `kalla` value the contract does not define."
-    )
+def described_enum(cls: type[E], *, name: str, description: str, values: dict[E, str]) -> type[E]:
+    """A plain enum of the resolvers layer as a GraphQL enum with a description per value: the
+    enum keeps one origin, the words for developers live here."""
+    graphql_enum = strawberry.enum(cls, name=name, description=description)
+    for value in graphql_enum.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        value.description = values[cls[value.name]]
+    return graphql_enum
+
+
+Kalla = described_enum(
+    resolvers_answer.Kalla,
+    name="Kalla",
+    description="Where an agency error comes from (`error/kalla`).",
+    values={
+        resolvers_answer.Kalla.SSBT: "SSBTEK itself, e.g. a timeout towards the agency.",
+        resolvers_answer.Kalla.BT: "The agency's own service (bastjänst).",
+        resolvers_answer.Kalla.FACADE: "This facade: the agency's part could not be read or was "
+        "missing.",
+        resolvers_answer.Kalla.OKAND: "A `kalla` value the contract does not define.",
+    },
+)
 
 
 @strawberry.type(
