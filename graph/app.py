@@ -86,18 +86,23 @@ def demo_transport() -> httpx.AsyncBaseTransport:
     return httpx.ASGITransport(app=create_app(SimulatorConfig(latency=LatencyModel(enabled=True))))
 
 
-def create_app(settings: Settings | None = None, served_host: str | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    served_host: str | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
     """The facade application; settings are read from the environment when not given.
 
     The SSBTEK client (and its WSDL) and the token keys are loaded here, before serving, so that
     one that cannot be loaded stops start-up with a message naming the setting. `served_host`
-    (the command's `--host`) is served besides `SSBTEK_ALLOWED_HOSTS`.
+    (the command's `--host`) is served besides `SSBTEK_ALLOWED_HOSTS`. `transport` replaces the
+    network way to SSBTEK (tests reach an in-process simulator so).
     """
     settings = settings or load_settings()
     configure_audit_log(settings.audit)
     audit = AuditTrail(settings.audit)
     authentication = build_authentication(settings)
-    client = build_client(settings)
+    client = build_client(settings, transport)
     upstream = Upstream(client, settings.requester, audit)
 
     @contextlib.asynccontextmanager
@@ -189,9 +194,12 @@ def build_authentication(settings: Settings) -> FacadeAuthentication:
         raise SettingsError(f"SSBTEK_JWT_PUBLIC_KEY_FILE cannot verify tokens: {exc}") from None
 
 
-def build_client(settings: Settings) -> SsbtekClient:
+def build_client(
+    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+) -> SsbtekClient:
     """The SSBTEK client for the settings: the embedded simulator in demo mode."""
-    transport = demo_transport() if settings.demo else None
+    if transport is None and settings.demo:
+        transport = demo_transport()
     try:
         return SsbtekClient(settings.client, transport=transport)
     except WsdlError as exc:

@@ -1,17 +1,17 @@
-"""Shared fixtures: one simulator and facades of both contract generations for the session."""
+"""Shared fixtures: one in-process simulator and facades of both contract generations for the
+session, and the audit lines a test wrote."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from tests.servers import Facade, Simulator, facade, facade_env, simulator
-
-PERIOD = {"from": "2026-01-01", "tom": "2026-06-30"}
+from tests.support import Facade, Simulator, facade, facade_env, simulator
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +56,23 @@ def audit_lines() -> Iterator[list[dict[str, Any]]]:
     audit.addHandler(handler)
     yield lines
     audit.removeHandler(handler)
+
+
+@pytest.fixture
+def assert_ssbtek_calls(fresh: Simulator) -> Any:
+    """`with assert_ssbtek_calls(n, probes=0) as asked:` the block makes exactly `n`
+    hamtaBastjanstInformation calls and `probes` testaBastjanstInformation calls to SSBTEK;
+    `asked` then holds the questions, for checks of what each asked for."""
+
+    @contextmanager
+    def budget(calls: int, probes: int = 0) -> Iterator[list[dict[str, Any]]]:
+        fresh.clear()
+        asked: list[dict[str, Any]] = []
+        yield asked
+        requests = fresh.requests()
+        asked += [r for r in requests if r["operation"] == "hamtaBastjanstInformation"]
+        probed = [r for r in requests if r["operation"] == "testaBastjanstInformation"]
+        assert len(asked) == calls, f"{len(asked)} SSBTEK calls; the budget is {calls}"
+        assert len(probed) == probes, f"{len(probed)} probes; the budget is {probes}"
+
+    return budget

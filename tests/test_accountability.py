@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from graph.app import create_app
 from graph.settings import load_settings
-from tests.servers import AUDIT_SECRET, CASEWORKER, Simulator, asgi_client, facade_env
+from tests.support import AUDIT_SECRET, CASEWORKER, Simulator, asgi_client, facade_app, facade_env
 
 ALLA = "198503151238"
 FEL_AF = "198202201235"
@@ -33,7 +32,7 @@ query($pnr: [Personnummer!]!, $period: PeriodInput!, $arende: String!) {
 
 @pytest.fixture(scope="module")
 def app(sim: Simulator) -> Any:
-    return create_app(load_settings(facade_env(sim.url)))
+    return facade_app(facade_env(sim.url))
 
 
 async def ask(app: Any, query: str, **variables: Any) -> dict[str, Any]:
@@ -162,7 +161,7 @@ async def test_the_longest_arende_and_every_allowed_character_pass(
 
 async def test_the_audit_goes_to_a_file_when_configured(sim: Simulator, tmp_path: Path) -> None:
     audit_file = tmp_path / "audit.jsonl"
-    app = create_app(load_settings(facade_env(sim.url, SSBTEK_AUDIT_FILE=str(audit_file))))
+    app = facade_app(facade_env(sim.url, SSBTEK_AUDIT_FILE=str(audit_file)))
     try:
         await ask(app, PEOPLE_QUERY, pnr=[ALLA, INGENTING], period=PERIOD, arende="EKB-5")
         lines = [json.loads(line) for line in audit_file.read_text().splitlines()]
@@ -170,7 +169,7 @@ async def test_the_audit_goes_to_a_file_when_configured(sim: Simulator, tmp_path
             expected_hash(n) for n in (ALLA, INGENTING)
         )
     finally:  # back to stdout for the tests that follow
-        create_app(load_settings(facade_env(sim.url)))
+        facade_app(facade_env(sim.url))
 
 
 def test_an_audit_file_that_cannot_be_opened_stops_start_up(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from starlette.routing import Route
 from graph.app import create_app
 from graph.auth import AuthMode, AuthSettings, FacadeAuthentication
 from graph.settings import SettingsError, load_settings
-from tests.servers import Simulator, asgi_client, facade_env
+from tests.support import Simulator, asgi_client, facade_app, facade_env
 
 ISSUER = "https://idp.test/realms/kommun"
 AUDIENCE = "ssbtek-graphql"
@@ -87,7 +87,7 @@ def jwt_env(sim: Simulator, key_file: Path, **overrides: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def jwt_app(sim: Simulator, key_file: Path) -> Any:
-    return create_app(load_settings(jwt_env(sim, key_file)))
+    return facade_app(jwt_env(sim, key_file))
 
 
 async def post(app: Any, query: str, **headers: str) -> httpx.Response:
@@ -244,15 +244,13 @@ async def test_the_role_may_come_as_a_scope(
 async def test_caseworker_and_tenant_claims_are_configurable(
     sim: Simulator, fresh: Simulator, key_file: Path, signing_key: Any, audit_lines: list
 ) -> None:
-    app = create_app(
-        load_settings(
-            jwt_env(
-                sim,
-                key_file,
-                SSBTEK_JWT_CASEWORKER_CLAIM="preferred_username",
-                SSBTEK_JWT_TENANT_CLAIM="kommun",
-                SSBTEK_JWT_ROLE="ekb-handlaggare",
-            )
+    app = facade_app(
+        jwt_env(
+            sim,
+            key_file,
+            SSBTEK_JWT_CASEWORKER_CLAIM="preferred_username",
+            SSBTEK_JWT_TENANT_CLAIM="kommun",
+            SSBTEK_JWT_ROLE="ekb-handlaggare",
         )
     )
     good = token(
@@ -367,7 +365,7 @@ async def test_jwks_pins_the_algorithm_to_the_key(
 async def test_gateway_mode_takes_the_caseworker_from_the_header(
     sim: Simulator, fresh: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = create_app(load_settings(facade_env(sim.url, SSBTEK_AUTH="none")))
+    app = facade_app(facade_env(sim.url, SSBTEK_AUTH="none"))
     assert_unauthenticated(await post(app, PERSON_QUERY))
     assert_unauthenticated(await post(app, PERSON_QUERY, **{"X-Handlaggare": "a b"}))
     assert fresh.questions() == []
@@ -425,7 +423,7 @@ def test_a_key_file_that_cannot_verify_stops_start_up(tmp_path: Path, sim: Simul
 async def test_an_unreachable_jwks_shows_in_the_log_at_start_up(
     sim: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.servers import free_port
+    from tests.support import free_port
 
     env = facade_env(
         sim.url,
@@ -434,7 +432,7 @@ async def test_an_unreachable_jwks_shows_in_the_log_at_start_up(
         SSBTEK_JWT_ISSUER=ISSUER,
         SSBTEK_JWT_AUDIENCE=AUDIENCE,
     )
-    app = create_app(load_settings(env))
+    app = facade_app(env)
     with caplog.at_level(logging.WARNING):
         async with app.router.lifespan_context(app):
             pass
@@ -456,7 +454,7 @@ async def test_an_identity_header_given_twice_is_refused(
             headers=[("authorization", good), ("authorization", good)],
         )
     assert_unauthenticated(twice)
-    gateway = create_app(load_settings(facade_env(sim.url, SSBTEK_AUTH="none")))
+    gateway = facade_app(facade_env(sim.url, SSBTEK_AUTH="none"))
     async with asgi_client(gateway) as client:
         both = await client.post(
             "/graphql",

@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from tests.servers import free_port
+from tests.support import free_port
 
 
 def test_serve_in_demo_mode_answers_and_offers_graphiql() -> None:

@@ -3,13 +3,11 @@ environment does about namespaces and the Skatteverket fraga."""
 
 from __future__ import annotations
 
-import httpx
 from lxml import etree
 
 from resolvers.contract import SOAP_ENV_NS, SsbtVersion
 from simulator.app import SimulatorConfig
-from tests.conftest import PERIOD
-from tests.servers import Facade, Simulator, facade, facade_env, simulator
+from tests.support import PERIOD, Facade, Simulator, facade, facade_env, served_simulator, simulator
 
 ALLA = "198503151238"
 QUERY = """
@@ -91,7 +89,7 @@ def _only(included: str) -> str:
 
 
 def _post(sim: Simulator, body: str) -> tuple[int, etree._Element]:
-    response = httpx.post(sim.url, content=_envelope(body), headers={"content-type": "text/xml"})
+    response = sim.call("POST", content=_envelope(body), headers={"content-type": "text/xml"})
     return response.status_code, etree.fromstring(response.content)
 
 
@@ -127,10 +125,12 @@ def test_only_included_agencies_answer_and_csn_rejects_long_arende(fresh: Simula
     assert long.findtext(".//s:CSN/s:error/s:kalla", namespaces=ns) == "BT"
 
 
-def test_facade_can_load_the_wsdl_from_the_simulator(sim: Simulator, fresh: Simulator) -> None:
-    env = facade_env(sim.url, SSBTEK_WSDL=f"{sim.url}?wsdl")
-    with facade(env) as api:
-        answer = api.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+def test_facade_can_load_the_wsdl_from_the_simulator() -> None:
+    """The WSDL (and the schemas it imports) fetched over real HTTP at start-up."""
+    with served_simulator() as served:
+        env = facade_env(served.url, SSBTEK_WSDL=f"{served.url}?wsdl")
+        with facade(env) as api:
+            answer = api.query(QUERY, {"pnr": ALLA, "period": PERIOD})
     assert "errors" not in answer
     assert answer["data"]["person"]["arbetsformedlingen"]["fornamn"] == "Tolvan"
 
@@ -145,3 +145,7 @@ def test_tjanstestatus_probes_without_personal_data(api: Facade, fresh: Simulato
     [probe] = fresh.requests()
     assert probe["operation"] == "testaBastjanstInformation"
     assert "rejected" not in probe  # valid against the XSD, whose probe question is empty
+
+
+def test_simulator_refuses_unknown_wsdl_versions(sim: Simulator) -> None:
+    assert sim.call("GET", params={"wsdl": "", "version": "12"}).status_code == 400

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 from resolvers.agencies import Agency
 from resolvers.decode import csn as csn_decoder
+from resolvers.decode import skatteverket
 from resolvers.decode.answer import Kalla, decode_answer
 from resolvers.decode.csn import csn_date, csn_week
 from resolvers.xmlread import PayloadError, parse_xml
 from simulator.app import SimulatorConfig
-from tests.conftest import PERIOD
-from tests.servers import Facade, Simulator, facade, facade_env, simulator
+from tests.support import PERIOD, Facade, Simulator, facade, facade_env, simulator
 
 ALLA = "198503151238"
 SKYDDAD = "197707071234"
@@ -165,6 +165,9 @@ def test_csn_weeks_read_back(day: date) -> None:
     year, week, _ = day.isocalendar()
     parsed = csn_week(f"{year:04d}{week:02d}")
     assert parsed is not None and parsed.forsta_dag <= day <= parsed.sista_dag
+    monday = day - timedelta(days=day.isoweekday() - 1)
+    assert (parsed.ar, parsed.vecka) == (year, week)
+    assert (parsed.forsta_dag, parsed.sista_dag) == (monday, monday + timedelta(days=6))
 
 
 @pytest.mark.parametrize("empty", ["0", "", "  ", None])
@@ -208,13 +211,17 @@ def test_skatteverket_figures_are_typed_and_unknown_elements_reachable(
     assert uppgift["identitetsbeteckning"] == ALLA
     assert [k["taxeringsar"] for k in uppgift["kapitaluppgifter"]] == [2023, 2021]
     assert all(isinstance(k["summaIntakterPaKapital"], str) for k in uppgift["kapitaluppgifter"])
+    # The figures the simulator sends for this person and these years, as exact decimal text.
+    assert [
+        (k["summaIntakterPaKapital"], k["overskottPaKapital"]) for k in uppgift["kapitaluppgifter"]
+    ] == [("27257", "7620"), ("25856", "11452")]
     unknown = {
         item["path"]: item["value"]
         for item in answer["data"]["person"]["skatteverket"]["ovrigaElement"]
     }
     person = "PersonuppgiftLista/Personuppgift"
     assert unknown[f"{person}/Inkomstuppgift[0]/Taxeringsar"] == "2023"
-    assert f"{person}/Inkomstuppgift[1]/SlutligSkatt" in unknown
+    assert unknown[f"{person}/Inkomstuppgift[1]/SlutligSkatt"] == "110780"
     assert unknown["Svarstidpunkt"] == "2026-01-01T00:00:00"
     [question] = fresh.questions()
     assert question["skvFraga"]["ar"] == [2023, 2021]
@@ -275,3 +282,17 @@ def test_tax_years_cannot_be_asked_with_ssbt10(api_v10: Facade, fresh: Simulator
     assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "ssbt/11" in answer["errors"][0]["message"]
     assert fresh.questions() == []
+
+
+def test_skatteverket_text_declaring_another_encoding_reads_right() -> None:
+    document = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>'
+        '<SvarBeskattningsuppgifterEnligtSFS2008-975 xmlns="urn:s" xmlns:f="urn:f">'
+        "<PersonuppgiftLista><Personuppgift><f:Fornamn>Åsa</f:Fornamn>"
+        "<f:Efternamn>Öström</f:Efternamn></Personuppgift></PersonuppgiftLista>"
+        "</SvarBeskattningsuppgifterEnligtSFS2008-975>"
+    )
+    data = parse_xml("<data><svar/></data>", "t")
+    data[0].text = document
+    [person] = skatteverket.decode(data).personuppgifter
+    assert (person.fornamn, person.efternamn) == ("Åsa", "Öström")

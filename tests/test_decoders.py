@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from resolvers.agencies import Agency
 from resolvers.decode import akassorna, arbetsformedlingen, migrationsverket, transportstyrelsen
-from resolvers.decode.answer import Kalla, decode_answer
+from resolvers.decode.answer import Kalla, decode_answer, decode_error
 from resolvers.xmlread import PayloadError, UnknownValue, parse_xml, to_date
 
 SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
@@ -47,6 +47,12 @@ def test_af_without_fraga_and_with_offset_dates_parses() -> None:
         )
     )
     assert svar is not None
+    assert (svar.schemaversion, svar.referensnummer) == ("4.0", "A-1")
+    assert svar.identitetsbeteckning == "199001011239"
+    assert svar.sekretessmarkering is False
+    assert svar.arbetssokande_info.arbetssokande is True
+    assert svar.arbetssokande_info.arbetssokande_omfattning == 100
+    assert (svar.status_kod, svar.status_kod_text) == (0, "ok")
     assert svar.lag_paragraf == ""  # missing although the XSD requires it
     assert svar.arbetssokande_info.arbetssokande_registrerad == date(2016, 11, 18)
     assert svar.arbetssokande_info.aktivitets_rapport_datum is None
@@ -87,6 +93,11 @@ def test_so_without_syfte_and_with_nil_decision() -> None:
     [row] = kassa.utbetalningar
     assert row.netto_efter_skatt == Decimal("1250.50")
     assert isinstance(row.ersattningsdagar, Decimal)
+    assert row.ersattningsdagar == Decimal(2)
+    assert row.netto_efter_avdrag == Decimal("1250.50")
+    assert row.utbetalningsdatum == date(2026, 1, 23)
+    assert (row.avser_from, row.avser_tom) == (date(2026, 1, 3), date(2026, 1, 3))
+    assert kassa.svarande_organisation == "Kassan"
     assert kassa.ansokt_om_ersattning.beslut_om_ratt_till_ersattning is None
     assert kassa.ansokt_om_ersattning.ansokan_om_utbetalning_inlamnad is True
 
@@ -239,3 +250,21 @@ def test_unknown_content_inside_values_and_unknown_repeats_is_kept() -> None:
         UnknownValue("new/x[0]", "a"),
         UnknownValue("new/x[1]", "b"),
     ]
+
+
+def test_an_unknown_giltighetstid_is_passed_on() -> None:
+    svar = migrationsverket.decode(
+        parse_xml(
+            "<data><response><correlationid>c</correlationid><svarCollection><svar>"
+            "<giltighetstid>OKAND</giltighetstid></svar></svarCollection></response></data>",
+            "t",
+        )
+    )
+    assert svar.svar[0].giltighetstid == "OKAND"
+
+
+def test_an_unknown_kalla_is_kept_as_unknown() -> None:
+    error = parse_xml(
+        "<error><kalla>NY</kalla><felkod>1</felkod><felmeddelande>m</felmeddelande></error>", "t"
+    )
+    assert decode_error(error).kalla is Kalla.OKAND

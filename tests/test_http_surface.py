@@ -9,7 +9,7 @@ import pytest
 
 from graph.app import create_app
 from graph.settings import load_settings
-from tests.servers import CASEWORKER, Simulator, asgi_client, facade_env
+from tests.support import CASEWORKER, Simulator, asgi_client, facade_app, facade_env
 
 INTROSPECTION = "{ __schema { queryType { name } } }"
 PROBE = "{ tjanstestatus { myndighet } }"
@@ -20,7 +20,7 @@ PERSON = (
 
 
 def app_for(sim: Simulator, **overrides: str) -> Any:
-    return create_app(load_settings(facade_env(sim.url, **overrides)))
+    return facade_app(facade_env(sim.url, **overrides))
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ async def test_configured_hosts_replace_the_defaults(sim: Simulator) -> None:
 
 
 def test_the_served_host_is_allowed_too(sim: Simulator) -> None:
-    app = create_app(load_settings(facade_env(sim.url)), served_host="10.1.2.3")
+    app = facade_app(facade_env(sim.url), served_host="10.1.2.3")
     hosts = next(m for m in app.user_middleware if m.cls.__name__ == "AllowedHosts").kwargs
     assert "10.1.2.3" in hosts["hosts"]
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 
 from schema.lefi_fields import FK_FIELDS, PM_FIELDS
-from simulator.lefi import lefi_answer, model
+from simulator.lefi import PM_MONTHLY, lefi_answer, model
 from simulator.people import person_for
 from simulator.scenarios import Scenario
-from tests.servers import Facade, Simulator, facade, facade_env
+from tests.support import Facade, Simulator, facade, facade_env
 
 ALLA = "198503151238"
 OMFATTANDE = "195804121233"
@@ -69,10 +70,22 @@ def test_payments_are_typed_with_decimals_and_rows(api: Facade) -> None:
         avdrag = float(payment["avdragsbelopp"]["summa"])
         assert isinstance(payment["bruttobelopp"]["summa"], str)  # Decimal, never a float
         assert abs(brutto - avdrag - netto) < 0.005
+        exact = {k: Decimal(payment[k]["summa"]) for k in ("bruttobelopp", "avdragsbelopp")}
+        assert exact["bruttobelopp"] - exact["avdragsbelopp"] == Decimal(
+            payment["nettobelopp"]["summa"]
+        )
+        assert exact["bruttobelopp"] == sum(  # the gross is the sum of its rows' gross
+            Decimal(row["bruttobelopp"]["summa"])
+            for row in payment["utbetalningsdetalj"]
+            if row["bruttobelopp"]
+        )
         kinds = [row["beloppstyp"]["kod"] for row in payment["utbetalningsdetalj"]]
         assert "PS" in kinds
         assert YEAR["from"] <= payment["datum"] <= YEAR["tom"]
         assert payment["period"]["franDatum"] is not None
+        # `fran` is `YYYY-MM` or `YYYY-MM-01`: either way the month's first day.
+        assert payment["period"]["franDatum"] == f"{payment['period']['fran'][:7]}-01"
+        assert payment["period"]["tillDatum"] == payment["period"]["till"]
 
 
 def test_pm_payments_are_whole_kronor_with_negative_deductions(api: Facade) -> None:
@@ -85,6 +98,8 @@ def test_pm_payments_are_whole_kronor_with_negative_deductions(api: Facade) -> N
     )["pensionsmyndigheten"]
     for payment in pm["utbetalningar"]:
         assert isinstance(payment["bruttobelopp"], int)
+        assert abs(payment["bruttobelopp"] - PM_MONTHLY["PM:AP"]) <= 200
+        assert payment["bruttobelopp"] == sum(r["belopp"] for r in payment["utbetalningsrader"])
         assert (
             payment["bruttobelopp"] + sum(a["belopp"] for a in payment["avdrag"])
             == payment["nettobelopp"]

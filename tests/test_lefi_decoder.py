@@ -140,6 +140,31 @@ def test_any_json_reads_without_crashing(document: dict) -> None:
     result = normalise(document, "LefiExternFormansinformationSvar")
     assert isinstance(result["utlamnare"], list)
     assert isinstance(result["ovriga_falt"], list)
+    given_utlamnare = document.get("utlamnare")
+    items = (
+        []
+        if given_utlamnare is None
+        else given_utlamnare
+        if isinstance(given_utlamnare, list)
+        else [given_utlamnare]
+    )
+    assert len(result["utlamnare"]) == len(items)  # one entry per item sent, none lost
+    for item, read in zip(items, result["utlamnare"], strict=True):
+        if isinstance(item, list):  # a list where an object belongs: each element kept
+            assert read["ovriga_falt"] == [
+                UnknownValue(f"[{i}]", json.dumps(element, ensure_ascii=False))
+                for i, element in enumerate(item)
+            ]
+        elif not isinstance(item, dict):  # a scalar where an object belongs: kept whole
+            assert read["ovriga_falt"] == [UnknownValue("", json.dumps(item, ensure_ascii=False))]
+        else:  # properties the model does not know: kept whole
+            for key, value in item.items():
+                if key not in ("utlamnare", "tillstand"):
+                    kept = UnknownValue(key, json.dumps(value, ensure_ascii=False))
+                    assert kept in read["ovriga_falt"]
+    if "x" in document:  # a property the model does not know: kept whole, as JSON
+        kept = UnknownValue("x", json.dumps(document["x"], ensure_ascii=False))
+        assert kept in result["ovriga_falt"]
 
 
 def _model_shaped(type_name: str, depth: int = 0) -> st.SearchStrategy:
@@ -179,6 +204,11 @@ def _model_shaped(type_name: str, depth: int = 0) -> st.SearchStrategy:
 def test_model_shaped_documents_never_fail_the_whole_answer(document: dict) -> None:
     result = normalise({"formansinformation": document}, "LefiExternFormansinformationSvar")
     assert isinstance(result["formansinformation"], dict)
+    read = result["formansinformation"]
+    for name, value in document.items():  # every list field: one entry per item sent
+        assert len(read[name]) == (len(value) if isinstance(value, list) else 1), name
+    assert read["ovriga_falt"] == []  # odd values stay in the item they came in
+    assert result["ovriga_falt"] == []
 
 
 def test_a_bad_month_in_one_period_stays_in_that_period() -> None:
@@ -194,4 +224,7 @@ def test_a_bad_month_in_one_period_stays_in_that_period() -> None:
     )
     period = answer["formansinformation"]["sjukpenningarende"][0]["beslut"][0]["period"]
     assert period["till"] == "2026-13" and period["till_datum"] is None
-    assert answer["formansinformation"]["barnbidragsarende"][0]["beslut"][0]["period"]["fran_datum"]
+    assert period["fran_datum"] == date(2026, 1, 1)
+    other = answer["formansinformation"]["barnbidragsarende"][0]["beslut"][0]["period"]
+    assert other["fran_datum"] == date(2026, 1, 1)
+    assert (other["till"], other["till_datum"]) == (None, None)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from schema.lefi_fields import FK_FIELDS, PM_FIELDS, fk_group_codes, pm_group_codes
-from tests.conftest import PERIOD
-from tests.servers import Facade, Simulator
+from tests.support import PERIOD, Facade, Simulator
 
 ALLA = "198503151238"
 ALL_FK = sorted(fk_group_codes())

@@ -23,8 +23,8 @@ import trustme
 from graph.cli import main
 from simulator.app import SimulatorConfig
 from simulator.app import create_app as create_simulator
-from tests.conftest import PERIOD
-from tests.servers import Facade, Simulator, facade, facade_env, free_port, serving
+from tests.support import PERIOD, Facade, facade, facade_env, free_port, serving
+from tests.support.network import ServedSimulator
 
 ALLA = "198503151238"
 
@@ -84,7 +84,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 @pytest.fixture(scope="module")
-def tls_sim(pki: Pki) -> Iterator[Simulator]:
+def tls_sim(pki: Pki) -> Iterator[ServedSimulator]:
     """The simulator over HTTPS, requiring a client certificate from `pki.ca`."""
     with serving(
         create_simulator(SimulatorConfig(slow_seconds=10)),
@@ -93,7 +93,7 @@ def tls_sim(pki: Pki) -> Iterator[Simulator]:
         ssl_ca_certs=str(pki.ca),
         ssl_cert_reqs=ssl.CERT_REQUIRED,
     ) as base:
-        yield Simulator(base, verify=pki.client_context())
+        yield ServedSimulator(base, verify=pki.client_context())
 
 
 def ask(api: Facade) -> dict:
@@ -118,7 +118,7 @@ def tls_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def test_the_right_client_certificate_gets_an_answer(
-    tls_sim: Simulator, pki: Pki, caplog: pytest.LogCaptureFixture
+    tls_sim: ServedSimulator, pki: Pki, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     tls_sim.clear()
@@ -161,7 +161,7 @@ def test_the_right_client_certificate_gets_an_answer(
     ],
 )
 def test_a_tls_failure_is_upstream_unavailable_and_logged_as_tls(
-    tls_sim: Simulator,
+    tls_sim: ServedSimulator,
     pki: Pki,
     caplog: pytest.LogCaptureFixture,
     tls_files: dict[str, str],

@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 
-from graph.app import create_app
-from graph.settings import load_settings
 from simulator.people import person_for
 from simulator.scenarios import scenario_of
-from tests.servers import CASEWORKER, Simulator, asgi_client, facade_env
+from tests.support import CASEWORKER, Simulator, asgi_client, facade_app, facade_env
 
 ALLA = "198503151238"
 FEL_AF = "198202201235"
@@ -65,7 +63,7 @@ def names_of(number: str) -> set[str]:
 
 @pytest.fixture
 def app(sim: Simulator) -> Any:
-    return create_app(load_settings(facade_env(sim.url, SSBTEK_INTROSPECTION="true")))
+    return facade_app(facade_env(sim.url, SSBTEK_INTROSPECTION="true"))
 
 
 async def test_nothing_personal_is_written_anywhere(

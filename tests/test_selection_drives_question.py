@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PERIOD
-from tests.servers import Facade, Simulator
+from tests.support import PERIOD, Facade, Simulator
 
 ALLA = "198503151238"
 INGENTING = "199001011239"
@@ -11,6 +10,8 @@ ORDINARY = "198807141232"
 
 PERSON_ARGS = 'personnummer: $pnr, period: $period, arende: "A-1"'
 VARIABLES = {"pnr": ALLA, "period": PERIOD}
+HEAD = "query($pnr: Personnummer!, $period: PeriodInput!)"
+ARGS = PERSON_ARGS
 
 
 def test_selecting_only_arbetsformedlingen_asks_only_af(api: Facade, fresh: Simulator) -> None:
@@ -162,3 +163,25 @@ def test_personer_takes_at_most_fifty(api: Facade, fresh: Simulator) -> None:
     [error] = answer["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert fresh.questions() == []
+
+
+def test_an_agency_with_and_without_its_own_period_is_refused(
+    api: Facade, fresh: Simulator
+) -> None:
+    answer = api.query(
+        f"{HEAD} {{ person({ARGS}) {{ a: akassorna {{ tom }} "
+        'b: akassorna(period: {from: "2025-01-01", tom: "2025-03-31"}) { tom } } }',
+        {"pnr": ALLA, "period": PERIOD},
+    )
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert fresh.questions() == []
+
+
+def test_an_own_period_equal_to_the_persons_is_not_sent(api: Facade, fresh: Simulator) -> None:
+    answer = api.query(
+        f"{HEAD} {{ person({ARGS}) {{ a: akassorna {{ tom }} b: akassorna(period: $period) "
+        "{ tom } } }",
+        {"pnr": ALLA, "period": PERIOD},
+    )
+    assert "errors" not in answer
+    assert fresh.questions()[0]["periods"] == {}

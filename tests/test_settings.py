@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from graph.app import create_app
 from graph.settings import SettingsError, load_settings
 from resolvers.contract import SsbtVersion
-from tests.servers import facade_env
+from tests.support import facade_env
 
 
 def test_demo_mode_has_defaults() -> None:
@@ -71,3 +72,16 @@ def test_a_key_without_a_certificate_is_refused(tmp_path) -> None:
 def test_demo_mode_ignores_tls_settings() -> None:
     settings = load_settings({"SSBTEK_CERT_FILE": "/nonexistent/cert.pem"})
     assert settings.demo and settings.client.cert_file is None
+
+
+def test_a_wsdl_that_cannot_be_loaded_names_the_setting() -> None:
+    env = facade_env("http://127.0.0.1:9/ssbtek", SSBTEK_WSDL="http://127.0.0.1:9/ssbtek?wsdl")
+    with pytest.raises(SettingsError, match="SSBTEK_WSDL"):
+        create_app(load_settings(env))
+
+
+def test_an_unreadable_certificate_names_the_settings(tmp_path) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("not a certificate")
+    with pytest.raises(SettingsError, match="SSBTEK_CERT_FILE"):
+        load_settings(facade_env("https://ssbtek.example/ssbtek", SSBTEK_CERT_FILE=str(cert)))

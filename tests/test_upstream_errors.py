@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
+from resolvers.agencies import Agency
+from resolvers.audit import AuditSettings, AuditTrail
+from resolvers.caller import Caller
+from resolvers.client import ClientConfig, SsbtekClient
+from resolvers.contract import SOAP_ENV_NS, SsbtVersion
+from resolvers.errors import UpstreamInvalidResponse
+from resolvers.loader import Upstream
+from resolvers.plan import FetchPlan, Period, QuestionKey
 from simulator.app import SimulatorConfig
-from tests.conftest import PERIOD
-from tests.servers import Facade, Simulator, facade, facade_env, free_port, simulator
+from tests.support import (
+    PERIOD,
+    REQUESTER,
+    Facade,
+    Simulator,
+    facade,
+    facade_env,
+    free_port,
+    simulator,
+)
 
 ALLA = "198503151238"
 FEL_BT = "197505051230"
@@ -186,3 +204,30 @@ def test_personnummer_forms_normalise_to_twelve_digits(api: Facade) -> None:
             {"pnr": given},
         )
         assert answer["data"]["person"]["personnummer"] == ALLA
+
+
+def test_an_answer_without_svarsdata_is_an_invalid_response() -> None:
+    body = (
+        f'<e:Envelope xmlns:e="{SOAP_ENV_NS}"><e:Body><s:hamtaBastjanstInformationResponse '
+        f'xmlns:s="{SsbtVersion.V11.namespace}"/></e:Body></e:Envelope>'
+    ).encode()
+    client = SsbtekClient(
+        ClientConfig(url="http://ssbtek.test/ssbtek"),
+        transport=httpx.MockTransport(lambda _request: httpx.Response(200, content=body)),
+    )
+    plan = FetchPlan()
+    plan.include(Agency.TNS)
+    key = QuestionKey(
+        "t", ALLA, Period(*(__import__("datetime").date(2026, 1, d) for d in (1, 2))), "A"
+    )
+
+    async def fetch() -> None:
+        try:
+            await Upstream(client, REQUESTER, AuditTrail(AuditSettings(b"k" * 32))).fetch(
+                key, plan, Caller("t", "h")
+            )
+        finally:
+            await client.aclose()
+
+    with pytest.raises(UpstreamInvalidResponse):
+        asyncio.run(fetch())

@@ -1,4 +1,5 @@
-"""Real servers for tests: uvicorn on loopback ports, each in a thread of its own."""
+"""Real servers on loopback ports (uvicorn, each in a thread of its own), for what needs a
+socket: the command, TLS, a WSDL fetched over HTTP, refused connections."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from graph.app import create_app as create_facade
 from graph.settings import load_settings
 from simulator.app import SimulatorConfig
 from simulator.app import create_app as create_simulator
+from tests.support.env import CASEWORKER
 
 
 def free_port() -> int:
@@ -58,42 +60,8 @@ def serving(app: Any, **uvicorn_config: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@contextmanager
-def simulator(config: SimulatorConfig | None = None) -> Iterator[Simulator]:
-    """The SSBTEK simulator on a loopback port."""
-    with serving(create_simulator(config or SimulatorConfig(slow_seconds=10))) as base:
-        yield Simulator(base)
-
-
-@contextmanager
-def facade(env: dict[str, str]) -> Iterator[Facade]:
-    """The facade on a loopback port, configured by `env` as its environment would be."""
-    with serving(create_facade(load_settings(env))) as base:
-        yield Facade(base)
-
-
-def facade_env(ssbtek_url: str, **overrides: str) -> dict[str, str]:
-    """An environment for a facade that talks to `ssbtek_url`."""
-    return {
-        "SSBTEK_URL": ssbtek_url,
-        "SSBTEK_INGIVARE_ORGNR": "162120000010",
-        "SSBTEK_INGIVARE_NAMN": "Testkommunen",
-        "SSBTEK_AKTORSID": "test-aktor",
-        "SSBTEK_SYFTE": "Handläggning av ekonomiskt bistånd",
-        "SSBTEK_LAGTEXT": "11 kap. 11 § socialtjänstlagen",
-        "SSBTEK_TIMEOUT_S": "5",
-        "SSBTEK_AUTH": "none",
-        "SSBTEK_AUDIT_SECRET": AUDIT_SECRET,
-        **overrides,
-    }
-
-
-AUDIT_SECRET = "test-audit-secret-0123456789abcdef"
-CASEWORKER = "anna.handlaggare"
-
-
-class Simulator:
-    """A running simulator and its request log.
+class ServedSimulator:
+    """A simulator on a loopback port and its request log.
 
     `verify` is httpx's TLS setting for reading the log, e.g. an `ssl.SSLContext` with a client
     certificate when the simulator is served over mTLS.
@@ -105,7 +73,7 @@ class Simulator:
         self.verify = verify
 
     def requests(self) -> list[dict[str, Any]]:
-        """The questions received since the last `clear()`."""
+        """The requests received since the last `clear()`."""
         return httpx.get(f"{self.base}/_sim/requests", verify=self.verify).json()
 
     def questions(self) -> list[dict[str, Any]]:
@@ -113,18 +81,28 @@ class Simulator:
         return [r for r in self.requests() if r["operation"] == "hamtaBastjanstInformation"]
 
     def clear(self) -> None:
-        """Forget the questions received so far."""
+        """Forget the requests received so far."""
         httpx.delete(f"{self.base}/_sim/requests", verify=self.verify).raise_for_status()
 
 
-class Facade:
-    """A running facade."""
+@contextmanager
+def served_simulator(
+    config: SimulatorConfig | None = None, **uvicorn_config: Any
+) -> Iterator[ServedSimulator]:
+    """The SSBTEK simulator on a loopback port."""
+    app = create_simulator(config or SimulatorConfig(slow_seconds=10))
+    with serving(app, **uvicorn_config) as base:
+        yield ServedSimulator(base)
+
+
+class ServedFacade:
+    """A facade on a loopback port."""
 
     def __init__(self, base: str) -> None:
         self.base = base
 
     def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """POST a GraphQL operation; return the JSON answer."""
+        """POST a GraphQL operation as the test caseworker; return the JSON answer."""
         response = httpx.post(
             f"{self.base}/graphql",
             json={"query": query, "variables": variables or {}},
@@ -135,8 +113,8 @@ class Facade:
         return response.json()
 
 
-def asgi_client(app: Any, host: str = "localhost", **headers: str) -> httpx.AsyncClient:
-    """An httpx client that calls an ASGI app in-process (no socket), as `http://<host>`."""
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url=f"http://{host}", headers=headers
-    )
+@contextmanager
+def served_facade(env: dict[str, str]) -> Iterator[ServedFacade]:
+    """The facade on a loopback port, configured by `env`, reaching SSBTEK over the network."""
+    with serving(create_facade(load_settings(env))) as base:
+        yield ServedFacade(base)

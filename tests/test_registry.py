@@ -1,0 +1,82 @@
+"""The agency registry is complete in every layer, and `docs/architecture.md`'s recipes for adding
+an agency or a benefit field name the files that really hold each piece."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from resolvers.agencies import Agency
+from resolvers.contract import CONTRACT_AGENCIES
+from schema.lefi_fields import FK_FIELDS, PM_FIELDS
+from schema.person import PERSON_FIELDS
+from simulator.agencies import SIM_AGENCIES
+from simulator.app import PROBE_AGENCIES
+from simulator.latency import DEFAULT_AGENCY_LATENCY
+
+ROOT = Path(__file__).resolve().parent.parent
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def test_the_enum_names_the_registry_rows_in_contract_order() -> None:
+    assert [a.value for a in Agency] == [row.element for row in CONTRACT_AGENCIES]
+    assert len({row.name for row in CONTRACT_AGENCIES}) == len(CONTRACT_AGENCIES)
+
+
+@pytest.mark.parametrize("agency", list(Agency))
+def test_every_layer_has_the_agencys_module(agency: Agency) -> None:
+    name = agency.module_name
+    decoder = importlib.import_module(f"resolvers.decode.{name}")
+    assert callable(decoder.decode)
+    schema_module = importlib.import_module(f"schema.{name}")
+    assert schema_module.PERSON_FIELDS
+    for field_name in schema_module.PERSON_FIELDS:
+        assert PERSON_FIELDS[field_name].reads == {agency}
+    simulator_module = importlib.import_module(f"simulator.{name}")
+    assert callable(simulator_module.build)
+    assert SIM_AGENCIES[agency.value].latency == simulator_module.LATENCY
+    assert DEFAULT_AGENCY_LATENCY[agency.value] == simulator_module.LATENCY
+
+
+def test_the_simulator_answers_for_exactly_the_registry() -> None:
+    assert list(SIM_AGENCIES) == [a.value for a in Agency]
+    assert tuple(row.element for row in CONTRACT_AGENCIES if row.test_service) == PROBE_AGENCIES
+
+
+def _recipe(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", ARCHITECTURE, re.M | re.S)
+    assert match, f"docs/architecture.md has no section '## {title}'"
+    return match.group(1)
+
+
+def _paths(recipe: str) -> set[str]:
+    return set(re.findall(r"`((?:resolvers|schema|simulator|docs|tests)/[^`\s]+)`", recipe))
+
+
+def test_the_agency_recipe_names_files_that_exist_for_every_agency() -> None:
+    paths = _paths(_recipe("Adding an agency"))
+    per_agency = {p for p in paths if "<name>" in p}
+    assert per_agency >= {
+        "resolvers/decode/<name>.py",
+        "schema/<name>.py",
+        "simulator/<name>.py",
+    }
+    assert {"resolvers/contract.py", "resolvers/agencies.py"} <= paths
+    for agency in Agency:
+        for path in per_agency:
+            assert (ROOT / path.replace("<name>", agency.module_name)).is_file(), path
+    for path in paths - per_agency:
+        assert (ROOT / path.split(":")[0]).exists(), path
+
+
+def test_the_benefit_field_recipe_names_where_fields_live() -> None:
+    recipe = _recipe("Adding a benefit field")
+    paths = _paths(recipe)
+    assert {"schema/lefi_fields.py", "docs/lefi-fields.md"} <= paths
+    for path in paths:
+        assert (ROOT / path).exists(), path
+    assert "FK_FIELDS" in recipe and "PM_FIELDS" in recipe
+    assert FK_FIELDS and PM_FIELDS
