@@ -132,7 +132,9 @@ BAD_TOKENS = {
     "caseworker shaped like a personnummer": lambda key, other: token(key, sub="19850315-1238"),
     "caseworker with spaces": lambda key, other: token(key, sub="anna svensson"),
     "caseworker with a trailing newline": lambda key, other: token(key, sub="anna.svensson\n"),
-    "caseworker holding a personnummer": lambda key, other: token(key, sub="19850315.1238@kommun.se"),
+    "caseworker holding a personnummer": lambda key, other: token(
+        key, sub="19850315.1238@kommun.se"
+    ),
 }
 
 
