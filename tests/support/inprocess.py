@@ -133,9 +133,14 @@ class Facade:
 
 @contextmanager
 def facade(env: dict[str, str]) -> Iterator[Facade]:
-    """An in-process facade configured by `env` as its environment would be."""
-    running = Facade(facade_app(env))
+    """An in-process facade configured by `env` as its environment would be, started and stopped
+    as a server starts and stops it (its lifespan), so that its connections are closed."""
+    app = facade_app(env)
+    lifespan = app.router.lifespan_context(app)
+    _loop().run(lifespan.__aenter__())
+    running = Facade(app)
     try:
         yield running
     finally:
         _loop().run(running.client.aclose())
+        _loop().run(lifespan.__aexit__(None, None, None))

@@ -42,6 +42,7 @@ def serving(app: Any, **uvicorn_config: Any) -> Iterator[str]:
         log_level="warning",
         lifespan="on",
         access_log=False,
+        timeout_graceful_shutdown=2,
         **uvicorn_config,
     )
     server = uvicorn.Server(config)
