@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 
 from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
-from schema.context import Info
-from schema.convert import convert_agency
-from schema.person_field import OwnPeriod, PersonField, agency_part, include
+from schema.person_field import agency_field
 
 
 @strawberry.type(description="`Utbetalningar`: one payment of unemployment benefit.")
@@ -107,18 +104,11 @@ class Akassorna:
     )
 
 
-async def _akassorna(root: Any, info: Info, period: OwnPeriod = None) -> Akassorna | None:
-    part = await agency_part(info, root.key, Agency.SO)
-    return convert_agency(Akassorna, part.fel, part.data)
-
-
 PERSON_FIELDS = {
-    "akassorna": PersonField(
-        strawberry.field(
-            resolver=_akassorna,
-            description="The a-kassor (`SO`): unemployment benefit payments and bars.",
-        ),
-        planner=include(Agency.SO, takes_period=True),
-        reads=frozenset({Agency.SO}),
+    "akassorna": agency_field(
+        Agency.SO,
+        Akassorna,
+        "The a-kassor (`SO`): unemployment benefit payments and bars.",
+        takes_period=True,
     )
 }

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 
 from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
-from schema.context import Info
-from schema.convert import convert_agency
-from schema.person_field import OwnPeriod, PersonField, agency_part, include
+from schema.person_field import agency_field
 
 
 @strawberry.type(description="`AktivetetsRapportDatum`: the jobseeker's latest activity report.")
@@ -99,20 +96,11 @@ class Arbetsformedlingen:
     )
 
 
-async def _arbetsformedlingen(
-    root: Any, info: Info, period: OwnPeriod = None
-) -> Arbetsformedlingen | None:
-    part = await agency_part(info, root.key, Agency.AF)
-    return convert_agency(Arbetsformedlingen, part.fel, part.data)
-
-
 PERSON_FIELDS = {
-    "arbetsformedlingen": PersonField(
-        strawberry.field(
-            resolver=_arbetsformedlingen,
-            description="Arbetsförmedlingen (`AF`): jobseeker status and decisions.",
-        ),
-        planner=include(Agency.AF, takes_period=True),
-        reads=frozenset({Agency.AF}),
+    "arbetsformedlingen": agency_field(
+        Agency.AF,
+        Arbetsformedlingen,
+        "Arbetsförmedlingen (`AF`): jobseeker status and decisions.",
+        takes_period=True,
     )
 }

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 
 from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
-from schema.context import Info
-from schema.convert import convert_agency
-from schema.person_field import OwnPeriod, PersonField, agency_part, include
+from schema.person_field import agency_field
 from schema.scalars import Personnummer
 
 
@@ -156,18 +153,11 @@ class Csn:
     )
 
 
-async def _csn(root: Any, info: Info, period: OwnPeriod = None) -> Csn | None:
-    part = await agency_part(info, root.key, Agency.CSN)
-    return convert_agency(Csn, part.fel, part.data)
-
-
 PERSON_FIELDS = {
-    "csn": PersonField(
-        strawberry.field(
-            resolver=_csn,
-            description="CSN (`CSN`): study support per support form.",
-        ),
-        planner=include(Agency.CSN, takes_period=True),
-        reads=frozenset({Agency.CSN}),
+    "csn": agency_field(
+        Agency.CSN,
+        Csn,
+        "CSN (`CSN`): study support per support form.",
+        takes_period=True,
     )
 }

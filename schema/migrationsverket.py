@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 
 from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
-from schema.context import Info
-from schema.convert import convert_agency
-from schema.person_field import PersonField, agency_part, include
+from schema.person_field import agency_field
 
 
 @strawberry.type(description="`svarCollection/svar`: one case and its decision.")
@@ -62,18 +59,10 @@ class Migrationsverket:
     )
 
 
-async def _migrationsverket(root: Any, info: Info) -> Migrationsverket | None:
-    part = await agency_part(info, root.key, Agency.MIV)
-    return convert_agency(Migrationsverket, part.fel, part.data)
-
-
 PERSON_FIELDS = {
-    "migrationsverket": PersonField(
-        strawberry.field(
-            resolver=_migrationsverket,
-            description="Migrationsverket (`MIV`): cases and residence-permit decisions.",
-        ),
-        planner=include(Agency.MIV),
-        reads=frozenset({Agency.MIV}),
+    "migrationsverket": agency_field(
+        Agency.MIV,
+        Migrationsverket,
+        "Migrationsverket (`MIV`): cases and residence-permit decisions.",
     )
 }

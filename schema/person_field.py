@@ -3,6 +3,7 @@ the field needs from SSBTEK and the agencies its resolver reads."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ from resolvers.decode.answer import AgencyPart
 from resolvers.plan import FetchPlan, QuestionKey
 from schema.common import PeriodInput, period_of
 from schema.context import Info
+from schema.convert import convert_agency
 from schema.planning import FieldPlanner, SelectionWalker
 
 
@@ -53,3 +55,40 @@ def include(agency: Agency, takes_period: bool = False) -> FieldPlanner:
         plan.include(agency, period_of(period) if period is not None else None)
 
     return planner
+
+
+def agency_field(
+    agency: Agency, graphql_type: type, description: str, takes_period: bool = False
+) -> PersonField:
+    """The `Person` field of an agency whose whole part becomes `graphql_type` (its `fel`, or its
+    data through `convert_agency`), with a `period` argument if the agency takes an own period."""
+
+    async def value(info: Info, key: QuestionKey) -> Any:
+        part = await agency_part(info, key, agency)
+        return convert_agency(graphql_type, part.fel, part.data)
+
+    resolve: Callable[..., Awaitable[Any]]
+    if takes_period:
+
+        async def resolve(root: Any, info: Info, period: Any = None) -> Any:
+            return await value(info, root.key)
+
+        arguments: dict[str, Any] = {"period": OwnPeriod}
+    else:
+
+        async def resolve(root: Any, info: Info) -> Any:
+            return await value(info, root.key)
+
+        arguments = {}
+    # The signature strawberry reads, with the real types rather than names in this module.
+    resolve.__annotations__ = {
+        "root": Any,
+        "info": Info,
+        **arguments,
+        "return": graphql_type | None,
+    }
+    return PersonField(
+        strawberry.field(resolver=resolve, description=description),
+        planner=include(agency, takes_period),
+        reads=frozenset({agency}),
+    )

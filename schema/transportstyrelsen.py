@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from resolvers.agencies import Agency
 from schema.common import Myndighetsfel, OkantElement
-from schema.context import Info
-from schema.convert import convert_agency
-from schema.person_field import OwnPeriod, PersonField, agency_part, include
+from schema.person_field import agency_field
 
 
 @strawberry.type(description="`fordonsinnehav/fordon`: one vehicle the person holds.")
@@ -51,19 +47,11 @@ class Transportstyrelsen:
     )
 
 
-async def _transportstyrelsen(
-    root: Any, info: Info, period: OwnPeriod = None
-) -> Transportstyrelsen | None:
-    part = await agency_part(info, root.key, Agency.TNS)
-    return convert_agency(Transportstyrelsen, part.fel, part.data)
-
-
 PERSON_FIELDS = {
-    "transportstyrelsen": PersonField(
-        strawberry.field(
-            resolver=_transportstyrelsen, description="Transportstyrelsen (`TNS`): vehicles held."
-        ),
-        planner=include(Agency.TNS, takes_period=True),
-        reads=frozenset({Agency.TNS}),
+    "transportstyrelsen": agency_field(
+        Agency.TNS,
+        Transportstyrelsen,
+        "Transportstyrelsen (`TNS`): vehicles held.",
+        takes_period=True,
     )
 }

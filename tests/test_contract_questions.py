@@ -17,17 +17,10 @@ from resolvers.client import ClientConfig, SsbtekClient
 from resolvers.contract import CONTRACT_DIR, SOAP_ENV_NS, SsbtVersion, ssbt_schema
 from resolvers.personnummer import normalise
 from resolvers.plan import FetchPlan, Period, QuestionKey
-from resolvers.question import Bitrade, Requester, build_question
+from resolvers.question import build_question
 from simulator.scenarios import SCENARIO_PEOPLE
+from tests.support import REQUESTER
 
-REQUESTER = Requester(
-    organisationsnummer="162120000010",
-    namn="Testkommunen",
-    aktorsid="aktor-1",
-    syfte="Bistånd",
-    lagtext="SoL",
-    bitraden=(Bitrade("165560000001", "Biträdet AB", 1), Bitrade("165560000002", "Två AB", 2)),
-)
 KEY = QuestionKey("t", "198503151238", Period(date(2026, 1, 1), date(2026, 6, 30)), "A-1")
 
 
