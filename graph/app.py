@@ -40,6 +40,7 @@ from graph.surface import (
     graphql_error,
 )
 from resolvers.audit import AuditTrail, configure_audit_log
+from resolvers.cache import build_cache
 from resolvers.client import SsbtekClient, WsdlError
 from resolvers.loader import Upstream
 from schema.build import build_schema
@@ -103,15 +104,17 @@ def create_app(
     audit = AuditTrail(settings.audit)
     authentication = build_authentication(settings)
     client = build_client(settings, transport)
-    upstream = Upstream(client, settings.requester, audit)
+    cache = build_cache(settings.cache)
+    upstream = Upstream(client, settings.requester, audit, cache)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         log.info(
-            "facade ready: %s, ssbt/%s, authentication %s",
+            "facade ready: %s, ssbt/%s, authentication %s, cache %s",
             "demo mode with the embedded simulator" if settings.demo else "SSBTEK at SSBTEK_URL",
             settings.client.version.value,
             settings.auth.mode.value,
+            cache.backend,
         )
         if (settings.auth.jwks_url or "").lower().startswith("http://"):
             log.warning("SSBTEK_JWT_JWKS_URL is plain http: token keys can be replaced in transit")
@@ -126,6 +129,7 @@ def create_app(
         finally:
             await client.aclose()
             await authentication.aclose()
+            await cache.close()
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -163,7 +167,7 @@ def create_app(
                 max_age=600,
             )
         )
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -173,6 +177,8 @@ def create_app(
         exception_handlers={500: internal_error},
         lifespan=lifespan,
     )
+    app.state.cache = cache
+    return app
 
 
 async def internal_error(_request: Request, _exc: Exception) -> Response:

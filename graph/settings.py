@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from graph.auth import AuthMode, AuthSettings
 from graph.surface import HttpSettings
 from resolvers.audit import AuditSettings
+from resolvers.cache import DEFAULT_MAX_ENTRIES, DEFAULT_TTL_S, CacheSettings, parse_cache_key
 from resolvers.client import ClientConfig, tls_context
 from resolvers.contract import SsbtVersion
 from resolvers.question import Bitrade, Requester
@@ -50,6 +51,7 @@ class Settings:
     auth: AuthSettings
     audit: AuditSettings
     http: HttpSettings
+    cache: CacheSettings
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -81,6 +83,37 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         auth=_auth(env, demo, default_tenant=requester.organisationsnummer),
         audit=_audit(env, demo),
         http=_http(env, demo),
+        cache=_cache(env),
+    )
+
+
+def _cache(env: _Env) -> CacheSettings:
+    """The brief cache: in memory unless SSBTEK_CACHE_URL names Redis; TTL 0 turns it off."""
+    ttl = env.non_negative_float("SSBTEK_CACHE_TTL_S", DEFAULT_TTL_S)
+    url = env.get("SSBTEK_CACHE_URL")
+    if url is not None:
+        parsed = urlsplit(url)
+        if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
+            raise SettingsError("SSBTEK_CACHE_URL must be a redis:// or rediss:// URL with a host")
+    raw_key = env.get("SSBTEK_CACHE_KEY")
+    key = None
+    if raw_key is not None:
+        try:
+            key = parse_cache_key(raw_key)
+        except ValueError:
+            raise SettingsError(
+                "SSBTEK_CACHE_KEY must be 32 random bytes in base64 (standard or URL-safe), e.g. "
+                "from: openssl rand -base64 32"
+            ) from None
+    if url is not None and ttl > 0 and key is None:
+        raise SettingsError(
+            "SSBTEK_CACHE_KEY must be set with SSBTEK_CACHE_URL: what Redis holds is encrypted"
+        )
+    return CacheSettings(
+        url=url,
+        ttl_s=ttl,
+        max_entries=env.positive_int("SSBTEK_CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES),
+        key=key,
     )
 
 
@@ -278,6 +311,16 @@ class _Env:
         value = self.get(name) or default
         if value not in allowed:
             raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
+        return value
+
+    def non_negative_float(self, name: str, default: float) -> float:
+        raw = self.get(name)
+        try:
+            value = float(raw) if raw is not None else default
+        except ValueError:
+            raise SettingsError(f"{name} must be a number of seconds") from None
+        if value < 0 or value != value:
+            raise SettingsError(f"{name} must be zero or more")
         return value
 
     def positive_float(self, name: str, default: float) -> float:

@@ -63,10 +63,12 @@ class AuditTrail:
         outcome: str,
         agency_errors: dict[str, str],
         upstream_ms: float | None,
-        korrelationsid: str,
+        korrelationsid: str | None,
         cache: str = "miss",
     ) -> None:
-        """The line of one person question, answered (`outcome` "ok") or failed (its code)."""
+        """The line of one person question, answered (`outcome` "ok") or failed (its code);
+        `cache` says whether SSBTEK was asked: "hit" (no), "partial" (for what the cache lacked,
+        `upstreamMs` then that call's) or "miss" (all of it)."""
         _write(
             {
                 "event": "question",

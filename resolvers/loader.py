@@ -6,16 +6,19 @@ import asyncio
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from resolvers.agencies import Agency
 from resolvers.audit import AskedFor, AuditTrail
+from resolvers.cache import PartCache
 from resolvers.caller import Caller
 from resolvers.client import SsbtekClient
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, ProbeResult, decode_answer, decode_probe
 from resolvers.errors import UpstreamError, UpstreamInvalidResponse
+from resolvers.parts import Held, needed_parts
 from resolvers.personnummer import pseudonym
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
 from resolvers.question import Requester, build_question
@@ -26,11 +29,16 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Upstream:
-    """The long-lived way to SSBTEK: the client and who the municipality is."""
+    """The long-lived way to SSBTEK: the client, who the municipality is, the audit trail and the
+    brief cache of answer parts (none unless given)."""
 
     client: SsbtekClient
     requester: Requester
     audit: AuditTrail
+    cache: PartCache = field(default_factory=PartCache)
+    _flights: dict[str, asyncio.Future[tuple[Answer, float]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @property
     def version(self) -> SsbtVersion:
@@ -38,34 +46,38 @@ class Upstream:
         return self.client.config.version
 
     async def fetch(self, key: QuestionKey, plan: FetchPlan, caller: Caller) -> Answer:
-        """Ask SSBTEK once for everything in `plan` as `caller`, decode the answer, and leave
-        an audit line whatever the outcome."""
-        korrelationsid = uuid.uuid4().hex
-        question = build_question(
-            key,
-            plan,
-            self.requester,
+        """Everything in `plan` for `key` as `caller`: the parts the cache holds for this
+        caller, case, person and period, and one SSBTEK call for the rest (shared with identical
+        calls in flight). Leaves one audit line, whatever the outcome."""
+        owner = (
+            key.tenant,
             caller.handlaggare,
-            self.version,
-            asked_at=datetime.now(UTC),
-            korrelationsid=korrelationsid,
+            key.arende,
+            key.personnummer,
+            key.period.from_.isoformat(),
+            key.period.tom.isoformat(),
         )
-        log.info(
-            "asking SSBTEK person=%s agencies=%s",
-            pseudonym(key.personnummer),
-            ",".join(sorted(a.value for a in plan.agencies)),
-        )
-        started = time.perf_counter()
+        parts = needed_parts(key, plan, self.version)
+        keys = {part: self.cache.key(*owner, part.name) for part in parts}
+        found = await self.cache.get_many(list(keys.values()))
+        held = Held(parts, {part: found[k] for part, k in keys.items() if k in found})
+        missing = held.missing
+        cache_state = "hit" if not missing else "miss" if len(missing) == len(parts) else "partial"
         upstream_ms: float | None = None
         outcome = "INTERNAL_SERVER_ERROR"
-        agency_errors: dict[str, str] = {}
+        answer: Answer | None = None
+        korrelationsid = None
         try:
-            element = await self.client.hamta(question)
-            upstream_ms = (time.perf_counter() - started) * 1000
-            try:
-                answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
-            except PayloadError as exc:
-                raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
+            if missing:
+                smaller = held.still_to_ask(key, plan)
+                flight = self.cache.key(*owner, *(part.name for part in missing), repr(smaller))
+                fetched, upstream_ms = await self._shared(flight, key, smaller, caller)
+                korrelationsid = fetched.korrelationsid
+                stored = held.store(fetched)
+                await self.cache.set_many({keys[part]: entry for part, entry in stored.items()})
+                answer = held.assemble(fetched, stored)
+            else:
+                answer = held.assemble(None, {})
             agency_errors = {
                 agency.value: part.fel.felkod
                 for agency, part in sorted(answer.parts.items())
@@ -74,11 +86,10 @@ class Upstream:
             outcome = "agency_errors" if agency_errors else "ok"
             return answer
         except UpstreamError as exc:
+            agency_errors = {}
             outcome = exc.code
             raise
         finally:
-            if upstream_ms is None:
-                upstream_ms = (time.perf_counter() - started) * 1000
             self.audit.question(
                 tenant=key.tenant,
                 caseworker=caller.handlaggare,
@@ -86,10 +97,50 @@ class Upstream:
                 personnummer=key.personnummer,
                 asked=asked_for(key, plan, self.version),
                 outcome=outcome,
-                agency_errors=agency_errors,
+                agency_errors=agency_errors if answer is not None else {},
                 upstream_ms=upstream_ms,
                 korrelationsid=korrelationsid,
+                cache=cache_state,
             )
+
+    async def _shared(
+        self, flight: str, key: QuestionKey, plan: FetchPlan, caller: Caller
+    ) -> tuple[Answer, float]:
+        """One upstream call for identical concurrent fetches (same caller, case, person, period
+        and parts): the first starts it, the others wait for it."""
+        running = self._flights.get(flight)
+        if running is None:
+            running = asyncio.ensure_future(self._ask(key, plan, caller))
+            self._flights[flight] = running
+            running.add_done_callback(lambda _done: self._flights.pop(flight, None))
+        return await asyncio.shield(running)
+
+    async def _ask(self, key: QuestionKey, plan: FetchPlan, caller: Caller) -> tuple[Answer, float]:
+        """Ask SSBTEK once for everything in `plan` and decode the answer; with the latency."""
+        question = build_question(
+            key,
+            plan,
+            self.requester,
+            caller.handlaggare,
+            self.version,
+            asked_at=datetime.now(UTC),
+            korrelationsid=uuid.uuid4().hex,
+        )
+        log.info(
+            "asking SSBTEK person=%s agencies=%s",
+            pseudonym(key.personnummer),
+            ",".join(sorted(a.value for a in plan.agencies)),
+        )
+        started = time.perf_counter()
+        element = await self.client.hamta(question)
+        upstream_ms = (time.perf_counter() - started) * 1000
+        try:
+            answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
+        except PayloadError as exc:
+            raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
+        return replace(answer, korrelationsid=answer.korrelationsid or question_id(question)), (
+            upstream_ms
+        )
 
     async def probe(self) -> list[ProbeResult]:
         """Ask SSBTEK's connectivity probe (`testaBastjanstInformation`) and decode it."""
@@ -137,3 +188,8 @@ class OperationLoader:
             fetch = asyncio.ensure_future(self.upstream.fetch(key, plan, self.caller))
             self._fetches[key] = fetch
         return await asyncio.shield(fetch)
+
+
+def question_id(question: dict[str, Any]) -> str | None:
+    """The `korrelationsid` a question was sent with."""
+    return question["generellaFrageparametrar"].get("korrelationsid")

@@ -117,3 +117,15 @@ def lefi_classes(question: dict[str, Any]) -> dict[str, list[str]] | None:
     if lefi is None:
         return None
     return {k: v for k, v in lefi.items() if k not in ("personnummer", "period")}
+
+
+def test_the_call_budget_of_a_repeat_with_the_cache_on(sim: Any, assert_ssbtek_calls: Any) -> None:
+    """A caseworker's screen asking again: the second time costs no call."""
+    from tests.support import facade, facade_env
+
+    query = BUDGETS[1].query
+    with facade(facade_env(sim.url, SSBTEK_CACHE_TTL_S="120")) as cached:
+        with assert_ssbtek_calls(1):
+            cached.query(query, {"pnr": ALLA, "period": PERIOD})
+        with assert_ssbtek_calls(0):
+            cached.query(query, {"pnr": ALLA, "period": PERIOD})

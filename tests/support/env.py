@@ -34,6 +34,8 @@ def facade_env(ssbtek_url: str, **overrides: str) -> dict[str, str]:
         "SSBTEK_TIMEOUT_S": "5",
         "SSBTEK_AUTH": "none",
         "SSBTEK_AUDIT_SECRET": AUDIT_SECRET,
+        # Each test counts the SSBTEK calls it causes: no cache unless a test turns it on.
+        "SSBTEK_CACHE_TTL_S": "0",
         **overrides,
     }
 

@@ -1,0 +1,243 @@
+"""The brief cache of decoded answer parts: in memory (bounded, least recently used out first) or
+in Redis (shared by several instances), both through aiocache.
+
+Keys are keyed hashes (HMAC-SHA256), never a personnummer. In Redis every value is encrypted and
+authenticated with AES-GCM under `SSBTEK_CACHE_KEY`, bound to its key, and expires by Redis's own
+TTL. When Redis cannot be reached the facade answers uncached: the failure is counted, and logged
+once until Redis answers again.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import logging
+import os
+import pickle
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiocache import SimpleMemoryCache
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TTL_S = 120.0
+# What an unreachable, slow or failing Redis raises (and anything else going wrong in the cache:
+# a cache fault must cost speed, never an answer; the cache tests count calls, so a fault there
+# still fails them).
+REDIS_DOWN = (RedisError, OSError, TimeoutError, Exception)
+DEFAULT_MAX_ENTRIES = 10_000
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    """`SSBTEK_CACHE_URL`, `SSBTEK_CACHE_TTL_S`, `SSBTEK_CACHE_MAX_ENTRIES`, `SSBTEK_CACHE_KEY`."""
+
+    url: str | None = None
+    ttl_s: float = DEFAULT_TTL_S
+    max_entries: int = DEFAULT_MAX_ENTRIES
+    key: bytes | None = None  # 32 bytes; required with Redis
+
+
+def parse_cache_key(text: str) -> bytes:
+    """32 random bytes given in base64, standard or URL-safe; ValueError otherwise."""
+    padded = text.strip() + "=" * (-len(text.strip()) % 4)
+    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        try:
+            raw = decode(padded.encode("ascii"))
+        except (binascii.Error, ValueError, UnicodeEncodeError):
+            continue
+        if len(raw) == 32:
+            return raw
+    raise ValueError("not 32 bytes in base64")
+
+
+@dataclass
+class CacheStats:
+    """Counters of one cache, for `/metrics` and the bench."""
+
+    hits: int = 0
+    misses: int = 0
+    evictions: int = 0
+    backend_errors: int = 0
+
+
+class BoundedMemoryCache(SimpleMemoryCache):
+    """aiocache's memory cache with a bound: past `max_entries` the least recently used entry
+    goes (aiocache's own has no bound)."""
+
+    def __init__(self, max_entries: int, stats: CacheStats, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cache: OrderedDict[str, object] = OrderedDict()
+        self.max_entries = max_entries
+        self.stats = stats
+
+    async def _get(self, key: str, encoding: str = "utf-8", _conn: Any = None) -> Any:
+        if key in self._cache:
+            self._cache.move_to_end(key)
+        return self._cache.get(key)
+
+    async def _multi_get(self, keys: list[str], encoding: str = "utf-8", _conn: Any = None) -> Any:
+        return [await self._get(key) for key in keys]
+
+    async def _set(
+        self, key: str, value: Any, ttl: Any = None, _cas_token: Any = None, _conn: Any = None
+    ) -> Any:
+        done = await super()._set(key, value, ttl=ttl, _cas_token=_cas_token, _conn=_conn)
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.max_entries:
+            oldest = next(iter(self._cache))
+            await self._delete(oldest)
+            self.stats.evictions += 1
+        return done
+
+
+class PartCache:
+    """Answer parts by a key tuple. The base class caches nothing (`SSBTEK_CACHE_TTL_S=0`)."""
+
+    backend = "none"
+
+    def __init__(self, ttl_s: float = 0.0) -> None:
+        self.ttl_s = ttl_s
+        self.stats = CacheStats()
+        self._hash_key = secrets.token_bytes(32)
+
+    def key(self, *parts: str) -> str:
+        """The stored key of a key tuple: a keyed hash, so no personnummer is ever a key."""
+        return hmac.new(self._hash_key, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
+
+    async def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """The entries held for these keys (missing ones are left out)."""
+        return {}
+
+    async def set_many(self, items: dict[str, Any]) -> None:
+        """Hold these entries for the TTL."""
+
+    async def close(self) -> None:
+        """Release the backend's connections."""
+
+
+class MemoryPartCache(PartCache):
+    """Entries as objects in this process, bounded by `max_entries`."""
+
+    backend = "memory"
+
+    def __init__(self, ttl_s: float, max_entries: int) -> None:
+        super().__init__(ttl_s)
+        self._cache = BoundedMemoryCache(max_entries, self.stats)
+
+    async def get_many(self, keys: list[str]) -> dict[str, Any]:
+        found = dict(zip(keys, await self._cache.multi_get(keys), strict=True))
+        held = {key: value for key, value in found.items() if value is not None}
+        self.stats.hits += len(held)
+        self.stats.misses += len(keys) - len(held)
+        return held
+
+    async def set_many(self, items: dict[str, Any]) -> None:
+        if items:
+            await self._cache.multi_set(list(items.items()), ttl=self.ttl_s)
+
+
+class RedisPartCache(PartCache):
+    """Entries in Redis: keys hashed with a key derived from `key`, values pickled and sealed
+    with AES-GCM (the stored key as associated data), expiring by Redis's TTL."""
+
+    backend = "redis"
+
+    def __init__(self, url: str, ttl_s: float, key: bytes) -> None:
+        super().__init__(ttl_s)
+        from aiocache import RedisCache
+        from aiocache.serializers import NullSerializer
+
+        self._hash_key = hmac.new(key, b"ssbtek-graphql cache keys", hashlib.sha256).digest()
+        self._aead = AESGCM(hmac.new(key, b"ssbtek-graphql cache values", hashlib.sha256).digest())
+        parsed = urlsplit(url)
+        self._redis = RedisCache(
+            endpoint=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 6379,
+            db=int((parsed.path or "/0").strip("/") or 0),
+            password=parsed.password,
+            ssl=parsed.scheme == "rediss",
+            namespace="ssbtek-graphql",
+            serializer=NullSerializer(encoding=None),  # values are sealed bytes already
+            timeout=1,
+            create_connection_timeout=1,
+        )
+        self._down = False
+
+    async def get_many(self, keys: list[str]) -> dict[str, Any]:
+        try:
+            found = await self._redis.multi_get(keys)
+        except REDIS_DOWN as exc:  # Redis down or slow: answer uncached
+            self._failed(exc)
+            return {}
+        self._recovered()
+        held = {}
+        for key, sealed in zip(keys, found, strict=True):
+            value = self._open(key, sealed) if sealed is not None else None
+            if value is not None:
+                held[key] = value
+        self.stats.hits += len(held)
+        self.stats.misses += len(keys) - len(held)
+        return held
+
+    async def set_many(self, items: dict[str, Any]) -> None:
+        if not items:
+            return
+        pairs = [(key, self._seal(key, value)) for key, value in items.items()]
+        try:
+            await self._redis.multi_set(pairs, ttl=self.ttl_s)
+        except REDIS_DOWN as exc:
+            self._failed(exc)
+            return
+        self._recovered()
+
+    async def close(self) -> None:
+        await self._redis.client.aclose()
+
+    def _seal(self, key: str, value: Any) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, pickle.dumps(value), key.encode())
+
+    def _open(self, key: str, sealed: bytes) -> Any:
+        """The value, or None when it does not open under this key (tampered, moved to another
+        key, or sealed with another SSBTEK_CACHE_KEY): such an entry counts as missing."""
+        try:
+            plain = self._aead.decrypt(sealed[:12], sealed[12:], key.encode())
+        except (InvalidTag, ValueError):
+            return None
+        return pickle.loads(plain)  # authenticated above: only this facade's own entries
+
+    def _failed(self, exc: Exception) -> None:
+        self.stats.backend_errors += 1
+        if not self._down:
+            self._down = True
+            log.warning(
+                "the Redis cache cannot be reached or failed (%s): answering uncached until it "
+                "answers again",
+                type(exc).__name__,
+            )
+
+    def _recovered(self) -> None:
+        if self._down:
+            self._down = False
+            log.warning("the Redis cache answers again")
+
+
+def build_cache(settings: CacheSettings) -> PartCache:
+    """The cache the settings ask for: none, in memory, or Redis."""
+    if settings.ttl_s <= 0:
+        return PartCache()
+    if settings.url:
+        if settings.key is None:
+            raise ValueError("a Redis cache needs a key")
+        return RedisPartCache(settings.url, settings.ttl_s, settings.key)
+    return MemoryPartCache(settings.ttl_s, settings.max_entries)

@@ -1,0 +1,310 @@
+"""The brief cache, in memory and in a real redis-server: repeated and narrower questions cost no
+SSBTEK call, wider ones ask only for what is missing, nobody reads another caseworker's or
+case's entries, identical questions in flight share one call, entries expire and the memory
+cache stays within its bound; Redis holds nothing readable and its outage costs only speed."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from simulator.app import SimulatorConfig
+from simulator.latency import LatencyModel
+from tests.support import CASEWORKER, PERIOD, Simulator, asgi_client, facade_app, facade_env
+from tests.support import simulator as in_process_simulator
+from tests.support.redis_server import RedisServer, redis_server
+
+ALLA = "198503151238"
+INGENTING = "199001011239"
+ORDINARY = "199203041232"
+CACHE_KEY = base64.b64encode(os.urandom(32)).decode()
+
+HEAD = "query($pnr: Personnummer!, $period: PeriodInput!, $arende: String!)"
+ARGS = "personnummer: $pnr, period: $period, arende: $arende"
+WIDE = f"""{HEAD} {{ person({ARGS}) {{
+  arbetsformedlingen {{ fornamn ekonomiskaBeslut {{ ersattningTyp }} }}
+  akassorna {{ arbetsloshetsersattningar {{ utbetalningar {{ utbetalningsdatum }} }} }}
+  transportstyrelsen {{ fordon {{ regnr }} }}
+  forsakringskassan {{ sjukpenning {{ aktivt }} barnbidrag {{ beslut {{ fattades }} }}
+                      utbetalningsuppgifter {{ datum nettobelopp {{ summa }} }}
+                      avvikelser {{ formansinformation {{ formansgrupp {{ kod }} }} }} }}
+  pensionsmyndigheten {{ utbetalningar {{ bruttobelopp }} }}
+  skatteverket {{ personuppgifter {{ kapitaluppgifter {{ taxeringsar }} }} }}
+}} }}"""
+NARROW = f"""{HEAD} {{ person({ARGS}) {{
+  transportstyrelsen {{ fordon {{ regnr }} }}
+  forsakringskassan {{ sjukpenning {{ aktivt }} }}
+}} }}"""
+
+
+@pytest.fixture(scope="module")
+def redis() -> Iterator[RedisServer]:
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["memory", "redis"])
+def backend(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The cache settings of each backend (Redis emptied first)."""
+    if request.param == "memory":
+        return {"SSBTEK_CACHE_TTL_S": "120"}
+    server: RedisServer = request.getfixturevalue("redis")
+    server.client().flushdb()
+    return {
+        "SSBTEK_CACHE_TTL_S": "120",
+        "SSBTEK_CACHE_URL": server.url,
+        "SSBTEK_CACHE_KEY": CACHE_KEY,
+    }
+
+
+class Running:
+    """A facade with a cache, started as a server would start it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def ask(
+        self,
+        query: str,
+        pnr: str = ALLA,
+        arende: str = "EKB-1",
+        caseworker: str = CASEWORKER,
+    ) -> dict[str, Any]:
+        async with asgi_client(self.app, **{"X-Handlaggare": caseworker}) as client:
+            response = await client.post(
+                "/graphql",
+                json={
+                    "query": query,
+                    "variables": {"pnr": pnr, "period": PERIOD, "arende": arende},
+                },
+            )
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body
+
+
+async def started(sim: Simulator, settings: dict[str, str]) -> AsyncIterator[Running]:
+    app = facade_app(facade_env(sim.url, **settings))
+    async with app.router.lifespan_context(app):
+        yield Running(app)
+
+
+@pytest.fixture
+async def cached(sim: Simulator, backend: dict[str, str]) -> AsyncIterator[Running]:
+    async for running in started(sim, backend):
+        yield running
+
+
+@pytest.fixture
+async def uncached(sim: Simulator) -> AsyncIterator[Running]:
+    async for running in started(sim, {"SSBTEK_CACHE_TTL_S": "0"}):
+        yield running
+
+
+def lefi_asked(question: dict[str, Any]) -> dict[str, list[str]] | None:
+    lefi = question["lefiQuestion"]
+    return (
+        None
+        if lefi is None
+        else {k: v for k, v in lefi.items() if k not in ("personnummer", "period")}
+    )
+
+
+async def test_a_repeat_costs_nothing_and_answers_the_same(
+    cached: Running, uncached: Running, fresh: Simulator, audit_lines: list
+) -> None:
+    first = await cached.ask(WIDE)
+    second = await cached.ask(WIDE)
+    assert len(fresh.questions()) == 1
+    assert second == first == await uncached.ask(WIDE)
+    assert [line["cache"] for line in audit_lines] == ["miss", "hit", "miss"]
+    assert audit_lines[1]["upstreamMs"] is None
+    assert audit_lines[1]["person"] == audit_lines[0]["person"]
+
+
+async def test_a_narrower_question_costs_nothing(
+    cached: Running, uncached: Running, fresh: Simulator
+) -> None:
+    await cached.ask(WIDE)
+    narrow = await cached.ask(NARROW)
+    assert len(fresh.questions()) == 1
+    assert narrow == await uncached.ask(NARROW)
+
+
+async def test_a_wider_question_asks_only_for_what_is_missing(
+    cached: Running, uncached: Running, fresh: Simulator, audit_lines: list
+) -> None:
+    await cached.ask(NARROW)
+    wide = await cached.ask(WIDE)
+    narrow_question, wide_question = fresh.questions()
+    assert narrow_question["included"] == ["FK", "TNS"]
+    assert wide_question["included"] == ["AF", "FK", "SKV", "SO"]  # not TNS again
+    # LEFI: the groups of formansinformation not held yet, and the payments.
+    assert lefi_asked(narrow_question) == {"formansinformation": ["FK:SJP"]}
+    assert lefi_asked(wide_question)["formansinformation"] == ["FK:ABB"]
+    assert set(lefi_asked(wide_question)) == {"formansinformation", "utbetalningar"}
+    assert audit_lines[-1]["cache"] == "partial"
+    assert wide == await uncached.ask(WIDE)
+
+
+async def test_payments_for_other_groups_are_asked_again(cached: Running, fresh: Simulator) -> None:
+    some = f"""{HEAD} {{ person({ARGS}) {{ forsakringskassan {{
+      utbetalningsuppgifter(formansgrupper: [SJP]) {{ datum }} }} }} }}"""
+    every = f"""{HEAD} {{ person({ARGS}) {{ forsakringskassan {{
+      utbetalningsuppgifter {{ datum }} }} }} }}"""
+    await cached.ask(some)
+    await cached.ask(every)
+    await cached.ask(some)
+    await cached.ask(every)
+    questions = fresh.questions()
+    assert [lefi_asked(q)["utbetalningar"] == ["FK:SJP"] for q in questions] == [True, False]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"caseworker": "bo.annan"}, {"arende": "EKB-2"}, {"pnr": INGENTING}],
+    ids=["another caseworker", "another case", "another person"],
+)
+async def test_nobody_reads_another_caseworkers_or_cases_entries(
+    cached: Running, fresh: Simulator, other: dict[str, str]
+) -> None:
+    await cached.ask(NARROW)
+    await cached.ask(NARROW, **other)
+    assert len(fresh.questions()) == 2
+    assert fresh.questions()[1]["handlaggare"] == other.get("caseworker", CASEWORKER)
+
+
+async def test_identical_questions_in_flight_share_one_call(
+    backend: dict[str, str], audit_lines: list
+) -> None:
+    latency = LatencyModel(enabled=True, overhead_s=0.2)
+    with in_process_simulator(SimulatorConfig(latency=latency)) as slow:
+        async for running in started(slow, backend):
+            answers = await asyncio.gather(*(running.ask(NARROW) for _ in range(5)))
+            assert len(slow.questions()) == 1
+            assert all(answer == answers[0] for answer in answers)
+            # ...but never across caseworkers
+            await asyncio.gather(running.ask(WIDE), running.ask(WIDE, caseworker="bo.annan"))
+            assert len(slow.questions()) == 3
+    assert len([line for line in audit_lines if line["event"] == "question"]) == 7
+
+
+async def test_entries_expire(sim: Simulator, fresh: Simulator, backend: dict[str, str]) -> None:
+    async for running in started(sim, {**backend, "SSBTEK_CACHE_TTL_S": "1"}):
+        await running.ask(NARROW)
+        await running.ask(NARROW)
+        assert len(fresh.questions()) == 1
+        await asyncio.sleep(1.3)
+        await running.ask(NARROW)
+        assert len(fresh.questions()) == 2
+
+
+async def test_no_cache_with_ttl_zero(uncached: Running, fresh: Simulator) -> None:
+    await uncached.ask(NARROW)
+    await uncached.ask(NARROW)
+    assert len(fresh.questions()) == 2
+
+
+async def test_the_memory_cache_evicts_the_least_recently_used(
+    sim: Simulator, fresh: Simulator
+) -> None:
+    one_part = f"{HEAD} {{ person({ARGS}) {{ transportstyrelsen {{ resultat }} }} }}"
+    settings = {"SSBTEK_CACHE_TTL_S": "120", "SSBTEK_CACHE_MAX_ENTRIES": "2"}
+    async for running in started(sim, settings):
+        await running.ask(one_part, pnr=ALLA)
+        await running.ask(one_part, pnr=INGENTING)
+        await running.ask(one_part, pnr=ALLA)  # ALLA is now the most recently used
+        await running.ask(one_part, pnr=ORDINARY)  # evicts INGENTING
+        assert len(fresh.questions()) == 3
+        await running.ask(one_part, pnr=ALLA)
+        assert len(fresh.questions()) == 3
+        await running.ask(one_part, pnr=INGENTING)
+        assert len(fresh.questions()) == 4
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def in_redis(sim: Simulator, redis: RedisServer) -> AsyncIterator[Running]:
+    redis.client().flushdb()
+    settings = {
+        "SSBTEK_CACHE_TTL_S": "120",
+        "SSBTEK_CACHE_URL": redis.url,
+        "SSBTEK_CACHE_KEY": CACHE_KEY,
+    }
+    async for running in started(sim, settings):
+        yield running
+
+
+async def test_redis_holds_nothing_readable(in_redis: Running, redis: RedisServer) -> None:
+    await in_redis.ask(WIDE)
+    client = redis.client()
+    keys = client.keys("*")
+    assert keys
+    stored = b"".join(keys + [client.get(key) for key in keys])
+    for secret in (ALLA, ALLA[2:], CASEWORKER, "EKB-1", "Tolvan", "Tolvansson", "ABC12D"):
+        assert secret.encode() not in stored, secret
+    assert all(0 < client.ttl(key) <= 120 for key in keys)
+
+
+async def test_a_second_instance_shares_the_entries(
+    sim: Simulator, fresh: Simulator, in_redis: Running, redis: RedisServer
+) -> None:
+    await in_redis.ask(NARROW)
+    settings = {
+        "SSBTEK_CACHE_TTL_S": "120",
+        "SSBTEK_CACHE_URL": redis.url,
+        "SSBTEK_CACHE_KEY": CACHE_KEY,
+    }
+    async for other_instance in started(sim, settings):
+        await other_instance.ask(NARROW)
+    assert len(fresh.questions()) == 1
+    other_key = {**settings, "SSBTEK_CACHE_KEY": base64.b64encode(os.urandom(32)).decode()}
+    async for foreign in started(sim, other_key):
+        await foreign.ask(NARROW)  # entries sealed under another key do not open
+    assert len(fresh.questions()) == 2
+
+
+async def test_a_redis_outage_costs_only_speed(
+    in_redis: Running, redis: RedisServer, fresh: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    await in_redis.ask(NARROW)
+    redis.stop()
+    try:
+        with caplog.at_level(logging.WARNING, logger="resolvers.cache"):
+            for _ in range(3):
+                await in_redis.ask(NARROW)
+        assert len(fresh.questions()) == 4  # answered, uncached
+        warnings = [r for r in caplog.records if r.name == "resolvers.cache"]
+        assert len(warnings) == 1 and "cannot be reached" in warnings[0].getMessage()
+        cache = in_redis.app.state.cache
+        assert cache.stats.backend_errors >= 3
+    finally:
+        redis.start()
+    await in_redis.ask(NARROW)
+    await in_redis.ask(NARROW)
+    assert len(fresh.questions()) == 5
+
+
+def test_redis_needs_a_key_and_a_redis_url() -> None:
+    from graph.settings import SettingsError, load_settings
+
+    url = "https://ssbtek.example/ssbtek"
+    with pytest.raises(SettingsError, match="SSBTEK_CACHE_KEY"):
+        load_settings(facade_env(url, SSBTEK_CACHE_TTL_S="60", SSBTEK_CACHE_URL="redis://r:6379"))
+    with pytest.raises(SettingsError, match="SSBTEK_CACHE_KEY"):
+        load_settings(facade_env(url, SSBTEK_CACHE_KEY="c2hvcnQ="))
+    with pytest.raises(SettingsError, match="SSBTEK_CACHE_URL"):
+        load_settings(facade_env(url, SSBTEK_CACHE_URL="http://r", SSBTEK_CACHE_KEY=CACHE_KEY))
+    with pytest.raises(SettingsError, match="SSBTEK_CACHE_TTL_S"):
+        load_settings(facade_env(url, SSBTEK_CACHE_TTL_S="-1"))
+    urlsafe = base64.urlsafe_b64encode(b"\xfb" * 32).decode().rstrip("=")
+    settings = load_settings(facade_env(url, SSBTEK_CACHE_KEY=urlsafe))
+    assert settings.cache.key == b"\xfb" * 32
