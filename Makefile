@@ -41,7 +41,10 @@ redis-server:
 			{ service redis-server stop >/dev/null 2>&1 || true; }; \
 		else echo "Install redis-server (Debian: apt-get install redis-server): the cache tests need it"; exit 1; fi; }
 
-bench: $(STAMP)
+# wrk (a load generator in C) measures requests per second; redis-server the Redis cache.
+bench: $(STAMP) redis-server
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get install -y -qq wrk >/dev/null; } || echo "wrk not installed: rates measured in Python"
 	$(BIN)/python -m bench
 
 clean:

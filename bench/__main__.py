@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import httpx
 
+from bench import cache
 from tests.support import CASEWORKER, facade_env, served_facade, served_simulator
 
 PERIOD = {"from": "2026-01-01", "tom": "2026-06-30"}
@@ -101,6 +102,10 @@ def main() -> None:
             post(HUGE, {"pnr": OMFATTANDE, "period": TWO_YEARS})
 
         print(_row("person, LEFI answer of >2 MB JSON", _timed(huge, 10)))
+        print()
+        print("cache (facade and simulator as their own processes, load by wrk where installed)")
+        for what, figure in cache.measure(sim.url):
+            print(f"{what:<62} {figure}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the process (facade + simulator): {peak_mib:.0f} MiB")
 
