@@ -44,7 +44,8 @@ redis-server:
 # wrk (a load generator in C) measures requests per second; redis-server the Redis cache.
 bench: $(STAMP) redis-server
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		apt-get install -y -qq wrk >/dev/null; } || echo "wrk not installed: rates measured in Python"
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk not installed: rates measured in Python"
 	$(BIN)/python -m bench
 
 clean:

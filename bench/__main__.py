@@ -103,7 +103,7 @@ def main() -> None:
 
         print(_row("person, LEFI answer of >2 MB JSON", _timed(huge, 10)))
         print()
-        print("cache (facade and simulator as their own processes, load by wrk where installed)")
+        print("cache (the facade as its own process, load by wrk where installed)")
         for what, figure in cache.measure(sim.url):
             print(f"{what:<62} {figure}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

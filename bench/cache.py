@@ -1,7 +1,9 @@
 """The cache's figures: hit latency and requests per second on one worker at concurrency 1, 16
 and 64, a narrower question after a wider one, memory per cached person, the memory bound, and a
-Redis hit. The facade and the simulator run as their own processes (the `ssbtek-graphql`
-command) on loopback, so the load generator here does not share their interpreter."""
+Redis hit. The facade runs as its own process (the `ssbtek-graphql` command) on loopback, so
+the load generator here does not share its interpreter; the simulator is whichever `sim_url`
+names (the bench's own on loopback under `make bench`, its own process under
+`python -m bench.cache`)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,13 @@ from urllib.parse import urlsplit
 from graph.auth import AuthMode, AuthSettings
 from graph.surface import HttpSettings
 from resolvers.audit import AuditSettings
-from resolvers.cache import DEFAULT_MAX_ENTRIES, DEFAULT_TTL_S, CacheSettings, parse_cache_key
+from resolvers.cache import (
+    DEFAULT_MAX_ENTRIES,
+    DEFAULT_TTL_S,
+    CacheSettings,
+    parse_cache_key,
+    redis_address,
+)
 from resolvers.client import ClientConfig, tls_context
 from resolvers.contract import SsbtVersion
 from resolvers.question import Bitrade, Requester
@@ -87,14 +93,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
 
 
+MAX_CACHE_TTL_S = 3600.0
+
+
 def _cache(env: _Env) -> CacheSettings:
     """The brief cache: in memory unless SSBTEK_CACHE_URL names Redis; TTL 0 turns it off."""
     ttl = env.non_negative_float("SSBTEK_CACHE_TTL_S", DEFAULT_TTL_S)
+    if ttl > MAX_CACHE_TTL_S:
+        raise SettingsError(f"SSBTEK_CACHE_TTL_S is at most {MAX_CACHE_TTL_S:.0f}: a brief cache")
     url = env.get("SSBTEK_CACHE_URL")
     if url is not None:
-        parsed = urlsplit(url)
-        if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
-            raise SettingsError("SSBTEK_CACHE_URL must be a redis:// or rediss:// URL with a host")
+        try:
+            redis_address(url)
+        except ValueError as exc:
+            raise SettingsError(f"SSBTEK_CACHE_URL must be {exc}") from None
     raw_key = env.get("SSBTEK_CACHE_KEY")
     key = None
     if raw_key is not None:
@@ -319,7 +331,7 @@ class _Env:
             value = float(raw) if raw is not None else default
         except ValueError:
             raise SettingsError(f"{name} must be a number of seconds") from None
-        if value < 0 or value != value:
+        if not 0 <= value < float("inf"):
             raise SettingsError(f"{name} must be zero or more")
         return value
 

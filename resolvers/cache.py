@@ -20,7 +20,7 @@ import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from aiocache import SimpleMemoryCache
 from cryptography.exceptions import InvalidTag
@@ -47,6 +47,40 @@ class CacheSettings:
     key: bytes | None = None  # 32 bytes; required with Redis
 
 
+@dataclass(frozen=True)
+class RedisAddress:
+    """Where Redis is, from a `redis://[user:password@]host[:port][/db]` URL (`rediss://`: TLS)."""
+
+    host: str
+    port: int = 6379
+    db: int = 0
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+
+
+def redis_address(url: str) -> RedisAddress:
+    """The parts of a Redis URL, percent-decoded; ValueError naming what is wrong."""
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
+        raise ValueError("a redis:// or rediss:// URL with a host")
+    try:
+        port = parsed.port or 6379
+    except ValueError:
+        raise ValueError("a port from 1 to 65535") from None
+    db_text = (parsed.path or "/").strip("/") or "0"
+    if not db_text.isdigit():
+        raise ValueError("a database number as the path, e.g. /0")
+    return RedisAddress(
+        host=parsed.hostname,
+        port=port,
+        db=int(db_text),
+        username=unquote(parsed.username) if parsed.username else None,
+        password=unquote(parsed.password) if parsed.password else None,
+        tls=parsed.scheme == "rediss",
+    )
+
+
 def parse_cache_key(text: str) -> bytes:
     """32 random bytes given in base64, standard or URL-safe; ValueError otherwise."""
     padded = text.strip() + "=" * (-len(text.strip()) % 4)
@@ -62,7 +96,7 @@ def parse_cache_key(text: str) -> bytes:
 
 @dataclass
 class CacheStats:
-    """Counters of one cache, for `/metrics` and the bench."""
+    """Counters of one cache (hits, misses, evictions, backend errors), for operators."""
 
     hits: int = 0
     misses: int = 0
@@ -118,8 +152,8 @@ class PartCache:
         """The entries held for these keys (missing ones are left out)."""
         return {}
 
-    async def set_many(self, items: dict[str, Any]) -> None:
-        """Hold these entries for the TTL."""
+    async def set_many(self, items: dict[str, Any], ttls: dict[str, float] | None = None) -> None:
+        """Hold these entries for the TTL (or, per key, the shorter time in `ttls`)."""
 
     async def close(self) -> None:
         """Release the backend's connections."""
@@ -141,9 +175,9 @@ class MemoryPartCache(PartCache):
         self.stats.misses += len(keys) - len(held)
         return held
 
-    async def set_many(self, items: dict[str, Any]) -> None:
-        if items:
-            await self._cache.multi_set(list(items.items()), ttl=self.ttl_s)
+    async def set_many(self, items: dict[str, Any], ttls: dict[str, float] | None = None) -> None:
+        for ttl, group in _by_ttl(items, ttls, self.ttl_s).items():
+            await self._cache.multi_set(group, ttl=ttl)
 
 
 class RedisPartCache(PartCache):
@@ -159,27 +193,28 @@ class RedisPartCache(PartCache):
 
         self._hash_key = hmac.new(key, b"ssbtek-graphql cache keys", hashlib.sha256).digest()
         self._aead = AESGCM(hmac.new(key, b"ssbtek-graphql cache values", hashlib.sha256).digest())
-        parsed = urlsplit(url)
+        address = redis_address(url)
         self._redis = RedisCache(
-            endpoint=parsed.hostname or "127.0.0.1",
-            port=parsed.port or 6379,
-            db=int((parsed.path or "/0").strip("/") or 0),
-            password=parsed.password,
-            ssl=parsed.scheme == "rediss",
+            endpoint=address.host,
+            port=address.port,
+            db=address.db,
+            password=address.password,
+            connection_pool_kwargs={"username": address.username} if address.username else None,
+            ssl=address.tls,
             namespace="ssbtek-graphql",
             serializer=NullSerializer(encoding=None),  # values are sealed bytes already
             timeout=1,
             create_connection_timeout=1,
         )
-        self._down = False
+        self._down: set[str] = set()
 
     async def get_many(self, keys: list[str]) -> dict[str, Any]:
         try:
             found = await self._redis.multi_get(keys)
         except REDIS_DOWN as exc:  # Redis down or slow: answer uncached
-            self._failed(exc)
+            self._failed("read", exc)
             return {}
-        self._recovered()
+        self._recovered("read")
         held = {}
         for key, sealed in zip(keys, found, strict=True):
             value = self._open(key, sealed) if sealed is not None else None
@@ -189,16 +224,15 @@ class RedisPartCache(PartCache):
         self.stats.misses += len(keys) - len(held)
         return held
 
-    async def set_many(self, items: dict[str, Any]) -> None:
-        if not items:
-            return
-        pairs = [(key, self._seal(key, value)) for key, value in items.items()]
-        try:
-            await self._redis.multi_set(pairs, ttl=self.ttl_s)
-        except REDIS_DOWN as exc:
-            self._failed(exc)
-            return
-        self._recovered()
+    async def set_many(self, items: dict[str, Any], ttls: dict[str, float] | None = None) -> None:
+        for ttl, group in _by_ttl(items, ttls, self.ttl_s).items():
+            pairs = [(key, self._seal(key, value)) for key, value in group]
+            try:
+                await self._redis.multi_set(pairs, ttl=ttl)
+            except REDIS_DOWN as exc:
+                self._failed("write", exc)
+                return
+            self._recovered("write")
 
     async def close(self) -> None:
         await self._redis.client.aclose()
@@ -214,22 +248,39 @@ class RedisPartCache(PartCache):
             plain = self._aead.decrypt(sealed[:12], sealed[12:], key.encode())
         except (InvalidTag, ValueError):
             return None
-        return pickle.loads(plain)  # authenticated above: only this facade's own entries
+        try:
+            return pickle.loads(plain)  # authenticated above: only this facade's own entries
+        except Exception:  # written by another version of the facade: a miss
+            self.stats.backend_errors += 1
+            return None
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, direction: str, exc: Exception) -> None:
         self.stats.backend_errors += 1
-        if not self._down:
-            self._down = True
+        if direction not in self._down:
+            self._down.add(direction)
             log.warning(
-                "the Redis cache cannot be reached or failed (%s): answering uncached until it "
-                "answers again",
+                "the Redis cache cannot be reached or failed to %s (%s): answering uncached "
+                "until it answers again",
+                direction,
                 type(exc).__name__,
             )
 
-    def _recovered(self) -> None:
-        if self._down:
-            self._down = False
-            log.warning("the Redis cache answers again")
+    def _recovered(self, direction: str) -> None:
+        if direction in self._down:
+            self._down.discard(direction)
+            log.warning("the Redis cache answers again (%s)", direction)
+
+
+def _by_ttl(
+    items: dict[str, Any], ttls: dict[str, float] | None, default: float
+) -> dict[float, list[tuple[str, Any]]]:
+    """Entries grouped by the time each may be held (those with no time left are dropped)."""
+    groups: dict[float, list[tuple[str, Any]]] = {}
+    for key, value in items.items():
+        ttl = min(default, (ttls or {}).get(key, default))
+        if ttl > 0:
+            groups.setdefault(round(ttl, 3), []).append((key, value))
+    return groups
 
 
 def build_cache(settings: CacheSettings) -> PartCache:

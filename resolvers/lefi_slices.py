@@ -16,9 +16,10 @@ from typing import Any
 
 from resolvers.decode.lefi import UNKNOWN, lefi_model, normalise
 
-# Items of these classes carry no group of their own (an FK payment names none; a PM payment
-# may cover several): a slice of them holds exactly the groups it was asked for.
-PAYMENT_CLASSES = frozenset({"utbetalningar", "preliminaraUtbetalningar"})
+# Classes a field shows whole, for exactly the groups it narrowed the question to (payments,
+# whose items carry no single group: an FK payment names none, a PM payment may cover several;
+# and PM's claims and decisions): a slice of them holds exactly the groups it was asked for.
+EXACT_CLASSES = frozenset({"utbetalningar", "preliminaraUtbetalningar", "ansprak", "beslut"})
 PM_CLASSES = ("ansprak", "beslut", "preliminaraUtbetalningar", "utbetalningar", "ovrigInformation")
 FORMANSINFORMATION = "formansinformation"
 # FK properties of another class than `formansinformation`.

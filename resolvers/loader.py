@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,13 +18,21 @@ from resolvers.client import SsbtekClient
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, ProbeResult, decode_answer, decode_probe
 from resolvers.errors import UpstreamError, UpstreamInvalidResponse
-from resolvers.parts import Held, needed_parts
+from resolvers.parts import Held, LefiEntry, Part, needed_parts
 from resolvers.personnummer import pseudonym
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
 from resolvers.question import Requester, build_question
 from resolvers.xmlread import PayloadError
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Flight:
+    """One SSBTEK call in flight and the `korrelationsid` it was sent with."""
+
+    answer: asyncio.Future[Answer]
+    korrelationsid: str
 
 
 @dataclass
@@ -36,9 +44,7 @@ class Upstream:
     requester: Requester
     audit: AuditTrail
     cache: PartCache = field(default_factory=PartCache)
-    _flights: dict[str, asyncio.Future[tuple[Answer, float]]] = field(
-        default_factory=dict, init=False, repr=False
-    )
+    _flights: dict[str, Flight] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def version(self) -> SsbtVersion:
@@ -65,19 +71,27 @@ class Upstream:
         cache_state = "hit" if not missing else "miss" if len(missing) == len(parts) else "partial"
         upstream_ms: float | None = None
         outcome = "INTERNAL_SERVER_ERROR"
-        answer: Answer | None = None
-        korrelationsid = None
+        agency_errors: dict[str, str] = {}
+        flight: Flight | None = None
         try:
+            fetched: Answer | None = None
+            stored: dict[Part, Any] = {}
             if missing:
                 smaller = held.still_to_ask(key, plan)
-                flight = self.cache.key(*owner, *(part.name for part in missing), repr(smaller))
-                fetched, upstream_ms = await self._shared(flight, key, smaller, caller)
-                korrelationsid = fetched.korrelationsid
+                flight = self._shared(
+                    self.cache.key(*owner, *(part.name for part in missing), repr(smaller)),
+                    key,
+                    smaller,
+                    caller,
+                )
+                started = time.perf_counter()
+                try:
+                    fetched = await asyncio.shield(flight.answer)
+                finally:
+                    upstream_ms = (time.perf_counter() - started) * 1000
                 stored = held.store(fetched)
-                await self.cache.set_many({keys[part]: entry for part, entry in stored.items()})
-                answer = held.assemble(fetched, stored)
-            else:
-                answer = held.assemble(None, {})
+                await self._keep(stored, keys)
+            answer = held.assemble(fetched, stored)
             agency_errors = {
                 agency.value: part.fel.felkod
                 for agency, part in sorted(answer.parts.items())
@@ -86,7 +100,6 @@ class Upstream:
             outcome = "agency_errors" if agency_errors else "ok"
             return answer
         except UpstreamError as exc:
-            agency_errors = {}
             outcome = exc.code
             raise
         finally:
@@ -97,26 +110,38 @@ class Upstream:
                 personnummer=key.personnummer,
                 asked=asked_for(key, plan, self.version),
                 outcome=outcome,
-                agency_errors=agency_errors if answer is not None else {},
+                agency_errors=agency_errors,
                 upstream_ms=upstream_ms,
-                korrelationsid=korrelationsid,
+                korrelationsid=flight.korrelationsid if flight is not None else None,
                 cache=cache_state,
             )
 
-    async def _shared(
-        self, flight: str, key: QuestionKey, plan: FetchPlan, caller: Caller
-    ) -> tuple[Answer, float]:
+    async def _keep(self, stored: dict[Part, Any], keys: dict[Part, str]) -> None:
+        """Put new entries in the cache; a LEFI class that gained groups keeps the time left of
+        its oldest ones."""
+        now = time.time()
+        ttls = {
+            keys[part]: self.cache.ttl_s - (now - entry.since)
+            for part, entry in stored.items()
+            if isinstance(entry, LefiEntry)
+        }
+        await self.cache.set_many({keys[part]: entry for part, entry in stored.items()}, ttls)
+
+    def _shared(self, name: str, key: QuestionKey, plan: FetchPlan, caller: Caller) -> Flight:
         """One upstream call for identical concurrent fetches (same caller, case, person, period
         and parts): the first starts it, the others wait for it."""
-        running = self._flights.get(flight)
-        if running is None:
-            running = asyncio.ensure_future(self._ask(key, plan, caller))
-            self._flights[flight] = running
-            running.add_done_callback(lambda _done: self._flights.pop(flight, None))
-        return await asyncio.shield(running)
+        flight = self._flights.get(name)
+        if flight is None:
+            korrelationsid = uuid.uuid4().hex
+            answer = asyncio.ensure_future(self._ask(key, plan, caller, korrelationsid))
+            flight = self._flights[name] = Flight(answer, korrelationsid)
+            answer.add_done_callback(lambda _done: self._flights.pop(name, None))
+        return flight
 
-    async def _ask(self, key: QuestionKey, plan: FetchPlan, caller: Caller) -> tuple[Answer, float]:
-        """Ask SSBTEK once for everything in `plan` and decode the answer; with the latency."""
+    async def _ask(
+        self, key: QuestionKey, plan: FetchPlan, caller: Caller, korrelationsid: str
+    ) -> Answer:
+        """Ask SSBTEK once for everything in `plan` and decode the answer."""
         question = build_question(
             key,
             plan,
@@ -124,23 +149,18 @@ class Upstream:
             caller.handlaggare,
             self.version,
             asked_at=datetime.now(UTC),
-            korrelationsid=uuid.uuid4().hex,
+            korrelationsid=korrelationsid,
         )
         log.info(
             "asking SSBTEK person=%s agencies=%s",
             pseudonym(key.personnummer),
             ",".join(sorted(a.value for a in plan.agencies)),
         )
-        started = time.perf_counter()
         element = await self.client.hamta(question)
-        upstream_ms = (time.perf_counter() - started) * 1000
         try:
-            answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
+            return await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
         except PayloadError as exc:
             raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
-        return replace(answer, korrelationsid=answer.korrelationsid or question_id(question)), (
-            upstream_ms
-        )
 
     async def probe(self) -> list[ProbeResult]:
         """Ask SSBTEK's connectivity probe (`testaBastjanstInformation`) and decode it."""
@@ -188,8 +208,3 @@ class OperationLoader:
             fetch = asyncio.ensure_future(self.upstream.fetch(key, plan, self.caller))
             self._fetches[key] = fetch
         return await asyncio.shield(fetch)
-
-
-def question_id(question: dict[str, Any]) -> str | None:
-    """The `korrelationsid` a question was sent with."""
-    return question["generellaFrageparametrar"].get("korrelationsid")

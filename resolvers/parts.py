@@ -8,6 +8,7 @@ an upstream answer and the held parts into cache entries and the answer the fiel
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from resolvers.agencies import Agency
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import AgencyPart, Answer
 from resolvers.lefi_slices import (
-    PAYMENT_CLASSES,
+    EXACT_CLASSES,
     LefiSlice,
     join_slices,
     merge_slices,
@@ -37,10 +38,12 @@ class Part:
 
 @dataclass(frozen=True)
 class LefiEntry:
-    """A held LEFI class: the groups it was asked for, and what LEFI answered."""
+    """A held LEFI class: the groups it was asked for, what LEFI answered, and when its oldest
+    groups were answered (a class that gains groups expires with its oldest)."""
 
     codes: frozenset[str]
     slice: LefiSlice
+    since: float = field(default_factory=time.time)
 
 
 def needed_parts(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> list[Part]:
@@ -50,9 +53,9 @@ def needed_parts(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> lis
     for agency in sorted(plan.agencies):
         if agency is Agency.FK:
             for name, codes in plan.lefi_question_classes().items():
-                # Payments are held per exact group set (they cannot be cut by group); the
-                # other classes per class, for the groups asked so far.
-                label = f"FK {name} {','.join(codes)}" if name in PAYMENT_CLASSES else f"FK {name}"
+                # Classes shown whole (payments, PM claims and decisions) are held per exact
+                # group set; the other classes per class, for the groups asked so far.
+                label = f"FK {name} {','.join(codes)}" if name in EXACT_CLASSES else f"FK {name}"
                 parts.append(Part(agency, label, name, frozenset(codes)))
         elif agency is Agency.SKV:
             years = plan.skv_years(key.period) if version is SsbtVersion.V11 else "default"
@@ -123,7 +126,8 @@ class Held:
             fresh = slice_answer(got.data, [part.lefi_class])[part.lefi_class]
             held = self.entries.get(part)
             if held is not None:
-                entries[part] = LefiEntry(held.codes | asked, merge_slices(held.slice, fresh))
+                merged = merge_slices(held.slice, fresh)
+                entries[part] = LefiEntry(held.codes | asked, merged, since=held.since)
             else:
                 entries[part] = LefiEntry(asked, fresh)
         return entries
@@ -139,13 +143,13 @@ class Held:
             if part.lefi_class is None:
                 parts[part.agency] = fetched.get(part.agency) or entries[part]
                 continue
-            failed = fetched.get(Agency.FK)
-            if failed is not None and failed.fel is not None:
-                parts[Agency.FK] = failed
+            answered = fetched.get(Agency.FK)
+            if answered is not None and (answered.fel is not None or answered.data is None):
+                parts[Agency.FK] = answered  # an error, or nothing at all: shown as it came
                 continue
             entry = entries[part]
             shown = entry.slice
-            if part.lefi_class not in PAYMENT_CLASSES:
+            if part.lefi_class not in EXACT_CLASSES:
                 shown = restrict(shown, part.codes)
             lefi[part.lefi_class] = shown
         if lefi and Agency.FK not in parts:
