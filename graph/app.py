@@ -6,6 +6,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -42,10 +43,12 @@ from graph.surface import (
 from resolvers.audit import AuditTrail, configure_audit_log
 from resolvers.cache import build_cache
 from resolvers.client import SsbtekClient, WsdlError
+from resolvers.errors import UpstreamError
 from resolvers.loader import Upstream
 from schema.build import build_schema
 from schema.context import new_context
 from schema.errors import REFUSAL_CODES, error_code, with_code
+from schema.limits import Limits
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("ssbtek_graphql.access")
@@ -56,11 +59,31 @@ class FacadeGraphQL(GraphQL):
     an audit line for an operation refused for its input or the caller's rights."""
 
     def __init__(
-        self, upstream: Upstream, audit: AuditTrail, introspection: bool, **kwargs: Any
+        self,
+        upstream: Upstream,
+        audit: AuditTrail,
+        limits: Limits,
+        introspection: bool,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(build_schema(introspection=introspection), **kwargs)
+        super().__init__(build_schema(introspection=introspection, limits=limits), **kwargs)
         self.upstream = upstream
         self.audit = audit
+        self.limits = limits
+
+    def encode_json(self, data: object) -> str | bytes:
+        """The response body; one larger than SSBTEK_MAX_RESPONSE_BYTES is refused whole with a
+        code (never cut short)."""
+        body = super().encode_json(data)
+        if len(body) <= self.limits.response_bytes:
+            return body
+        log.warning("an answer of %d bytes was refused: RESPONSE_TOO_LARGE", len(body))
+        self.audit.refused(reason="RESPONSE_TOO_LARGE", tenant=None, caseworker=None)
+        return graphql_error(
+            f"the answer is larger than {self.limits.response_bytes} bytes; ask for less (fewer "
+            "people, fields or aliases) or in several operations",
+            "RESPONSE_TOO_LARGE",
+        )
 
     async def get_context(self, request: Any, response: Any) -> Any:
         if request.method in ("GET", "HEAD") and not is_authenticated(request):
@@ -116,6 +139,8 @@ def create_app(
             settings.auth.mode.value,
             cache.backend,
         )
+        if not settings.demo and settings.client.url.lower().startswith("http://"):
+            log.warning("SSBTEK_URL is plain http: questions and answers travel unencrypted")
         if (settings.auth.jwks_url or "").lower().startswith("http://"):
             log.warning("SSBTEK_JWT_JWKS_URL is plain http: token keys can be replaced in transit")
         if settings.auth.mode is AuthMode.GATEWAY:
@@ -124,9 +149,11 @@ def create_app(
                 "from the X-Handlaggare header, which only a trusted gateway may set"
             )
         await authentication.prefetch()
+        _app.state.ready = True
         try:
             yield
         finally:
+            _app.state.ready = False
             await client.aclose()
             await authentication.aclose()
             await cache.close()
@@ -135,12 +162,13 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(_request: Request) -> Response:
-        return JSONResponse({"status": "ready", "demo": settings.demo})
+        return await readiness(app, settings, upstream)
 
     # Queries only by POST: a query string with a personnummer would land in access logs.
     graphql = FacadeGraphQL(
         upstream,
         audit,
+        limits=settings.limits,
         introspection=settings.http.introspection,
         graphql_ide="graphiql" if settings.http.graphiql else None,
         allow_queries_via_get=False,
@@ -148,6 +176,7 @@ def create_app(
     guarded = PostJsonOnly(
         AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit)),
         audit=audit,
+        max_body_bytes=settings.http.max_body_bytes,
     )
     hosts = settings.http.allowed_hosts + ((served_host.lower(),) if served_host else ())
     middleware = [
@@ -178,7 +207,53 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.cache = cache
+    app.state.ready = False
+    app.state.probe = None
     return app
+
+
+PROBE_EVERY_S = 30.0
+
+
+async def readiness(app: Starlette, settings: Settings, upstream: Upstream) -> Response:
+    """`/readyz`: 503 until start-up has loaded the WSDL and the keys (and while shutting down);
+    then 200 with how the last SSBTEK calls went. With SSBTEK_READY_PROBE=true it also asks
+    SSBTEK's connectivity probe, at most every 30 s, and is 503 while that fails: for deployments
+    that would rather take an instance out than let it answer UPSTREAM_UNAVAILABLE."""
+    if not app.state.ready:
+        return JSONResponse({"status": "not ready"}, status_code=503)
+    health = upstream.health
+    body: dict[str, Any] = {
+        "status": "ready",
+        "demo": settings.demo,
+        "wsdl": "loaded",
+        "upstream": {
+            "lastReached": _stamp(health.last_reached),
+            "lastFailed": _stamp(health.last_failed),
+            "lastFailureCode": health.last_failure_code,
+            "failuresInARow": health.failures_in_a_row,
+        },
+    }
+    if settings.ready_probe:
+        probed = app.state.probe
+        if probed is None or time.monotonic() - probed[0] > PROBE_EVERY_S:
+            try:
+                await upstream.probe()
+                probed = (time.monotonic(), None)
+            except UpstreamError as exc:
+                probed = (time.monotonic(), exc.code)
+            app.state.probe = probed
+        body["probe"] = probed[1] or "ok"
+        if probed[1] is not None:
+            body["status"] = "not ready"
+            return JSONResponse(body, status_code=503)
+    return JSONResponse(body)
+
+
+def _stamp(moment: float | None) -> str | None:
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")
 
 
 async def internal_error(_request: Request, _exc: Exception) -> Response:

@@ -29,6 +29,7 @@ from resolvers.cache import (
 from resolvers.client import ClientConfig, tls_context
 from resolvers.contract import SsbtVersion
 from resolvers.question import Bitrade, Requester
+from schema.limits import Limits
 
 _N = TypeVar("_N", int, float)
 
@@ -58,6 +59,8 @@ class Settings:
     audit: AuditSettings
     http: HttpSettings
     cache: CacheSettings
+    limits: Limits
+    ready_probe: bool = False
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +68,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = _Env(os.environ if environ is None else environ)
     url = env.get("SSBTEK_URL")
     demo = url is None
+    if url is not None and not _is_http_url(url):
+        raise SettingsError("SSBTEK_URL must be an http:// or https:// URL with a host")
     version = env.choice("SSBTEK_VERSION", ("11", "10"), default="11")
     client = ClientConfig(
         url=url or "http://simulator.invalid/ssbtek",
@@ -73,6 +78,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         connect_timeout_s=env.positive_float("SSBTEK_CONNECT_TIMEOUT_S", 5.0),
         timeout_s=env.positive_float("SSBTEK_TIMEOUT_S", 30.0),
         max_concurrency=env.positive_int("SSBTEK_MAX_CONCURRENCY", 8),
+        max_answer_bytes=env.positive_int("SSBTEK_MAX_ANSWER_BYTES", 64 * 1024 * 1024),
         # The embedded simulator of demo mode is reached in-process: TLS settings do not apply.
         cert_file=None if demo else env.file("SSBTEK_CERT_FILE"),
         key_file=None if demo else env.file("SSBTEK_KEY_FILE"),
@@ -90,6 +96,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         audit=_audit(env, demo),
         http=_http(env, demo),
         cache=_cache(env),
+        limits=_limits(env),
+        ready_probe=env.boolean("SSBTEK_READY_PROBE", default=False),
+    )
+
+
+def _limits(env: _Env) -> Limits:
+    """What one operation may cost (schema/limits.py); each a whole number above zero."""
+    default = Limits()
+    return Limits(
+        depth=env.positive_int("SSBTEK_MAX_DEPTH", default.depth),
+        aliases=env.positive_int("SSBTEK_MAX_ALIASES", default.aliases),
+        tokens=env.positive_int("SSBTEK_MAX_TOKENS", default.tokens),
+        fields=env.positive_int("SSBTEK_MAX_FIELDS", default.fields),
+        response_bytes=env.positive_int("SSBTEK_MAX_RESPONSE_BYTES", default.response_bytes),
     )
 
 
@@ -210,6 +230,7 @@ def _http(env: _Env, demo: bool) -> HttpSettings:
                 "(scheme, host and optional port, no path, no '*'), separated by commas"
             )
     return HttpSettings(
+        max_body_bytes=env.positive_int("SSBTEK_MAX_BODY_BYTES", 65_536),
         introspection=env.boolean("SSBTEK_INTROSPECTION", default=demo),
         graphiql=env.boolean("SSBTEK_GRAPHIQL", default=demo),
         allowed_hosts=tuple(h.lower() for h in env.list("SSBTEK_ALLOWED_HOSTS"))

@@ -15,12 +15,14 @@ from resolvers.audit import AuditTrail
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """`SSBTEK_INTROSPECTION`, `SSBTEK_GRAPHIQL`, `SSBTEK_ALLOWED_HOSTS`, `SSBTEK_CORS_ORIGINS`."""
+    """`SSBTEK_INTROSPECTION`, `SSBTEK_GRAPHIQL`, `SSBTEK_ALLOWED_HOSTS`, `SSBTEK_CORS_ORIGINS`,
+    `SSBTEK_MAX_BODY_BYTES`."""
 
     introspection: bool
     graphiql: bool
     allowed_hosts: tuple[str, ...]
     cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 65_536
 
 
 # Every response: no sniffing, no framing, no referrer, and (where personal data can be) no
@@ -115,15 +117,20 @@ class SecurityHeaders:
 
 
 class PostJsonOnly:
-    """Operations come only as a POST of `application/json`. A GET with a query string (which
-    would put a personnummer in a URL, a history or a log) is refused with 400, and a POST of any
-    other type, such as a cross-site "simple" request (a form or text/plain, sent without a CORS
-    preflight), with 415, both before authentication and before the body is read, each with an
-    audit line."""
+    """Operations come only as a POST of a JSON object in UTF-8, of at most `max_body_bytes`.
 
-    def __init__(self, app: ASGIApp, audit: AuditTrail) -> None:
+    Refused before authentication and before strawberry, each with a GraphQL-shaped error, a code
+    and an audit line: a GET with a query string (it would put a personnummer in a URL, a history
+    or a log; 400), a POST of another type such as a cross-site "simple" request (a form or
+    text/plain, sent without a CORS preflight; 415), a body larger than allowed (413, as soon as
+    its length is known, without reading it all), and a body that is not UTF-8, not JSON, nested
+    too deep, or not an object with a `query` string (400).
+    """
+
+    def __init__(self, app: ASGIApp, audit: AuditTrail, max_body_bytes: int = 65_536) -> None:
         self.app = app
         self.audit = audit
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -137,29 +144,131 @@ class PostJsonOnly:
                 "BAD_REQUEST",
             )
             return
-        if scope["method"] == "POST":
-            content_type = Headers(scope=scope).get("content-type", "")
-            media_type, _, parameters = content_type.partition(";")
-            if media_type.strip().lower() != "application/json":
-                await self._refuse(
-                    send,
-                    415,
-                    "a GraphQL request must be sent as application/json",
-                    "UNSUPPORTED_MEDIA_TYPE",
-                )
-                return
-            # strawberry compares the type case-sensitively: hand it on in lower case.
-            scope = {
-                **scope,
-                "headers": _with_content_type(scope, f"application/json;{parameters}"),
-            }
-        await self.app(scope, receive, send)
+        if scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        media_type, _, parameters = headers.get("content-type", "").partition(";")
+        if media_type.strip().lower() != "application/json":
+            await self._refuse(
+                send,
+                415,
+                "a GraphQL request must be sent as application/json",
+                "UNSUPPORTED_MEDIA_TYPE",
+            )
+            return
+        charset = _charset(parameters)
+        if charset not in (None, "utf-8", "utf8"):
+            await self._refuse(send, 400, "a GraphQL request must be UTF-8", "BAD_REQUEST")
+            return
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._refuse(send, 413, self._too_large(), "PAYLOAD_TOO_LARGE")
+            return
+        body = await self._read(receive)
+        if body is None:
+            await self._refuse(send, 413, self._too_large(), "PAYLOAD_TOO_LARGE")
+            return
+        problem = request_body_problem(body)
+        if problem is not None:
+            await self._refuse(send, 400, problem, "BAD_REQUEST")
+            return
+        # strawberry compares the type case-sensitively: hand it on in lower case.
+        scope = {**scope, "headers": _with_content_type(scope, "application/json")}
+        await self.app(scope, _replaying(body, receive), send)
+
+    def _too_large(self) -> str:
+        return f"a GraphQL request is at most {self.max_body_bytes} bytes"
+
+    async def _read(self, receive: Receive) -> bytes | None:
+        """The whole body, or None as soon as it grows past the limit."""
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return bytes(body)
+            body += message.get("body", b"")
+            if len(body) > self.max_body_bytes:
+                return None
+            if not message.get("more_body", False):
+                return bytes(body)
 
     async def _refuse(self, send: Send, status: int, message: str, code: str) -> None:
         self.audit.refused(reason=code, tenant=None, caseworker=None)
         await respond(send, status, graphql_error(message, code))
 
 
+MAX_JSON_DEPTH = 32
+
+
+def request_body_problem(body: bytes) -> str | None:
+    """What is wrong with a GraphQL request body, or None: UTF-8, JSON nested at most
+    `MAX_JSON_DEPTH` deep, an object whose `query` is a string and whose `variables`,
+    `operationName` and `extensions` have their types."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "a GraphQL request must be UTF-8"
+    if _json_depth(text) > MAX_JSON_DEPTH:
+        return f"a GraphQL request is JSON nested at most {MAX_JSON_DEPTH} deep"
+    try:
+        request = json.loads(text)
+    except (ValueError, RecursionError):
+        return "a GraphQL request must be JSON"
+    if not isinstance(request, dict):
+        return "a GraphQL request must be a JSON object (batches are not taken)"
+    if not isinstance(request.get("query"), str):
+        return "a GraphQL request must have the operation as a string in `query`"
+    for name, kind in (("variables", dict), ("operationName", str), ("extensions", dict)):
+        if request.get(name) is not None and not isinstance(request[name], kind):
+            return f"`{name}` of a GraphQL request must be a {kind.__name__} or null"
+    return None
+
+
+def _json_depth(text: str) -> int:
+    """How deep arrays and objects nest in a JSON text, without parsing it (strings skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _charset(parameters: str) -> str | None:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the body already read, then what the client sends next."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 def _with_content_type(scope: Scope, content_type: str) -> list[tuple[bytes, bytes]]:
     headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"]
-    return [*headers, (b"content-type", content_type.rstrip(";").encode("latin-1"))]
+    return [*headers, (b"content-type", content_type.encode("latin-1"))]

@@ -21,6 +21,7 @@ from resolvers.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from resolvers.limiter import FairLimiter
 from resolvers.soap import body_element
 
 # zeep logs whole SOAP messages at DEBUG: personal data that must never reach a log.
@@ -42,11 +43,42 @@ class ClientConfig:
     cert_file: str | None = None
     key_file: str | None = None
     ca_file: str | None = None
+    max_answer_bytes: int = 64 * 1024 * 1024
 
     @property
     def wsdl_location(self) -> str:
         """The WSDL zeep loads: the configured one, or the project's own for the version."""
         return self.wsdl or str(self.version.wsdl_path)
+
+
+class AnswerTooLarge(Exception):
+    """SSBTEK's answer grew past `max_answer_bytes` while it was read."""
+
+
+class CappedTransport(AsyncTransport):
+    """zeep's transport, reading SSBTEK's answer as a stream and stopping past a size: an answer
+    too large to decode in reasonable time and memory is refused before it is all read."""
+
+    def __init__(self, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+
+    async def post(self, address: str, message: Any, headers: Any) -> httpx.Response:
+        """POST the envelope and read the answer up to the size limit."""
+        async with self.client.stream(
+            "POST", address, content=message, headers=headers
+        ) as response:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise AnswerTooLarge
+            return httpx.Response(
+                response.status_code,
+                headers=response.headers,
+                content=bytes(body),
+                request=response.request,
+            )
 
 
 class WsdlError(Exception):
@@ -82,7 +114,9 @@ class SsbtekClient:
         try:
             zeep_client = AsyncClient(
                 config.wsdl_location,
-                transport=AsyncTransport(client=self._http, wsdl_client=wsdl_http),
+                transport=CappedTransport(
+                    config.max_answer_bytes, client=self._http, wsdl_client=wsdl_http
+                ),
                 settings=Settings(raw_response=True, strict=False, xml_huge_tree=True),
             )
         except Exception as exc:  # zeep, lxml and httpx raise many kinds while loading a WSDL
@@ -92,28 +126,39 @@ class SsbtekClient:
         self._service = zeep_client.create_service(
             f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding", config.url
         )
-        self._limit = asyncio.Semaphore(config.max_concurrency)
+        self.limiter = FairLimiter(config.max_concurrency)
 
-    async def hamta(self, question: dict[str, Any]) -> etree._Element:
-        """Send one question; return the `hamtaBastjanstInformationResponse` element."""
-        return await self._call("hamtaBastjanstInformation", question)
+    async def hamta(self, question: dict[str, Any], owner: str = "") -> etree._Element:
+        """Send one question for `owner` (who asks, for the fair share of the upstream slots);
+        return the `hamtaBastjanstInformationResponse` element."""
+        return await self._call("hamtaBastjanstInformation", question, owner)
 
     async def testa(self) -> etree._Element:
         """Send the connectivity probe; return the `testaBastjanstInformationResponse` element."""
-        return await self._call("testaBastjanstInformation", {})
+        return await self._call("testaBastjanstInformation", {}, "probe")
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
         await self._http.aclose()
 
-    async def _call(self, operation: str, arguments: dict[str, Any]) -> etree._Element:
-        # The deadline covers the wait for a free upstream slot too: a queue never waits forever.
+    async def _call(self, operation: str, arguments: dict[str, Any], owner: str) -> etree._Element:
+        # One deadline covers the wait for a slot and the call: a queue never waits forever, and a
+        # call that could not finish in the time left is not started (UPSTREAM_BUSY).
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.connect_timeout_s + self.config.timeout_s
+        await self.limiter.acquire(owner, deadline)
+        started = loop.time()
+        took: float | None = None
         try:
-            async with asyncio.timeout(self.config.connect_timeout_s + self.config.timeout_s):
-                async with self._limit:
-                    response = await getattr(self._service, operation)(**arguments)
+            async with asyncio.timeout_at(deadline):
+                response = await getattr(self._service, operation)(**arguments)
+            took = loop.time() - started
         except (TimeoutError, httpx.TimeoutException):
             raise UpstreamTimeout("SSBTEK did not answer in time") from None
+        except AnswerTooLarge:
+            raise UpstreamInvalidResponse(
+                f"SSBTEK's answer is larger than {self.config.max_answer_bytes} bytes"
+            ) from None
         except httpx.TransportError as exc:
             tls = tls_failure(exc)
             if tls is None:
@@ -123,6 +168,8 @@ class SsbtekClient:
             message = f"SSBTEK could not be reached: TLS failed ({tls})"
             log.warning(message)
             raise UpstreamUnavailable(message) from None
+        finally:
+            self.limiter.release(owner, took)
         return _answer_element(response.status_code, response.content, operation)
 
 

@@ -29,6 +29,13 @@ class UpstreamTimeout(UpstreamError):
     code = "UPSTREAM_TIMEOUT"
 
 
+class UpstreamBusy(UpstreamError):
+    """The facade's queue to SSBTEK is longer than the call's deadline allows: refused at once,
+    without asking SSBTEK; retry later."""
+
+    code = "UPSTREAM_BUSY"
+
+
 class UpstreamUnavailable(UpstreamError):
     """SSBTEK could not be reached, or answered with an HTTP error and no SOAP fault."""
 

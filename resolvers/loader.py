@@ -17,7 +17,7 @@ from resolvers.caller import Caller
 from resolvers.client import SsbtekClient
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, ProbeResult, decode_answer, decode_probe
-from resolvers.errors import UpstreamError, UpstreamInvalidResponse
+from resolvers.errors import UpstreamBusy, UpstreamError, UpstreamFault, UpstreamInvalidResponse
 from resolvers.parts import Held, LefiEntry, Part, needed_parts
 from resolvers.personnummer import pseudonym
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
@@ -25,6 +25,28 @@ from resolvers.question import Requester, build_question
 from resolvers.xmlread import PayloadError
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class UpstreamHealth:
+    """How the last calls to SSBTEK went, for `/readyz` and operators: when one last reached
+    SSBTEK (an answer or a SOAP fault), when one last failed to, and how many failed in a row."""
+
+    last_reached: float | None = None
+    last_failed: float | None = None
+    last_failure_code: str | None = None
+    failures_in_a_row: int = 0
+
+    def reached(self) -> None:
+        """A call got an answer from SSBTEK (a fault counts: SSBTEK was there)."""
+        self.last_reached = time.time()
+        self.failures_in_a_row = 0
+
+    def failed(self, code: str) -> None:
+        """A call did not reach SSBTEK or got nothing readable."""
+        self.last_failed = time.time()
+        self.last_failure_code = code
+        self.failures_in_a_row += 1
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,7 @@ class Upstream:
     requester: Requester
     audit: AuditTrail
     cache: PartCache = field(default_factory=PartCache)
+    health: UpstreamHealth = field(default_factory=UpstreamHealth)
     _flights: dict[str, Flight] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -156,7 +179,18 @@ class Upstream:
             pseudonym(key.personnummer),
             ",".join(sorted(a.value for a in plan.agencies)),
         )
-        element = await self.client.hamta(question)
+        try:
+            element = await self.client.hamta(
+                question, owner=f"{key.tenant}\x1f{caller.handlaggare}"
+            )
+        except UpstreamFault:
+            self.health.reached()
+            raise
+        except UpstreamError as exc:
+            if not isinstance(exc, UpstreamBusy):
+                self.health.failed(exc.code)
+            raise
+        self.health.reached()
         try:
             return await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
         except PayloadError as exc:
@@ -164,7 +198,16 @@ class Upstream:
 
     async def probe(self) -> list[ProbeResult]:
         """Ask SSBTEK's connectivity probe (`testaBastjanstInformation`) and decode it."""
-        element = await self.client.testa()
+        try:
+            element = await self.client.testa()
+        except UpstreamFault:
+            self.health.reached()
+            raise
+        except UpstreamError as exc:
+            if not isinstance(exc, UpstreamBusy):
+                self.health.failed(exc.code)
+            raise
+        self.health.reached()
         return await asyncio.to_thread(decode_probe, element)
 
 

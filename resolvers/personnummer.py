@@ -11,7 +11,8 @@ import re
 import secrets
 from datetime import date
 
-_SHAPE = re.compile(r"^(?P<century>\d{2})?(?P<yymmdd>\d{6})(?P<sep>[-+]?)(?P<last>\d{4})$")
+# ASCII digits only: `\d` would also take Arabic-Indic or full-width digits.
+_SHAPE = re.compile(r"^(?P<century>[0-9]{2})?(?P<yymmdd>[0-9]{6})(?P<sep>[-+]?)(?P<last>[0-9]{4})$")
 _PROCESS_SALT = secrets.token_bytes(16)
 
 

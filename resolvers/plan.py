@@ -15,6 +15,20 @@ LEFI_MAX_YEARS = 2
 SMALLEST_LEFI_QUESTION: dict[str, set[str]] = {"formansinformation": {"FK:PJOB"}}
 
 
+# The dates a question may name: no agency keeps data from before 1900, and planned payments
+# reach a little into the future; a period longer than this is no one's case.
+EARLIEST_DATE = date(1900, 1, 1)
+FUTURE_YEARS = 2
+MAX_PERIOD_YEARS = 5
+MAX_SKV_YEARS = 5
+
+
+def latest_date() -> date:
+    """The last day a period may reach: today, `FUTURE_YEARS` years ahead."""
+    today = date.today()
+    return today.replace(year=today.year + FUTURE_YEARS, day=min(today.day, 28))
+
+
 def default_skv_years(period: Period) -> list[int]:
     """The two last completed tax years before the period's end, newest first."""
     return [period.tom.year - 1, period.tom.year - 2]
@@ -30,6 +44,14 @@ class Period:
     def __post_init__(self) -> None:
         if self.tom < self.from_:
             raise BadUserInput("the period's 'tom' is before its 'from'")
+        earliest, latest = EARLIEST_DATE, latest_date()
+        if self.from_ < earliest or self.tom > latest:
+            raise BadUserInput(
+                f"a period lies within {earliest.isoformat()} and {latest.isoformat()} (today "
+                f"and {FUTURE_YEARS} years ahead)"
+            )
+        if self.longer_than_years(MAX_PERIOD_YEARS):
+            raise BadUserInput(f"a period is at most {MAX_PERIOD_YEARS} years long")
 
     def longer_than_years(self, years: int) -> bool:
         """Whether `tom` lies beyond the same day `years` years after `from` (29 Feb → 28 Feb)."""
@@ -137,6 +159,8 @@ class FetchPlan:
         years = next(iter(sets))
         if not years:
             raise BadUserInput("ar must name at least one tax year")
+        if len(years) > MAX_SKV_YEARS:
+            raise BadUserInput(f"ar names at most {MAX_SKV_YEARS} tax years")
         return sorted(years, reverse=True)
 
     def check(self, period: Period, version: SsbtVersion) -> None:
@@ -178,3 +202,4 @@ class OperationPlan:
 
     plans: dict[QuestionKey, FetchPlan] = field(default_factory=dict)
     errors: dict[QuestionKey, Exception] = field(default_factory=dict)
+    refused: Exception | None = None  # the whole operation cannot be planned

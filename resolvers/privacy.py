@@ -18,6 +18,10 @@ _WRITTEN = re.compile(
 )
 # Births before this year are no one's personnummer today.
 EARLIEST_BIRTH_YEAR = 1870
+# What a code from upstream (a fault's felkod or faultcode) looks like; anything else in its place
+# is free text, which may name a person, and is not passed on.
+_CODE = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
+REDACTED = "[redacted]"
 
 
 def redact(message: str) -> str:
@@ -25,6 +29,15 @@ def redact(message: str) -> str:
     replaced by `[personnummer]`."""
     message = _NUMBER.sub("[personnummer]", message)
     return _JOINED.sub(_redact_joined, message)
+
+
+def as_code(value: str | None) -> str | None:
+    """An upstream code fit to pass on (in a response or a log): None when absent or blank; the
+    code, trimmed, when it looks like one and holds no personnummer; else `[redacted]`."""
+    if value is None or not value.strip():
+        return None
+    cleaned = redact(value.strip())
+    return cleaned if _CODE.fullmatch(cleaned) else REDACTED
 
 
 def _redact_joined(match: re.Match[str]) -> str:

@@ -6,8 +6,8 @@ from lxml import etree
 
 from resolvers.contract import SOAP_ENV_NS
 from resolvers.errors import UpstreamFault, UpstreamInvalidResponse
-from resolvers.privacy import redact
-from resolvers.xmlread import PayloadError, child, children, elements, parse_xml, text
+from resolvers.privacy import as_code, redact
+from resolvers.xmlread import PayloadError, child, children, elements, parse_document, text
 
 MAX_FAULT_TEXT = 300
 
@@ -16,7 +16,7 @@ def body_element(content: bytes) -> etree._Element:
     """The first element of the SOAP body; raises UpstreamFault for a fault and
     UpstreamInvalidResponse for anything that is not a SOAP envelope."""
     try:
-        envelope = parse_xml(content, "the SSBTEK answer")
+        envelope = parse_document(content, "the SSBTEK answer")
     except PayloadError as exc:
         raise UpstreamInvalidResponse(str(exc)) from None
     if envelope.tag != f"{{{SOAP_ENV_NS}}}Envelope":
@@ -31,18 +31,21 @@ def body_element(content: bytes) -> etree._Element:
 
 
 def fault_error(fault: etree._Element) -> UpstreamFault:
-    """An UpstreamFault carrying the `felkod` of the fault detail, or the SOAP faultcode."""
+    """An UpstreamFault carrying the `felkod` of the fault detail, or the SOAP faultcode.
+
+    Everything in it is SSBTEK's text, which reaches the caller and the log: numbers that could
+    be a personnummer are redacted everywhere, and `felkod` and `faultcode` are passed on only
+    when they look like codes (else `[redacted]`)."""
     detail = child(fault, "detail")
     service_fault = next(elements(detail), None)
     felkod = text(service_fault, "felkod") if service_fault is not None else None
     messages = [m.text or "" for m in children(service_fault, "felmeddelande")]
-    faultcode = (text(fault, "faultcode") or "").strip()
     faultstring = (text(fault, "faultstring") or "").strip()
     summary = "; ".join(messages) if messages else faultstring
     return UpstreamFault(
         f"SSBTEK answered with a fault: {_scrub(summary)}",
-        felkod=(felkod or "").strip() or None,
-        faultcode=faultcode or None,
+        felkod=as_code(felkod),
+        faultcode=as_code(text(fault, "faultcode")),
     )
 
 

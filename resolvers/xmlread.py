@@ -26,6 +26,15 @@ SAFE_PARSER = etree.XMLParser(
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?\s*$")
 
+# How deep unknown content may nest below the element a decoder reads it from. Agency documents
+# are a dozen levels deep; deeper is an attack or a fault, and reading it must not exhaust the
+# stack.
+MAX_DEPTH = 100
+# What may stand before the root element besides a document type declaration: blanks, the XML
+# declaration and processing instructions, comments.
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+_UTF8_BOM = b"\xef\xbb\xbf"
+
 
 class PayloadError(ValueError):
     """A part of the answer cannot be read; the message names the part, never its content."""
@@ -46,6 +55,29 @@ def parse_xml(data: bytes | str, what: str) -> etree._Element:
         return etree.fromstring(raw, parser=SAFE_PARSER)
     except etree.XMLSyntaxError:
         raise PayloadError(f"{what} is not well-formed XML") from None
+
+
+def parse_document(data: bytes | str, what: str) -> etree._Element:
+    """Parse a whole document that came from upstream (the SOAP envelope, CSN's and Skatteverket's
+    payloads): as `parse_xml`, but a document type declaration is refused before parsing. SOAP
+    forbids one, the agencies' schemas need none, and its entities would only be dropped (they are
+    never resolved), or declare external files and exponential expansions."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if _declares_doctype(raw):
+        raise PayloadError(f"{what} has a document type declaration, which is not allowed")
+    root = parse_xml(raw, what)
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:  # in an encoding the scan cannot read
+        raise PayloadError(f"{what} has a document type declaration, which is not allowed")
+    return root
+
+
+def _declares_doctype(raw: bytes) -> bool:
+    """Whether a `<!DOCTYPE` stands before the root element (UTF-8 and ASCII documents)."""
+    position = len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
+    while (item := _PROLOG_ITEM.match(raw, position)) is not None:
+        position = item.end()
+    return raw[position : position + 32].lstrip().startswith(b"<!DOCTYPE")
 
 
 def base64_of(parent: etree._Element, name: str, what: str) -> bytes:
@@ -177,8 +209,15 @@ def unknown_content(
     Open content (`xs:any`), elements and attributes newer than our schemas all land here, so
     nothing an agency sends is lost; that includes attributes and child elements of an element the
     decoder reads as a value. Paths are local names joined by `/`, relative to `element`; an
-    element that repeats gets its index, `Arende[1]`.
+    element that repeats gets its index, `Arende[1]`. Content nested more than `MAX_DEPTH` levels
+    below `element` is a PayloadError.
     """
+    return _unknown(element, known, path, 0)
+
+
+def _unknown(
+    element: etree._Element | None, known: Known, path: str, depth: int
+) -> list[UnknownValue]:
     if element is None:
         return []
     found = [
@@ -186,22 +225,27 @@ def unknown_content(
         for name, value in _attributes(element)
         if f"@{name}" not in known
     ]
-    for item, item_path in _indexed(element, path):
+    for item, item_path in _indexed(element, path, depth + 1):
         name = local(item)
         if name not in known:
-            found.extend(flatten(item, item_path))
+            found.extend(_flatten(item, item_path, depth + 1))
         else:
-            found.extend(unknown_content(item, known[name] or {}, f"{item_path}/"))
+            found.extend(_unknown(item, known[name] or {}, f"{item_path}/", depth + 1))
     return found
 
 
 def flatten(element: etree._Element, path: str) -> list[UnknownValue]:
-    """An element's leaves as (path, text) pairs; attributes become `path/@name`."""
+    """An element's leaves as (path, text) pairs; attributes become `path/@name`. Content nested
+    more than `MAX_DEPTH` levels below `element` is a PayloadError."""
+    return _flatten(element, path, 0)
+
+
+def _flatten(element: etree._Element, path: str, depth: int) -> list[UnknownValue]:
     values = [UnknownValue(f"{path}/@{name}", value) for name, value in _attributes(element)]
     if next(elements(element), None) is None:
         values.append(UnknownValue(path, None if is_nil(element) else (element.text or "")))
-    for item, item_path in _indexed(element, f"{path}/"):
-        values.extend(flatten(item, item_path))
+    for item, item_path in _indexed(element, f"{path}/", depth + 1):
+        values.extend(_flatten(item, item_path, depth + 1))
     return values
 
 
@@ -213,13 +257,19 @@ def _attributes(element: etree._Element) -> Iterator[tuple[str, str]]:
             yield qname.localname, value
 
 
-def _indexed(element: etree._Element, prefix: str) -> Iterator[tuple[etree._Element, str]]:
-    """Each child element with its path; a name that repeats among siblings gets `[i]`."""
+def _indexed(
+    element: etree._Element, prefix: str, depth: int
+) -> Iterator[tuple[etree._Element, str]]:
+    """Each child element with its path; a name that repeats among siblings gets `[i]`. The
+    children are `depth` levels below where reading began: past MAX_DEPTH, a PayloadError."""
+    items = list(elements(element))
+    if items and depth > MAX_DEPTH:
+        raise PayloadError(f"an element is nested more than {MAX_DEPTH} levels deep")
     counts: dict[str, int] = {}
-    for item in elements(element):
+    for item in items:
         counts[local(item)] = counts.get(local(item), 0) + 1
     seen: dict[str, int] = {}
-    for item in elements(element):
+    for item in items:
         name = local(item)
         index = seen.get(name, 0)
         seen[name] = index + 1

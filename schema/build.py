@@ -7,16 +7,19 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLSchema
-from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import log_errors, mask_internal_errors
 from schema.lefi_types import resolve_attribute
+from schema.limits import DocumentCache, Limits, operation_limits
 from schema.plan_step import PlanOperation
 from schema.query import Query
 from schema.scalars import SCALARS
-
-DOCUMENT_CACHE_SIZE = 256
 
 
 class FacadeSchema(strawberry.Schema):
@@ -33,21 +36,20 @@ class FacadeSchema(strawberry.Schema):
         return GraphQLSchema(query=query)
 
 
-def build_schema(introspection: bool = True) -> strawberry.Schema:
-    """The GraphQL schema of the facade; without `introspection`, `__schema` and `__type` are
-    refused at validation."""
-    # The introspection rule is added before the validation cache validates with it.
-    no_introspection: list[Any] = [] if introspection else [DisableIntrospection]
+def build_schema(introspection: bool = True, limits: Limits | None = None) -> strawberry.Schema:
+    """The GraphQL schema of the facade, with its limits; without `introspection`, `__schema`
+    and `__type` are refused at validation."""
+    limits = limits or Limits()
+    documents = DocumentCache()
+    rules: list[Any] = [
+        lambda: MaxTokensLimiter(limits.tokens),
+        lambda: AddValidationRules([operation_limits(limits)]),
+    ]
+    if not introspection:
+        rules.append(DisableIntrospection)
     return FacadeSchema(
         query=Query,
-        # Frontends and BI tools send the same documents again and again, with variables: parse
-        # and validate each document once. A document is held in memory only, never logged.
-        extensions=[
-            lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-            *no_introspection,
-            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-            PlanOperation,
-            mask_internal_errors,
-        ],
+        # The document cache comes after every extension that adds validation rules.
+        extensions=[*rules, documents.extension(), PlanOperation, mask_internal_errors],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
     )

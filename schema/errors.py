@@ -80,7 +80,16 @@ def log_errors(errors: list[GraphQLError]) -> None:
     with their traceback (tracebacks name code, not people)."""
     for error in errors:
         code = error_code(error)
-        if is_public(error):
+        if isinstance(error.original_error, UpstreamError):
+            # SSBTEK's own words may name the person: only the codes are logged.
+            details = error.original_error.details
+            log.info(
+                "graphql error code=%s path=%s felkod=%s",
+                code,
+                _path(error),
+                redact(str(details.get("felkod"))),
+            )
+        elif is_public(error):
             log.info("graphql error code=%s path=%s: %s", code, _path(error), redact(error.message))
         else:
             log.error(

@@ -40,39 +40,76 @@ from graphql.utilities.coerce_input_value import coerce_input_literal
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
 
+# The most selections one operation's plan may visit, fragments expanded once each.
+MAX_SELECTIONS = 20_000
+
 # How a selected field under `person` adds to the plan: (plan, field arguments, the field's
 # own sub-selection walker) -> None.
 FieldPlanner = Callable[[FetchPlan, dict[str, Any], "SelectionWalker", FieldNode], None]
 
 
 class SelectionWalker:
-    """Yields the fields a selection set selects, with fragments expanded and directives applied."""
+    """Yields the fields a selection set selects, with fragments expanded and directives applied.
+
+    Each selection set is expanded once and each field node yielded once, however many spreads
+    reach it (a document of fragments that each spread the next twice would otherwise cost 2^n),
+    and the whole walk visits at most `max_selections` selections.
+    """
 
     def __init__(
         self,
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDefinitionNode],
         variable_values: dict[str, Any],
+        max_selections: int = MAX_SELECTIONS,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variable_values = variable_values
+        self.max_selections = max_selections
+        self._visited = 0
+        self._expanded: dict[int, list[FieldNode]] = {}
 
     def fields(self, selection_set: SelectionSetNode | None) -> Iterator[FieldNode]:
         """Every field node selected, in document order, after fragments and directives."""
         if selection_set is None:
-            return
+            return iter(())
+        return iter(self._expand(selection_set, set()))
+
+    def _expand(self, selection_set: SelectionSetNode, open_sets: set[int]) -> list[FieldNode]:
+        held = self._expanded.get(id(selection_set))
+        if held is not None:
+            return held
+        if id(selection_set) in open_sets:  # a fragment cycle (validation refuses those)
+            return []
+        open_sets.add(id(selection_set))
+        found: list[FieldNode] = []
+        seen: set[int] = set()
         for selection in selection_set.selections:
+            self._visited += 1
+            if self._visited > self.max_selections:
+                raise BadUserInput(
+                    f"the operation is too complex to plan (more than {self.max_selections} "
+                    "selections after expanding fragments)"
+                )
             if not self._included(selection):
                 continue
             if isinstance(selection, FieldNode):
-                yield selection
+                inner = [selection]
             elif isinstance(selection, InlineFragmentNode):
-                yield from self.fields(selection.selection_set)
+                inner = self._expand(selection.selection_set, open_sets)
             elif isinstance(selection, FragmentSpreadNode):
                 fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    yield from self.fields(fragment.selection_set)
+                inner = [] if fragment is None else self._expand(fragment.selection_set, open_sets)
+            else:
+                inner = []
+            for node in inner:
+                if id(node) not in seen:
+                    seen.add(id(node))
+                    found.append(node)
+        open_sets.discard(id(selection_set))
+        self._expanded[id(selection_set)] = found
+        return found
 
     def arguments(self, parent: GraphQLObjectType, node: FieldNode) -> dict[str, Any]:
         """The field's arguments given in the document, coerced to their types' values.
@@ -156,6 +193,23 @@ def plan_operation(
     person_type = schema.get_type(person_type_name)
     if query_type is None or not isinstance(person_type, GraphQLObjectType):
         raise TypeError(f"the schema has no query type or no {person_type_name} type")
+    try:
+        _plan_roots(walker, operation, person_keys, person_fields, person_type, check, into)
+    except BadUserInput as exc:  # too complex to plan: nothing is asked
+        into.refused = exc
+
+
+def _plan_roots(
+    walker: SelectionWalker,
+    operation: Any,
+    person_keys: Callable[[str, dict[str, Any]], list[QuestionKey]],
+    person_fields: dict[str, FieldPlanner],
+    person_type: GraphQLObjectType,
+    check: Callable[[QuestionKey, FetchPlan], None],
+    into: OperationPlan,
+) -> None:
+    query_type = walker.schema.query_type
+    assert query_type is not None
     for root in walker.fields(operation.selection_set):
         try:
             keys = person_keys(root.name.value, walker.arguments(query_type, root))

@@ -65,6 +65,8 @@ def _planned_people(info: Info, field_name: str, args: dict[str, Any]) -> list[A
     """The people a root field asks about, from the plan the planning step made."""
     context = info.context
     keys = person_keys(context, field_name, args)
+    if context.plan.refused is not None:
+        raise context.plan.refused
     if len(context.plan.plans) > MAX_PERSONER:
         raise BadUserInput(
             f"one operation may ask at most {MAX_PERSONER} questions (one per person, period "

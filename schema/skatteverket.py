@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -62,7 +63,7 @@ class Skatteverket:
     )
 
 
-MIN_TAX_YEAR, MAX_TAX_YEAR = 1900, 2100
+MIN_TAX_YEAR = 1900
 TaxYears = Annotated[
     list[int] | None,
     strawberry.argument(
@@ -81,8 +82,9 @@ def _plan_skatteverket(
     plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
 ) -> None:
     years = arguments.get("ar")
-    if years is not None and not all(MIN_TAX_YEAR <= year <= MAX_TAX_YEAR for year in years):
-        raise BadUserInput(f"ar takes tax years from {MIN_TAX_YEAR} to {MAX_TAX_YEAR}")
+    last = date.today().year
+    if years is not None and not all(MIN_TAX_YEAR <= year <= last for year in years):
+        raise BadUserInput(f"ar takes tax years from {MIN_TAX_YEAR} to {last}")
     plan.ask_skv_years(None if years is None else frozenset(years))
 
 

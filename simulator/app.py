@@ -48,6 +48,15 @@ class SimulatorConfig:
     )
 
 
+@dataclass
+class Load:
+    """How many questions the simulator is answering at once, and the most it has (loopback
+    `/_sim/stats`): what an overload test reads to see that the facade keeps its limit."""
+
+    in_flight: int = 0
+    most_in_flight: int = 0
+
+
 class RequestLog:
     """The last questions received, newest last, for tests and demos to inspect."""
 
@@ -113,8 +122,17 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
     """The simulator as an ASGI application."""
     config = config or SimulatorConfig()
     requests = RequestLog(config.history)
+    load = Load()
 
     async def soap(request: Request) -> Response:
+        load.in_flight += 1
+        load.most_in_flight = max(load.most_in_flight, load.in_flight)
+        try:
+            return await answer(request)
+        finally:
+            load.in_flight -= 1
+
+    async def answer(request: Request) -> Response:
         body = await request.body()
         try:
             envelope = etree.fromstring(body, parser=_PARSER)
@@ -204,6 +222,14 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
             return Response("not found", status_code=404)
         return Response(path.read_bytes(), media_type=XML)
 
+    async def stats(request: Request) -> Response:
+        if not _is_loopback(request):
+            return Response("forbidden", status_code=403)
+        if request.method == "DELETE":
+            load.most_in_flight = load.in_flight
+            return Response(status_code=204)
+        return JSONResponse({"inFlight": load.in_flight, "mostInFlight": load.most_in_flight})
+
     async def request_log(request: Request) -> Response:
         if not _is_loopback(request):
             return Response("forbidden", status_code=403)
@@ -218,8 +244,10 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
             Route("/ssbtek", wsdl, methods=["GET"]),
             Route("/ssbtek/contract/{path:path}", contract_file, methods=["GET"]),
             Route("/_sim/requests", request_log, methods=["GET", "DELETE"]),
+            Route("/_sim/stats", stats, methods=["GET", "DELETE"]),
         ]
     )
     app.state.requests = requests
     app.state.config = config
+    app.state.load = load
     return app

@@ -143,7 +143,7 @@ def test_lefi_periods_over_two_years_are_refused_before_any_call(
 def test_long_periods_are_fine_without_lefi(api: Facade, fresh: Simulator) -> None:
     answer = api.query(
         "query($pnr: Personnummer!) { person(personnummer: $pnr, "
-        'period: {from: "2020-01-01", tom: "2026-06-30"}, arende: "A-1") '
+        'period: {from: "2021-07-01", tom: "2026-06-30"}, arende: "A-1") '
         "{ transportstyrelsen { resultat } } }",
         {"pnr": ALLA},
     )

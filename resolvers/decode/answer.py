@@ -12,6 +12,7 @@ from typing import Any
 from lxml import etree
 
 from resolvers.agencies import Agency
+from resolvers.privacy import redact
 from resolvers.xmlread import PayloadError, child, children, text, text_or_empty
 
 log = logging.getLogger(__name__)
@@ -88,13 +89,19 @@ def decode_answer(response: etree._Element, asked: Iterable[Agency]) -> Answer:
 
 
 def decode_error(error: etree._Element) -> Myndighetsfel:
-    """An `error {kalla, felkod, felmeddelande+}` element."""
+    """An `error {kalla, felkod, felmeddelande+}` element. Its texts are SSBTEK's or the
+    agency's words and reach the caller: numbers that could be a personnummer are redacted."""
     kalla = text_or_empty(error, "kalla").strip()
     return Myndighetsfel(
         kalla=Kalla(kalla) if kalla in ("SSBT", "BT") else Kalla.OKAND,
-        felkod=text_or_empty(error, "felkod").strip(),
-        felmeddelanden=[m.text or "" for m in children(error, "felmeddelande")],
+        felkod=redact(text_or_empty(error, "felkod").strip()),
+        felmeddelanden=[redact(m.text or "") for m in children(error, "felmeddelande")],
     )
+
+
+# No agency's part has this many elements; reading that many unknown ones would cost seconds and
+# hundreds of MB (LEFI's large answers are one base64 text, not elements).
+MAX_PART_ELEMENTS = 100_000
 
 
 def _part(agency: Agency, element: etree._Element) -> AgencyPart:
@@ -105,8 +112,12 @@ def _part(agency: Agency, element: etree._Element) -> AgencyPart:
     if data is None:
         return AgencyPart(data=None)
     try:
+        if sum(1 for _ in data.iter()) > MAX_PART_ELEMENTS:
+            raise PayloadError(f"the part has more than {MAX_PART_ELEMENTS} elements")
         return AgencyPart(data=DECODERS[agency](data))
-    except (PayloadError, ValueError, KeyError, TypeError) as exc:
+    # RecursionError: content nested deeper than a decoder can follow (a second line of defence;
+    # `xmlread` bounds the depth it reads).
+    except (PayloadError, ValueError, KeyError, TypeError, RecursionError) as exc:
         log.warning("could not decode the %s part: %s", agency.value, type(exc).__name__)
         return AgencyPart(fel=invalid_payload(str(exc) if isinstance(exc, PayloadError) else None))
 

@@ -20,7 +20,7 @@ from resolvers.xmlread import (
     child,
     children,
     local,
-    parse_xml,
+    parse_document,
     text,
     unknown_content,
 )
@@ -162,7 +162,7 @@ class CsnSvar:
 
 def decode(data: etree._Element) -> CsnSvar:
     """Decode CSN's `data/svar`: base64, then the `CSNSvar` document inside."""
-    return read_csn_svar(parse_xml(base64_of(data, "svar", "CSN's svar"), "CSN's svar"))
+    return read_csn_svar(parse_document(base64_of(data, "svar", "CSN's svar"), "CSN's svar"))
 
 
 def read_csn_svar(root: etree._Element) -> CsnSvar:

@@ -20,7 +20,7 @@ from resolvers.xmlread import (
     decimal_of,
     int_of,
     local,
-    parse_xml,
+    parse_document,
     text,
     unknown_content,
 )
@@ -78,7 +78,7 @@ def decode(data: etree._Element) -> SkvSvar:
     if document is None or not document.strip():
         raise PayloadError("the Skatteverket answer has no svar")
     # The document came as text: its own encoding declaration no longer applies.
-    root = parse_xml(_DECLARATION.sub("", document.strip(), count=1), "Skatteverket's svar")
+    root = parse_document(_DECLARATION.sub("", document.strip(), count=1), "Skatteverket's svar")
     if local(root) != ROOT:
         raise PayloadError(
             "Skatteverket's svar is not a SvarBeskattningsuppgifterEnligtSFS2008-975"
