@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import httpx
 
-from bench import cache
+from bench import cache, load
 from tests.support import CASEWORKER, facade_env, served_facade, served_simulator
 
 PERIOD = {"from": "2026-01-01", "tom": "2026-06-30"}
@@ -106,6 +106,10 @@ def main() -> None:
         print("cache (the facade as its own process, load by wrk where installed)")
         for what, figure in cache.measure(sim.url):
             print(f"{what:<62} {figure}")
+    print()
+    print("fairness and overload (facade and simulator as their own processes, SSBTEK slow)")
+    for what, figure in load.measure():
+        print(f"{what:<62} {figure}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the process (facade + simulator): {peak_mib:.0f} MiB")
 
