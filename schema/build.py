@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import strawberry
@@ -36,9 +36,11 @@ class FacadeSchema(strawberry.Schema):
         return GraphQLSchema(query=query)
 
 
+@cache
 def build_schema(introspection: bool = True, limits: Limits | None = None) -> strawberry.Schema:
     """The GraphQL schema of the facade, with its limits; without `introspection`, `__schema`
-    and `__type` are refused at validation."""
+    and `__type` are refused at validation. Built once per set of options and process (it holds
+    no per-request state; its document cache is shared by whoever uses it)."""
     limits = limits or Limits()
     documents = DocumentCache()
     rules: list[Any] = [

@@ -183,24 +183,28 @@ async def test_nobody_reads_another_caseworkers_or_cases_entries(
 async def test_identical_questions_in_flight_share_one_call(
     backend: dict[str, str], audit_lines: list
 ) -> None:
+    one_agency = f"{HEAD} {{ person({ARGS}) {{ transportstyrelsen {{ fordon {{ regnr }} }} }} }}"
     latency = LatencyModel(enabled=True, overhead_s=0.2)
     with in_process_simulator(SimulatorConfig(latency=latency)) as slow:
         async for running in started(slow, backend):
-            answers = await asyncio.gather(*(running.ask(NARROW) for _ in range(5)))
+            answers = await asyncio.gather(*(running.ask(one_agency) for _ in range(5)))
             assert len(slow.questions()) == 1
             assert all(answer == answers[0] for answer in answers)
             # ...but never across caseworkers
-            await asyncio.gather(running.ask(WIDE), running.ask(WIDE, caseworker="bo.annan"))
+            await asyncio.gather(
+                running.ask(one_agency, pnr=INGENTING),
+                running.ask(one_agency, pnr=INGENTING, caseworker="bo.annan"),
+            )
             assert len(slow.questions()) == 3
     assert len([line for line in audit_lines if line["event"] == "question"]) == 7
 
 
 async def test_entries_expire(sim: Simulator, fresh: Simulator, backend: dict[str, str]) -> None:
-    async for running in started(sim, {**backend, "SSBTEK_CACHE_TTL_S": "1"}):
+    async for running in started(sim, {**backend, "SSBTEK_CACHE_TTL_S": "0.3"}):
         await running.ask(NARROW)
         await running.ask(NARROW)
         assert len(fresh.questions()) == 1
-        await asyncio.sleep(1.3)
+        await asyncio.sleep(0.45)
         await running.ask(NARROW)
         assert len(fresh.questions()) == 2
 
