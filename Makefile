@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench clean redis-server
+.PHONY: run test lint bench fuzz clean redis-server
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -40,6 +40,10 @@ redis-server:
 			apt-get update -qq && apt-get install -y -qq redis-server >/dev/null && \
 			{ service redis-server stop >/dev/null 2>&1 || true; }; \
 		else echo "Install redis-server (Debian: apt-get install redis-server): the cache tests need it"; exit 1; fi; }
+
+# A longer run of the GraphQL fuzzing that `make test` runs briefly (about four minutes).
+fuzz: $(STAMP)
+	SSBTEK_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 # wrk (a load generator in C) measures requests per second; redis-server the Redis cache.
 bench: $(STAMP) redis-server

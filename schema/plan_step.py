@@ -4,6 +4,7 @@ the root resolvers and the loader read it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from strawberry.extensions import SchemaExtension
@@ -12,6 +13,8 @@ from schema.context import OperationContext
 from schema.person import PERSON_FIELD_PLANNERS
 from schema.planning import plan_operation
 from schema.query import person_keys
+
+log = logging.getLogger(__name__)
 
 
 class PlanOperation(SchemaExtension):
@@ -26,15 +29,23 @@ class PlanOperation(SchemaExtension):
             and execution.graphql_document is not None
             and schema is not None
         ):
-            plan_operation(
-                schema,
-                execution.graphql_document,
-                execution.operation_name,
-                execution.variables,
-                lambda name, arguments: person_keys(context, name, arguments),
-                PERSON_FIELD_PLANNERS,
-                "Person",
-                lambda key, plan: plan.check(key.period, context.upstream.version),
-                into=context.plan,
-            )
+            try:
+                plan_operation(
+                    schema,
+                    execution.graphql_document,
+                    execution.operation_name,
+                    execution.variables,
+                    lambda name, arguments: person_keys(context, name, arguments),
+                    PERSON_FIELD_PLANNERS,
+                    "Person",
+                    lambda key, plan: plan.check(key.period, context.upstream.version),
+                    into=context.plan,
+                )
+            except Exception as exc:  # a bug: nothing is asked, and the people fields say so
+                log.exception("planning the operation failed: %s", type(exc).__name__)
+                context.plan.refused = PlanningFailed("the operation could not be planned")
         yield
+
+
+class PlanningFailed(Exception):
+    """Planning met an unexpected error; a masked internal error where people are read."""

@@ -4,6 +4,8 @@ Registered with the schema through `SCALARS`."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import NewType
 
 import strawberry
@@ -26,6 +28,27 @@ def parse_personnummer(value: object) -> str:
         ) from None
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(value: object) -> date:
+    """An ISO date, `YYYY-MM-DD` exactly (Python's own reading also takes `20260101` and
+    `2026W011`)."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise GraphQLError("a Date is written YYYY-MM-DD", extensions={"code": "BAD_USER_INPUT"})
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise GraphQLError("not a real date", extensions={"code": "BAD_USER_INPUT"}) from None
+
+
+DATE_SCALAR = strawberry.scalar(
+    name="Date",
+    description="A calendar date, ISO 8601 `YYYY-MM-DD`.",
+    serialize=date.isoformat,
+    parse_value=parse_date,
+)
+
 Personnummer = NewType("Personnummer", str)
 
 PERSONNUMMER_SCALAR = strawberry.scalar(
@@ -39,4 +62,4 @@ PERSONNUMMER_SCALAR = strawberry.scalar(
     parse_value=parse_personnummer,
 )
 
-SCALARS = {Personnummer: PERSONNUMMER_SCALAR}
+SCALARS = {Personnummer: PERSONNUMMER_SCALAR, date: DATE_SCALAR}

@@ -406,3 +406,25 @@ async def test_an_answer_larger_than_allowed_is_refused_whole(sim: Simulator) ->
     body = response.json()
     assert "data" not in body
     assert body["errors"][0]["extensions"]["code"] == "RESPONSE_TOO_LARGE"
+
+
+@pytest.mark.parametrize("written", ["20260101", "2026W011", "2026-1-01", "2026-02-30"])
+def test_a_date_is_written_the_iso_way(api: Facade, fresh: Simulator, written: str) -> None:
+    answer = api.query(QUERY, {"pnr": ALLA, "period": {"from": written, "tom": "2026-06-30"}})
+    assert codes(answer) == {"BAD_USER_INPUT"}
+    assert fresh.questions() == []
+
+
+def test_a_fault_in_planning_is_a_masked_internal_error(
+    api: Facade, fresh: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import schema.plan_step
+
+    def planted(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("planted: 198503151238")
+
+    monkeypatch.setattr(schema.plan_step, "plan_operation", planted)
+    answer = api.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    assert codes(answer) == {"INTERNAL_SERVER_ERROR"}
+    assert "planted" not in json.dumps(answer)
+    assert fresh.questions() == []

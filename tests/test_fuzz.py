@@ -1,0 +1,144 @@
+"""Fuzzing: operations hypothesis-graphql generates from the facade's schema, run in-process
+against a facade and the simulator, are answered with 200 or 400 and coded errors, never an
+internal error or a personnummer in a message; and malformed personnummer are BAD_USER_INPUT.
+
+The suite runs a small, fixed set of examples. `SSBTEK_FUZZ_EXAMPLES=2000` (what `make fuzz`
+sets) runs that many random examples instead."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.support import PERIOD, Facade, Simulator
+from tests.support.fuzz import (
+    ARABIC_INDIC,
+    DEVANAGARI,
+    FULL_WIDTH,
+    Operation,
+    check_answer,
+    error_codes,
+    invalid_personnummer,
+    operations,
+)
+
+FUZZ_EXAMPLES = int(os.environ.get("SSBTEK_FUZZ_EXAMPLES") or 0)
+ALLA = "198503151238"
+
+
+def fuzz_settings(in_suite: int, share: float = 1.0) -> settings:
+    """`in_suite` fixed examples in the suite; when SSBTEK_FUZZ_EXAMPLES is set, `share` of that
+    many random ones."""
+    slow = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    if FUZZ_EXAMPLES:
+        return settings(
+            max_examples=max(1, int(FUZZ_EXAMPLES * share)),
+            deadline=None,
+            suppress_health_check=slow,
+            print_blob=True,
+        )
+    return settings(
+        max_examples=in_suite,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=slow,
+    )
+
+
+@pytest.mark.parametrize(
+    ("facade", "in_suite", "share"),
+    [("api", 50, 1.0), ("api_v10", 15, 0.25)],
+    ids=["ssbt11", "ssbt10"],
+)
+def test_generated_operations_get_clean_answers(
+    request: pytest.FixtureRequest, fresh: Simulator, facade: str, in_suite: int, share: float
+) -> None:
+    api: Facade = request.getfixturevalue(facade)
+    reached = 0
+
+    @fuzz_settings(in_suite, share)
+    @given(operation=operations())
+    def answer(operation: Operation) -> None:
+        nonlocal reached
+        fresh.clear()
+        check_answer(api.post(operation.body()), operation, spec_valid=True)
+        reached += bool(fresh.questions())
+
+    answer()
+    assert reached > 0, "no generated operation got past input validation to SSBTEK"
+
+
+def _ask(api: Facade, number: Any, how: str) -> tuple[str, dict[str, Any]]:
+    """Ask about `number` through a variable, inline, or in a `personer` list; the operation and
+    its JSON answer."""
+    selection = "{ personnummer transportstyrelsen { resultat } }"
+    if how == "variable":
+        operation = (
+            "query($pnr: Personnummer!, $period: PeriodInput!) "
+            f'{{ person(personnummer: $pnr, period: $period, arende: "A-1") {selection} }}'
+        )
+        variables = {"pnr": number, "period": PERIOD}
+    else:
+        literal = json.dumps(number)  # a JSON string is a GraphQL string literal
+        field = (
+            f"person(personnummer: {literal}"
+            if how == "inline"
+            else f'personer(personnummer: ["{ALLA}", {literal}]'
+        )
+        operation = (
+            f'query($period: PeriodInput!) {{ {field}, period: $period, arende: "A-1") '
+            f"{selection} }}"
+        )
+        variables = {"period": PERIOD}
+    response = api.post({"query": operation, "variables": variables})
+    return operation, check_answer(response, f"{operation}\nvariables: {variables!r}")
+
+
+HOW = st.sampled_from(["variable", "inline", "personer"])
+
+
+def test_invalid_personnummer_is_bad_user_input(api: Facade, fresh: Simulator) -> None:
+    @fuzz_settings(40)
+    @given(number=invalid_personnummer(), how=HOW)
+    def refused(number: str, how: str) -> None:
+        fresh.clear()
+        operation, body = _ask(api, number, how)
+        assert error_codes(body) == {"BAD_USER_INPUT"}, f"{number!r} {operation}\n{body}"
+        assert fresh.questions() == [], f"{number!r} reached SSBTEK"
+
+    refused()
+
+
+OTHER_SCRIPTS = [
+    ALLA.translate(ARABIC_INDIC),
+    ALLA.translate(FULL_WIDTH),
+    ALLA.translate(DEVANAGARI),
+    ALLA[:11] + ALLA[11].translate(FULL_WIDTH),
+    f"{ALLA[:8]}-{ALLA[8:]}".translate(ARABIC_INDIC),
+]
+
+
+def test_digits_of_other_scripts_are_bad_user_input(api: Facade, fresh: Simulator) -> None:
+    accepted = []
+    for number in OTHER_SCRIPTS:
+        for how in ("variable", "inline", "personer"):
+            _, body = _ask(api, number, how)
+            if error_codes(body) != {"BAD_USER_INPUT"}:
+                accepted.append((number, how, sorted(error_codes(body))))
+    assert accepted == [], f"accepted: {accepted}"
+    assert fresh.questions() == []
+
+
+@pytest.mark.parametrize("value", [19850315, 1.5, True, None, ["198503151238"], {"a": 1}])
+def test_personnummer_variables_of_other_types_are_bad_user_input(
+    api: Facade, fresh: Simulator, value: Any
+) -> None:
+    _, body = _ask(api, value, "variable")
+    assert error_codes(body) == {"BAD_USER_INPUT"}, body
+    assert fresh.questions() == []
