@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -43,7 +44,7 @@ from graph.surface import (
 from resolvers.audit import AuditTrail, configure_audit_log
 from resolvers.cache import build_cache
 from resolvers.client import SsbtekClient, WsdlError
-from resolvers.errors import UpstreamError
+from resolvers.errors import UpstreamBusy, UpstreamError
 from resolvers.loader import Upstream
 from schema.build import build_schema
 from schema.context import new_context
@@ -209,10 +210,12 @@ def create_app(
     app.state.cache = cache
     app.state.ready = False
     app.state.probe = None
+    app.state.probe_lock = asyncio.Lock()
     return app
 
 
 PROBE_EVERY_S = 30.0
+PROBE_WAIT_S = 5.0
 
 
 async def readiness(app: Starlette, settings: Settings, upstream: Upstream) -> Response:
@@ -237,17 +240,33 @@ async def readiness(app: Starlette, settings: Settings, upstream: Upstream) -> R
     if settings.ready_probe:
         probed = app.state.probe
         if probed is None or time.monotonic() - probed[0] > PROBE_EVERY_S:
-            try:
-                await upstream.probe()
-                probed = (time.monotonic(), None)
-            except UpstreamError as exc:
-                probed = (time.monotonic(), exc.code)
-            app.state.probe = probed
+            probed = await _probe_once(app, upstream)
         body["probe"] = probed[1] or "ok"
         if probed[1] is not None:
             body["status"] = "not ready"
             return JSONResponse(body, status_code=503)
     return JSONResponse(body)
+
+
+async def _probe_once(app: Starlette, upstream: Upstream) -> tuple[float, str | None]:
+    """Ask the probe for readiness: one probe at a time (others take its result), at most
+    PROBE_WAIT_S; a busy queue means the way to SSBTEK works, so it counts as ready."""
+    async with app.state.probe_lock:
+        probed = app.state.probe
+        if probed is not None and time.monotonic() - probed[0] <= PROBE_EVERY_S:
+            return probed
+        try:
+            async with asyncio.timeout(PROBE_WAIT_S):
+                await upstream.probe()
+            probed = (time.monotonic(), None)
+        except UpstreamBusy:
+            probed = (time.monotonic(), None)
+        except TimeoutError:
+            probed = (time.monotonic(), "UPSTREAM_TIMEOUT")
+        except UpstreamError as exc:
+            probed = (time.monotonic(), exc.code)
+        app.state.probe = probed
+        return probed
 
 
 def _stamp(moment: float | None) -> str | None:

@@ -55,6 +55,9 @@ class AnswerTooLarge(Exception):
     """SSBTEK's answer grew past `max_answer_bytes` while it was read."""
 
 
+_DECODED_HEADERS = (b"content-encoding", b"content-length", b"transfer-encoding")
+
+
 class CappedTransport(AsyncTransport):
     """zeep's transport, reading SSBTEK's answer as a stream and stopping past a size: an answer
     too large to decode in reasonable time and memory is refused before it is all read."""
@@ -73,11 +76,16 @@ class CappedTransport(AsyncTransport):
                 body += chunk
                 if len(body) > self.max_bytes:
                     raise AnswerTooLarge
+            # The body is decoded already (gzip and the like): the new response must not say
+            # it is encoded, or it would be decoded twice.
+            headers = [
+                (name, value)
+                for name, value in response.headers.raw
+                if name.lower()
+                not in (b"content-encoding", b"content-length", b"transfer-encoding")
+            ]
             return httpx.Response(
-                response.status_code,
-                headers=response.headers,
-                content=bytes(body),
-                request=response.request,
+                response.status_code, headers=headers, content=bytes(body), request=response.request
             )
 
 

@@ -30,8 +30,10 @@ def latest_date() -> date:
 
 
 def default_skv_years(period: Period) -> list[int]:
-    """The two last completed tax years before the period's end, newest first."""
-    return [period.tom.year - 1, period.tom.year - 2]
+    """The two last completed tax years before the period's end (and before today: a period
+    may reach into the future), newest first."""
+    last = min(period.tom.year, date.today().year) - 1
+    return [last, last - 1]
 
 
 @dataclass(frozen=True, order=True)

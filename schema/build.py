@@ -43,9 +43,12 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
     no per-request state; its document cache is shared by whoever uses it)."""
     limits = limits or Limits()
     documents = DocumentCache()
+    # One rule class for the schema's life: the document cache matches validation results by
+    # the rules they were made with.
+    limit_rule = operation_limits(limits)
     rules: list[Any] = [
         lambda: MaxTokensLimiter(limits.tokens),
-        lambda: AddValidationRules([operation_limits(limits)]),
+        lambda: AddValidationRules([limit_rule]),
     ]
     if not introspection:
         rules.append(DisableIntrospection)

@@ -16,7 +16,15 @@ log = logging.getLogger("ssbtek_graphql.errors")
 INTERNAL_MESSAGE = "Internal error in the facade; it has been logged."
 
 # Codes of an operation refused for its input or the caller's rights: each leaves an audit line.
-REFUSAL_CODES = frozenset({"BAD_USER_INPUT", "FORBIDDEN", "GRAPHQL_VALIDATION_FAILED"})
+REFUSAL_CODES = frozenset(
+    {
+        "BAD_USER_INPUT",
+        "FORBIDDEN",
+        "GRAPHQL_VALIDATION_FAILED",
+        "GRAPHQL_PARSE_FAILED",
+        "QUERY_TOO_COMPLEX",
+    }
+)
 
 
 def is_public(error: GraphQLError) -> bool:

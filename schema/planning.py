@@ -48,6 +48,10 @@ MAX_SELECTIONS = 20_000
 FieldPlanner = Callable[[FetchPlan, dict[str, Any], "SelectionWalker", FieldNode], None]
 
 
+class TooComplexToPlan(BadUserInput):
+    """The operation selects more than a plan may visit: nothing of it is asked."""
+
+
 class SelectionWalker:
     """Yields the fields a selection set selects, with fragments expanded and directives applied.
 
@@ -61,12 +65,12 @@ class SelectionWalker:
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDefinitionNode],
         variable_values: dict[str, Any],
-        max_selections: int = MAX_SELECTIONS,
+        max_selections: int | None = None,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variable_values = variable_values
-        self.max_selections = max_selections
+        self.max_selections = MAX_SELECTIONS if max_selections is None else max_selections
         self._visited = 0
         self._expanded: dict[int, list[FieldNode]] = {}
 
@@ -88,7 +92,7 @@ class SelectionWalker:
         for selection in selection_set.selections:
             self._visited += 1
             if self._visited > self.max_selections:
-                raise BadUserInput(
+                raise TooComplexToPlan(
                     f"the operation is too complex to plan (more than {self.max_selections} "
                     "selections after expanding fragments)"
                 )
@@ -195,7 +199,7 @@ def plan_operation(
         raise TypeError(f"the schema has no query type or no {person_type_name} type")
     try:
         _plan_roots(walker, operation, person_keys, person_fields, person_type, check, into)
-    except BadUserInput as exc:  # too complex to plan: nothing is asked
+    except TooComplexToPlan as exc:  # nothing of the operation is asked
         into.refused = exc
 
 
@@ -213,6 +217,8 @@ def _plan_roots(
     for root in walker.fields(operation.selection_set):
         try:
             keys = person_keys(root.name.value, walker.arguments(query_type, root))
+        except TooComplexToPlan:
+            raise
         except (GraphQLError, BadUserInput, Forbidden):
             continue  # the root field's own resolver reports its bad arguments
         if not keys:
@@ -223,6 +229,8 @@ def _plan_roots(
                 planner = person_fields.get(node.name.value)
                 if planner is not None:
                     planner(plan, walker.arguments(person_type, node), walker, node)
+        except TooComplexToPlan:
+            raise
         except (BadUserInput, GraphQLError) as exc:
             for key in keys:
                 into.errors.setdefault(key, exc)

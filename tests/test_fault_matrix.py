@@ -263,7 +263,7 @@ def test_an_agency_error_naming_the_person_is_kept_without_the_number(
 def test_a_huge_answer_is_read_as_it_is(
     guarded: Facade, upstream: FaultyUpstream, logs: pytest.LogCaptureFixture
 ) -> None:
-    """50 MB in TNS's data: the facade has no size limit of its own yet, so the answer is read
+    """50 MB in TNS's data, under SSBTEK_MAX_ANSWER_BYTES (64 MiB by default): the answer is read
     (the unknown element kept in TNS's ovrigaElement, not selected here), within the deadline."""
     upstream.mode = Mode.HUGE
     answer, elapsed = ask(guarded)
@@ -272,6 +272,19 @@ def test_a_huge_answer_is_read_as_it_is(
     assert_intact(answer["data"]["person"])
     assert_nothing_personal(answer, logs)
     assert_recovers(guarded, upstream)
+
+
+def test_an_answer_over_the_size_limit_is_refused_while_read(
+    upstream: FaultyUpstream, logs: pytest.LogCaptureFixture
+) -> None:
+    upstream.mode = Mode.HUGE
+    with (
+        served(upstream) as url,
+        facade(facade_env(url, SSBTEK_MAX_ANSWER_BYTES=str(10 * 1024 * 1024))) as small,
+    ):
+        answer, _elapsed = ask(small)
+    assert {e["extensions"]["code"] for e in answer["errors"]} == {"UPSTREAM_INVALID_RESPONSE"}
+    assert "larger than" in answer["errors"][0]["message"]
 
 
 # The XML reading itself, below the facade.

@@ -105,7 +105,7 @@ def test_the_probe_is_one_call_whatever_the_aliases(api: Facade, assert_ssbtek_c
         answer = api.query(f"{{ {many} }}")
     assert "errors" not in answer
     too_many = " ".join(f"t{i}: tjanstestatus {{ myndighet }}" for i in range(1000))
-    with assert_ssbtek_calls(0, probes=0):  # over the token limit before the alias limit
+    with assert_ssbtek_calls(0, probes=0):  # over the alias limit
         assert codes(api.query(f"{{ {too_many} }}")) == {"QUERY_TOO_COMPLEX"}
 
 
@@ -428,3 +428,42 @@ def test_a_fault_in_planning_is_a_masked_internal_error(
     assert codes(answer) == {"INTERNAL_SERVER_ERROR"}
     assert "planted" not in json.dumps(answer)
     assert fresh.questions() == []
+
+
+def test_an_operation_too_large_to_plan_asks_nothing_at_all(
+    api: Facade, fresh: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan's bound is met in the second root field: the first one is not asked either."""
+    import schema.planning
+
+    monkeypatch.setattr(schema.planning, "MAX_SELECTIONS", 6)
+    fields = " ".join(f"f{i}: transportstyrelsen {{ resultat }}" for i in range(8))
+    other_case = PERSON_ARGS.replace('arende: "A"', 'arende: "B"')
+    answer = api.query(
+        f"{{ a: person({PERSON_ARGS}) {{ migrationsverket {{ fornamn }} }} "
+        f"b: person({other_case}) {{ {fields} }} }}"
+    )
+    assert codes(answer) == {"BAD_USER_INPUT"}
+    assert "too complex" in json.dumps(answer["errors"])
+    assert fresh.questions() == []
+
+
+def test_a_document_is_validated_once(
+    api: Facade, monkeypatch: pytest.MonkeyPatch, audit_lines: list
+) -> None:
+    import strawberry.schema.schema as strawberry_schema
+
+    calls: list[int] = []
+    real = strawberry_schema.validate_document
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "validate_document", counting)
+    query = "{ tjanstestatus { myndighet anropad } t2: tjanstestatus { myndighet } }"
+    for _ in range(3):
+        api.query(query)
+    assert len(calls) == 1
+    api.query("{ tjanstestatus { myndighet ")  # a syntax error is a refusal too
+    assert audit_lines[-1]["reason"] == "GRAPHQL_PARSE_FAILED"

@@ -231,3 +231,29 @@ def test_an_answer_without_svarsdata_is_an_invalid_response() -> None:
 
     with pytest.raises(UpstreamInvalidResponse):
         asyncio.run(fetch())
+
+
+def test_a_compressed_answer_is_read_once() -> None:
+    """httpx asks for gzip; the size-capped reading must not decode the body twice."""
+    import gzip
+
+    from simulator.app import create_app as create_simulator
+
+    sim_app = create_simulator()
+    inner = httpx.ASGITransport(app=sim_app)
+
+    class Gzipping(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response = await inner.handle_async_request(request)
+            body = gzip.compress(await response.aread())
+            headers = {**dict(response.headers), "content-encoding": "gzip"}
+            headers.pop("content-length", None)
+            return httpx.Response(response.status_code, headers=headers, content=body)
+
+    from graph.app import create_app
+    from graph.settings import load_settings
+
+    app = create_app(load_settings(facade_env("http://ssbtek.test/ssbtek")), transport=Gzipping())
+    answer = Facade(app).query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    assert "errors" not in answer, answer["errors"]
+    assert answer["data"]["person"]["transportstyrelsen"]["resultat"] == "OK"
