@@ -29,10 +29,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Every test, with the line coverage of resolvers/ and schema/ reported (at least 90 %). The cache
-# tests run a real redis-server: installed here when missing (as root with apt-get).
+# Every test, two at a time (one per core), with the line coverage of resolvers/ and schema/
+# reported (at least 90 %). The cache tests run a real redis-server: installed here when missing
+# (as root with apt-get).
 test: lint redis-server
-	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/pytest -n 2 --cov --cov-report=term
 
 redis-server:
 	@command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || \

@@ -374,8 +374,9 @@ def test_costly_requests_are_refused_while_health_answers(sim: Simulator) -> Non
         finally:
             done.set()
             health.join()
-    # A generous bound for a shared, noisy machine: the stalls fixed here were 16-24 s.
-    assert slowest < 0.5, f"/healthz took {slowest:.3f} s"
+    # A generous bound for a shared, noisy machine (tests run two at a time, under coverage): the
+    # stalls fixed here were 16-24 s; `make bench` measures the loop itself.
+    assert slowest < 1.0, f"/healthz took {slowest:.3f} s"
 
 
 def test_limits_are_settings() -> None:
