@@ -44,19 +44,26 @@ class FairLimiter:
         """Calls waiting for a slot."""
         return len(self.waiters)
 
-    def expected_wait_s(self) -> float:
-        """How long a call that queues now would wait, roughly: the calls ahead of it, spread
-        over the slots, at the typical call time."""
+    def expected_wait_s(self, owner: str) -> float:
+        """How long a call of `owner` that queues now would wait, roughly: the calls the fair
+        order would serve before it (its own queued calls, and of every other owner at most as
+        many as it will have waiting), spread over the slots, at the typical call time. A greedy
+        owner's long queue thus makes its own calls wait, not everybody's."""
         if self.active < self.slots and not self.waiters:
             return 0.0
-        return (len(self.waiters) + 1) / self.slots * self.typical_s
+        waiting: dict[str, int] = {}
+        for waiter in self.waiters:
+            waiting[waiter.owner] = waiting.get(waiter.owner, 0) + 1
+        mine = waiting.pop(owner, 0) + 1
+        ahead = mine - 1 + sum(min(count, mine) for count in waiting.values())
+        return (ahead + 1) / self.slots * self.typical_s
 
     async def acquire(self, owner: str, deadline: float) -> None:
         """Wait for a slot until `deadline` (loop time); UpstreamBusy when the queue is longer
         than the deadline allows, or the slot would come too late to finish the call."""
         loop = asyncio.get_running_loop()
         remaining = deadline - loop.time()
-        if self.expected_wait_s() + self.typical_s > remaining:
+        if self.expected_wait_s(owner) + self.needed_s() > remaining:
             self.shed += 1
             raise UpstreamBusy("SSBTEK is busy: the facade's queue to it is too long right now")
         if self.active < self.slots and not self.waiters:
@@ -65,7 +72,7 @@ class FairLimiter:
         waiter = _Waiter(next(self._sequence), owner, loop.create_future())
         self.waiters.append(waiter)
         try:
-            async with asyncio.timeout_at(deadline - self.typical_s):
+            async with asyncio.timeout_at(deadline - self.needed_s()):
                 await waiter.granted
         except TimeoutError:
             if waiter.granted.done() and not waiter.granted.cancelled():
@@ -77,6 +84,11 @@ class FairLimiter:
         finally:
             if waiter in self.waiters:
                 self.waiters.remove(waiter)
+
+    def needed_s(self) -> float:
+        """The time a call must have left to be started: the typical call time with a margin
+        (calls vary), so that a call is not started only to be cut off at its deadline."""
+        return 1.5 * self.typical_s + 0.05
 
     def release(self, owner: str, took_s: float | None = None) -> None:
         """Give a slot back (with how long the call took, to keep the estimate current) and

@@ -109,6 +109,5 @@ PERSON_FIELDS = {
         Agency.SO,
         Akassorna,
         "The a-kassor (`SO`): unemployment benefit payments and bars.",
-        takes_period=True,
     )
 }

@@ -101,6 +101,5 @@ PERSON_FIELDS = {
         Agency.AF,
         Arbetsformedlingen,
         "Arbetsförmedlingen (`AF`): jobseeker status and decisions.",
-        takes_period=True,
     )
 }

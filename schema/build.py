@@ -25,6 +25,8 @@ from schema.scalars import SCALARS
 class FacadeSchema(strawberry.Schema):
     """The schema; its errors are logged without personal data."""
 
+    limits: Limits = Limits()
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         log_errors(errors)
 
@@ -52,9 +54,11 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
     ]
     if not introspection:
         rules.append(DisableIntrospection)
-    return FacadeSchema(
+    schema = FacadeSchema(
         query=Query,
         # The document cache comes after every extension that adds validation rules.
         extensions=[*rules, documents.extension(), PlanOperation, mask_internal_errors],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
     )
+    schema.limits = limits
+    return schema

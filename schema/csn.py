@@ -158,6 +158,5 @@ PERSON_FIELDS = {
         Agency.CSN,
         Csn,
         "CSN (`CSN`): study support per support form.",
-        takes_period=True,
     )
 }

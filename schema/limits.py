@@ -50,6 +50,33 @@ class _Cost:
         )
 
 
+def selection_cost(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    costs: dict[str, _Cost],
+    open_names: frozenset[str] = frozenset(),
+) -> _Cost:
+    """What a selection set costs, each fragment's cost worked out once (kept in `costs`)."""
+    total = _Cost()
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            below = selection_cost(selection.selection_set, fragments, costs, open_names)
+            alias = 1 if selection.alias is not None else 0
+            total += _Cost(1 + below.fields, alias + below.aliases, 1 + below.depth)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in open_names or name not in fragments:
+                continue  # a cycle or an unknown fragment: other rules report it
+            if name not in costs:
+                costs[name] = selection_cost(
+                    fragments[name].selection_set, fragments, costs, open_names | {name}
+                )
+            total += costs[name]
+        else:
+            total += selection_cost(selection.selection_set, fragments, costs, open_names)
+    return total
+
+
 def operation_limits(limits: Limits) -> type[ValidationRule]:
     """A validation rule: each operation has at most `limits.depth` levels of fields,
     `limits.aliases` aliases and `limits.fields` selected fields, counting a fragment's fields and
@@ -64,27 +91,7 @@ def operation_limits(limits: Limits) -> type[ValidationRule]:
                 for d in self.context.document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
-            costs: dict[str, _Cost] = {}
-
-            def cost(selection_set: SelectionSetNode | None, open_names: frozenset[str]) -> _Cost:
-                total = _Cost()
-                for selection in selection_set.selections if selection_set else ():
-                    if isinstance(selection, FieldNode):
-                        below = cost(selection.selection_set, open_names)
-                        alias = 1 if selection.alias is not None else 0
-                        total += _Cost(1 + below.fields, alias + below.aliases, 1 + below.depth)
-                    elif isinstance(selection, FragmentSpreadNode):
-                        name = selection.name.value
-                        if name in open_names or name not in fragments:
-                            continue  # a cycle or an unknown fragment: other rules report it
-                        if name not in costs:
-                            costs[name] = cost(fragments[name].selection_set, open_names | {name})
-                        total += costs[name]
-                    else:
-                        total += cost(selection.selection_set, open_names)
-                return total
-
-            found = cost(node.selection_set, frozenset())
+            found = selection_cost(node.selection_set, fragments, {})
             for measured, limit, what in (
                 (found.depth, limits.depth, "levels of fields"),
                 (found.aliases, limits.aliases, "aliases"),

@@ -57,11 +57,11 @@ def include(agency: Agency, takes_period: bool = False) -> FieldPlanner:
     return planner
 
 
-def agency_field(
-    agency: Agency, graphql_type: type, description: str, takes_period: bool = False
-) -> PersonField:
+def agency_field(agency: Agency, graphql_type: type, description: str) -> PersonField:
     """The `Person` field of an agency whose whole part becomes `graphql_type` (its `fel`, or its
-    data through `convert_agency`), with a `period` argument if the agency takes an own period."""
+    data through `convert_agency`), with a `period` argument when the registry says the agency
+    takes an own period (`ContractAgency.own_period`: stated there only)."""
+    takes_period = agency.accepts_own_period
 
     async def value(info: Info, key: QuestionKey) -> Any:
         part = await agency_part(info, key, agency)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from strawberry.extensions import SchemaExtension
 
 from schema.context import OperationContext
+from schema.limits import Limits
 from schema.person import PERSON_FIELD_PLANNERS
 from schema.planning import plan_operation
 from schema.query import person_keys
@@ -40,6 +41,7 @@ class PlanOperation(SchemaExtension):
                     "Person",
                     lambda key, plan: plan.check(key.period, context.upstream.version),
                     into=context.plan,
+                    max_fields=getattr(execution.schema, "limits", Limits()).fields,
                 )
             except Exception as exc:  # a bug: nothing is asked, and the people fields say so
                 log.exception("planning the operation failed: %s", type(exc).__name__)

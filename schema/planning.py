@@ -39,6 +39,7 @@ from graphql.utilities.coerce_input_value import coerce_input_literal
 
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
+from schema.limits import selection_cost
 
 # The most selections one operation's plan may visit, fragments expanded once each.
 MAX_SELECTIONS = 20_000
@@ -171,6 +172,7 @@ def plan_operation(
     person_type_name: str,
     check: Callable[[QuestionKey, FetchPlan], None],
     into: OperationPlan,
+    max_fields: int = 5_000,
 ) -> None:
     """Fill `into` with plans for every question the operation asks, from the parsed and
     validated document and the request's variables (public graphql-core APIs only).
@@ -198,7 +200,9 @@ def plan_operation(
     if query_type is None or not isinstance(person_type, GraphQLObjectType):
         raise TypeError(f"the schema has no query type or no {person_type_name} type")
     try:
-        _plan_roots(walker, operation, person_keys, person_fields, person_type, check, into)
+        _plan_roots(
+            walker, operation, person_keys, person_fields, person_type, check, into, max_fields
+        )
     except TooComplexToPlan as exc:  # nothing of the operation is asked
         into.refused = exc
 
@@ -211,9 +215,12 @@ def _plan_roots(
     person_type: GraphQLObjectType,
     check: Callable[[QuestionKey, FetchPlan], None],
     into: OperationPlan,
+    max_fields: int,
 ) -> None:
     query_type = walker.schema.query_type
     assert query_type is not None
+    answered_fields = 0
+    costs: dict[str, Any] = {}
     for root in walker.fields(operation.selection_set):
         try:
             keys = person_keys(root.name.value, walker.arguments(query_type, root))
@@ -223,6 +230,16 @@ def _plan_roots(
             continue  # the root field's own resolver reports its bad arguments
         if not keys:
             continue
+        # A list of people multiplies what the selection costs: the validation's static count
+        # cannot see that (`personer` with fifty numbers and a rich selection).
+        answered_fields += (
+            len(keys) * selection_cost(root.selection_set, walker.fragments, costs).fields
+        )
+        if answered_fields > max_fields:
+            raise TooComplexToPlan(
+                f"the operation asks for more than {max_fields} fields in all, counting each "
+                "person of personer; ask for fewer people or fields, or in several operations"
+            )
         plan = FetchPlan()
         try:
             for node in walker.fields(root.selection_set):

@@ -52,6 +52,5 @@ PERSON_FIELDS = {
         Agency.TNS,
         Transportstyrelsen,
         "Transportstyrelsen (`TNS`): vehicles held.",
-        takes_period=True,
     )
 }

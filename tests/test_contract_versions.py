@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from resolvers.contract import SOAP_ENV_NS, SsbtVersion
+from resolvers.contract import CONTRACT_AGENCIES, SOAP_ENV_NS, SsbtVersion
 from simulator.app import SimulatorConfig
 from tests.support import PERIOD, Facade, Simulator, facade, facade_env, served_simulator, simulator
 
@@ -84,7 +84,7 @@ def _question(namespace: str, specific: str, arende: str = "A-1") -> str:
 
 
 def _only(included: str) -> str:
-    agencies = ("AF", "CSN", "FK", "SKV", "SO", "TNS", "MIV")
+    agencies = [row.element for row in CONTRACT_AGENCIES]
     return "".join(f'<s:{a} inkludera="{"true" if a == included else "false"}"/>' for a in agencies)
 
 

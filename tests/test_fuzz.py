@@ -53,7 +53,7 @@ def fuzz_settings(in_suite: int, share: float = 1.0) -> settings:
 
 @pytest.mark.parametrize(
     ("facade", "in_suite", "share"),
-    [("api", 50, 1.0), ("api_v10", 15, 0.25)],
+    [("api", 30, 1.0), ("api_v10", 10, 0.25)],
     ids=["ssbt11", "ssbt10"],
 )
 def test_generated_operations_get_clean_answers(
@@ -104,7 +104,7 @@ HOW = st.sampled_from(["variable", "inline", "personer"])
 
 
 def test_invalid_personnummer_is_bad_user_input(api: Facade, fresh: Simulator) -> None:
-    @fuzz_settings(40)
+    @fuzz_settings(25)
     @given(number=invalid_personnummer(), how=HOW)
     def refused(number: str, how: str) -> None:
         fresh.clear()

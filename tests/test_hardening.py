@@ -468,3 +468,62 @@ def test_a_document_is_validated_once(
     assert len(calls) == 1
     api.query("{ tjanstestatus { myndighet ")  # a syntax error is a refusal too
     assert audit_lines[-1]["reason"] == "GRAPHQL_PARSE_FAILED"
+
+
+def test_a_list_of_people_multiplies_what_a_selection_costs(api: Facade, fresh: Simulator) -> None:
+    """Fifty numbers in `personer` with a rich selection: refused before anything is asked,
+    though the document alone is within every limit."""
+    person_type = build_schema().graphql_schema.get_type("Person")
+    numbers = json.dumps(["195804121233"] * 50)
+    selection = rich_selection(person_type, 3)
+    answer = api.query(
+        f"query($period: PeriodInput!) {{ personer(personnummer: {numbers}, period: $period, "
+        f'arende: "A") {{ {selection} }} }}',
+        {"period": PERIOD},
+    )
+    assert codes(answer) == {"BAD_USER_INPUT"}
+    assert "counting each person" in json.dumps(answer["errors"])
+    assert fresh.questions() == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "query"),
+    [
+        (
+            "SSBTEK_MAX_DEPTH",
+            f"{{ person({PERSON_ARGS}) {{ transportstyrelsen {{ fordon {{ regnr }} }} }} }}",
+        ),
+        (
+            "SSBTEK_MAX_TOKENS",
+            "{ " + " ".join(f"t{i}: tjanstestatus {{ myndighet }}" for i in range(20)) + " }",
+        ),
+    ],
+    ids=["depth", "tokens"],
+)
+async def test_depth_and_tokens_are_bounded(sim: Simulator, setting: str, query: str) -> None:
+    app = facade_app(facade_env(sim.url, **{setting: "3" if setting.endswith("DEPTH") else "40"}))
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        answer = (await client.post("/graphql", json={"query": query})).json()
+    assert codes(answer) == {"QUERY_TOO_COMPLEX"}
+
+
+async def test_a_greedy_queue_does_not_shed_another_caller() -> None:
+    """The greedy caller's own calls are shed when its queue is too long; a caller with nothing
+    queued is not, and is served next."""
+    limiter = FairLimiter(slots=2, initial_typical_s=1.0)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 35
+    await limiter.acquire("greedy", deadline)
+    await limiter.acquire("greedy", deadline)
+    queued = [asyncio.create_task(limiter.acquire("greedy", deadline)) for _ in range(200)]
+    await asyncio.sleep(0)
+    shed = [t for t in queued if t.done() and isinstance(t.exception(), UpstreamBusy)]
+    assert shed, "the greedy caller's overlong queue is shed"
+    anna = asyncio.create_task(limiter.acquire("anna", deadline))
+    await asyncio.sleep(0)
+    assert not anna.done()  # waiting, not shed
+    limiter.release("greedy", 1.0)
+    await asyncio.sleep(0)
+    assert anna.done() and anna.exception() is None
+    for task in queued:
+        task.cancel()

@@ -80,3 +80,13 @@ def test_the_benefit_field_recipe_names_where_fields_live() -> None:
         assert (ROOT / path).exists(), path
     assert "FK_FIELDS" in recipe and "PM_FIELDS" in recipe
     assert FK_FIELDS and PM_FIELDS
+
+
+def test_an_agency_takes_a_period_argument_exactly_when_the_registry_says_so() -> None:
+    from schema.build import build_schema
+
+    person = build_schema().graphql_schema.get_type("Person")
+    for name, person_field in PERSON_FIELDS.items():
+        [agency] = person_field.reads
+        if agency is not Agency.FK and agency is not Agency.SKV:
+            assert ("period" in person.fields[name].args) == agency.accepts_own_period, name
