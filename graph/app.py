@@ -68,6 +68,7 @@ class FacadeGraphQL(GraphQL):
         **kwargs: Any,
     ) -> None:
         super().__init__(build_schema(introspection=introspection, limits=limits), **kwargs)
+        self.introspection = introspection
         self.upstream = upstream
         self.audit = audit
         self.limits = limits
@@ -93,7 +94,9 @@ class FacadeGraphQL(GraphQL):
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
-            result.errors = [with_code(error) for error in result.errors]
+            result.errors = [
+                with_code(error, suggestions=self.introspection) for error in result.errors
+            ]
             refusals = sorted({error_code(e) for e in result.errors} & REFUSAL_CODES)
             if refusals:
                 caller = caller_of(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -61,9 +62,15 @@ def error_code(error: GraphQLError) -> str:
     return "INTERNAL_SERVER_ERROR"
 
 
-def with_code(error: GraphQLError) -> GraphQLError:
+# graphql-core's "Did you mean 'tjanstestatus'?": it names fields, which introspection being off
+# is meant to keep to those who know them.
+_SUGGESTIONS = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def with_code(error: GraphQLError, suggestions: bool = True) -> GraphQLError:
     """The error with `extensions.code` (and an upstream error's details, e.g. `felkod`) set,
-    and its message cleared of personal numbers."""
+    its message cleared of personal numbers and, without `suggestions`, of graphql-core's
+    suggestions of field and argument names."""
     details = (
         error.original_error.details if isinstance(error.original_error, UpstreamError) else {}
     )
@@ -72,8 +79,11 @@ def with_code(error: GraphQLError) -> GraphQLError:
         **details,
         "code": error_code(error),
     }
+    message = redact(error.message)
+    if not suggestions:
+        message = _SUGGESTIONS.sub("", message)
     return GraphQLError(
-        redact(error.message),
+        message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,

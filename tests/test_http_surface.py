@@ -203,3 +203,11 @@ async def test_without_cors_origins_no_cross_origin_headers(app: Any) -> None:
             headers={"origin": "https://ekb.kommun.se", "access-control-request-method": "POST"},
         )
     assert "access-control-allow-origin" not in response.headers
+
+
+async def test_without_introspection_no_field_names_are_suggested(app: Any) -> None:
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        answer = (await client.post("/graphql", json={"query": "{ tjanstestatu }"})).json()
+    [error] = answer["errors"]
+    assert "tjanstestatus" not in error["message"] and "Did you mean" not in error["message"]
+    assert "Cannot query field 'tjanstestatu'" in error["message"]
