@@ -9,6 +9,7 @@ file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -69,7 +70,7 @@ class AuditTrail:
         """The line of one person question, answered (`outcome` "ok") or failed (its code);
         `cache` says whether SSBTEK was asked: "hit" (no), "partial" (for what the cache lacked,
         `upstreamMs` then that call's) or "miss" (all of it)."""
-        _write(
+        written = _write(
             {
                 "event": "question",
                 "tenant": tenant,
@@ -87,6 +88,9 @@ class AuditTrail:
                 "korrelationsid": korrelationsid,
             }
         )
+        if not written:
+            # No answer without its audit line: the agencies logged the access, so must we.
+            raise AuditUnavailable("the audit line of this question could not be written")
 
     def refused(
         self,
@@ -102,21 +106,46 @@ class AuditTrail:
         _write({**fields, **({"detail": detail} if detail else {})})
 
 
-def _write(fields: dict[str, Any]) -> None:
+class AuditUnavailable(Exception):
+    """A person question's audit line could not be written: its answer is not given."""
+
+    code = "AUDIT_UNAVAILABLE"
+
+
+def _write(fields: dict[str, Any]) -> bool:
+    """Write one line; whether every audit destination took it."""
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    destinations = [h for h in log.handlers if isinstance(h, _Checked)]
+    for handler in destinations:
+        handler.failed = False
     log.info(json.dumps({"time": stamp, **fields}, ensure_ascii=False, separators=(",", ":")))
+    return not any(handler.failed for handler in destinations)
+
+
+class _Checked:
+    """A handler that remembers whether its last line failed (logging itself only prints the
+    failure to stderr and carries on)."""
+
+    failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.failed = True
+        super().handleError(record)  # type: ignore[misc]
+
+
+class _FileHandler(_Checked, logging.FileHandler):
+    """The audit file."""
 
 
 def configure_audit_log(settings: AuditSettings) -> None:
     """Send audit lines, as bare JSON lines, to `settings.file` or stdout; not to other loggers."""
     for old in [h for h in log.handlers if getattr(h, "ssbtek_audit", False)]:
         log.removeHandler(old)  # a second app in one process replaces the first's destination
-        old.close()
-    handler: logging.Handler
-    if settings.file:
-        handler = logging.FileHandler(settings.file, encoding="utf-8")
-    else:
-        handler = _StdoutHandler()
+        with contextlib.suppress(OSError):  # a destination that fails on its last flush
+            old.close()
+    handler: logging.Handler = (
+        _FileHandler(settings.file, encoding="utf-8") if settings.file else _StdoutHandler()
+    )
     handler.ssbtek_audit = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(message)s"))
     log.addHandler(handler)
@@ -124,7 +153,7 @@ def configure_audit_log(settings: AuditSettings) -> None:
     log.propagate = False
 
 
-class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StdoutHandler(_Checked, logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever `sys.stdout` is when a line is written (it may be replaced)."""
 
     @property  # type: ignore[override]

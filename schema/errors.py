@@ -9,6 +9,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from resolvers.audit import AuditUnavailable
 from resolvers.errors import BadUserInput, Forbidden, UpstreamError
 from resolvers.privacy import redact
 
@@ -34,7 +35,7 @@ def is_public(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or error.path is None:
         return True
-    if isinstance(original, (UpstreamError, BadUserInput, Forbidden)):
+    if isinstance(original, (UpstreamError, BadUserInput, Forbidden, AuditUnavailable)):
         return True
     return isinstance(original, GraphQLError) and "code" in (original.extensions or {})
 
@@ -53,7 +54,7 @@ def error_code(error: GraphQLError) -> str:
     if code:
         return str(code)
     original = error.original_error
-    if isinstance(original, (UpstreamError, BadUserInput, Forbidden)):
+    if isinstance(original, (UpstreamError, BadUserInput, Forbidden, AuditUnavailable)):
         return original.code
     if error.path is None:
         if error.message.startswith("Variable '$"):

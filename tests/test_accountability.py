@@ -192,3 +192,14 @@ def test_tax_years_are_audited_only_where_the_question_sends_them() -> None:
     key = QuestionKey("t", ALLA, Period(date(2026, 1, 1), date(2026, 6, 30)), "A")
     assert asked_for(key, plan, SsbtVersion.V11).skv_years == [2025, 2024]
     assert asked_for(key, plan, SsbtVersion.V10).skv_years == []
+
+
+async def test_no_answer_without_its_audit_line(sim: Simulator) -> None:
+    """An audit destination that cannot be written (a full disk) keeps the answer back."""
+    app = facade_app(facade_env(sim.url, SSBTEK_AUDIT_FILE="/dev/full"))
+    try:
+        answer = await ask(app, PEOPLE_QUERY, pnr=[ALLA], period=PERIOD, arende="EKB-7")
+    finally:  # back to stdout for the tests that follow
+        facade_app(facade_env(sim.url))
+    assert answer["data"]["personer"] == [{"arbetsformedlingen": None, "transportstyrelsen": None}]
+    assert {e["extensions"]["code"] for e in answer["errors"]} == {"AUDIT_UNAVAILABLE"}
