@@ -1,0 +1,27 @@
+"""GraphQL documents and helpers that several test modules of the limits share: a costly
+fragment chain, a person question with bounded inputs, and the error codes of an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PERSON_ARGS = (
+    'personnummer: "198503151238", period: {from: "2026-01-01", tom: "2026-06-30"}, arende: "A"'
+)
+
+# A person question whose variables (`pnr`, `period`, `ar`) the facade bounds before any call.
+QUERY = """query($pnr: Personnummer!, $period: PeriodInput!, $ar: [Int!]) {
+  person(personnummer: $pnr, period: $period, arende: "A") {
+    transportstyrelsen { resultat } skatteverket(ar: $ar) { fel { felkod } } } }"""
+
+
+def fragment_chain(levels: int) -> str:
+    """Fragments that each spread the next twice: 2^levels field sites in under 1 KB per level."""
+    fragments = [
+        f"fragment F{i} on Person {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels - 1)
+    ] + [f"fragment F{levels - 1} on Person {{ transportstyrelsen {{ resultat }} }}"]
+    return f"{{ person({PERSON_ARGS}) {{ ...F0 }} }} " + " ".join(fragments)
+
+
+def codes(answer: dict[str, Any]) -> set[str]:
+    return {error["extensions"]["code"] for error in answer.get("errors", [])}

@@ -1,0 +1,79 @@
+"""Request bodies are bounded in size, and a malformed one is a coded 400."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support import CASEWORKER, Simulator, asgi_client, facade_app, facade_env
+
+
+@pytest.fixture(scope="module")
+def app(sim: Simulator) -> Any:
+    return facade_app(facade_env(sim.url))
+
+
+async def post_raw(
+    app: Any, content: Any, content_type: str = "application/json"
+) -> httpx.Response:
+    async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
+        return await client.post(
+            "/graphql", content=content, headers={"content-type": content_type}
+        )
+
+
+async def test_a_large_body_is_refused_before_it_is_read(app: Any, fresh: Simulator) -> None:
+    huge = b'{"query": "{ tjanstestatus { myndighet } }", "x": "' + b"a" * 20_000_000 + b'"}'
+    response = await post_raw(app, huge)
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+    async def chunks() -> Any:  # no Content-Length: refused while reading
+        yield b'{"query": "{ tjanstestatus { myndighet } }", "x": "'
+        for _ in range(100):
+            yield b"a" * 100_000
+        yield b'"}'
+
+    streamed = await post_raw(app, chunks())
+    assert streamed.status_code == 413
+    assert fresh.requests() == []
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b'{"query": "{ tjanstestatus { myndighet } }", "x": "\xff\xfe"}', "application/json"),
+        (
+            '{"query": "{ tjanstestatus { myndighet } }"}'.encode("latin-1"),
+            "application/json; charset=latin-1",
+        ),
+        (b"42", "application/json"),
+        (b"null", "application/json"),
+        (b"[" * 30_000 + b"]" * 30_000, "application/json"),
+        (b'[{"query": "{ tjanstestatus { myndighet } }"}]', "application/json"),
+        (b'{"query": 42}', "application/json"),
+        (b'{"query": "{ tjanstestatus { myndighet } }", "variables": [1]}', "application/json"),
+        (b"{not json", "application/json"),
+    ],
+    ids=[
+        "invalid utf-8",
+        "latin-1",
+        "a number",
+        "null",
+        "nested 100k",
+        "a batch",
+        "query not a string",
+        "variables not an object",
+        "not json",
+    ],
+)
+async def test_a_malformed_body_is_a_coded_400(
+    app: Any, fresh: Simulator, content: bytes, content_type: str
+) -> None:
+    response = await post_raw(app, content, content_type)
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert fresh.requests() == []

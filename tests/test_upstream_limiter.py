@@ -1,0 +1,93 @@
+"""The upstream slots are shared fairly among callers; an overlong queue sheds at once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from resolvers.errors import UpstreamBusy
+from resolvers.limiter import FairLimiter
+from tests.support import PERIOD, Simulator, facade_env
+from tests.support.queries import codes
+
+
+async def test_a_greedy_caller_does_not_starve_the_others() -> None:
+    limiter = FairLimiter(slots=2, initial_typical_s=0.01)
+    deadline = asyncio.get_running_loop().time() + 10
+    order: list[str] = []
+
+    async def call(owner: str) -> None:
+        await limiter.acquire(owner, deadline)
+        order.append(owner)
+        await asyncio.sleep(0.02)
+        limiter.release(owner, 0.02)
+
+    greedy = [asyncio.create_task(call("greedy")) for _ in range(8)]
+    await asyncio.sleep(0)  # the greedy caller queues first
+    others = [asyncio.create_task(call(name)) for name in ("anna", "bo")]
+    await asyncio.gather(*greedy, *others)
+    assert order.index("anna") <= 3 and order.index("bo") <= 3  # not after the greedy eight
+    assert limiter.most_active == 2
+
+
+async def test_an_overlong_queue_sheds_at_once() -> None:
+    limiter = FairLimiter(slots=1, initial_typical_s=1.0)
+    loop = asyncio.get_running_loop()
+    await limiter.acquire("a", loop.time() + 30)
+    started = time.monotonic()
+    with pytest.raises(UpstreamBusy):  # a slot could not come and the call finish in 1.5 s
+        await limiter.acquire("b", loop.time() + 1.5)
+    assert time.monotonic() - started < 0.5
+    assert limiter.shed == 1
+    limiter.release("a", 1.0)
+    await limiter.acquire("c", loop.time() + 30)  # recovered
+
+
+def test_a_busy_upstream_is_a_coded_error(sim: Simulator) -> None:
+    from simulator.app import SimulatorConfig
+    from tests.support import facade
+    from tests.support import simulator as in_process_simulator
+
+    with (
+        in_process_simulator(SimulatorConfig(slow_seconds=1.0)) as slow,
+        facade(
+            facade_env(
+                slow.url,
+                SSBTEK_MAX_CONCURRENCY="1",
+                SSBTEK_TIMEOUT_S="1.5",
+                SSBTEK_CONNECT_TIMEOUT_S="0.2",
+            )
+        ) as api,
+    ):
+        many = ["196509091234"] * 1 + ["198503151238", "199001011239", "199203041232"]
+        answer = api.query(
+            "query($pnr: [Personnummer!]!, $period: PeriodInput!) { personer(personnummer: "
+            '$pnr, period: $period, arende: "A") { transportstyrelsen { resultat } } }',
+            {"pnr": many, "period": PERIOD},
+        )
+    assert "UPSTREAM_BUSY" in codes(answer) or "UPSTREAM_TIMEOUT" in codes(answer)
+    assert slow.app.state.load.most_in_flight <= 1
+
+
+async def test_a_greedy_queue_does_not_shed_another_caller() -> None:
+    """The greedy caller's own calls are shed when its queue is too long; a caller with nothing
+    queued is not, and is served next."""
+    limiter = FairLimiter(slots=2, initial_typical_s=1.0)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 35
+    await limiter.acquire("greedy", deadline)
+    await limiter.acquire("greedy", deadline)
+    queued = [asyncio.create_task(limiter.acquire("greedy", deadline)) for _ in range(200)]
+    await asyncio.sleep(0)
+    shed = [t for t in queued if t.done() and isinstance(t.exception(), UpstreamBusy)]
+    assert shed, "the greedy caller's overlong queue is shed"
+    anna = asyncio.create_task(limiter.acquire("anna", deadline))
+    await asyncio.sleep(0)
+    assert not anna.done()  # waiting, not shed
+    limiter.release("greedy", 1.0)
+    await asyncio.sleep(0)
+    assert anna.done() and anna.exception() is None
+    for task in queued:
+        task.cancel()
