@@ -6,9 +6,12 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from lxml import etree
 
 from resolvers.agencies import Agency
 from resolvers.audit import AskedFor, AuditTrail
@@ -179,18 +182,9 @@ class Upstream:
             pseudonym(key.personnummer),
             ",".join(sorted(a.value for a in plan.agencies)),
         )
-        try:
-            element = await self.client.hamta(
-                question, owner=f"{key.tenant}\x1f{caller.handlaggare}"
-            )
-        except UpstreamFault:
-            self.health.reached()
-            raise
-        except UpstreamError as exc:
-            if not isinstance(exc, UpstreamBusy):
-                self.health.failed(exc.code)
-            raise
-        self.health.reached()
+        element = await self._noting_health(
+            self.client.hamta(question, owner=f"{key.tenant}\x1f{caller.handlaggare}")
+        )
         try:
             return await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
         except PayloadError as exc:
@@ -198,8 +192,14 @@ class Upstream:
 
     async def probe(self) -> list[ProbeResult]:
         """Ask SSBTEK's connectivity probe (`testaBastjanstInformation`) and decode it."""
+        element = await self._noting_health(self.client.testa())
+        return await asyncio.to_thread(decode_probe, element)
+
+    async def _noting_health(self, call: Awaitable[etree._Element]) -> etree._Element:
+        """A call's answer, noted in `health`: a fault still reached SSBTEK; being shed by the
+        facade's own limit says nothing about SSBTEK."""
         try:
-            element = await self.client.testa()
+            element = await call
         except UpstreamFault:
             self.health.reached()
             raise
@@ -208,7 +208,7 @@ class Upstream:
                 self.health.failed(exc.code)
             raise
         self.health.reached()
-        return await asyncio.to_thread(decode_probe, element)
+        return element
 
 
 def asked_for(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> AskedFor:
