@@ -19,10 +19,10 @@ from bench.harness import (
     load,
     people,
     rss_mib,
-    serve,
     spread,
     wrk_rate,
 )
+from tests.support import command
 from tests.support.redis_server import redis_server
 
 ONE_AGENCY = """query($pnr: Personnummer!, $period: PeriodInput!) {
@@ -103,7 +103,7 @@ def measure(sim_url: str, rounds: int = 3) -> list[tuple[str, str]]:
 def main(_args: Any = None) -> None:
     """Print the cache rows alone (the simulator as its own process)."""
     port = free_port()
-    with serve(["simulator", "--port", str(port)], {}, f"http://127.0.0.1:{port}/ssbtek?wsdl"):
+    with command(["simulator", "--port", str(port)], f"http://127.0.0.1:{port}/ssbtek?wsdl"):
         for what, figure in measure(f"http://127.0.0.1:{port}/ssbtek"):
             print(f"{what:<62} {figure}")
 

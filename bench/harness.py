@@ -11,7 +11,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,40 +18,9 @@ from contextlib import contextmanager
 
 import httpx
 
-from tests.support import CASEWORKER, PERIOD, facade_env, free_port, valid_personnummer
+from tests.support import CASEWORKER, PERIOD, command, facade_env, free_port, valid_personnummer
 
 ALLA = "198503151238"
-
-
-def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(url, headers={"host": "127.0.0.1"}).status_code < 500:
-                return
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not start")
-        time.sleep(0.1)
-
-
-@contextmanager
-def serve(command: list[str], env: dict[str, str], ready: str) -> Iterator[subprocess.Popen[bytes]]:
-    """A `ssbtek-graphql` command in its own process, until the block ends."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph", *command],
-        env={**clean, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait(ready, process)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @contextmanager
@@ -62,7 +30,9 @@ def facade_process(sim_url: str, **settings: str) -> Iterator[tuple[str, int]]:
     env = facade_env(
         sim_url, **{"SSBTEK_AUDIT_FILE": os.devnull, "SSBTEK_TIMEOUT_S": "30", **settings}
     )
-    with serve(["serve", "--port", str(port)], env, f"http://127.0.0.1:{port}/healthz") as process:
+    with command(
+        ["serve", "--port", str(port)], f"http://127.0.0.1:{port}/healthz", env
+    ) as process:
         yield f"http://127.0.0.1:{port}/graphql", process.pid
 
 

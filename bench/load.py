@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from bench.harness import facade_process, free_port, people, rss_mib, serve, spread
-from tests.support import PERIOD
+from bench.harness import facade_process, free_port, people, rss_mib, spread
+from tests.support import PERIOD, command
 
 SLOW = "196509091234"  # the simulator's slow scenario person
 ONE = """query($pnr: Personnummer!, $period: PeriodInput!) {
@@ -76,9 +76,8 @@ def measure(rounds: int = 3) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     port = free_port()
     sim_url = f"http://127.0.0.1:{port}/ssbtek"
-    with serve(
+    with command(
         ["simulator", "--port", str(port), "--latency", "--slow-seconds", "1.5"],
-        {},
         f"http://127.0.0.1:{port}/ssbtek?wsdl",
     ):
         with facade_process(

@@ -5,33 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import httpx
 
-from tests.support import free_port
+from tests.support import command, free_port
 
 
 def test_serve_in_demo_mode_answers_and_offers_graphiql() -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the facade did not become ready"
-            time.sleep(0.1)
+    with command(["serve", "--port", str(port)], f"{base}/readyz", capture=True) as process:
         page = httpx.get(f"{base}/graphql", headers={"accept": "text/html"})
         assert page.status_code == 200 and "graphiql" in page.text.lower()
         assert "server" not in page.headers  # no banner
@@ -45,10 +28,7 @@ def test_serve_in_demo_mode_answers_and_offers_graphiql() -> None:
             timeout=30,
         ).json()
         assert answer["data"]["person"]["transportstyrelsen"]["fordon"][0]["regnr"] == "ABC12D"
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=15)[0].decode()
-    assert "198503151238" not in output  # the number is never logged
+    assert "198503151238" not in process.output  # the number is never logged
 
 
 def test_bad_configuration_stops_with_the_variable_named() -> None:
@@ -67,23 +47,9 @@ def test_bad_configuration_stops_with_the_variable_named() -> None:
 
 def test_the_simulator_command_serves_the_wsdl() -> None:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "simulator", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/ssbtek", params={"wsdl": ""})
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the simulator did not start"
-                time.sleep(0.1)
-        assert response.status_code == 200
-        assert "BastjanstInformationInterfaceService" in response.text
-        assert f"http://127.0.0.1:{port}/ssbtek" in response.text
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    url = f"http://127.0.0.1:{port}/ssbtek"
+    with command(["simulator", "--port", str(port)], f"{url}?wsdl"):
+        response = httpx.get(url, params={"wsdl": ""})
+    assert response.status_code == 200
+    assert "BastjanstInformationInterfaceService" in response.text
+    assert url in response.text

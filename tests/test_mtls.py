@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import socket
 import ssl
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +19,7 @@ import trustme
 from graph.cli import main
 from simulator.app import SimulatorConfig
 from simulator.app import create_app as create_simulator
-from tests.support import PERIOD, Facade, facade, facade_env, free_port, serving
+from tests.support import PERIOD, Facade, command, facade, facade_env, free_port, serving
 from tests.support.network import ServedSimulator
 
 ALLA = "198503151238"
@@ -213,33 +209,19 @@ def test_a_dropped_plain_connection_is_not_called_tls(caplog: pytest.LogCaptureF
 
 def test_the_simulator_command_takes_the_tls_options(pki: Pki) -> None:
     port = free_port()
-    command = [sys.executable, "-m", "graph", "simulator", "--port", str(port)]
     tls = ["--certfile", str(pki.server_cert), "--keyfile", str(pki.server_key)]
-    process = subprocess.Popen(
-        [*command, *tls, "--client-ca", str(pki.ca)],
-        env={k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     url = f"https://127.0.0.1:{port}/ssbtek"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(url, params={"wsdl": ""}, verify=pki.client_context())
-                break
-            except httpx.ConnectError:
-                assert process.poll() is None, "the simulator stopped"
-                assert time.monotonic() < deadline, "the simulator did not start"
-                time.sleep(0.1)
+    with command(
+        ["simulator", "--port", str(port), *tls, "--client-ca", str(pki.ca)],
+        f"{url}?wsdl",
+        verify=pki.client_context(),
+    ):
+        response = httpx.get(url, params={"wsdl": ""}, verify=pki.client_context())
         assert response.status_code == 200
         assert url in response.text
         no_certificate = ssl.create_default_context(cafile=str(pki.ca))
         with pytest.raises(httpx.TransportError):
             httpx.get(url, params={"wsdl": ""}, verify=no_certificate)
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @pytest.mark.parametrize(

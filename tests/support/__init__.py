@@ -18,7 +18,7 @@ from tests.support.inprocess import (
     facade_app,
     simulator,
 )
-from tests.support.network import free_port, served_facade, served_simulator, serving
+from tests.support.network import command, free_port, served_facade, served_simulator, serving
 
 __all__ = [
     "AUDIT_SECRET",
@@ -28,6 +28,7 @@ __all__ = [
     "Facade",
     "Simulator",
     "asgi_client",
+    "command",
     "facade",
     "facade_app",
     "facade_env",

@@ -3,8 +3,11 @@ socket: the command, TLS, a WSDL fetched over HTTP, refused connections."""
 
 from __future__ import annotations
 
+import os
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -119,3 +122,40 @@ def served_facade(env: dict[str, str]) -> Iterator[ServedFacade]:
     """The facade on a loopback port, configured by `env`, reaching SSBTEK over the network."""
     with serving(create_facade(load_settings(env))) as base:
         yield ServedFacade(base)
+
+
+@contextmanager
+def command(
+    args: list[str],
+    ready: str,
+    env: dict[str, str] | None = None,
+    verify: ssl.SSLContext | bool = True,
+    capture: bool = False,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`ssbtek-graphql <args>` in its own process, with this environment's `SSBTEK_*` left out
+    and `env` added; yields once `ready` (a URL) answers below 500. With `capture`, what the
+    process printed is in its `output` attribute after the block."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
+    sink = subprocess.PIPE if capture else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", *args],
+        env={**clean, **(env or {})},
+        stdout=sink,
+        stderr=subprocess.STDOUT if capture else subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(ready, verify=verify).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"`ssbtek-graphql {args[0]}` did not start")
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        printed, _ = process.communicate(timeout=15)
+        process.output = (printed or b"").decode()  # type: ignore[attr-defined]
