@@ -81,8 +81,7 @@ class CappedTransport(AsyncTransport):
             headers = [
                 (name, value)
                 for name, value in response.headers.raw
-                if name.lower()
-                not in (b"content-encoding", b"content-length", b"transfer-encoding")
+                if name.lower() not in _DECODED_HEADERS
             ]
             return httpx.Response(
                 response.status_code, headers=headers, content=bytes(body), request=response.request
@@ -178,7 +177,10 @@ class SsbtekClient:
             raise UpstreamUnavailable(message) from None
         finally:
             self.limiter.release(owner, took)
-        return _answer_element(response.status_code, response.content, operation)
+        # A large envelope is parsed off the event loop.
+        return await asyncio.to_thread(
+            _answer_element, response.status_code, response.content, operation
+        )
 
 
 class _HandshakeTrace:

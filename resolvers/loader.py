@@ -70,7 +70,7 @@ class Upstream:
     audit: AuditTrail
     cache: PartCache = field(default_factory=PartCache)
     health: UpstreamHealth = field(default_factory=UpstreamHealth)
-    _flights: dict[str, Flight] = field(default_factory=dict, init=False, repr=False)
+    _flights: dict[tuple[str, ...], Flight] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def version(self) -> SsbtVersion:
@@ -104,12 +104,7 @@ class Upstream:
             stored: dict[Part, Any] = {}
             if missing:
                 smaller = held.still_to_ask(key, plan)
-                flight = self._shared(
-                    self.cache.key(*owner, *(part.name for part in missing), repr(smaller)),
-                    key,
-                    smaller,
-                    caller,
-                )
+                flight = self._shared((*owner, repr(smaller)), key, smaller, caller)
                 started = time.perf_counter()
                 try:
                     fetched = await asyncio.shield(flight.answer)
@@ -153,7 +148,9 @@ class Upstream:
         }
         await self.cache.set_many({keys[part]: entry for part, entry in stored.items()}, ttls)
 
-    def _shared(self, name: str, key: QuestionKey, plan: FetchPlan, caller: Caller) -> Flight:
+    def _shared(
+        self, name: tuple[str, ...], key: QuestionKey, plan: FetchPlan, caller: Caller
+    ) -> Flight:
         """One upstream call for identical concurrent fetches (same caller, case, person, period
         and parts): the first starts it, the others wait for it."""
         flight = self._flights.get(name)

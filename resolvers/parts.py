@@ -113,6 +113,12 @@ class Held:
         """The cache entries an upstream answer to `still_to_ask` gives (errors are not kept;
         a LEFI class held for some groups is merged with the groups now answered)."""
         entries: dict[Part, Any] = {}
+        lefi = answer.parts.get(Agency.FK)
+        fresh_slices = (
+            slice_answer(lefi.data, list(self.lefi_missing))
+            if lefi is not None and lefi.fel is None and isinstance(lefi.data, dict)
+            else {}
+        )
         for part in self.missing:
             got = answer.parts.get(part.agency)
             if got is None or got.fel is not None:
@@ -120,10 +126,10 @@ class Held:
             if part.lefi_class is None:
                 entries[part] = got
                 continue
-            if not isinstance(got.data, dict):
+            if part.lefi_class not in fresh_slices:
                 continue
             asked = self.lefi_missing[part.lefi_class]
-            fresh = slice_answer(got.data, [part.lefi_class])[part.lefi_class]
+            fresh = fresh_slices[part.lefi_class]
             held = self.entries.get(part)
             if held is not None:
                 merged = merge_slices(held.slice, fresh)
@@ -144,8 +150,12 @@ class Held:
                 parts[part.agency] = fetched.get(part.agency) or entries[part]
                 continue
             answered = fetched.get(Agency.FK)
-            if answered is not None and (answered.fel is not None or answered.data is None):
-                parts[Agency.FK] = answered  # an error, or nothing at all: shown as it came
+            nothing_held = not any(p.lefi_class and p in self.entries for p in self.parts)
+            if answered is not None and (
+                answered.fel is not None or answered.data is None or nothing_held
+            ):
+                # An error, nothing at all, or all of LEFI just answered: shown as it came.
+                parts[Agency.FK] = answered
                 continue
             entry = entries[part]
             shown = entry.slice
@@ -154,4 +164,4 @@ class Held:
             lefi[part.lefi_class] = shown
         if lefi and Agency.FK not in parts:
             parts[Agency.FK] = AgencyPart(data=join_slices(lefi))
-        return Answer(parts=parts, korrelationsid=answer.korrelationsid if answer else None)
+        return Answer(parts=parts)

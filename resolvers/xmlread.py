@@ -234,12 +234,6 @@ def _unknown(
     return found
 
 
-def flatten(element: etree._Element, path: str) -> list[UnknownValue]:
-    """An element's leaves as (path, text) pairs; attributes become `path/@name`. Content nested
-    more than `MAX_DEPTH` levels below `element` is a PayloadError."""
-    return _flatten(element, path, 0)
-
-
 def _flatten(element: etree._Element, path: str, depth: int) -> list[UnknownValue]:
     values = [UnknownValue(f"{path}/@{name}", value) for name, value in _attributes(element)]
     if next(elements(element), None) is None:

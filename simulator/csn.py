@@ -14,12 +14,12 @@ from simulator.question import SimPeriod, SimQuestion, month_end
 from simulator.scenarios import Scenario
 from simulator.xmlbuild import sub
 
-# (element under Person, its namespace suffix, stodform, klartext, Beloppen rows as
-# (beloppstyp, klartext, kronor per week))
 # (base, jitter) in seconds: a rough shape of what production clients report.
 LATENCY = (0.30, 0.20)
 CSN_ARENDE_TOO_LONG = 32
 
+# (element under Person, its namespace suffix, stodform, klartext, Beloppen rows as
+# (beloppstyp, klartext, kronor per week))
 FORMS = (
     ("Studiemedel", "studiemedel", "GRUND", "Studiemedel för studier i Sverige",
      (("GRUNDB", "Bidrag", 871), ("GRUNDL", "Lån", 2075))),

@@ -50,7 +50,6 @@ class Answer:
     """The decoded composite answer for the agencies that were asked."""
 
     parts: dict[Agency, AgencyPart]
-    korrelationsid: str | None = None
 
 
 Decoder = Callable[[etree._Element], Any]
@@ -85,7 +84,7 @@ def decode_answer(response: etree._Element, asked: Iterable[Agency]) -> Answer:
     for agency in asked:
         element = child(svarsdata, agency.value)
         parts[agency] = AgencyPart(fel=MISSING_PART) if element is None else _part(agency, element)
-    return Answer(parts=parts, korrelationsid=text(response, "korrelationsid"))
+    return Answer(parts=parts)
 
 
 def decode_error(error: etree._Element) -> Myndighetsfel:
