@@ -48,7 +48,7 @@ from resolvers.errors import UpstreamBusy, UpstreamError
 from resolvers.loader import Upstream
 from schema.build import build_schema
 from schema.context import new_context
-from schema.errors import REFUSAL_CODES, error_code, with_code
+from schema.errors import INTERNAL_MESSAGE, REFUSAL_CODES, error_code, with_code
 from schema.limits import Limits
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class FacadeGraphQL(GraphQL):
         if len(body) <= self.limits.response_bytes:
             return body
         log.warning("an answer of %d bytes was refused: RESPONSE_TOO_LARGE", len(body))
-        self.audit.refused(reason="RESPONSE_TOO_LARGE", tenant=None, caseworker=None)
+        self.audit.refused(reason="RESPONSE_TOO_LARGE")
         return graphql_error(
             f"the answer is larger than {self.limits.response_bytes} bytes; ask for less (fewer "
             "people, fields or aliases) or in several operations",
@@ -282,7 +282,7 @@ async def internal_error(_request: Request, _exc: Exception) -> Response:
     """An unexpected failure outside GraphQL execution: a coded GraphQL-shaped 500 with the
     security headers (it is sent from outside the middleware that adds them)."""
     return Response(
-        graphql_error("Internal error in the facade; it has been logged.", "INTERNAL_SERVER_ERROR"),
+        graphql_error(INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR"),
         status_code=500,
         media_type="application/json",
         headers={**SECURITY_HEADERS, **NO_STORE},

@@ -33,14 +33,14 @@ from starlette.authentication import (
     BaseUser,
 )
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from graph.surface import graphql_error
 from resolvers.audit import AuditTrail
 from resolvers.caller import Caller, is_account_name
+from resolvers.client import read_capped
 
 log = logging.getLogger(__name__)
-
-READ_PEOPLE = "read-people"  # the starlette scope of a caller who may read people
 
 
 class AuthMode(StrEnum):
@@ -176,12 +176,10 @@ class JwksKeys:
         """The JWKS document, refused when it grows past JWKS_MAX_BYTES."""
         async with self.http.stream("GET", self.url) as response:
             response.raise_for_status()
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > JWKS_MAX_BYTES:
-                    raise ValueError("the JWKS document is too large")
-        return bytes(body)
+            body = await read_capped(response, JWKS_MAX_BYTES)
+        if body is None:
+            raise ValueError("the JWKS document is too large")
+        return body
 
 
 def _verifying_keys(document: Any) -> Iterable[tuple[str | None, VerifyingKey]]:
@@ -260,8 +258,7 @@ class FacadeAuthentication(AuthenticationBackend):
         if conn.scope.get("method") in ("GET", "HEAD") and not conn.url.query:
             return None
         caller = await self.caller(conn)
-        scopes = [READ_PEOPLE] if caller.may_read_people else []
-        return AuthCredentials(scopes), CallerUser(caller)
+        return AuthCredentials(), CallerUser(caller)
 
     async def caller(self, conn: HTTPConnection) -> Caller:
         """The caller behind the request; raises Refused."""
@@ -394,12 +391,13 @@ def refusal_response(audit: AuditTrail) -> Any:
 
     def on_error(_conn: HTTPConnection, exc: AuthenticationError) -> Response:
         # The messages are the facade's own fixed sentences, never token content.
-        audit.refused(reason="UNAUTHENTICATED", tenant=None, caseworker=None, detail=str(exc))
+        audit.refused(reason="UNAUTHENTICATED", detail=str(exc))
         token_given = "authorization" in _conn.headers
         challenge = 'Bearer error="invalid_token"' if token_given else "Bearer"
-        return JSONResponse(
-            {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
+        return Response(
+            graphql_error(str(exc), "UNAUTHENTICATED"),
             status_code=401,
+            media_type="application/json",
             headers={"WWW-Authenticate": challenge},
         )
 

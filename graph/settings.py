@@ -149,7 +149,8 @@ def _cache(env: _Env) -> CacheSettings:
     )
 
 
-AUTH_MODES = ("jwt", "none")
+# What SSBTEK_AUTH may say; demo mode is what its absence means without SSBTEK_URL.
+AUTH_MODES = tuple(mode.value for mode in AuthMode if mode is not AuthMode.DEMO)
 
 
 def _auth(env: _Env, demo: bool, default_tenant: str) -> AuthSettings:
@@ -163,8 +164,7 @@ def _auth(env: _Env, demo: bool, default_tenant: str) -> AuthSettings:
             "SSBTEK_JWT_PUBLIC_KEY_FILE or SSBTEK_JWT_JWKS_URL) or 'none' (a gateway "
             "authenticates and sends X-Handlaggare)"
         )
-    mode = env.choice("SSBTEK_AUTH", AUTH_MODES, default="jwt")
-    if mode == "none":
+    if AuthMode(env.choice("SSBTEK_AUTH", AUTH_MODES, default=mode)) is AuthMode.GATEWAY:
         return AuthSettings(mode=AuthMode.GATEWAY, tenant=default_tenant)
     key_file = env.file("SSBTEK_JWT_PUBLIC_KEY_FILE")
     jwks_url = env.get("SSBTEK_JWT_JWKS_URL")
@@ -187,8 +187,8 @@ def _auth(env: _Env, demo: bool, default_tenant: str) -> AuthSettings:
         jwks_url=jwks_url,
         issuer=issuer,
         audience=audience,
-        caseworker_claim=env.get("SSBTEK_JWT_CASEWORKER_CLAIM") or "sub",
-        role=env.get("SSBTEK_JWT_ROLE") or "ssbtek.read",
+        caseworker_claim=env.get("SSBTEK_JWT_CASEWORKER_CLAIM") or AuthSettings.caseworker_claim,
+        role=env.get("SSBTEK_JWT_ROLE") or AuthSettings.role,
         tenant_claim=env.get("SSBTEK_JWT_TENANT_CLAIM"),
         leeway_s=env.bounded_int("SSBTEK_JWT_LEEWAY_S", 30, 0, 60),
     )
@@ -230,7 +230,7 @@ def _http(env: _Env, demo: bool) -> HttpSettings:
                 "(scheme, host and optional port, no path, no '*'), separated by commas"
             )
     return HttpSettings(
-        max_body_bytes=env.positive_int("SSBTEK_MAX_BODY_BYTES", 65_536),
+        max_body_bytes=env.positive_int("SSBTEK_MAX_BODY_BYTES", HttpSettings.max_body_bytes),
         introspection=env.boolean("SSBTEK_INTROSPECTION", default=demo),
         graphiql=env.boolean("SSBTEK_GRAPHIQL", default=demo),
         allowed_hosts=tuple(h.lower() for h in env.list("SSBTEK_ALLOWED_HOSTS"))
@@ -331,14 +331,10 @@ class _Env:
         raise SettingsError(f"{name} must be true or false")
 
     def bounded_int(self, name: str, default: int, lowest: int, highest: int) -> int:
-        raw = self.get(name)
-        try:
-            value = int(raw) if raw is not None else default
-        except ValueError:
-            raise SettingsError(f"{name} must be a whole number") from None
-        if not lowest <= value <= highest:
-            raise SettingsError(f"{name} must be from {lowest} to {highest}")
-        return value
+        return self._number(
+            name, default, int, "a whole number", lambda v: lowest <= v <= highest,
+            f"from {lowest} to {highest}",
+        )  # fmt: skip
 
     def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
         value = self.get(name) or default
@@ -347,29 +343,38 @@ class _Env:
         return value
 
     def non_negative_float(self, name: str, default: float) -> float:
-        raw = self.get(name)
-        try:
-            value = float(raw) if raw is not None else default
-        except ValueError:
-            raise SettingsError(f"{name} must be a number of seconds") from None
-        if not 0 <= value < float("inf"):
-            raise SettingsError(f"{name} must be zero or more")
-        return value
+        return self._number(
+            name, default, float, "a number of seconds", lambda v: 0 <= v < float("inf"),
+            "zero or more",
+        )  # fmt: skip
 
     def positive_float(self, name: str, default: float) -> float:
-        return self._positive(name, default, float, "a number of seconds")
+        return self._number(
+            name, default, float, "a number of seconds", lambda v: v > 0, "greater than zero"
+        )
 
     def positive_int(self, name: str, default: int) -> int:
-        return self._positive(name, default, int, "a whole number")
+        return self._number(
+            name, default, int, "a whole number", lambda v: v > 0, "greater than zero"
+        )
 
-    def _positive(self, name: str, default: _N, kind: Callable[[str], _N], what: str) -> _N:
+    def _number(
+        self,
+        name: str,
+        default: _N,
+        kind: Callable[[str], _N],
+        what: str,
+        allowed: Callable[[_N], bool],
+        rule: str,
+    ) -> _N:
+        """A number setting: `what` it must be, and the `rule` its value must follow."""
         raw = self.get(name)
         try:
             value = kind(raw) if raw is not None else default
         except ValueError:
             raise SettingsError(f"{name} must be {what}") from None
-        if value <= 0:
-            raise SettingsError(f"{name} must be greater than zero")
+        if not allowed(value):
+            raise SettingsError(f"{name} must be {rule}")
         return value
 
     def file(self, name: str) -> str | None:

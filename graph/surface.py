@@ -1,5 +1,6 @@
-"""The HTTP surface around `/graphql`: which hosts are served, which bodies are read, which
-headers every response carries, and CORS for configured browser origins."""
+"""The HTTP surface around `/graphql`: which hosts are served, which bodies are read and which
+headers every response carries (CORS for configured browser origins is Starlette's middleware,
+set up in `graph/app.py` from `HttpSettings.cors_origins`)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,12 @@ async def respond(
 _PORT = re.compile(r"\d{1,5}")
 
 
+async def refuse(send: Send, audit: AuditTrail, status: int, message: str, code: str) -> None:
+    """Refuse a request before it reaches GraphQL: an audit line and a coded error."""
+    audit.refused(reason=code)
+    await respond(send, status, graphql_error(message, code))
+
+
 def host_name(host_header: str) -> str:
     """The host of a `Host` header without its port: `[::1]:8000` → `::1`, `a.se:80` → `a.se`;
     "" for anything else (a port that is not digits, text after `]`, a bare IPv6 address)."""
@@ -83,9 +90,9 @@ class AllowedHosts:
         if scope["type"] == "http":
             host = host_name(Headers(scope=scope).get("host", ""))
             if not host or host not in self.hosts:
-                self.audit.refused(reason="HOST_NOT_ALLOWED", tenant=None, caseworker=None)
-                body = graphql_error("this host name is not served here", "HOST_NOT_ALLOWED")
-                await respond(send, 400, body)
+                await refuse(
+                    send, self.audit, 400, "this host name is not served here", "HOST_NOT_ALLOWED"
+                )
                 return
         await self.app(scope, receive, send)
 
@@ -127,7 +134,7 @@ class PostJsonOnly:
     too deep, or not an object with a `query` string (400).
     """
 
-    def __init__(self, app: ASGIApp, audit: AuditTrail, max_body_bytes: int = 65_536) -> None:
+    def __init__(self, app: ASGIApp, audit: AuditTrail, max_body_bytes: int) -> None:
         self.app = app
         self.audit = audit
         self.max_body_bytes = max_body_bytes
@@ -194,8 +201,7 @@ class PostJsonOnly:
                 return bytes(body)
 
     async def _refuse(self, send: Send, status: int, message: str, code: str) -> None:
-        self.audit.refused(reason=code, tenant=None, caseworker=None)
-        await respond(send, status, graphql_error(message, code))
+        await refuse(send, self.audit, status, message, code)
 
 
 MAX_JSON_DEPTH = 32

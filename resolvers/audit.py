@@ -96,8 +96,8 @@ class AuditTrail:
         self,
         *,
         reason: str,
-        tenant: str | None,
-        caseworker: str | None,
+        tenant: str | None = None,
+        caseworker: str | None = None,
         detail: str | None = None,
     ) -> None:
         """The line of a refused request: no person, only who (if known), the reason code and,

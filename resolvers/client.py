@@ -55,6 +55,16 @@ class AnswerTooLarge(Exception):
     """SSBTEK's answer grew past `max_answer_bytes` while it was read."""
 
 
+async def read_capped(response: httpx.Response, max_bytes: int) -> bytes | None:
+    """A streamed response's decoded body, or None as soon as it grows past `max_bytes`."""
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            return None
+    return bytes(body)
+
+
 _DECODED_HEADERS = (b"content-encoding", b"content-length", b"transfer-encoding")
 
 
@@ -71,11 +81,9 @@ class CappedTransport(AsyncTransport):
         async with self.client.stream(
             "POST", address, content=message, headers=headers
         ) as response:
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > self.max_bytes:
-                    raise AnswerTooLarge
+            body = await read_capped(response, self.max_bytes)
+            if body is None:
+                raise AnswerTooLarge
             # The body is decoded already (gzip and the like): the new response must not say
             # it is encoded, or it would be decoded twice.
             headers = [

@@ -23,9 +23,12 @@ from schema.scalars import SCALARS
 
 
 class FacadeSchema(strawberry.Schema):
-    """The schema; its errors are logged without personal data."""
+    """The schema with the limits it was built with; its errors are logged without personal
+    data."""
 
-    limits: Limits = Limits()
+    def __init__(self, *, limits: Limits, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.limits = limits
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         log_errors(errors)
@@ -54,11 +57,10 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
     ]
     if not introspection:
         rules.append(DisableIntrospection)
-    schema = FacadeSchema(
+    return FacadeSchema(
+        limits=limits,
         query=Query,
         # The document cache comes after every extension that adds validation rules.
         extensions=[*rules, documents.extension(), PlanOperation, mask_internal_errors],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
     )
-    schema.limits = limits
-    return schema

@@ -17,6 +17,9 @@ log = logging.getLogger("ssbtek_graphql.errors")
 
 INTERNAL_MESSAGE = "Internal error in the facade; it has been logged."
 
+# The facade's own errors: each has a `code`, and its message may be shown.
+CODED_ERRORS = (UpstreamError, BadUserInput, Forbidden, AuditUnavailable)
+
 # Codes of an operation refused for its input or the caller's rights: each leaves an audit line.
 REFUSAL_CODES = frozenset(
     {
@@ -35,7 +38,7 @@ def is_public(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or error.path is None:
         return True
-    if isinstance(original, (UpstreamError, BadUserInput, Forbidden, AuditUnavailable)):
+    if isinstance(original, CODED_ERRORS):
         return True
     return isinstance(original, GraphQLError) and "code" in (original.extensions or {})
 
@@ -54,7 +57,7 @@ def error_code(error: GraphQLError) -> str:
     if code:
         return str(code)
     original = error.original_error
-    if isinstance(original, (UpstreamError, BadUserInput, Forbidden, AuditUnavailable)):
+    if isinstance(original, CODED_ERRORS):
         return original.code
     if error.path is None:
         if error.message.startswith("Variable '$"):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
 from schema.context import OperationContext
-from schema.limits import Limits
 from schema.person import PERSON_FIELD_PLANNERS
 from schema.planning import plan_operation
 from schema.query import person_keys
@@ -24,15 +24,11 @@ class PlanOperation(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
         context = execution.context
-        schema = getattr(execution.schema, "graphql_schema", None)
-        if (
-            isinstance(context, OperationContext)
-            and execution.graphql_document is not None
-            and schema is not None
-        ):
+        facade: Any = execution.schema  # schema/build.py FacadeSchema
+        if isinstance(context, OperationContext) and execution.graphql_document is not None:
             try:
                 plan_operation(
-                    schema,
+                    facade.graphql_schema,
                     execution.graphql_document,
                     execution.operation_name,
                     execution.variables,
@@ -41,7 +37,7 @@ class PlanOperation(SchemaExtension):
                     "Person",
                     lambda key, plan: plan.check(key.period, context.upstream.version),
                     into=context.plan,
-                    max_fields=getattr(execution.schema, "limits", Limits()).fields,
+                    max_fields=facade.limits.fields,
                 )
             except Exception as exc:  # a bug: nothing is asked, and the people fields say so
                 log.exception("planning the operation failed: %s", type(exc).__name__)

@@ -66,12 +66,11 @@ class SelectionWalker:
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDefinitionNode],
         variable_values: dict[str, Any],
-        max_selections: int | None = None,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variable_values = variable_values
-        self.max_selections = MAX_SELECTIONS if max_selections is None else max_selections
+        self.max_selections = MAX_SELECTIONS  # read here, so that a test can lower it
         self._visited = 0
         self._expanded: dict[int, list[FieldNode]] = {}
 
@@ -172,7 +171,7 @@ def plan_operation(
     person_type_name: str,
     check: Callable[[QuestionKey, FetchPlan], None],
     into: OperationPlan,
-    max_fields: int = 5_000,
+    max_fields: int,
 ) -> None:
     """Fill `into` with plans for every question the operation asks, from the parsed and
     validated document and the request's variables (public graphql-core APIs only).
@@ -201,7 +200,15 @@ def plan_operation(
         raise TypeError(f"the schema has no query type or no {person_type_name} type")
     try:
         _plan_roots(
-            walker, operation, person_keys, person_fields, person_type, check, into, max_fields
+            walker,
+            operation,
+            person_keys,
+            person_fields,
+            query_type,
+            person_type,
+            check,
+            into,
+            max_fields,
         )
     except TooComplexToPlan as exc:  # nothing of the operation is asked
         into.refused = exc
@@ -212,13 +219,12 @@ def _plan_roots(
     operation: Any,
     person_keys: Callable[[str, dict[str, Any]], list[QuestionKey]],
     person_fields: dict[str, FieldPlanner],
+    query_type: GraphQLObjectType,
     person_type: GraphQLObjectType,
     check: Callable[[QuestionKey, FetchPlan], None],
     into: OperationPlan,
     max_fields: int,
 ) -> None:
-    query_type = walker.schema.query_type
-    assert query_type is not None
     answered_fields = 0
     costs: dict[str, Any] = {}
     for root in walker.fields(operation.selection_set):
