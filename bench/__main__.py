@@ -111,7 +111,7 @@ def main() -> None:
     for what, figure in load.measure():
         print(f"{what:<62} {figure}")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of the process (facade + simulator): {peak_mib:.0f} MiB")
+    print(f"peak RSS of the bench process (facade + simulator): {peak_mib:.0f} MiB")
 
 
 if __name__ == "__main__":

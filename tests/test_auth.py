@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from graph.app import create_app
-from graph.auth import AuthMode, AuthSettings, FacadeAuthentication
+from graph.auth import AuthMode, AuthSettings, FacadeAuthentication, Refused
 from graph.settings import SettingsError, load_settings
 from tests.support import Simulator, asgi_client, facade_app, facade_env
 
@@ -335,7 +335,7 @@ async def test_jwks_keys_are_cached_and_an_unknown_kid_refreshes_once(
     # A flood of unknown kids costs at most one fetch per rate-limit interval.
     backend.jwks.min_refresh_s = 30
     for number in range(5):
-        with pytest.raises(Exception, match="unknown key"):
+        with pytest.raises(Refused, match="unknown key"):
             await backend.claims(f"Bearer {token(second, headers={'kid': f'nope{number}'})}")
     assert idp.fetches == 2
 
@@ -349,7 +349,7 @@ async def test_jwks_pins_the_algorithm_to_the_key(
     idp.keys.append({"kty": "oct", "kid": "h1", "k": "c2VjcmV0", "alg": "HS256"})
     ok = await backend.claims(f"Bearer {token(rsa_key, 'RS256', headers={'kid': 'r1'})}")
     assert ok["iss"] == ISSUER
-    with pytest.raises(Exception, match="algorithm"):
+    with pytest.raises(Refused, match="algorithm"):
         await backend.claims(f"Bearer {token(rsa_key, 'PS256', headers={'kid': 'r1'})}")
     hs = jwt.encode(
         {"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "exp": int(time.time()) + 60},
@@ -357,7 +357,7 @@ async def test_jwks_pins_the_algorithm_to_the_key(
         algorithm="HS256",
         headers={"kid": "h1"},
     )
-    with pytest.raises(Exception, match="unknown key"):
+    with pytest.raises(Refused, match="unknown key"):
         await backend.claims(f"Bearer {hs}")
 
 
@@ -499,7 +499,7 @@ async def test_a_bad_jwks_answer_neither_hangs_nor_breaks_authentication(
     backend = FacadeAuthentication(settings, http=http)
     key = ec.generate_private_key(ec.SECP256R1())
     started = time.monotonic()
-    with pytest.raises(Exception, match="unknown key"):
+    with pytest.raises(Refused, match="unknown key"):
         await backend.claims(f"Bearer {token(key, headers={'kid': 'k'})}")
     assert time.monotonic() - started < 3
     await http.aclose()

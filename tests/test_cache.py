@@ -18,6 +18,7 @@ from simulator.app import SimulatorConfig
 from simulator.latency import LatencyModel
 from tests.support import CASEWORKER, PERIOD, Simulator, asgi_client, facade_app, facade_env
 from tests.support import simulator as in_process_simulator
+from tests.support.queries import lefi_classes
 from tests.support.redis_server import RedisServer, redis_server
 
 ALLA = "198503151238"
@@ -107,15 +108,6 @@ async def uncached(sim: Simulator) -> AsyncIterator[Running]:
         yield running
 
 
-def lefi_asked(question: dict[str, Any]) -> dict[str, list[str]] | None:
-    lefi = question["lefiQuestion"]
-    return (
-        None
-        if lefi is None
-        else {k: v for k, v in lefi.items() if k not in ("personnummer", "period")}
-    )
-
-
 async def test_a_repeat_costs_nothing_and_answers_the_same(
     cached: Running, uncached: Running, fresh: Simulator, audit_lines: list
 ) -> None:
@@ -146,9 +138,9 @@ async def test_a_wider_question_asks_only_for_what_is_missing(
     assert narrow_question["included"] == ["FK", "TNS"]
     assert wide_question["included"] == ["AF", "FK", "SKV", "SO"]  # not TNS again
     # LEFI: the groups of formansinformation not held yet, and the payments.
-    assert lefi_asked(narrow_question) == {"formansinformation": ["FK:SJP"]}
-    assert lefi_asked(wide_question)["formansinformation"] == ["FK:ABB"]
-    assert set(lefi_asked(wide_question)) == {"formansinformation", "utbetalningar"}
+    assert lefi_classes(narrow_question) == {"formansinformation": ["FK:SJP"]}
+    assert lefi_classes(wide_question)["formansinformation"] == ["FK:ABB"]
+    assert set(lefi_classes(wide_question)) == {"formansinformation", "utbetalningar"}
     assert audit_lines[-1]["cache"] == "partial"
     assert wide == await uncached.ask(WIDE)
 
@@ -163,7 +155,7 @@ async def test_payments_for_other_groups_are_asked_again(cached: Running, fresh:
     await cached.ask(some)
     await cached.ask(every)
     questions = fresh.questions()
-    assert [lefi_asked(q)["utbetalningar"] == ["FK:SJP"] for q in questions] == [True, False]
+    assert [lefi_classes(q)["utbetalningar"] == ["FK:SJP"] for q in questions] == [True, False]
 
 
 @pytest.mark.parametrize(

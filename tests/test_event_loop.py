@@ -22,17 +22,24 @@ def test_costly_requests_are_refused_while_health_answers(sim: Simulator) -> Non
         },
     ]
     huge = b'{"query": "{ tjanstestatus { myndighet } }", "x": "' + b"a" * 20_000_000 + b'"}'
-    slowest = 0.0
+    timings: list[float] = []
+    failures: list[str] = []
     with served_facade(facade_env(sim.url)) as served:
         done = threading.Event()
 
         def probe_health() -> None:
-            nonlocal slowest
-            with httpx.Client(base_url=served.base) as client:
+            # Failures are recorded, not raised: an assertion in a thread would not fail the test.
+            with httpx.Client(base_url=served.base, timeout=60) as client:
                 while not done.is_set():
                     started = time.perf_counter()
-                    assert client.get("/healthz").status_code == 200
-                    slowest = max(slowest, time.perf_counter() - started)
+                    try:
+                        status = client.get("/healthz").status_code
+                    except httpx.HTTPError as exc:
+                        failures.append(type(exc).__name__)
+                        return
+                    if status != 200:
+                        failures.append(f"HTTP {status}")
+                    timings.append(time.perf_counter() - started)
                     time.sleep(0.01)
 
         health = threading.Thread(target=probe_health)
@@ -49,6 +56,8 @@ def test_costly_requests_are_refused_while_health_answers(sim: Simulator) -> Non
         finally:
             done.set()
             health.join()
+    assert failures == []
+    assert timings, "/healthz was not asked meanwhile"
     # A generous bound for a shared, noisy machine (tests run two at a time, under coverage): the
-    # stalls fixed here were 16-24 s; `make bench` measures the loop itself.
-    assert slowest < 1.0, f"/healthz took {slowest:.3f} s"
+    # stalls fixed here were 16-24 s.
+    assert max(timings) < 1.0, f"/healthz took {max(timings):.3f} s"

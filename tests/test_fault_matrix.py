@@ -53,7 +53,7 @@ query($pnr: Personnummer!, $period: PeriodInput!) {{
     transportstyrelsen {{ {FEL} resultat }}
     csn {{ {FEL} schemaVersion personer {{ personnummer }} }}
     skatteverket {{ {FEL} personuppgifter {{ efternamn }} }}
-    forsakringskassan {{ {FEL} }}
+    forsakringskassan {{ {FEL} utlamnare {{ tillstand {{ kod }} }} }}
   }}
 }}
 """
@@ -108,7 +108,9 @@ def assert_intact(person: dict[str, Any], *, but: str | None = None) -> None:
         "transportstyrelsen": lambda p: p["resultat"] == "OK",
         "csn": lambda p: p["personer"] == [{"personnummer": NUMBER}],
         "skatteverket": lambda p: p["personuppgifter"][0]["efternamn"] == "Tolvansson",
-        "forsakringskassan": lambda p: True,
+        "forsakringskassan": lambda p: (
+            bool(p["utlamnare"]) and all(u["tillstand"]["kod"] == "OK" for u in p["utlamnare"])
+        ),
     }
     for agency, check in expected.items():
         if agency == but:

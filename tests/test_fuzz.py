@@ -22,10 +22,10 @@ from tests.support.fuzz import (
     FULL_WIDTH,
     Operation,
     check_answer,
-    error_codes,
     invalid_personnummer,
     operations,
 )
+from tests.support.queries import codes
 
 FUZZ_EXAMPLES = int(os.environ.get("SSBTEK_FUZZ_EXAMPLES") or 0)
 ALLA = "198503151238"
@@ -109,7 +109,7 @@ def test_invalid_personnummer_is_bad_user_input(api: Facade, fresh: Simulator) -
     def refused(number: str, how: str) -> None:
         fresh.clear()
         operation, body = _ask(api, number, how)
-        assert error_codes(body) == {"BAD_USER_INPUT"}, f"{number!r} {operation}\n{body}"
+        assert codes(body) == {"BAD_USER_INPUT"}, f"{number!r} {operation}\n{body}"
         assert fresh.questions() == [], f"{number!r} reached SSBTEK"
 
     refused()
@@ -129,8 +129,8 @@ def test_digits_of_other_scripts_are_bad_user_input(api: Facade, fresh: Simulato
     for number in OTHER_SCRIPTS:
         for how in ("variable", "inline", "personer"):
             _, body = _ask(api, number, how)
-            if error_codes(body) != {"BAD_USER_INPUT"}:
-                accepted.append((number, how, sorted(error_codes(body))))
+            if codes(body) != {"BAD_USER_INPUT"}:
+                accepted.append((number, how, sorted(codes(body))))
     assert accepted == [], f"accepted: {accepted}"
     assert fresh.questions() == []
 
@@ -140,5 +140,5 @@ def test_personnummer_variables_of_other_types_are_bad_user_input(
     api: Facade, fresh: Simulator, value: Any
 ) -> None:
     _, body = _ask(api, value, "variable")
-    assert error_codes(body) == {"BAD_USER_INPUT"}, body
+    assert codes(body) == {"BAD_USER_INPUT"}, body
     assert fresh.questions() == []

@@ -28,11 +28,9 @@ ALLA = "198503151238"
 
 
 def rich_selection(kind: Any, depth: int) -> str:
-    """Every field of a type down to `depth` levels (fields with required arguments left out)."""
+    """Every field of a type down to `depth` levels."""
     parts = []
     for name, field in kind.fields.items():
-        if any(arg.type.to_kwargs().get("of_type") for arg in ()):  # pragma: no cover
-            continue
         inner = get_named_type(field.type)
         if isinstance(inner, GraphQLObjectType):
             if depth > 1:
@@ -107,7 +105,8 @@ def test_limits_are_settings() -> None:
     )
     assert (settings.limits.depth, settings.limits.aliases, settings.limits.fields) == (7, 3, 50)
     assert settings.http.max_body_bytes == 2048
-    assert create_app(settings) is not None
+    assert (settings.limits.tokens, settings.limits.response_bytes) == (400, 1000)
+    assert create_app(settings).state.cache is not None  # the app takes them
 
 
 async def test_an_answer_larger_than_allowed_is_refused_whole(sim: Simulator) -> None:

@@ -10,7 +10,6 @@ import pytest
 from resolvers.errors import UpstreamBusy
 from resolvers.limiter import FairLimiter
 from tests.support import PERIOD, Simulator, facade_env
-from tests.support.queries import codes
 
 
 async def test_a_greedy_caller_does_not_starve_the_others() -> None:
@@ -67,7 +66,8 @@ def test_a_busy_upstream_is_a_coded_error(sim: Simulator) -> None:
             '$pnr, period: $period, arende: "A") { transportstyrelsen { resultat } } }',
             {"pnr": many, "period": PERIOD},
         )
-    assert "UPSTREAM_BUSY" in codes(answer) or "UPSTREAM_TIMEOUT" in codes(answer)
+    # The slow person takes the one slot; the three others cannot get it in time: shed at once.
+    assert sorted(e["extensions"]["code"] for e in answer["errors"]) == ["UPSTREAM_BUSY"] * 3
     assert slow.app.state.load.most_in_flight <= 1
 
 

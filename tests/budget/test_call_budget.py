@@ -11,6 +11,7 @@ import pytest
 
 from schema.lefi_fields import fk_group_codes, pm_group_codes
 from tests.support import PERIOD, Facade
+from tests.support.queries import lefi_classes
 
 ALLA = "198503151238"
 INGENTING = "199001011239"
@@ -109,14 +110,6 @@ def test_the_call_budget(api: Facade, assert_ssbtek_calls: Any, budget: Budget) 
     asked = sorted(asked, key=lambda question: question["personidentitet"])
     assert [question["included"] for question in asked] == budget.included
     assert [lefi_classes(question) for question in asked] == budget.lefi
-
-
-def lefi_classes(question: dict[str, Any]) -> dict[str, list[str]] | None:
-    """The classes and groups of a question's LEFI part (None when it asks no LEFI)."""
-    lefi = question["lefiQuestion"]
-    if lefi is None:
-        return None
-    return {k: v for k, v in lefi.items() if k not in ("personnummer", "period")}
 
 
 def test_the_call_budget_of_a_repeat_with_the_cache_on(sim: Any, assert_ssbtek_calls: Any) -> None:

@@ -419,8 +419,3 @@ def check_answer(
                 f"a valid operation refused as invalid (an exception before execution?){context}"
             )
     return body
-
-
-def error_codes(body: dict[str, Any]) -> set[str]:
-    """The `extensions.code` of every error in an answer."""
-    return {error["extensions"]["code"] for error in body.get("errors") or []}

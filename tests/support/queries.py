@@ -24,4 +24,14 @@ def fragment_chain(levels: int) -> str:
 
 
 def codes(answer: dict[str, Any]) -> set[str]:
-    return {error["extensions"]["code"] for error in answer.get("errors", [])}
+    """The `extensions.code` of every error in an answer."""
+    return {error["extensions"]["code"] for error in answer.get("errors") or []}
+
+
+def lefi_classes(question: dict[str, Any]) -> dict[str, list[str]] | None:
+    """The classes and groups of a question's LEFI part, as the simulator logged it (None when
+    it asks no LEFI)."""
+    lefi = question["lefiQuestion"]
+    if lefi is None:
+        return None
+    return {k: v for k, v in lefi.items() if k not in ("personnummer", "period")}
