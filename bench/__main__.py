@@ -15,6 +15,7 @@ from collections.abc import Callable
 import httpx
 
 from bench import cache, load
+from bench.harness import HUGE, HUGE_PERSON, TWO_YEARS
 from tests.support import CASEWORKER, facade_env, served_facade, served_simulator
 
 PERIOD = {"from": "2026-01-01", "tom": "2026-06-30"}
@@ -37,21 +38,6 @@ query($pnr: [Personnummer!]!, $period: PeriodInput!) {
   }
 }
 """
-HUGE = """
-query($pnr: Personnummer!, $period: PeriodInput!) {
-  person(personnummer: $pnr, period: $period, arende: "bench") {
-    forsakringskassan {
-      sjukpenning { beslut { ersattningsdagar { ersattningsdatum ersattningsbelopp { summa } } } }
-      utbetalningsuppgifter {
-        datum nettobelopp { summa } utbetalningsdetalj { bruttobelopp { summa } }
-      }
-    }
-    pensionsmyndigheten { utbetalningar { bruttobelopp nettobelopp } }
-  }
-}
-"""
-TWO_YEARS = {"from": "2024-07-01", "tom": "2026-06-30"}
-OMFATTANDE = "195804121233"
 NUMBERS = [
     "198503151238", "199001011239", "198202201235", "197707071234", "198807141232",
 ]  # fmt: skip
@@ -99,7 +85,7 @@ def main() -> None:
         print(_row("personer, 50 numbers (5 distinct)", _timed(household, 20)))
 
         def huge() -> None:
-            post(HUGE, {"pnr": OMFATTANDE, "period": TWO_YEARS})
+            post(HUGE, {"pnr": HUGE_PERSON, "period": TWO_YEARS})
 
         print(_row("person, LEFI answer of >2 MB JSON", _timed(huge, 10)))
         print()

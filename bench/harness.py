@@ -21,6 +21,21 @@ import httpx
 from tests.support import CASEWORKER, PERIOD, command, facade_env, free_port, valid_personnummer
 
 ALLA = "198503151238"
+HUGE = """
+query($pnr: Personnummer!, $period: PeriodInput!) {
+  person(personnummer: $pnr, period: $period, arende: "bench") {
+    forsakringskassan {
+      sjukpenning { beslut { ersattningsdagar { ersattningsdatum ersattningsbelopp { summa } } } }
+      utbetalningsuppgifter {
+        datum nettobelopp { summa } utbetalningsdetalj { bruttobelopp { summa } }
+      }
+    }
+    pensionsmyndigheten { utbetalningar { bruttobelopp nettobelopp } }
+  }
+}
+"""
+TWO_YEARS = {"from": "2024-07-01", "tom": "2026-06-30"}
+HUGE_PERSON = "195804121233"  # the simulator's person with a LEFI answer of several MB
 
 
 @contextmanager
@@ -121,3 +136,11 @@ def spread(values: list[float], unit: str) -> str:
         f"{statistics.median(values):.1f}{suffix} (range {min(values):.1f}–{max(values):.1f}, "
         f"{len(values)} runs)"
     )
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank p-th percentile (0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered), -(-len(ordered) * p // 100)) - 1)]

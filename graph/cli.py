@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from graph.app import create_app as create_facade
+    from graph.app import tune_serving_process
     from graph.settings import SettingsError, load_settings
 
     host = getattr(args, "host", "127.0.0.1")
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"ssbtek-graphql: configuration error: {exc}", file=sys.stderr)
         return 2
+    tune_serving_process()
     # uvicorn's own access log prints query strings; the app logs requests without them. No
     # `server` header: the facade does not advertise what it runs on.
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)

@@ -232,25 +232,20 @@ def request_body_problem(body: bytes) -> str | None:
 
 
 def _json_depth(text: str) -> int:
-    """How deep arrays and objects nest in a JSON text, without parsing it (strings skipped)."""
+    """How deep arrays and objects nest in a JSON text, without parsing it (strings skipped; an
+    unclosed string runs to the end)."""
     depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        if bracket in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif char in "]}":
+        else:
             depth -= 1
     return deepest
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def _charset(parameters: str) -> str | None:

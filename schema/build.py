@@ -15,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import log_errors, mask_internal_errors
+from schema.execution import FacadeExecutionContext
 from schema.lefi_types import resolve_attribute
 from schema.limits import DocumentCache, Limits, operation_limits
 from schema.plan_step import PlanOperation
@@ -63,4 +64,5 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
         # The document cache comes after every extension that adds validation rules.
         extensions=[*rules, documents.extension(), PlanOperation, mask_internal_errors],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
+        execution_context_class=FacadeExecutionContext,
     )

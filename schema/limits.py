@@ -77,6 +77,31 @@ def selection_cost(
     return total
 
 
+class _FieldCounts:
+    """Fields selected below the most recent selection sets, by the node (the document cache
+    hands out the same parsed document again, so its count is worked out once)."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self.max_entries = max_entries
+        self._counts: OrderedDict[int, tuple[SelectionSetNode, int]] = OrderedDict()
+
+    def __call__(
+        self, selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+    ) -> int:
+        held = self._counts.get(id(selection_set))
+        if held is not None and held[0] is selection_set:
+            self._counts.move_to_end(id(selection_set))
+            return held[1]
+        fields = selection_cost(selection_set, fragments, {}).fields
+        self._counts[id(selection_set)] = (selection_set, fields)  # the node kept: ids are reused
+        while len(self._counts) > self.max_entries:
+            self._counts.popitem(last=False)
+        return fields
+
+
+selected_fields = _FieldCounts()
+
+
 def operation_limits(limits: Limits) -> type[ValidationRule]:
     """A validation rule: each operation has at most `limits.depth` levels of fields,
     `limits.aliases` aliases and `limits.fields` selected fields, counting a fragment's fields and

@@ -39,7 +39,7 @@ from graphql.utilities.coerce_input_value import coerce_input_literal
 
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
-from schema.limits import selection_cost
+from schema.limits import selected_fields
 
 # The most selections one operation's plan may visit, fragments expanded once each.
 MAX_SELECTIONS = 20_000
@@ -226,7 +226,6 @@ def _plan_roots(
     max_fields: int,
 ) -> None:
     answered_fields = 0
-    costs: dict[str, Any] = {}
     for root in walker.fields(operation.selection_set):
         try:
             keys = person_keys(root.name.value, walker.arguments(query_type, root))
@@ -238,9 +237,7 @@ def _plan_roots(
             continue
         # A list of people multiplies what the selection costs: the validation's static count
         # cannot see that (`personer` with fifty numbers and a rich selection).
-        answered_fields += (
-            len(keys) * selection_cost(root.selection_set, walker.fragments, costs).fields
-        )
+        answered_fields += len(keys) * selected_fields(root.selection_set, walker.fragments)
         if answered_fields > max_fields:
             raise TooComplexToPlan(
                 f"the operation asks for more than {max_fields} fields in all, counting each "

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from graphql import GraphQLObjectType, get_named_type, parse
+from graphql import parse
 
 from graph.app import create_app
 from graph.settings import load_settings
@@ -22,22 +22,9 @@ from tests.support import (
     facade_app,
     facade_env,
 )
-from tests.support.queries import PERSON_ARGS, QUERY, codes, fragment_chain
+from tests.support.queries import PERSON_ARGS, QUERY, codes, every_field, fragment_chain
 
 ALLA = "198503151238"
-
-
-def rich_selection(kind: Any, depth: int) -> str:
-    """Every field of a type down to `depth` levels."""
-    parts = []
-    for name, field in kind.fields.items():
-        inner = get_named_type(field.type)
-        if isinstance(inner, GraphQLObjectType):
-            if depth > 1:
-                parts.append(f"{name} {{ __typename {rich_selection(inner, depth - 1)} }}")
-        else:
-            parts.append(name)
-    return " ".join(parts)
 
 
 def test_a_fragment_chain_is_refused_before_it_runs(api: Facade, fresh: Simulator) -> None:
@@ -64,7 +51,7 @@ def test_aliases_of_a_rich_person_are_refused_before_they_run(
     api: Facade, fresh: Simulator
 ) -> None:
     person_type = build_schema().graphql_schema.get_type("Person")
-    fragment = f"fragment Rich on Person {{ {rich_selection(person_type, 4)} }}"
+    fragment = f"fragment Rich on Person {{ {every_field(person_type, 4, typename=True)} }}"
     aliases = " ".join(f"p{i}: person({PERSON_ARGS}) {{ ...Rich }}" for i in range(16))
     answer = api.query(f"{{ {aliases} }} {fragment}")
     assert codes(answer) == {"QUERY_TOO_COMPLEX"}
@@ -181,7 +168,7 @@ def test_a_list_of_people_multiplies_what_a_selection_costs(api: Facade, fresh: 
     though the document alone is within every limit."""
     person_type = build_schema().graphql_schema.get_type("Person")
     numbers = json.dumps(["195804121233"] * 50)
-    selection = rich_selection(person_type, 3)
+    selection = every_field(person_type, 3, typename=True)
     answer = api.query(
         f"query($period: PeriodInput!) {{ personer(personnummer: {numbers}, period: $period, "
         f'arende: "A") {{ {selection} }} }}',

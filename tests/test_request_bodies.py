@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from graph.surface import _json_depth
 from tests.support import CASEWORKER, Simulator, asgi_client, facade_app, facade_env
 
 
@@ -77,3 +78,18 @@ async def test_a_malformed_body_is_a_coded_400(
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "BAD_REQUEST"
     assert fresh.requests() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        ('{"query": "{ a { b } }"}', 1),
+        ('{"a": [[{"b": "]]]"}]]}', 4),
+        ('{"a": "\\"[[[", "b": [1]}', 2),
+        ('{"a": "\\\\", "b": [[1]]}', 3),
+        ('["[[[ an unclosed string', 1),
+        ("[" * 40 + "]" * 40, 40),
+    ],
+)
+def test_json_depth_counts_brackets_outside_strings(text: str, depth: int) -> None:
+    assert _json_depth(text) == depth

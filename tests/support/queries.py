@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
+
 PERSON_ARGS = (
     'personnummer: "198503151238", period: {from: "2026-01-01", tom: "2026-06-30"}, arende: "A"'
 )
@@ -35,3 +37,18 @@ def lefi_classes(question: dict[str, Any]) -> dict[str, list[str]] | None:
     if lefi is None:
         return None
     return {k: v for k, v in lefi.items() if k not in ("personnummer", "period")}
+
+
+def every_field(kind: GraphQLObjectType, depth: int, typename: bool = False) -> str:
+    """A selection of every field of a type down to `depth` levels of objects (fields with a
+    required argument left out), with `__typename` on each object if asked."""
+    parts = ["__typename"] if typename else []
+    for name, field in kind.fields.items():
+        if any(isinstance(argument.type, GraphQLNonNull) for argument in field.args.values()):
+            continue
+        inner = get_named_type(field.type)
+        if not isinstance(inner, GraphQLObjectType):
+            parts.append(name)
+        elif depth > 1:
+            parts.append(f"{name} {{ {every_field(inner, depth - 1, typename)} }}")
+    return " ".join(parts)

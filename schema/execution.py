@@ -1,0 +1,298 @@
+"""Execution with a fast path for plain data.
+
+Most of an answer is plain data: decoded values read by attribute (or dict key) and coerced to
+scalars, with no resolver, no arguments and nothing to await. graphql-core executes every such
+field as it executes a resolver (a resolve-info object, a path, an awaitable check, a completion
+by kind), which costs some 10 µs a field; a whole person is some 25,000 fields.
+
+`FacadeExecutionContext` completes an object whose selected fields are all plain, to any depth,
+by a completion compiled once per operation for its selection: attribute reads, scalar coercion
+and list comprehensions. It gives the very answer graphql-core would: when anything is not as
+the schema promises (a null in a non-null field, a value a scalar refuses), the plain completion
+is dropped and graphql-core completes the object again, which reads the same values without side
+effects and raises the error it always raises, with its path and locations.
+
+Compiling costs about what completing costs, so the completions are kept across executions of
+the same parsed operation (the document cache hands out the same one each time), by the path of
+the object in the answer and the values of the variables the operation's directives read.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from graphql import (
+    DirectiveNode,
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLString,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    Undefined,
+    ValueNode,
+    VariableNode,
+    Visitor,
+    visit,
+)
+from graphql.execution.collect_fields import FieldDetails
+from graphql.pyutils import Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+Completion = Callable[[Any], Any]
+FieldDetailsList = list[FieldDetails]
+
+# graphql-core completes `__typename` from the parent type, whatever the source.
+_TYPENAME = "__typename"
+_UNKNOWN: Any = object()
+# Completions are kept for this many sets of directive variable values per operation.
+MAX_VARIABLE_SETS = 16
+
+
+class _NotAsPromised(Exception):
+    """A value the plain completion cannot give as the schema promises it."""
+
+
+class _OperationCompletions:
+    """The completions compiled for one parsed operation, by the values of the variables its
+    directives read."""
+
+    def __init__(self, operation: OperationDefinitionNode, fragments: Any) -> None:
+        self.operation = operation  # kept alive, so that its id is not reused
+        self.directive_variables = _directive_variables(operation, fragments)
+        self.by_values: dict[tuple[Any, ...], dict[tuple[Any, ...], Completion | None]] = {}
+
+    def for_values(self, variables: dict[str, Any]) -> dict[tuple[Any, ...], Completion | None]:
+        """The completions for these variable values (a fresh dict when they cannot be a key)."""
+        values = tuple(variables.get(name) for name in self.directive_variables)
+        try:
+            held = self.by_values.get(values)
+        except TypeError:  # an unhashable value: nothing is kept for it
+            return {}
+        if held is None:
+            held = {}
+            if len(self.by_values) < MAX_VARIABLE_SETS:  # else compiled for this execution only
+                self.by_values[values] = held
+        return held
+
+
+class _CompletionCache:
+    """Compiled completions of the most recently executed operations."""
+
+    def __init__(self, max_operations: int = 256) -> None:
+        self.max_operations = max_operations
+        self._operations: OrderedDict[int, _OperationCompletions] = OrderedDict()
+
+    def of(self, operation: OperationDefinitionNode, fragments: Any) -> _OperationCompletions:
+        """The completions of `operation`, kept from earlier executions or new."""
+        held = self._operations.get(id(operation))
+        if held is None or held.operation is not operation:
+            held = self._operations[id(operation)] = _OperationCompletions(operation, fragments)
+            while len(self._operations) > self.max_operations:
+                self._operations.popitem(last=False)
+        else:
+            self._operations.move_to_end(id(operation))
+        return held
+
+
+COMPLETIONS = _CompletionCache()
+
+
+class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution, with objects of plain data completed in one pass."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Compiled completions by (type, id of its field group), as graphql-core memoises the
+        # collected subfields; None when the selection is not plain. The group is kept alive
+        # with its completion so that its id is not reused during the execution.
+        self._plain: dict[tuple[GraphQLObjectType, int], tuple[Any, Completion | None]] = {}
+        # The same completions by the object's place in the answer, kept across executions.
+        self._by_place = COMPLETIONS.of(self.operation, self.fragments).for_values(
+            self.variable_values.coerced
+        )
+        manager = self.middleware_manager
+        self._plain_allowed = manager is None or not manager.middlewares
+
+    def collect_and_execute_subfields(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """Complete `result` in one pass when its selection is plain data, else as graphql-core
+        does."""
+        completion = None
+        if self._plain_allowed:
+            place = (return_type, *_place(path))
+            completion = self._by_place.get(place, _UNKNOWN)
+            if completion is _UNKNOWN:
+                completion = self._by_place[place] = self.plain_completion(
+                    return_type, field_details_list
+                )
+        if completion:
+            try:
+                return completion(result)
+            except Exception:
+                pass
+        return super().collect_and_execute_subfields(
+            return_type, field_details_list, path, result, position_context
+        )
+
+    def plain_completion(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Completion | None:
+        """The one-pass completion of `object_type` for this selection, or None when a selected
+        field is not plain data."""
+        key = (object_type, id(field_details_list))
+        held = self._plain.get(key)
+        if held is None:
+            held = (field_details_list, self._compile_object(object_type, field_details_list))
+            self._plain[key] = held
+        return held[1]
+
+    def _compile_object(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Completion | None:
+        if object_type.is_type_of is not None:
+            return None
+        grouped, deferred, _forbidden = self.collect_subfields(object_type, field_details_list)
+        if deferred:
+            return None
+        fields: list[tuple[str, str | None, Completion | None]] = []
+        for response_name, group in grouped.items():
+            node = group[0].node
+            name = node.name.value
+            if name == _TYPENAME:
+                fields.append((response_name, None, None))
+                continue
+            field = object_type.fields.get(name)
+            definition = field and field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            if (
+                field is None
+                or definition is None
+                or field.args
+                or node.arguments
+                or not getattr(field.resolve, "_is_default", False)
+            ):
+                return None
+            complete = self._compile_value(field.type, group)
+            if complete is None:
+                return None
+            fields.append((response_name, definition.python_name, complete))
+        return _object_completion(object_type.name, tuple(fields))
+
+    def _compile_value(self, kind: GraphQLOutputType, group: FieldDetailsList) -> Completion | None:
+        if isinstance(kind, GraphQLNonNull):
+            inner = self._compile_value(kind.of_type, group)
+            return inner and _non_null(inner)
+        if isinstance(kind, GraphQLList):
+            item = self._compile_value(kind.of_type, group)
+            return item and _list_of(item)
+        if isinstance(kind, GraphQLObjectType):
+            plain = self.plain_completion(kind, group)
+            return plain and _nullable(plain)
+        if isinstance(kind, GraphQLScalarType | GraphQLEnumType):
+            return _leaf(kind)
+        return None  # an interface or a union: its runtime type is resolved by graphql-core
+
+
+def _place(path: Path | None) -> Iterator[tuple[str, str | None]]:
+    """An object's place in the answer: its path without list indices, each field with the type
+    it is selected on (which decides the fields collected below it)."""
+    while path is not None:
+        if path.key.__class__ is str:
+            yield path.key, path.typename
+        path = path.prev
+
+
+def _directive_variables(operation: OperationDefinitionNode, fragments: Any) -> tuple[str, ...]:
+    """The variables the directives of an operation and its fragments read (`@include(if: $x)`),
+    which decide what is collected."""
+    found: set[str] = set()
+
+    class Finder(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            for argument in node.arguments:
+                for variable in _variables_in(argument.value):
+                    found.add(variable)
+
+    for node in (operation, *(getattr(f, "definition", f) for f in fragments.values())):
+        visit(node, Finder())
+    return tuple(sorted(found))
+
+
+def _variables_in(value: ValueNode) -> Iterator[str]:
+    if isinstance(value, VariableNode):
+        yield value.name.value
+    elif isinstance(value, ListValueNode):
+        for item in value.values:
+            yield from _variables_in(item)
+    elif isinstance(value, ObjectValueNode):
+        for field in value.fields:
+            yield from _variables_in(field.value)
+
+
+def _object_completion(
+    type_name: str, fields: tuple[tuple[str, str | None, Completion | None], ...]
+) -> Completion:
+    def complete(source: Any) -> dict[str, Any]:
+        read = source.get if isinstance(source, dict) else partial(getattr, source)
+        return {
+            name: complete(read(attribute)) if complete else type_name
+            for name, attribute, complete in fields
+        }
+
+    return complete
+
+
+def _nullable(complete: Completion) -> Completion:
+    return lambda value: None if value is None else complete(value)
+
+
+def _non_null(complete: Completion) -> Completion:
+    def non_null(value: Any) -> Any:
+        completed = complete(value)
+        if completed is None:
+            raise _NotAsPromised
+        return completed
+
+    return non_null
+
+
+def _list_of(item: Completion) -> Completion:
+    def complete(value: Any) -> list[Any] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list | tuple):
+            raise _NotAsPromised  # graphql-core decides what else is a list, or refuses it
+        return [item(each) for each in value]
+
+    return complete
+
+
+def _leaf(kind: GraphQLScalarType | GraphQLEnumType) -> Completion:
+    coerce = kind.coerce_output_value
+    if kind is GraphQLString:
+        # The common case without a call; anything but a str goes through the coercion.
+        return lambda value: (
+            value if value is None or value.__class__ is str else _coerced(coerce, value)
+        )
+    return lambda value: None if value is None else _coerced(coerce, value)
+
+
+def _coerced(coerce: Callable[[Any], Any], value: Any) -> Any:
+    coerced = coerce(value)
+    if coerced is None or coerced is Undefined:
+        raise _NotAsPromised
+    return coerced

@@ -1,0 +1,238 @@
+"""Execution's fast path for plain data gives graphql-core's very answer, errors included, and
+keeps the shape that makes a broad selection cheap: plain data is completed without a
+graphql-core field execution (no resolve info, no awaitable check) and compiled once per
+document."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import parse
+from strawberry.schema.config import StrawberryConfig
+
+from schema.build import build_schema
+from schema.execution import (
+    MAX_VARIABLE_SETS,
+    FacadeExecutionContext,
+    _CompletionCache,
+    _OperationCompletions,
+)
+from schema.lefi_types import resolve_attribute
+from schema.scalars import SCALARS
+from tests.support import Facade
+from tests.support.queries import every_field
+
+ALLA = "198503151238"
+OMFATTANDE = "195804121233"  # a LEFI answer of several MB
+LONG_PERIOD = {"from": "2025-01-01", "tom": "2026-06-30"}
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "r"
+    BLUE = "b"
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    count: int | None
+    colour: Colour | None
+    day: date | None
+    amount: Decimal | None
+
+
+@strawberry.type
+class Branch:
+    title: str | None
+    leaves: list[Leaf]
+    maybe: list[Leaf | None] | None
+    strict: Leaf
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def branches(self, case: str) -> list[Branch | None]:
+        return [_branch(case, i) for i in range(3)]
+
+
+def _branch(case: str, index: int) -> Any:
+    def leaf(i: int) -> dict[str, Any]:
+        return {
+            "name": f"n{index}{i}",
+            "count": i,
+            "colour": Colour.RED if i % 2 else Colour.BLUE,
+            "day": date(2026, 1, 1 + i),
+            "amount": Decimal("12.50"),
+        }
+
+    leaves = [leaf(i) for i in range(3)]
+    maybe: Any = [leaf(7), None]
+    strict: Any = leaf(9)
+    if index == 1:  # each case breaks the second branch in its own way
+        if case == "null-in-non-null":
+            leaves[1]["name"] = None
+        elif case == "int-out-of-range":
+            leaves[2]["count"] = 2**40
+        elif case == "not-a-list":
+            maybe = "text"
+        elif case == "bad-enum":
+            strict["colour"] = "green"
+        elif case == "null-object":
+            strict = None
+    # Dicts and objects both: the schema's default resolver reads either.
+    return {"title": None, "leaves": leaves, "maybe": maybe, "strict": strict}
+
+
+CASES = ["fine", "null-in-non-null", "int-out-of-range", "not-a-list", "bad-enum", "null-object"]
+DOCUMENT = """
+query($case: String!, $withMaybe: Boolean!) {
+  branches(case: $case) {
+    __typename
+    title
+    first: leaves { name ...L }
+    leaves { colour }
+    maybe @include(if: $withMaybe) { name count }
+    strict { ...L __typename }
+  }
+}
+fragment L on Leaf { name count colour day amount }
+"""
+
+
+def _schema(fast: bool) -> strawberry.Schema:
+    extra: dict[str, Any] = {"execution_context_class": FacadeExecutionContext} if fast else {}
+    return strawberry.Schema(
+        query=Query,
+        config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("with_maybe", [True, False])
+def test_plain_completion_answers_as_graphql_core_does(case: str, with_maybe: bool) -> None:
+    variables = {"case": case, "withMaybe": with_maybe}
+    fast = _schema(fast=True).execute_sync(DOCUMENT, variable_values=variables)
+    slow = _schema(fast=False).execute_sync(DOCUMENT, variable_values=variables)
+    assert fast.data == slow.data
+    assert [e.formatted for e in fast.errors or []] == [e.formatted for e in slow.errors or []]
+    if case != "fine" and (with_maybe or case != "not-a-list"):
+        assert fast.errors, "each broken case is an error with its path"
+
+
+def _whole_person(number: str, alias: str = "person") -> dict[str, Any]:
+    person = build_schema().graphql_schema.get_type("Person")
+    arguments = f'personnummer: "{number}", period: $p, arende: "A"'
+    selection = every_field(person, 12)
+    return {
+        "query": f"query($p: PeriodInput!) {{ {alias}: person({arguments}) {{ {selection} }} }}",
+        "variables": {"p": LONG_PERIOD},
+    }
+
+
+def _per_call_left_out(value: Any) -> Any:
+    """An answer without the korrelationsid, which is new for every SSBTEK call."""
+    if isinstance(value, dict):
+        return {k: _per_call_left_out(v) for k, v in value.items() if k != "korrelationsid"}
+    if isinstance(value, list):
+        return [_per_call_left_out(item) for item in value]
+    return value
+
+
+def _fields(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(1 + _fields(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_fields(item) for item in value)
+    return 0
+
+
+@pytest.mark.parametrize("number", [ALLA, OMFATTANDE])
+def test_a_whole_person_is_the_same_answer_without_the_fast_path(
+    api: Facade, number: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = _whole_person(number)
+    fast = api.post(body).json()
+    monkeypatch.setattr(FacadeExecutionContext, "plain_completion", lambda *_: None)
+    slow = api.post(body).json()
+    assert "errors" not in fast
+    assert _fields(fast) > 20_000
+    assert _per_call_left_out(fast) == _per_call_left_out(slow)
+
+
+def test_plain_data_is_completed_without_field_executions_and_compiled_once(
+    api: Facade, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shape of the speed: of a whole person's 20,000+ answered fields, graphql-core
+    executes only the few hundred with a resolver; the second time the document is compiled
+    for nothing."""
+    counted = {"executed": 0, "compiled": 0}
+    execute_field = FacadeExecutionContext.execute_field
+    compile_object = FacadeExecutionContext._compile_object
+
+    def counting_execute(self: Any, *args: Any) -> Any:
+        counted["executed"] += 1
+        return execute_field(self, *args)
+
+    def counting_compile(self: Any, *args: Any) -> Any:
+        counted["compiled"] += 1
+        return compile_object(self, *args)
+
+    monkeypatch.setattr(FacadeExecutionContext, "execute_field", counting_execute)
+    monkeypatch.setattr(FacadeExecutionContext, "_compile_object", counting_compile)
+    body = _whole_person(ALLA, alias="shape")  # a document no other test sends
+    answer = api.post(body).json()
+    answered = _fields(answer["data"])
+    assert answered > 20_000
+    assert 0 < counted["executed"] < answered / 50
+    assert counted["compiled"] > 0
+    counted.update(executed=0, compiled=0)
+    assert _per_call_left_out(api.post(body).json()) == _per_call_left_out(answer)
+    assert counted["compiled"] == 0
+    assert 0 < counted["executed"] < answered / 50
+
+
+def test_a_directive_variable_decides_each_time_what_is_completed(api: Facade) -> None:
+    """Compiled completions are kept per document and per value of the variables its
+    directives read, in its fragments too: the same document with `$fordon` true, false, true
+    answers each time as asked."""
+    query = """query($pnr: Personnummer!, $period: PeriodInput!, $fordon: Boolean!) {
+      person(personnummer: $pnr, period: $period, arende: "A") {
+        transportstyrelsen { resultat ...Fordon } } }
+      fragment Fordon on Transportstyrelsen { fordon @include(if: $fordon) { regnr } }"""
+
+    def ask(fordon: bool) -> dict[str, Any]:
+        variables = {"pnr": ALLA, "period": LONG_PERIOD, "fordon": fordon}
+        return api.query(query, variables)["data"]["person"]["transportstyrelsen"]
+
+    with_fordon = ask(True)
+    assert with_fordon["fordon"] and all(set(f) == {"regnr"} for f in with_fordon["fordon"])
+    assert ask(False) == {"resultat": with_fordon["resultat"]}
+    assert ask(True) == with_fordon
+
+
+def test_kept_completions_are_bounded() -> None:
+    """At most `max_operations` operations, and per operation at most MAX_VARIABLE_SETS sets
+    of directive variable values, are kept; beyond that a completion is for one execution."""
+    cache = _CompletionCache(max_operations=2)
+    documents = [parse(f"query($v: Boolean!) {{ a{i} @include(if: $v) }}") for i in range(3)]
+    operations = [document.definitions[0] for document in documents]
+    for operation in operations:
+        cache.of(operation, {})
+    assert len(cache._operations) == 2
+    held = cache.of(operations[2], {})
+    assert held.directive_variables == ("v",)
+    assert held.for_values({"v": True}) is held.for_values({"v": True})
+    many = _OperationCompletions(parse("query { a }").definitions[0], {})
+    many.directive_variables = ("n",)
+    for number in range(MAX_VARIABLE_SETS + 5):
+        many.for_values({"n": number})
+    assert len(many.by_values) == MAX_VARIABLE_SETS
+    assert many.for_values({"n": [1]}) == {}  # an unhashable value: never kept
