@@ -1,103 +1,176 @@
-"""`make bench`: latency and memory of the facade against the simulator (latency model off, so the
-numbers are the facade's own cost plus loopback HTTP), on this machine.
+"""`make bench`: the facade's speed and memory against the simulator on this machine, as ratios
+in one run as well as absolute figures; docs/performance.md says how each row is measured and
+records the latest run.
 
-Bounded: a fixed number of requests, loopback only. Prints one table; asserts nothing.
+Bounded: a fixed number of requests, loopback only. Prints one Markdown table and writes it, with
+the figures as JSON, to `bench/results/` (not committed). Asserts nothing: the goals are printed
+beside the figures, never checked; timed goals never live in a test.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import resource
+import platform
 import statistics
-import time
-from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-import httpx
+from bench import cache, load, selection, stall
 
-from bench import cache, load
-from bench.harness import HUGE, HUGE_PERSON, TWO_YEARS
-from tests.support import CASEWORKER, facade_env, served_facade, served_simulator
+RESULTS = Path(__file__).parent / "results"
 
-PERIOD = {"from": "2026-01-01", "tom": "2026-06-30"}
-ONE_PERSON = """
-query($pnr: Personnummer!, $period: PeriodInput!) {
-  person(personnummer: $pnr, period: $period, arende: "bench") {
-    arbetsformedlingen {
-      fornamn arbetssokandeInfo { arbetssokande } ekonomiskaBeslut { ersattningTyp }
+
+def _median(values: list[float] | float) -> float:
+    return statistics.median(values) if isinstance(values, list) else values
+
+
+def _spread(values: list[float], unit: str = "ms") -> str:
+    """Median and range of the rounds."""
+    return (
+        f"{statistics.median(values):.1f} {unit} ({min(values):.1f}–{max(values):.1f}, "
+        f"{len(values)} rounds)"
+    )
+
+
+def selection_rows(f: dict[str, Any]) -> list[dict[str, str]]:
+    """The rows of what a selection costs (bench/selection.py)."""
+    per_field_us = _median(f["all_hit_p50_ms"]) * 1000 / f["fields_all"]
+    return [
+        _row(
+            "one agency vs everything, latency off, p50",
+            _spread(f["one_p50_ms_off"]),
+            _spread(f["all_p50_ms_off"]),
+            _median(f["one_p50_ms_off"]) / _median(f["all_p50_ms_off"]),
+        ),
+        _row(
+            "one agency vs everything, latency on, p50",
+            _spread(f["one_p50_ms_on"]),
+            _spread(f["all_p50_ms_on"]),
+            _median(f["one_p50_ms_on"]) / _median(f["all_p50_ms_on"]),
+            "≤ 0.3",
+        ),
+        _row(
+            "upstream bytes, one agency vs everything",
+            f"{f['upstream_bytes_one']:,} B",
+            f"{f['upstream_bytes_all']:,} B",
+            f["upstream_bytes_one"] / f["upstream_bytes_all"],
+            "≤ 0.05",
+        ),
+        _row(
+            f"everything ({f['fields_all']:,} fields, {f['answer_bytes_all'] // 1000} kB), "
+            "latency off, p50 vs a direct zeep call",
+            _spread(f["all_p50_ms_off"]),
+            _spread(f["zeep_all_p50_ms_off"]),
+            _median(f["all_p50_ms_off"]) / _median(f["zeep_all_p50_ms_off"]),
+        ),
+        _row(
+            "everything, latency on, p50 vs a direct zeep call",
+            _spread(f["all_p50_ms_on"]),
+            _spread(f["zeep_all_p50_ms_on"]),
+            _median(f["all_p50_ms_on"]) / _median(f["zeep_all_p50_ms_on"]),
+        ),
+        _row(
+            "everything on a cache hit, p50; µs per resolved field",
+            _spread(f["all_hit_p50_ms"]),
+            f"{per_field_us:.2f} µs/field",
+            None,
+            "≤ 5 µs/field",
+        ),
+        _row(
+            "personer, 50 people (TNS and a-kassor), latency off, p50",
+            _spread(f["personer_50_p50_ms"]),
+        ),
+        _row("facade RSS after these rows", f"{f['facade_rss_mib']:.0f} MiB"),
+    ]
+
+
+def stall_rows(results: dict[str, list[dict[str, float]]]) -> list[dict[str, str]]:
+    """The rows of small questions beside the huge answer (bench/stall.py)."""
+
+    def values(which: str, name: str) -> list[float]:
+        return [r[name] for r in results[which]]
+
+    alone, beside = values("alone", "small_p99_ms"), values("beside", "small_p99_ms")
+    huge = statistics.median(values("beside", "huge_answers"))
+    return [
+        _row(
+            f"8 callers' small questions, p99, beside the huge answer ({huge:.0f} asked per "
+            "round) vs alone",
+            _spread(beside),
+            _spread(alone),
+            statistics.median(beside) / statistics.median(alone),
+            "≤ 1.5",
+        ),
+        _row(
+            "event-loop lag p99, beside the huge answer vs alone",
+            _spread(values("beside", "lag_p99_ms")),
+            _spread(values("alone", "lag_p99_ms")),
+            None,
+            "≤ 25 ms",
+        ),
+        _row(
+            "event-loop lag, most, beside vs alone",
+            _spread(values("beside", "lag_max_ms")),
+            _spread(values("alone", "lag_max_ms")),
+        ),
+        _row(
+            "longest garbage-collector pause, beside vs alone",
+            _spread(values("beside", "gc_max_ms")),
+            _spread(values("alone", "gc_max_ms")),
+        ),
+    ]
+
+
+def _row(
+    what: str, facade: str, compared: str = "", ratio: float | None = None, goal: str = ""
+) -> dict[str, str]:
+    return {
+        "measured": what,
+        "facade": facade,
+        "compared with": compared,
+        "ratio": "" if ratio is None else f"{ratio:.3f}",
+        "goal": goal,
     }
-    akassorna { arbetsloshetsersattningar { utbetalningar { utbetalningsdatum nettoEfterSkatt } } }
-    transportstyrelsen { fordon { regnr } }
-    migrationsverket { svar { beslutstyp } }
-  }
-}
-"""
-HOUSEHOLD = """
-query($pnr: [Personnummer!]!, $period: PeriodInput!) {
-  personer(personnummer: $pnr, period: $period, arende: "bench") {
-    akassorna { arbetsloshetsersattningar { utbetalningar { nettoEfterSkatt } } }
-  }
-}
-"""
-NUMBERS = [
-    "198503151238", "199001011239", "198202201235", "197707071234", "198807141232",
-]  # fmt: skip
 
 
-def _timed(run: Callable[[], None], times: int) -> list[float]:
-    samples = []
-    for _ in range(times):
-        start = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def _row(name: str, samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95) - 1]
-    return f"{name:<34} {len(samples):>5} {statistics.median(ordered):>9.1f} {p95:>9.1f}"
+def markdown(rows: list[dict[str, str]], notes: list[tuple[str, str]]) -> str:
+    """The table, then the cache, fairness and overload figures."""
+    columns = list(rows[0])
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(row[c] for c in columns) + " |" for row in rows),
+        "",
+        "| cache, fairness and overload | figure |",
+        "|---|---|",
+        *(f"| {what} | {figure} |" for what, figure in notes),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    """Run every measurement and print the table."""
-    with (
-        served_simulator() as sim,
-        # The audit of hundreds of questions would drown the table.
-        served_facade(facade_env(sim.url, SSBTEK_AUDIT_FILE=os.devnull)) as api,
-        httpx.Client(timeout=60, headers={"X-Handlaggare": CASEWORKER}) as http,
-    ):
-
-        def post(query: str, variables: dict) -> None:
-            answer = http.post(
-                f"{api.base}/graphql", json={"query": query, "variables": variables}
-            ).json()
-            assert "errors" not in answer, answer["errors"]
-
-        def one() -> None:
-            post(ONE_PERSON, {"pnr": NUMBERS[0], "period": PERIOD})
-
-        def household() -> None:
-            post(HOUSEHOLD, {"pnr": NUMBERS * 10, "period": PERIOD})
-
-        one()  # warm up
-        print(f"{'measurement':<34} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9}")
-        print(_row("person, 4 agencies", _timed(one, 200)))
-        print(_row("personer, 50 numbers (5 distinct)", _timed(household, 20)))
-
-        def huge() -> None:
-            post(HUGE, {"pnr": HUGE_PERSON, "period": TWO_YEARS})
-
-        print(_row("person, LEFI answer of >2 MB JSON", _timed(huge, 10)))
-        print()
-        print("cache (the facade as its own process, load by wrk where installed)")
-        for what, figure in cache.measure(sim.url):
-            print(f"{what:<62} {figure}")
-    print()
-    print("fairness and overload (facade and simulator as their own processes, SSBTEK slow)")
-    for what, figure in load.measure():
-        print(f"{what:<62} {figure}")
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of the bench process (facade + simulator): {peak_mib:.0f} MiB")
+    """Run every measurement, print the table and write the results."""
+    started = datetime.now(UTC)
+    figures: dict[str, Any] = {"selection": selection.measure(), "stalls": stall.measure()}
+    rows = selection_rows(figures["selection"]) + stall_rows(figures["stalls"])
+    with selection.simulator_process(latency=False) as sim_url:
+        notes = cache.measure(sim_url)
+    notes += load.measure()
+    figures["cache_fairness_overload"] = dict(notes)
+    table = markdown(rows, notes)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"ssbtek-graphql bench, {started:%Y-%m-%d %H:%M} UTC, {machine}\n")
+    print(table)
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / f"bench-{started:%Y%m%dT%H%M%S}"
+    stem.with_suffix(".md").write_text(
+        f"# Bench {started:%Y-%m-%d %H:%M} UTC\n\n{machine}\n\n{table}", encoding="utf-8"
+    )
+    record = {"started": started.isoformat(), "machine": machine, "rows": rows, **figures}
+    stem.with_suffix(".json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+    print(f"written: {stem}.md and .json")
 
 
 if __name__ == "__main__":

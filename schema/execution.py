@@ -13,12 +13,14 @@ is dropped and graphql-core completes the object again, which reads the same val
 effects and raises the error it always raises, with its path and locations.
 
 Compiling costs about what completing costs, so the completions are kept across executions of
-the same parsed operation (the document cache hands out the same one each time), by the path of
-the object in the answer and the values of the variables the operation's directives read.
+the same parsed operation (the document cache hands out the same one each time) for as long as it
+lives, by the path of the object in the answer and the values of the variables the operation's
+directives read.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -65,13 +67,20 @@ class _OperationCompletions:
     """The completions compiled for one parsed operation, by the values of the variables its
     directives read."""
 
-    def __init__(self, operation: OperationDefinitionNode, fragments: Any) -> None:
-        self.operation = operation  # kept alive, so that its id is not reused
+    def __init__(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: Any,
+        on_gone: Callable[[weakref.ref[Any]], None],
+    ) -> None:
+        # Held weakly: the completions live as long as the parsed operation does (the document
+        # cache's entry, or one request for a document it does not keep).
+        self.operation = weakref.ref(operation, on_gone)
         self.directive_variables = _directive_variables(operation, fragments)
         self.by_values: dict[tuple[Any, ...], dict[tuple[Any, ...], Completion | None]] = {}
 
     def for_values(self, variables: dict[str, Any]) -> dict[tuple[Any, ...], Completion | None]:
-        """The completions for these variable values (a fresh dict when they cannot be a key)."""
+        """The completions for these variable values (a fresh dict when they cannot be kept)."""
         values = tuple(variables.get(name) for name in self.directive_variables)
         try:
             held = self.by_values.get(values)
@@ -85,7 +94,8 @@ class _OperationCompletions:
 
 
 class _CompletionCache:
-    """Compiled completions of the most recently executed operations."""
+    """Compiled completions of the parsed operations alive, at most `max_operations` of them
+    (the most recently executed)."""
 
     def __init__(self, max_operations: int = 256) -> None:
         self.max_operations = max_operations
@@ -93,14 +103,21 @@ class _CompletionCache:
 
     def of(self, operation: OperationDefinitionNode, fragments: Any) -> _OperationCompletions:
         """The completions of `operation`, kept from earlier executions or new."""
-        held = self._operations.get(id(operation))
-        if held is None or held.operation is not operation:
-            held = self._operations[id(operation)] = _OperationCompletions(operation, fragments)
+        key = id(operation)
+        held = self._operations.get(key)
+        if held is None or held.operation() is not operation:
+            held = _OperationCompletions(
+                operation, fragments, lambda _gone: self._operations.pop(key, None)
+            )
+            self._operations[key] = held
             while len(self._operations) > self.max_operations:
                 self._operations.popitem(last=False)
         else:
-            self._operations.move_to_end(id(operation))
+            self._operations.move_to_end(key)
         return held
+
+    def __len__(self) -> int:
+        return len(self._operations)
 
 
 COMPLETIONS = _CompletionCache()

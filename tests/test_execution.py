@@ -6,6 +6,7 @@ document."""
 from __future__ import annotations
 
 import enum
+import gc
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,7 +26,7 @@ from schema.execution import (
 from schema.lefi_types import resolve_attribute
 from schema.scalars import SCALARS
 from tests.support import Facade
-from tests.support.queries import every_field
+from tests.support.queries import answered_fields, every_field
 
 ALLA = "198503151238"
 OMFATTANDE = "195804121233"  # a LEFI answer of several MB
@@ -146,14 +147,6 @@ def _per_call_left_out(value: Any) -> Any:
     return value
 
 
-def _fields(value: Any) -> int:
-    if isinstance(value, dict):
-        return sum(1 + _fields(item) for item in value.values())
-    if isinstance(value, list):
-        return sum(_fields(item) for item in value)
-    return 0
-
-
 @pytest.mark.parametrize("number", [ALLA, OMFATTANDE])
 def test_a_whole_person_is_the_same_answer_without_the_fast_path(
     api: Facade, number: str, monkeypatch: pytest.MonkeyPatch
@@ -163,7 +156,7 @@ def test_a_whole_person_is_the_same_answer_without_the_fast_path(
     monkeypatch.setattr(FacadeExecutionContext, "plain_completion", lambda *_: None)
     slow = api.post(body).json()
     assert "errors" not in fast
-    assert _fields(fast) > 20_000
+    assert answered_fields(fast) > 20_000
     assert _per_call_left_out(fast) == _per_call_left_out(slow)
 
 
@@ -189,7 +182,7 @@ def test_plain_data_is_completed_without_field_executions_and_compiled_once(
     monkeypatch.setattr(FacadeExecutionContext, "_compile_object", counting_compile)
     body = _whole_person(ALLA, alias="shape")  # a document no other test sends
     answer = api.post(body).json()
-    answered = _fields(answer["data"])
+    answered = answered_fields(answer["data"])
     assert answered > 20_000
     assert 0 < counted["executed"] < answered / 50
     assert counted["compiled"] > 0
@@ -219,18 +212,25 @@ def test_a_directive_variable_decides_each_time_what_is_completed(api: Facade) -
 
 
 def test_kept_completions_are_bounded() -> None:
-    """At most `max_operations` operations, and per operation at most MAX_VARIABLE_SETS sets
-    of directive variable values, are kept; beyond that a completion is for one execution."""
+    """Completions are kept while their parsed operation lives, for at most `max_operations`
+    operations and per operation at most MAX_VARIABLE_SETS sets of directive variable values;
+    beyond that a completion is for one execution."""
     cache = _CompletionCache(max_operations=2)
     documents = [parse(f"query($v: Boolean!) {{ a{i} @include(if: $v) }}") for i in range(3)]
     operations = [document.definitions[0] for document in documents]
     for operation in operations:
         cache.of(operation, {})
-    assert len(cache._operations) == 2
+    assert len(cache) == 2
     held = cache.of(operations[2], {})
     assert held.directive_variables == ("v",)
     assert held.for_values({"v": True}) is held.for_values({"v": True})
-    many = _OperationCompletions(parse("query { a }").definitions[0], {})
+    # A parsed operation nobody holds any more (a document the document cache does not keep)
+    # takes its completions with it.
+    del documents, operations, operation, held
+    gc.collect()
+    assert len(cache) == 0
+    kept = parse("query { a }").definitions[0]
+    many = _OperationCompletions(kept, {}, lambda _gone: None)
     many.directive_variables = ("n",)
     for number in range(MAX_VARIABLE_SETS + 5):
         many.for_values({"n": number})

@@ -52,3 +52,12 @@ def every_field(kind: GraphQLObjectType, depth: int, typename: bool = False) -> 
         elif depth > 1:
             parts.append(f"{name} {{ {every_field(inner, depth - 1, typename)} }}")
     return " ".join(parts)
+
+
+def answered_fields(value: Any) -> int:
+    """The fields an answer resolved: every key of every object in it."""
+    if isinstance(value, dict):
+        return sum(1 + answered_fields(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(answered_fields(item) for item in value)
+    return 0
