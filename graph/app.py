@@ -112,7 +112,8 @@ class FacadeGraphQL(GraphQL):
 
 def tune_serving_process() -> None:
     """Keep the event loop free beside large answers; called once a serving process has built
-    its application. Measured by `make bench` (docs/performance.md, Stalls).
+    its application. Measured by `make bench` (docs/performance.md, small questions beside a huge
+    answer).
 
     - What start-up built (the schema, the WSDL, the LEFI model: objects that live as long as
       the process) is kept out of the garbage collector's full passes, each of which otherwise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import ssl
 import sys
 from typing import Any
@@ -18,6 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the GraphQL facade (default)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port (default: %(default)s); each has its own "
+        "upstream limit (SSBTEK_MAX_CONCURRENCY) and its own memory cache",
+    )
     sim = commands.add_parser("simulator", help="serve the SSBTEK simulator")
     sim.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
@@ -71,22 +79,52 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
 
-    from graph.app import create_app as create_facade
-    from graph.app import tune_serving_process
     from graph.settings import SettingsError, load_settings
 
     host = getattr(args, "host", "127.0.0.1")
     port = getattr(args, "port", 8000)
+    workers = getattr(args, "workers", 1)
+    if not 1 <= workers <= MAX_WORKERS:
+        serve.error(f"--workers must be 1 to {MAX_WORKERS}")
     try:
-        app = create_facade(load_settings(), served_host=host)
+        settings = load_settings()
+        app = serving_app(settings, host) if workers == 1 else None
     except SettingsError as exc:
         print(f"ssbtek-graphql: configuration error: {exc}", file=sys.stderr)
         return 2
-    tune_serving_process()
     # uvicorn's own access log prints query strings; the app logs requests without them. No
     # `server` header: the facade does not advertise what it runs on.
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)
+    served = {"host": host, "port": port, "access_log": False, "server_header": False}
+    if app is not None:
+        uvicorn.run(app, log_level="info", **served)
+    else:
+        # Each worker is a process of its own (spawned), which builds its own application.
+        os.environ[SERVED_HOST_VARIABLE] = host
+        uvicorn.run(
+            "graph.cli:worker_app", factory=True, workers=workers, log_level="info", **served
+        )
     return 0
+
+
+# What `serve --workers` tells its worker processes: the address they serve.
+SERVED_HOST_VARIABLE = "SSBTEK_INTERNAL_SERVED_HOST"
+MAX_WORKERS = 64
+
+
+def serving_app(settings: Any, host: str) -> Any:
+    """The facade's application for a serving process, which is then tuned for serving."""
+    from graph.app import create_app, tune_serving_process
+
+    app = create_app(settings, served_host=host)
+    tune_serving_process()
+    return app
+
+
+def worker_app() -> Any:
+    """The application of one `serve --workers` process (uvicorn's factory)."""
+    from graph.settings import load_settings
+
+    return serving_app(load_settings(), os.environ.get(SERVED_HOST_VARIABLE, "127.0.0.1"))
 
 
 def _check_simulator_tls(sim: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -53,3 +53,40 @@ def test_the_simulator_command_serves_the_wsdl() -> None:
     assert response.status_code == 200
     assert "BastjanstInformationInterfaceService" in response.text
     assert url in response.text
+
+
+def test_serve_with_workers_answers_from_processes_of_their_own() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with command(["serve", "--port", str(port), "--workers", "2"], f"{base}/readyz") as process:
+        children = _children(process.pid)
+        assert len(children) >= 2, "uvicorn's workers are processes of their own"
+        answer = httpx.post(
+            f"{base}/graphql",
+            json={
+                "query": '{ person(personnummer: "198503151238", period: {from: "2026-01-01", '
+                'tom: "2026-03-31"}, arende: "demo") { transportstyrelsen { resultat } } }'
+            },
+            timeout=30,
+        ).json()
+        assert answer == {"data": {"person": {"transportstyrelsen": {"resultat": "OK"}}}}
+
+
+def test_serve_refuses_a_number_of_workers_out_of_bounds() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "serve", "--workers", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "--workers must be 1 to 64" in result.stderr
+
+
+def _children(pid: int) -> list[int]:
+    tasks = f"/proc/{pid}/task"
+    found: list[int] = []
+    for task in os.listdir(tasks):
+        with open(f"{tasks}/{task}/children", encoding="ascii") as children:
+            found += [int(child) for child in children.read().split()]
+    return found
