@@ -160,7 +160,7 @@ class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if completion:
             try:
                 return completion(result)
-            except Exception:
+            except Exception:  # not as promised: graphql-core completes it and says what is wrong
                 pass
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
