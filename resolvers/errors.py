@@ -48,6 +48,13 @@ class UpstreamInvalidResponse(UpstreamError):
     code = "UPSTREAM_INVALID_RESPONSE"
 
 
+class SourceUnavailable(UpstreamError):
+    """SSBTEK answered, but a source a field needs whole (the payments of one paying source)
+    answered with an error, or its LEFI provider was not available."""
+
+    code = "SOURCE_UNAVAILABLE"
+
+
 class BadUserInput(Exception):
     """The caller's question cannot be asked as given; the message says why."""
 

@@ -85,6 +85,8 @@ class FetchPlan:
     lefi_fallback: dict[str, set[str]] = field(default_factory=dict)
     lefi_exact: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     skv_year_sets: set[frozenset[int] | None] = field(default_factory=set)
+    # Periods that fields count rows in (payments): each must lie within the person's period.
+    counted_periods: set[Period] = field(default_factory=set)
 
     def include(self, agency: Agency, period: Period | None = None) -> None:
         """Ask `agency`; `period` is its own period (only for agencies that take one)."""
@@ -142,6 +144,11 @@ class FetchPlan:
                 return classes
         raise AssertionError("unreachable: the smallest question is never empty")
 
+    def count_within(self, period: Period) -> None:
+        """A field counts rows in `period`, which must lie within the person's period (what
+        SSBTEK is asked for)."""
+        self.counted_periods.add(period)
+
     def ask_skv_years(self, years: frozenset[int] | None) -> None:
         """Ask Skatteverket for these tax years (None: the default years for the period)."""
         self.agencies.add(Agency.SKV)
@@ -175,6 +182,12 @@ class FetchPlan:
                     "Skatteverket's tax years (ar) can only be asked with ssbt/11; with ssbt/10 "
                     "Skatteverket answers its own default years"
                 )
+        for counted in self.counted_periods:
+            if counted.from_ < period.from_ or counted.tom > period.tom:
+                raise BadUserInput(
+                    "a payments period must lie within the person's period, which is what "
+                    "SSBTEK is asked for"
+                )
         if Agency.FK in self.agencies and period.longer_than_years(LEFI_MAX_YEARS):
             raise BadUserInput(
                 f"Försäkringskassan and Pensionsmyndigheten (LEFI) answer for at most "
@@ -195,6 +208,7 @@ class FetchPlan:
             self.fall_back_to_lefi(information_class, codes)
         for years in other.skv_year_sets:
             self.ask_skv_years(years)
+        self.counted_periods |= other.counted_periods
 
 
 @dataclass

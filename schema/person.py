@@ -3,7 +3,8 @@
 The fields come from the agencies' schema modules: each row of the agency registry
 (`resolvers.contract.CONTRACT_AGENCIES`) has `schema/<name>.py` with `PERSON_FIELDS`, a strawberry
 field and its planner per `Person` field. `Person` is put together from them here, in the
-contract order, so adding an agency adds no line to this file.
+contract order, so adding an agency adds no line to this file. Fields that read several
+agencies (`schema/payments.py`) come after them.
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from schema.person_field import PersonField
 from schema.planning import FieldPlanner
 from schema.scalars import Personnummer
 
+# Fields that read several agencies, after the agencies' own.
+ACROSS_AGENCIES = ("payments",)
+
 
 def _agency_fields() -> dict[str, PersonField]:
     fields: dict[str, PersonField] = {}
-    for agency in Agency:
-        module: Any = importlib.import_module(f"schema.{agency.module_name}")
+    names = [agency.module_name for agency in Agency] + list(ACROSS_AGENCIES)
+    for module_name in names:
+        module: Any = importlib.import_module(f"schema.{module_name}")
         for name, person_field in module.PERSON_FIELDS.items():
             if name in fields:
                 raise ImportError(f"two agency modules define Person.{name}")

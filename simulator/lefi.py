@@ -293,10 +293,15 @@ def _kr(value: Decimal) -> dict[str, Any]:
 def _pay_days(
     world: LefiWorld, preliminary: bool, day_of_month: int = 25
 ) -> list[tuple[date, date]]:
-    """(pay date, month paid for) in the period: effected payments, or the planned last one."""
+    """(pay date, month paid for) in the period. Effected: the pay dates up to today. Planned
+    (preliminary): the pay dates after today; when there are none, the period's last one, already
+    effected, as LEFI can still list a payment effected after its planned list was read."""
     days = [(m.replace(day=day_of_month), m) for m in world.period.months()]
     days = [(d, m) for d, m in days if world.period.from_ <= d <= world.period.tom]
-    return days[-1:] if preliminary else days
+    today = date.today()  # paid or planned is relative to now, as at FK and PM
+    if preliminary:
+        return [(d, m) for d, m in days if d > today] or days[-1:]
+    return [(d, m) for d, m in days if d <= today]
 
 
 def _fk_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[str, Any]]:

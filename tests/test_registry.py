@@ -87,6 +87,8 @@ def test_an_agency_takes_a_period_argument_exactly_when_the_registry_says_so() -
 
     person = build_schema().graphql_schema.get_type("Person")
     for name, person_field in PERSON_FIELDS.items():
+        if len(person_field.reads) != 1:
+            continue  # a field across agencies (payments): its period counts rows
         [agency] = person_field.reads
         if agency is not Agency.FK and agency is not Agency.SKV:
             assert ("period" in person.fields[name].args) == agency.accepts_own_period, name
