@@ -11,6 +11,7 @@ from typing import Any
 from strawberry.extensions import SchemaExtension
 
 from schema.context import OperationContext
+from schema.household import person_nodes
 from schema.person import PERSON_FIELD_PLANNERS
 from schema.planning import plan_operation
 from schema.query import person_keys
@@ -38,6 +39,7 @@ class PlanOperation(SchemaExtension):
                     lambda key, plan: plan.check(key.period, context.upstream.version),
                     into=context.plan,
                     max_fields=facade.limits.fields,
+                    person_nodes=person_nodes,
                 )
             except Exception as exc:  # a bug: nothing is asked, and the people fields say so
                 log.exception("planning the operation failed: %s", type(exc).__name__)

@@ -8,7 +8,7 @@ and repeats merge, so each person is asked once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from graphql import (
@@ -47,6 +47,10 @@ MAX_SELECTIONS = 20_000
 # How a selected field under `person` adds to the plan: (plan, field arguments, the field's
 # own sub-selection walker) -> None.
 FieldPlanner = Callable[[FetchPlan, dict[str, Any], "SelectionWalker", FieldNode], None]
+
+
+# The nodes that select on each person of a root field, with the type their arguments belong to.
+PersonNodes = Callable[["SelectionWalker", FieldNode], Iterable[tuple[Any, FieldNode]]]
 
 
 class TooComplexToPlan(BadUserInput):
@@ -172,15 +176,18 @@ def plan_operation(
     check: Callable[[QuestionKey, FetchPlan], None],
     into: OperationPlan,
     max_fields: int,
+    person_nodes: PersonNodes | None = None,
 ) -> None:
     """Fill `into` with plans for every question the operation asks, from the parsed and
-    validated document and the request's variables (public graphql-core APIs only).
+        validated document and the request's variables (public graphql-core APIs only).
 
-    `person_keys(root_field_name, arguments)` turns a root field's arguments into question keys;
-    `person_fields` maps each `Person` field name to how it adds to the plan; `check(key, plan)`
-    refuses (BadUserInput) a plan that cannot be asked. A root field whose arguments are bad is
-    left out: its own resolver reports them. Variables that cannot be coerced leave the plan
-    empty: execution reports them.
+        `person_keys(root_field_name, arguments)` turns a root field's arguments into question keys;
+        `person_fields` maps each `Person` field name to how it adds to the plan; `check(key, plan)`
+        refuses (BadUserInput) a plan that cannot be asked; `person_nodes(walker, root)` gives the
+    nodes that select on each person of a root field, with the type their arguments belong to
+    (default: the root's own selection, on `Person`). A root field whose arguments are bad is
+        left out: its own resolver reports them. Variables that cannot be coerced leave the plan
+        empty: execution reports them.
     """
     operation = get_operation_ast(document, operation_name)
     if operation is None:
@@ -198,6 +205,10 @@ def plan_operation(
     person_type = schema.get_type(person_type_name)
     if query_type is None or not isinstance(person_type, GraphQLObjectType):
         raise TypeError(f"the schema has no query type or no {person_type_name} type")
+
+    def direct(walker: SelectionWalker, root: FieldNode) -> Iterator[tuple[Any, FieldNode]]:
+        return ((person_type, node) for node in walker.fields(root.selection_set))
+
     try:
         _plan_roots(
             walker,
@@ -205,7 +216,7 @@ def plan_operation(
             person_keys,
             person_fields,
             query_type,
-            person_type,
+            person_nodes or direct,
             check,
             into,
             max_fields,
@@ -220,7 +231,7 @@ def _plan_roots(
     person_keys: Callable[[str, dict[str, Any]], list[QuestionKey]],
     person_fields: dict[str, FieldPlanner],
     query_type: GraphQLObjectType,
-    person_type: GraphQLObjectType,
+    person_nodes: PersonNodes,
     check: Callable[[QuestionKey, FetchPlan], None],
     into: OperationPlan,
     max_fields: int,
@@ -245,10 +256,10 @@ def _plan_roots(
             )
         plan = FetchPlan()
         try:
-            for node in walker.fields(root.selection_set):
+            for owner, node in person_nodes(walker, root):
                 planner = person_fields.get(node.name.value)
                 if planner is not None:
-                    planner(plan, walker.arguments(person_type, node), walker, node)
+                    planner(plan, walker.arguments(owner, node), walker, node)
         except TooComplexToPlan:
             raise
         except (BadUserInput, GraphQLError) as exc:

@@ -13,6 +13,7 @@ from resolvers.question import check_arende
 from schema.common import Myndighetsfel, PeriodInput, period_of
 from schema.context import Info, OperationContext
 from schema.convert import convert
+from schema.household import Hushall, Members, Roll, household_keys
 from schema.person import Person
 from schema.scalars import Personnummer
 
@@ -48,21 +49,47 @@ def person_keys(
 ) -> list[QuestionKey]:
     """The questions a root field asks; BAD_USER_INPUT for unusable arguments, FORBIDDEN for a
     caller who may not read people."""
-    if field_name not in ("person", "personer"):
+    return [key for _, key in _members(context, field_name, args)]
+
+
+def _members(
+    context: OperationContext, field_name: str, args: dict[str, Any]
+) -> list[tuple[Roll | None, QuestionKey]]:
+    """The questions of a root field, with each member's role in a household."""
+    if field_name not in ("person", "personer", "hushall"):
         return []
     if not context.caller.may_read_people:
         raise Forbidden("reading people needs the role configured in SSBTEK_JWT_ROLE")
     arende = args["arende"]
+    check_arende(arende)
+    period = period_of(args["period"])
+
+    def key_of(number: str) -> QuestionKey:
+        return QuestionKey(context.caller.tenant, number, period, arende)
+
+    if field_name == "hushall":
+        members = household_keys(args, key_of)
+        if len(members) > MAX_PERSONER:
+            raise BadUserInput(f"a household has at most {MAX_PERSONER} members")
+        return list(members)
     numbers = [args["personnummer"]] if field_name == "person" else args["personnummer"]
     if len(numbers) > MAX_PERSONER:
         raise BadUserInput(f"personer takes at most {MAX_PERSONER} numbers")
-    check_arende(arende)
-    period = period_of(args["period"])
-    return [QuestionKey(context.caller.tenant, number, period, arende) for number in numbers]
+    return [(None, key_of(number)) for number in numbers]
 
 
 def _planned_people(info: Info, field_name: str, args: dict[str, Any]) -> list[Any]:
     """The people a root field asks about, from the plan the planning step made."""
+    keys = _planned_keys(info, field_name, args)
+    context = info.context
+    for key in keys:
+        if key in context.plan.errors:
+            raise context.plan.errors[key]
+    return [Person(personnummer=key.personnummer, key=key) for key in keys]
+
+
+def _planned_keys(info: Info, field_name: str, args: dict[str, Any]) -> list[QuestionKey]:
+    """A root field's questions, once the operation as a whole may be asked."""
     context = info.context
     keys = person_keys(context, field_name, args)
     if context.plan.refused is not None:
@@ -72,10 +99,7 @@ def _planned_people(info: Info, field_name: str, args: dict[str, Any]) -> list[A
             f"one operation may ask at most {MAX_PERSONER} questions (one per person, period "
             "and arende)"
         )
-    for key in keys:
-        if key in context.plan.errors:
-            raise context.plan.errors[key]
-    return [Person(personnummer=key.personnummer, key=key) for key in keys]
+    return keys
 
 
 @strawberry.type(description="Questions to SSBTEK.")
@@ -107,6 +131,34 @@ class Query:
     ) -> list[Person] | None:
         args = {"personnummer": personnummer, "period": period, "arende": arende}
         return _planned_people(info, "personer", args)
+
+    @strawberry.field(
+        description="A household applying for ekonomiskt bistånd: the applicant, a co-applicant "
+        "and children, each asked in a question of their own, concurrently, with their payments "
+        f"summed by month (at most {MAX_PERSONER} members)."
+    )
+    def hushall(
+        self,
+        info: Info,
+        sokande: Personnummer,
+        period: PeriodInput,
+        arende: Arende,
+        medsokande: Personnummer | None = None,
+        barn: list[Personnummer] | None = None,
+    ) -> Hushall | None:
+        args = {
+            "sokande": sokande,
+            "medsokande": medsokande,
+            "barn": barn,
+            "period": period,
+            "arende": arende,
+        }
+        keys = _planned_keys(info, "hushall", args)  # raises when nothing may be asked
+        errors = {
+            key: info.context.plan.errors[key] for key in keys if key in info.context.plan.errors
+        }
+        roles = _members(info.context, "hushall", args)
+        return Hushall(members=Members(roles=roles, errors=errors))  # type: ignore[call-arg]
 
     @strawberry.field(
         description="SSBTEK's connectivity probe (`testaBastjanstInformation`); no personal data."

@@ -1,0 +1,207 @@
+"""`hushall`: the applicant, the co-applicant and the children of one application for
+ekonomiskt bistånd, read concurrently (one question each, in the operation's one plan), and
+their payments summed by month and source.
+
+If the applicant cannot be read, the field errors; a co-applicant or child who cannot be read
+has `fel`, is left out of the sums (`manadssummor.saknade` names them), and the others answer."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+from graphql import FieldNode, GraphQLObjectType
+
+from resolvers import payments
+from resolvers.errors import BadUserInput
+from resolvers.plan import QuestionKey
+from schema.context import Info
+from schema.payments import Kallor, Manadssumma, payment_rows, sources_of
+from schema.person import Person
+from schema.planning import SelectionWalker
+
+
+class Roll(enum.Enum):
+    """A member's place in the household."""
+
+    SOKANDE = "SOKANDE"
+    MEDSOKANDE = "MEDSOKANDE"
+    BARN = "BARN"
+
+
+RollEnum = strawberry.enum(Roll, name="Roll", description="A member's place in the household.")
+
+
+@strawberry.type(description="Why a household member could not be read.")
+class Medlemsfel:
+    kod: str = strawberry.field(description="The error code, as in `extensions.code`.")
+    orsak: str = strawberry.field(description="The reason, without personal data.")
+
+
+@strawberry.type(description="One member of the household.")
+class HushallsMedlem:
+    roll: RollEnum = strawberry.field(description="Applicant, co-applicant or child.")  # type: ignore[valid-type]
+    personnummer: str = strawberry.field(description="The member's number, 12 digits.")
+    person: Person | None = strawberry.field(  # type: ignore[valid-type]
+        description="The member's data; null when the member could not be read (see `fel`)."
+    )
+    fel: Medlemsfel | None = strawberry.field(
+        description="Why the member could not be read; null when read."
+    )
+
+
+@dataclass
+class Members:
+    """The household's members by role, and what reading each gave, read once per operation."""
+
+    roles: list[tuple[Roll, QuestionKey]]
+    errors: dict[QuestionKey, Exception]
+    _reads: dict[QuestionKey, asyncio.Future[Exception | None]] = field(default_factory=dict)
+    _payments: dict[tuple[QuestionKey, tuple[Any, ...]], asyncio.Future[Any]] = field(
+        default_factory=dict
+    )
+
+    async def failure(self, info: Info, key: QuestionKey) -> Exception | None:
+        """Why a member cannot be read (their question failed or could not be asked), or None."""
+        if key in self.errors:
+            return self.errors[key]
+        if key not in self._reads:
+            self._reads[key] = asyncio.ensure_future(_read(info, key))
+        return await asyncio.shield(self._reads[key])
+
+    async def payments_of(self, info: Info, key: QuestionKey, sources: list[Any]) -> Any:
+        """A member's payments of these sources (raises what reading them raised)."""
+        failed = await self.failure(info, key)
+        if failed is not None:
+            raise failed
+        name = (key, tuple(sources))
+        if name not in self._payments:
+            self._payments[name] = asyncio.ensure_future(payment_rows(info, key, sources))
+        return await asyncio.shield(self._payments[name])
+
+
+async def _read(info: Info, key: QuestionKey) -> Exception | None:
+    plan = info.context.plan.plans.get(key)
+    if plan is None or not plan.agencies:
+        return None  # nothing of this member was selected that SSBTEK must answer
+    try:
+        await info.context.loader.load(key, next(iter(plan.agencies)))
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _medlemsfel(exc: Exception) -> Medlemsfel:
+    code = getattr(exc, "code", "INTERNAL_SERVER_ERROR")
+    known = code != "INTERNAL_SERVER_ERROR"
+    return Medlemsfel(kod=code, orsak=str(exc) if known else "internal error in the facade")
+
+
+@strawberry.type(
+    description="The household's sums per month and source, and the members left out of them."
+)
+class Hushallssummor:
+    rader: list[Manadssumma] = strawberry.field(
+        description="Per calendar month of the period (oldest first) and source: the source's "
+        "total, then one row per förmån, as `Person.manadssummor`, over the members read."
+    )
+    saknade: list[HushallsMedlem] = strawberry.field(
+        description="Co-applicant or children whose payments could not be read, with `fel`: the "
+        "sums lack them. Empty when the sums are whole."
+    )
+
+
+@strawberry.type(
+    description="A household: the applicant (`sokande`), a co-applicant and children, each "
+    "asked in a question of their own, concurrently."
+)
+class Hushall:
+    members: strawberry.Private[Members]
+
+    @strawberry.field(description="The members in the order given: applicant, co-applicant, "
+                      "children.")  # fmt: skip
+    async def medlemmar(self, info: Info) -> list[HushallsMedlem]:
+        failures = await asyncio.gather(
+            *(self.members.failure(info, key) for _, key in self.members.roles)
+        )
+        result = []
+        for (roll, key), failed in zip(self.members.roles, failures, strict=True):
+            if failed is not None and roll is Roll.SOKANDE:
+                raise failed
+            result.append(
+                HushallsMedlem(
+                    roll=roll,
+                    personnummer=key.personnummer,
+                    person=None if failed else Person(personnummer=key.personnummer, key=key),
+                    fel=None if failed is None else _medlemsfel(failed),
+                )
+            )
+        return result
+
+    @strawberry.field(
+        description="The household's payments (every member's `utbetalningar`) summed per "
+        "calendar month of the period and per source, as `Person.manadssummor`. A co-applicant "
+        "or child whose payments cannot be read is left out and listed in `saknade`."
+    )
+    async def manadssummor(self, info: Info, kallor: Kallor = None) -> Hushallssummor:
+        sources = sources_of(kallor)
+        period = self.members.roles[0][1].period
+        rows: list[Any] = []
+        missing = []
+        for (roll, key), read in zip(
+            self.members.roles, await self._payments(info, sources), strict=True
+        ):
+            if isinstance(read, Exception):
+                if roll is Roll.SOKANDE:
+                    raise read
+                missing.append(
+                    HushallsMedlem(
+                        roll=roll, personnummer=key.personnummer, person=None, fel=_medlemsfel(read)
+                    )
+                )
+                continue
+            rows += read
+        sums = payments.month_sums(payments.payment_list(rows, period), period, sources)
+        return Hushallssummor(rader=sums, saknade=missing)  # type: ignore[arg-type]
+
+    async def _payments(self, info: Info, sources: list[Any]) -> list[Any]:
+        return await asyncio.gather(
+            *(self.members.payments_of(info, key, sources) for _, key in self.members.roles),
+            return_exceptions=True,
+        )
+
+
+def household_keys(
+    args: dict[str, Any], key_of: Any
+) -> list[tuple[Roll, QuestionKey]]:  # key_of(number) -> QuestionKey
+    """The members by role; BAD_USER_INPUT when a number is given twice."""
+    members = [(Roll.SOKANDE, args["sokande"])]
+    if args.get("medsokande") is not None:
+        members.append((Roll.MEDSOKANDE, args["medsokande"]))
+    members += [(Roll.BARN, number) for number in args.get("barn") or []]
+    numbers = [number for _, number in members]
+    if len(set(numbers)) != len(numbers):
+        raise BadUserInput("a person can be a member of the household once")
+    return [(roll, key_of(number)) for roll, number in members]
+
+
+def person_nodes(walker: SelectionWalker, root: FieldNode) -> Iterator[tuple[Any, FieldNode]]:
+    """What selects on each member of `hushall`: the fields under `medlemmar { person }`, and
+    `manadssummor` (its arguments belong to `Hushall`); for other roots, their own selection."""
+    schema = walker.schema
+    person: GraphQLObjectType = schema.get_type("Person")  # type: ignore[assignment]
+    if root.name.value != "hushall":
+        yield from ((person, node) for node in walker.fields(root.selection_set))
+        return
+    hushall: GraphQLObjectType = schema.get_type("Hushall")  # type: ignore[assignment]
+    for node in walker.fields(root.selection_set):
+        if node.name.value == "manadssummor":
+            yield hushall, node
+        elif node.name.value == "medlemmar":
+            for member in walker.fields(node.selection_set):
+                if member.name.value == "person":
+                    yield from ((person, inner) for inner in walker.fields(member.selection_set))
