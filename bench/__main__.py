@@ -82,6 +82,12 @@ def selection_rows(f: dict[str, Any]) -> list[dict[str, str]]:
             "personer, 50 people (TNS and a-kassor), latency off, p50",
             _spread(f["personer_50_p50_ms"]),
         ),
+        _row(
+            "manadssummor, 50 people, the facade's own time (cache hits) vs the first run "
+            "(SSBTEK asked), latency off, p50",
+            _spread(f["manadssummor_50_hit_p50_ms"]),
+            f"{f['manadssummor_50_miss_ms']:.1f} ms (1 run)",
+        ),
         _row("facade RSS after these rows", f"{f['facade_rss_mib']:.0f} MiB"),
     ]
 

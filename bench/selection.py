@@ -35,6 +35,13 @@ PERSONER = """query($pnr: [Personnummer!]!, $period: PeriodInput!) {
 }"""
 
 
+MONTH_SUMS = """query($pnr: [Personnummer!]!, $period: PeriodInput!) {
+  personer(personnummer: $pnr, period: $period, arende: "bench") {
+    personnummer manadssummor { manad kalla forman { kod } brutto skatt ovrigaAvdrag netto antal }
+  }
+}"""
+
+
 def everything() -> str:
     """Every field of `Person` (but those with a required argument), to the leaves."""
     person = build_schema().graphql_schema.get_type("Person")
@@ -157,6 +164,13 @@ def measure(rounds: int = 3) -> dict[str, Any]:
                     figures["all_hit_p50_ms"] = [
                         statistics.median(_timings(client, url, all_body, 30))
                         for _ in range(rounds)
+                    ]
+                    # Month sums over 50 people: the misses ask SSBTEK (every source), the
+                    # hits are the facade's own time.
+                    sums = {"query": MONTH_SUMS, "variables": {"pnr": people(50), "period": PERIOD}}
+                    figures["manadssummor_50_miss_ms"] = _timings(client, url, sums, 1)[0]
+                    figures["manadssummor_50_hit_p50_ms"] = [
+                        statistics.median(_timings(client, url, sums, 10)) for _ in range(rounds)
                     ]
     return figures
 
