@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +20,14 @@ from graphql import FieldNode, GraphQLObjectType
 from resolvers import payments
 from resolvers.errors import BadUserInput
 from resolvers.plan import QuestionKey
+from resolvers.privacy import redact
 from schema.context import Info
+from schema.errors import CODED_ERRORS, INTERNAL_MESSAGE
 from schema.payments import Kallor, Manadssumma, payment_rows, sources_of
 from schema.person import Person
 from schema.planning import SelectionWalker
+
+log = logging.getLogger(__name__)
 
 
 class Roll(enum.Enum):
@@ -96,9 +101,12 @@ async def _read(info: Info, key: QuestionKey) -> Exception | None:
 
 
 def _medlemsfel(exc: Exception) -> Medlemsfel:
-    code = getattr(exc, "code", "INTERNAL_SERVER_ERROR")
-    known = code != "INTERNAL_SERVER_ERROR"
-    return Medlemsfel(kod=code, orsak=str(exc) if known else "internal error in the facade")
+    """A member's error as data: the coded errors' own (redacted: upstream text is untrusted)
+    messages; anything else masked, as errors are."""
+    if isinstance(exc, CODED_ERRORS):
+        return Medlemsfel(kod=exc.code, orsak=redact(str(exc)))
+    log.error("reading a household member failed: %s", type(exc).__name__, exc_info=exc)
+    return Medlemsfel(kod="INTERNAL_SERVER_ERROR", orsak=INTERNAL_MESSAGE)
 
 
 @strawberry.type(
