@@ -36,6 +36,7 @@ from graph.auth import (
     is_authenticated,
     refusal_response,
 )
+from graph.over_http import GRAPHQL_RESPONSE, JSON, answer_media_type, is_request_error
 from graph.settings import Settings, SettingsError, load_settings
 from graph.surface import (
     NO_STORE,
@@ -90,6 +91,28 @@ class FacadeGraphQL(GraphQL):
             "people, fields or aliases) or in several operations",
             "RESPONSE_TOO_LARGE",
         )
+
+    async def get_sub_response(self, request: Any) -> Any:
+        sub_response = await super().get_sub_response(request)
+        # The negotiated media type travels with the sub-response to `create_response`.
+        sub_response.media_type = answer_media_type(request.headers.get("accept"))
+        return sub_response
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Response:
+        """The answer as the client asked (graph/over_http.py): under graphql-response+json a
+        request error is HTTP 400 without `data`."""
+        media_type = getattr(sub_response, "media_type", None) or JSON
+        status = sub_response.status_code or 200
+        if media_type == GRAPHQL_RESPONSE and is_request_error(response_data):
+            response_data = {k: v for k, v in response_data.items() if k != "data"}
+            status = 400
+        response = Response(self.encode_json(response_data), status, media_type=media_type)
+        response.headers.raw.extend(
+            (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
+        )
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
 
     async def get_context(self, request: Any, response: Any) -> Any:
         if request.method in ("GET", "HEAD") and not is_authenticated(request):

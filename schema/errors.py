@@ -59,9 +59,7 @@ def error_code(error: GraphQLError) -> str:
     original = error.original_error
     if isinstance(original, CODED_ERRORS):
         return original.code
-    if error.path is None:
-        if error.message.startswith("Variable '$"):
-            return "BAD_USER_INPUT"
+    if error.path is None:  # a request error no step coded: the document is not as it must be
         return "GRAPHQL_VALIDATION_FAILED"
     return "INTERNAL_SERVER_ERROR"
 

@@ -49,6 +49,8 @@ from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from schema.limits import coded
+
 Completion = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
 
@@ -138,6 +140,15 @@ class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
         manager = self.middleware_manager
         self._plain_allowed = manager is None or not manager.middlewares
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        """The execution context, or the errors of variables that cannot be coerced to their
+        types: BAD_USER_INPUT, coded here, where they are found."""
+        built = super().build(*args, **kwargs)
+        if isinstance(built, list):
+            return [coded(error, "BAD_USER_INPUT") for error in built]
+        return built
 
     def collect_and_execute_subfields(
         self,

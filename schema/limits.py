@@ -135,6 +135,15 @@ def operation_limits(limits: Limits) -> type[ValidationRule]:
     return OperationLimits
 
 
+def coded(error: GraphQLError, code: str) -> GraphQLError:
+    """The error with `extensions.code` set to `code` unless it has one: errors are coded by the
+    step that found them (parsing, validation, variable coercion), never by their text."""
+    if (error.extensions or {}).get("code"):
+        return error
+    error.extensions = {**(error.extensions or {}), "code": code}
+    return error
+
+
 def parse_coded(query: str, **options: Any) -> Any:
     """The parsed document; a syntax error coded GRAPHQL_PARSE_FAILED, and a document over the
     token limit QUERY_TOO_COMPLEX (graphql-core gives neither a code)."""
@@ -223,6 +232,11 @@ class DocumentCache:
                 if entry is not None and entry.rules == rules and entry.errors is not None:
                     execution.pre_execution_errors = list(entry.errors)
                 yield
+                if execution.pre_execution_errors:
+                    execution.pre_execution_errors = [
+                        coded(error, "GRAPHQL_VALIDATION_FAILED")
+                        for error in execution.pre_execution_errors
+                    ]
                 if entry is not None and entry.errors is None:
                     entry.rules = rules
                     entry.errors = list(execution.pre_execution_errors or [])

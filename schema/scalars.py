@@ -5,11 +5,12 @@ Registered with the schema through `SCALARS`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import NewType
+from typing import Any, NewType, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, StringValueNode, ValueNode
 
 from resolvers.personnummer import InvalidPersonnummer, normalise
 
@@ -28,6 +29,7 @@ def parse_personnummer(value: object) -> str:
         ) from None
 
 
+T = TypeVar("T")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -42,11 +44,32 @@ def parse_date(value: object) -> date:
         raise GraphQLError("not a real date", extensions={"code": "BAD_USER_INPUT"}) from None
 
 
+def literal_reader(parse: Callable[[object], T]) -> Callable[..., T]:
+    """A scalar's reader of literals in the document: a literal that does not fit fails
+    validation (GRAPHQL_VALIDATION_FAILED) with its location, as any other literal of the wrong
+    type does; its message never echoes the value."""
+
+    def parse_literal(node: ValueNode, _variables: Any = None) -> T:
+        if not isinstance(node, StringValueNode):
+            raise GraphQLError(
+                "a string is needed here", node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"}
+            )
+        try:
+            return parse(node.value)
+        except GraphQLError as error:
+            raise GraphQLError(
+                error.message, node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"}
+            ) from None
+
+    return parse_literal
+
+
 DATE_SCALAR = strawberry.scalar(
     name="Date",
     description="A calendar date, ISO 8601 `YYYY-MM-DD`.",
     serialize=date.isoformat,
     parse_value=parse_date,
+    parse_literal=literal_reader(parse_date),
 )
 
 Personnummer = NewType("Personnummer", str)
@@ -60,6 +83,7 @@ PERSONNUMMER_SCALAR = strawberry.scalar(
     ),
     serialize=str,
     parse_value=parse_personnummer,
+    parse_literal=literal_reader(parse_personnummer),
 )
 
 SCALARS = {Personnummer: PERSONNUMMER_SCALAR, date: DATE_SCALAR}

@@ -171,13 +171,16 @@ def test_invalid_personnummer_is_bad_user_input(
     assert fresh.questions() == []
 
 
-def test_invalid_personnummer_literal_is_bad_user_input_without_echo(api: Facade) -> None:
+def test_invalid_personnummer_literal_fails_validation_at_its_place_without_echo(
+    api: Facade,
+) -> None:
     answer = api.query(
         '{ person(personnummer: "198503151239", period: {from: "2026-01-01", tom: "2026-01-31"},'
         ' arende: "A-1") { personnummer } }'
     )
     [error] = answer["errors"]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert error["locations"] == [{"line": 1, "column": 24}]
     assert "198503151239" not in json.dumps(answer)
 
 
