@@ -32,6 +32,7 @@ from graph.auth import (
     AuthMode,
     FacadeAuthentication,
     KeyError_,
+    Refused,
     caller_of,
     is_authenticated,
     refusal_response,
@@ -51,7 +52,7 @@ from resolvers.cache import build_cache
 from resolvers.client import SsbtekClient, WsdlError
 from resolvers.errors import UpstreamBusy, UpstreamError
 from resolvers.loader import Upstream
-from schema.build import build_schema
+from schema.build import build_schema, schema_sdl
 from schema.context import new_context
 from schema.errors import INTERNAL_MESSAGE, REFUSAL_CODES, error_code, with_code
 from schema.limits import Limits
@@ -255,11 +256,23 @@ def create_app(
                 max_age=600,
             )
         )
+
+    async def sdl(request: Request) -> Response:
+        try:
+            await authentication.caller(request)  # the same callers as /graphql
+        except Refused as exc:
+            return refusal_response(audit)(request, exc)
+        if not settings.http.introspection:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return Response(schema_sdl(), media_type="application/graphql; charset=utf-8")
+
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", guarded, methods=["GET", "POST"]),
+            # The schema for code generators and reviews, where introspection is on.
+            Route("/graphql/schema.graphql", sdl, methods=["GET"]),
         ],
         middleware=middleware,
         exception_handlers={500: internal_error},

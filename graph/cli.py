@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         help="worker processes sharing the port (default: %(default)s); each has its own "
         "upstream limit (SSBTEK_MAX_CONCURRENCY) and its own memory cache",
     )
+    commands.add_parser("schema", help="print the GraphQL schema (SDL), as schema.graphql holds it")
     sim = commands.add_parser("simulator", help="serve the SSBTEK simulator")
     sim.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
@@ -51,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         "(default: none, no client certificate asked)",
     )
     args = parser.parse_args(argv)
+    if args.command == "schema":
+        from schema.build import schema_sdl
+
+        sys.stdout.write(schema_sdl())
+        return 0
     if args.command == "simulator":
         _check_simulator_tls(sim, args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

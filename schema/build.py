@@ -66,3 +66,9 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
         execution_context_class=FacadeExecutionContext,
     )
+
+
+def schema_sdl() -> str:
+    """The schema in SDL, as `schema.graphql` holds it: what `ssbtek-graphql schema` prints and
+    `GET /graphql/schema.graphql` serves."""
+    return build_schema().as_str() + "\n"
