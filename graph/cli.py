@@ -14,11 +14,18 @@ import uvicorn
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen server until stopped."""
-    parser = argparse.ArgumentParser(prog="ssbtek-graphql", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="ssbtek-graphql",
+        description=__doc__,
+        epilog="Settings come from SSBTEK_* environment variables (docs/operations.md); "
+        "without SSBTEK_URL the facade runs in demo mode with the embedded simulator.",
+    )
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="serve the GraphQL facade (default)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     serve.add_argument(
         "--workers",
         type=int,
@@ -32,8 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
     sim.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
-    sim.add_argument("--reject-v10", action="store_true", help="fault ssbt/10 questions")
-    sim.add_argument("--latency", action="store_true", help="turn the latency model on")
+    sim.add_argument(
+        "--reject-v10", action="store_true", help="fault ssbt/10 questions (default: answer them)"
+    )
+    sim.add_argument(
+        "--latency", action="store_true", help="turn the latency model on (default: off)"
+    )
     sim.add_argument(
         "--slow-seconds",
         type=float,

@@ -109,7 +109,8 @@ def lefi_type(type_name: str) -> Any:
     namespace[UNKNOWN] = strawberry.field(
         name="ovrigaFalt",
         description="Properties LEFI sent that this type does not model, and values of the "
-        "wrong kind, as JSON text; nothing is dropped.",
+        "wrong kind: each with its `path` from this object and its `value` as JSON written out "
+        "(numbers stay numbers). Empty when everything was read; nothing is dropped.",
     )
     namespace["__annotations__"] = annotations
     cls = type(type_name, (), namespace)
