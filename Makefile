@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench fuzz clean redis-server
+.PHONY: run test lint bench fuzz clean redis-server chromium graphiql-assets
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -20,7 +20,16 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	@$(MAKE) --no-print-directory graphiql-assets
 	@touch $(STAMP)
+
+# GraphiQL's files, pinned and checked, from the npm registry into .venv/share (never a CDN).
+graphiql-assets:
+	@command -v npm >/dev/null || \
+		{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+		else echo "Install npm (Debian: apt-get install npm): GraphiQL's files come from the npm registry"; exit 1; fi; }
+	$(BIN)/python -m graph.graphiql fetch
 
 run: $(STAMP)
 	$(BIN)/ssbtek-graphql serve --host $(HOST) --port $(PORT)
@@ -32,7 +41,7 @@ lint: $(STAMP)
 # Every test, two at a time (one per core), with the line coverage of resolvers/ and schema/
 # reported (at least 90 %). The cache tests run a real redis-server: installed here when missing
 # (as root with apt-get).
-test: lint redis-server
+test: lint redis-server chromium
 	$(BIN)/pytest -n 2 --cov --cov-report=term
 
 redis-server:
@@ -41,6 +50,13 @@ redis-server:
 			apt-get update -qq && apt-get install -y -qq redis-server >/dev/null && \
 			{ service redis-server stop >/dev/null 2>&1 || true; }; \
 		else echo "Install redis-server (Debian: apt-get install redis-server): the cache tests need it"; exit 1; fi; }
+
+# The browser test drives Debian's Chromium through its ChromeDriver.
+chromium:
+	@{ command -v chromium && command -v chromedriver; } >/dev/null || \
+		{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else echo "Install chromium and chromium-driver (Debian: apt-get install chromium chromium-driver): the browser test needs them"; exit 1; fi; }
 
 # A longer run of the GraphQL fuzzing that `make test` runs briefly (about four minutes).
 fuzz: $(STAMP)

@@ -11,16 +11,24 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -37,6 +45,10 @@ from graph.auth import (
     is_authenticated,
     refusal_response,
 )
+from graph.graphiql import BY_NAME as GRAPHIQL_ASSETS
+from graph.graphiql import MEDIA_TYPES as GRAPHIQL_MEDIA_TYPES
+from graph.graphiql import assets_dir, missing_or_altered
+from graph.graphiql import page as graphiql_page
 from graph.over_http import GRAPHQL_RESPONSE, JSON, answer_media_type, is_request_error
 from graph.settings import Settings, SettingsError, load_settings
 from graph.surface import (
@@ -75,6 +87,8 @@ class FacadeGraphQL(GraphQL):
     ) -> None:
         super().__init__(build_schema(introspection=introspection, limits=limits), **kwargs)
         self.introspection = introspection
+        # What the GraphiQL page's headers editor starts with; None when its files are missing.
+        self.graphiql_headers: dict[str, str] | None = None
         self.upstream = upstream
         self.audit = audit
         self.limits = limits
@@ -92,6 +106,33 @@ class FacadeGraphQL(GraphQL):
             "people, fields or aliases) or in several operations",
             "RESPONSE_TOO_LARGE",
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's view, with its HTTP-level refusals (an unknown `operationName`, a method
+        it does not take) as a coded GraphQL error in JSON rather than plain text."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            response = Response(
+                graphql_error(exc.reason, "BAD_REQUEST"),
+                status_code=exc.status_code,
+                media_type=answer_media_type(request.headers.get("accept")),
+            )
+        await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """The facade's own GraphiQL page (graph/graphiql.py), never one that loads a CDN."""
+        if self.graphiql_headers is None:
+            return HTMLResponse(
+                "<!doctype html><title>GraphiQL</title><p>GraphiQL's files are not installed "
+                "here: run <code>python -m graph.graphiql fetch</code> (make does).</p>",
+                status_code=503,
+            )
+        return HTMLResponse(graphiql_page(self.graphiql_headers))
 
     async def get_sub_response(self, request: Any) -> Any:
         sub_response = await super().get_sub_response(request)
@@ -132,6 +173,13 @@ class FacadeGraphQL(GraphQL):
                     reason=",".join(refusals), tenant=caller.tenant, caseworker=caller.handlaggare
                 )
         return strawberry_process_result(result)
+
+
+def editor_headers(mode: AuthMode) -> dict[str, str]:
+    """What GraphiQL's headers editor starts with: where the caller's identity goes."""
+    if mode is AuthMode.GATEWAY:
+        return {"X-Handlaggare": "<kontonamn>"}
+    return {"Authorization": "Bearer <token>"}  # demo mode takes any caller: it is ignored there
 
 
 def tune_serving_process() -> None:
@@ -233,6 +281,17 @@ def create_app(
         graphql_ide="graphiql" if settings.http.graphiql else None,
         allow_queries_via_get=False,
     )
+    if settings.http.graphiql:
+        wrong = missing_or_altered(assets_dir())
+        if wrong:
+            log.warning(
+                "GraphiQL's files are missing or altered in %s (%s): run "
+                "`python -m graph.graphiql fetch`; /graphql shows no GraphiQL until then",
+                assets_dir(),
+                ", ".join(wrong),
+            )
+        else:
+            graphql.graphiql_headers = editor_headers(settings.auth.mode)
     guarded = PostJsonOnly(
         AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit)),
         audit=audit,
@@ -266,8 +325,25 @@ def create_app(
             return Response("not found", status_code=404, media_type="text/plain")
         return Response(schema_sdl(), media_type="application/graphql; charset=utf-8")
 
+    async def home(_request: Request) -> Response:
+        if not settings.http.graphiql:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return RedirectResponse("/graphql", status_code=307)
+
+    async def graphiql_file(request: Request) -> Response:
+        asset = GRAPHIQL_ASSETS.get(request.path_params["name"])
+        if asset is None or graphql.graphiql_headers is None:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return FileResponse(
+            assets_dir() / asset.name,
+            media_type=GRAPHIQL_MEDIA_TYPES[Path(asset.name).suffix],
+            headers={"cache-control": "public, max-age=31536000, immutable"},
+        )
+
     app = Starlette(
         routes=[
+            Route("/", home, methods=["GET"]),
+            Route("/graphiql/{name}", graphiql_file, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", guarded, methods=["GET", "POST"]),

@@ -1,0 +1,199 @@
+"""GraphiQL served by the facade itself: offline, private, and opening on the project's examples.
+
+Its seven files (React, ReactDOM, js-cookie, GraphiQL's script and style, the explorer plugin's
+script and style) come from the npm registry at install time (`make` runs `python -m
+graph.graphiql fetch`, which uses `npm pack`), pinned to versions and checked against their
+SHA-384 digests, into `<venv>/share/ssbtek-graphql/graphiql` (or `SSBTEK_GRAPHIQL_ASSETS`).
+Nothing of them is in the repository and no browser ever fetches them from a CDN. The page
+never writes the query into the address bar (a personnummer there would end up in history,
+bookmarks and screenshots), opens with the operations of `docs/schema-guide.md` as tabs, and has
+its headers editor prepared for the caller's credentials."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One GraphiQL file: where it comes from and what it must be."""
+
+    name: str  # served as /graphiql/<name>
+    package: str
+    version: str
+    path: str  # inside the package
+    sha384: str  # base64, as in a browser's `integrity`
+
+
+ASSETS = (
+    Asset("react.production.min.js", "react", "18.2.0", "umd/react.production.min.js",
+          "tMH8h3BGESGckSAVGZ82T9n90ztNXxvdwvdM6UoR56cYcf+0iGXBliJ29D+wZ/x8"),
+    Asset("react-dom.production.min.js", "react-dom", "18.2.0", "umd/react-dom.production.min.js",
+          "bm7MnzvK++ykSwVJ2tynSE5TRdN+xL418osEVF2DE/L/gfWHj91J2Sphe582B1Bh"),
+    Asset("js.cookie.min.js", "js-cookie", "3.0.5", "dist/js.cookie.min.js",
+          "/vxhYfM1LENRhdpZ8dwEsQn/X4VhpbEZSiU4m/FwR+PVpzar4fkEOw8FP9Y+OfQN"),
+    Asset("graphiql.min.css", "graphiql", "3.8.3", "graphiql.min.css",
+          "Mq3vbRBY71jfjQAt/DcjxUIYY33ksal4cgdRt9U/hNPvHBCaT2JfJ/PTRiPKf0aM"),
+    Asset("graphiql.min.js", "graphiql", "3.8.3", "graphiql.min.js",
+          "HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96YYGRNod99l9Ie"),
+    Asset("explorer.css", "@graphiql/plugin-explorer", "1.0.2", "dist/style.css",
+          "5DFJlDPW2tSATRbM8kzoP1j194jexLswuNmClWoRr2Q0x7R68JIQzPHZ02Faktwi"),
+    Asset("explorer.umd.js", "@graphiql/plugin-explorer", "1.0.2", "dist/index.umd.js",
+          "2oonKe47vfHIZnmB6ZZ10vl7T0Y+qrHQF2cmNTaFDuPshpKqpUMGMc9jgj9MLDZ9"),
+)  # fmt: skip
+BY_NAME = {asset.name: asset for asset in ASSETS}
+MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+GUIDE = Path(__file__).parent.parent / "docs" / "schema-guide.md"
+
+
+def assets_dir() -> Path:
+    """Where the assets are: `SSBTEK_GRAPHIQL_ASSETS`, or this environment's share directory."""
+    configured = os.environ.get("SSBTEK_GRAPHIQL_ASSETS")
+    return Path(configured) if configured else Path(sys.prefix) / "share/ssbtek-graphql/graphiql"
+
+
+def digest(data: bytes) -> str:
+    """The SHA-384 digest of `data`, base64, as a browser's `integrity` attribute has it."""
+    return base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def missing_or_altered(directory: Path) -> list[str]:
+    """The assets that are not in `directory` as pinned (absent, or another digest)."""
+    wrong = []
+    for asset in ASSETS:
+        path = directory / asset.name
+        if not path.is_file() or digest(path.read_bytes()) != asset.sha384:
+            wrong.append(asset.name)
+    return wrong
+
+
+def fetch(directory: Path) -> None:
+    """Get the pinned assets from the npm registry (`npm pack`, which checks the registry's
+    own integrity), check each against its pinned digest, and put them in `directory`."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm is needed to fetch GraphiQL's assets (Debian: apt-get install npm)")
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        for spec in sorted({f"{a.package}@{a.version}" for a in ASSETS}):
+            subprocess.run(
+                [npm, "pack", spec, "--pack-destination", work, "--silent"],
+                check=True, cwd=work, stdout=subprocess.DEVNULL, timeout=300,
+            )  # fmt: skip
+        for asset in ASSETS:
+            tarball = Path(work) / _tarball_name(asset)
+            with tarfile.open(tarball) as archive:
+                member = archive.extractfile(f"package/{asset.path}")
+                if member is None:
+                    raise SystemExit(f"{asset.package}@{asset.version} has no {asset.path}")
+                data = member.read()
+            if digest(data) != asset.sha384:
+                raise SystemExit(
+                    f"{asset.package}@{asset.version} {asset.path} is not the pinned file"
+                )
+            (directory / asset.name).write_bytes(data)
+
+
+def _tarball_name(asset: Asset) -> str:
+    return f"{asset.package.lstrip('@').replace('/', '-')}-{asset.version}.tgz"
+
+
+def examples(guide: Path = GUIDE) -> list[dict[str, str]]:
+    """The named operations of the schema guide with their variables, as GraphiQL tabs."""
+    if not guide.is_file():
+        return []
+    text = guide.read_text(encoding="utf-8")
+    found = []
+    for match in re.finditer(r"```graphql\n(.*?)\n```(.*?)(?=```graphql|\Z)", text, re.S):
+        query = match.group(1)
+        if not re.match(r"\s*query \w+", query):
+            continue
+        variables = re.search(r"Variables[^\n]*:\s*\n+```json\n(.*?)\n```", match.group(2), re.S)
+        found.append({"query": query, "variables": variables.group(1) if variables else "{}"})
+    return found
+
+
+def page(headers: dict[str, str], base: str = "/graphiql") -> str:
+    """The GraphiQL page: local assets with their digests, the examples as tabs, `headers` in
+    the headers editor, and no URL that ever holds the query."""
+    tags = []
+    for asset in ASSETS:
+        url = html.escape(f"{base}/{asset.name}")
+        integrity = f'integrity="sha384-{asset.sha384}" crossorigin="anonymous"'
+        if asset.name.endswith(".css"):
+            tags.append(f'<link rel="stylesheet" href="{url}" {integrity} />')
+        else:
+            tags.append(f'<script src="{url}" {integrity}></script>')
+    settings = json.dumps(
+        {"tabs": examples(), "headers": json.dumps(headers, indent=2)}, ensure_ascii=False
+    ).replace("</", "<\\/")
+    return _PAGE.replace("{{ assets }}", "\n    ".join(tags)).replace("{{ settings }}", settings)
+
+
+_PAGE = """<!doctype html>
+<html lang="sv">
+  <head>
+    <meta charset="utf-8" />
+    <title>ssbtek-graphql · GraphiQL</title>
+    <meta name="referrer" content="no-referrer" />
+    <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+    {{ assets }}
+  </head>
+  <body>
+    <div id="graphiql">Loading GraphiQL…</div>
+    <script>
+      // The facade's own page: the query is never put in the address bar, nothing is stored
+      // between visits but GraphiQL's tabs in this browser, and every request stays on this
+      // origin.
+      const settings = {{ settings }};
+      const fetcher = GraphiQL.createFetcher({ url: "/graphql" });
+      const explorer = GraphiQLPluginExplorer.explorerPlugin();
+      const tabs = settings.tabs.map((tab) => ({ query: tab.query, variables: tab.variables }));
+      ReactDOM.createRoot(document.getElementById("graphiql")).render(
+        React.createElement(GraphiQL, {
+          fetcher,
+          plugins: [explorer],
+          defaultTabs: tabs.length ? tabs : undefined,
+          headers: settings.headers,
+          shouldPersistHeaders: false,
+          isHeadersEditorEnabled: true,
+          defaultEditorToolsVisibility: "headers",
+        }),
+      );
+    </script>
+  </body>
+</html>
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m graph.graphiql fetch [DIR]`: get the assets; `check [DIR]`: are they there."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in ("fetch", "check"):
+        print("usage: python -m graph.graphiql fetch|check [DIR]", file=sys.stderr)
+        return 2
+    directory = Path(args[1]) if len(args) > 1 else assets_dir()
+    if args[0] == "fetch" and missing_or_altered(directory):
+        fetch(directory)
+    wrong = missing_or_altered(directory)
+    if wrong:
+        print(f"GraphiQL's assets are missing or altered in {directory}: {wrong}", file=sys.stderr)
+        return 1
+    print(f"GraphiQL's assets are in {directory}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
