@@ -103,7 +103,7 @@ def lefi_type(type_name: str) -> Any:
         else:
             annotations[attribute] = kind | None
         namespace[attribute] = strawberry.field(
-            name=field["name"], description=_field_description(type_name, field)
+            name=graphql_name(field["name"]), description=_field_description(type_name, field)
         )
     annotations[UNKNOWN] = list[OkantElement]
     namespace[UNKNOWN] = strawberry.field(
@@ -115,6 +115,12 @@ def lefi_type(type_name: str) -> Any:
     namespace["__annotations__"] = annotations
     cls = type(type_name, (), namespace)
     return strawberry.type(cls, description=f"LEFI `{type_name}`, as the LEFI v9 answer has it.")
+
+
+def graphql_name(json_name: str) -> str:
+    """The GraphQL name of a LEFI property: its JSON name in camelCase (LEFI's few PascalCase
+    properties, e.g. `underlag.Barn`, start with a small letter: `barn`)."""
+    return json_name[:1].lower() + json_name[1:]
 
 
 def _field_description(type_name: str, field: dict[str, Any]) -> str:

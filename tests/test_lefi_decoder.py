@@ -228,3 +228,14 @@ def test_a_bad_month_in_one_period_stays_in_that_period() -> None:
     other = answer["formansinformation"]["barnbidragsarende"][0]["beslut"][0]["period"]
     assert other["fran_datum"] == date(2026, 1, 1)
     assert (other["till"], other["till_datum"]) == (None, None)
+
+
+def test_lefi_date_strings_are_dates_and_a_bad_one_is_kept() -> None:
+    """Properties LEFI types as strings but describes as calendar days are read as dates; a
+    value that is no date is null and kept in `ovriga_falt`, never dropped."""
+    good = normalise({"ersattningsdatum": "2026-03-04"}, "LefiSjukpenningDag")
+    assert good["ersattningsdatum"] == date(2026, 3, 4)
+    assert good["ovriga_falt"] == []
+    bad = normalise({"ersattningsdatum": "den fjärde"}, "LefiSjukpenningDag")
+    assert bad["ersattningsdatum"] is None
+    assert [(u.path, u.value) for u in bad["ovriga_falt"]] == [("ersattningsdatum", '"den fjärde"')]

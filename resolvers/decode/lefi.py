@@ -26,10 +26,30 @@ UNKNOWN = "ovriga_falt"
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+# Properties the OpenAPI file types as strings that its descriptions say are calendar days
+# ("Kalenderdagen som avses", "Utbetalningsdatum"): read and typed as dates. A value that is no
+# date is kept in the object's `ovriga_falt`, as any value of the wrong kind.
+DATE_STRINGS = frozenset({
+    ("LefiForaldrapenningAnspraksdag", "dag"),
+    ("LefiForaldrapenningErsattningsdag", "dag"),
+    ("LefiProgramersattningDag", "dag"),
+    ("LefiTillfalligForaldrapenningDag", "dag"),
+    ("LefiForebyggandeSjukpenningDag", "ersattningsdatum"),
+    ("LefiRehabersattningDag", "ersattningsdatum"),
+    ("LefiSjukpenningDag", "ersattningsdatum"),
+    ("LefiUtbetalningUppgift", "datum"),
+})  # fmt: skip
+
+
 @cache
 def lefi_model() -> dict[str, Any]:
-    """The project's LEFI v9 answer model (types, fields, enumerations)."""
-    return json.loads((CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8"))
+    """The project's LEFI v9 answer model (types, fields, enumerations), with the date strings
+    of `DATE_STRINGS` typed as dates."""
+    model = json.loads((CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8"))
+    for type_name, field_name in DATE_STRINGS:
+        [field] = [f for f in model["types"][type_name]["fields"] if f["name"] == field_name]
+        field["type"] = "date"
+    return model
 
 
 def python_name(json_name: str) -> str:
