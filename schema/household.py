@@ -21,6 +21,7 @@ from resolvers import payments
 from resolvers.errors import BadUserInput
 from resolvers.plan import QuestionKey
 from resolvers.privacy import redact
+from schema.common import described_enum
 from schema.context import Info
 from schema.errors import CODED_ERRORS, INTERNAL_MESSAGE
 from schema.payments import Kallor, Manadssumma, payment_rows, sources_of
@@ -38,7 +39,16 @@ class Roll(enum.Enum):
     BARN = "BARN"
 
 
-RollEnum = strawberry.enum(Roll, name="Roll", description="A member's place in the household.")
+RollEnum = described_enum(
+    Roll,
+    name="Roll",
+    description="A member's place in the household.",
+    values={
+        Roll.SOKANDE: "The applicant (sökande): if they cannot be read, `hushall` errors.",
+        Roll.MEDSOKANDE: "The co-applicant (medsökande).",
+        Roll.BARN: "A child in the household.",
+    },
+)
 
 
 @strawberry.type(description="Why a household member could not be read.")

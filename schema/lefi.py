@@ -30,10 +30,53 @@ from schema.lefi_types import lefi_type
 from schema.person_field import PersonField, agency_part
 from schema.planning import SelectionWalker
 
+# What each benefit group is, in the words of the benefit (Swedish names as the agencies use them).
+GROUP_WORDS = {
+    "FK:ABB": "Barnbidrag: the general child benefit, paid to the parent.",
+    "FK:AP": "Allmän pension: Försäkringskassan's copy of the pension during the transition to "
+    "Pensionsmyndigheten.",
+    "FK:AS": "Aktivitetsstöd: support during a labour-market programme (the contract may also "
+    "mean arbetsskada; both are asked).",
+    "FK:BOB": "Bostadsbidrag: housing allowance for families with children and young people.",
+    "FK:BST": "Bostadstillägg: housing supplement to sjuk- or aktivitetsersättning.",
+    "FK:BTI": "Bostads- och inkomststöd: Försäkringskassan's counterpart of PM:BTI.",
+    "FK:DPE": "Dagpenning during totalförsvarsplikt (military or civil service).",
+    "FK:EJO": "A group the contract lists without saying what it is; asked for payments so that "
+    "none is left out.",
+    "FK:ET": "Efterlevandepension or etableringsersättning: the contract does not say which.",
+    "FK:FP": "Föräldrapenning: parental benefit.",
+    "FK:FSJP": "Förebyggande sjukpenning: preventive sickness benefit.",
+    "FK:GP": "Graviditetspenning: pregnancy benefit.",
+    "FK:HE": "Handikappersättning: disability allowance (now merkostnadsersättning).",
+    "FK:MABB": "Mottagare av barnbidrag: barnbidrag the person receives as the child (eget "
+    "barnbidrag).",
+    "FK:MEK": "Merkostnadsersättning: allowance for additional costs of a disability.",
+    "FK:NP": "Närståendepenning: care of a seriously ill close relative.",
+    "FK:OMV": "Omvårdnadsbidrag: care allowance for a child with a disability.",
+    "FK:PJOB": "Programjobbdagar: days used in the jobb- och utvecklingsgarantin.",
+    "FK:PROG": "Programersättning: compensation in a labour-market programme.",
+    "FK:RBE": "Rehabiliteringsersättning: benefit during work rehabilitation.",
+    "FK:SA": "Sjuk- och aktivitetsersättning: long-term sickness or activity compensation.",
+    "FK:SBP": "Smittbärarersättning: compensation to a carrier of a contagious disease.",
+    "FK:SJP": "Sjukpenning: sickness benefit.",
+    "FK:TFP": "Tillfällig föräldrapenning: care of a sick child (VAB).",
+    "FK:US": "Underhållsstöd: maintenance support, received or owed.",
+    "FK:VB": "Vårdbidrag: care allowance for a child (now omvårdnadsbidrag).",
+    "FK:YL": "Yrkesskadelivränta: annuity after an occupational injury.",
+    "PM:AP": "Allmän pension: the general old-age pension from Pensionsmyndigheten.",
+    "PM:BTI": "Bostads- och inkomststöd: housing supplement and maintenance support for "
+    "pensioners (bostadstillägg, äldreförsörjningsstöd).",
+    "PM:EF": "Efterlevandeförmåner: survivors' benefits (omställningspension, barnpension, "
+    "änkepension).",
+}
+
 
 def _code_enum(name: str, codes: list[str], description: str) -> Any:
     members = {code.split(":", 1)[1]: code for code in codes}
-    return strawberry.enum(Enum(name, members), description=description)  # type: ignore[misc]
+    graphql_enum = strawberry.enum(Enum(name, members), description=description)  # type: ignore[misc]
+    for value in graphql_enum.__strawberry_definition__.values:
+        value.description = f"`{value.value}` in LEFI. {GROUP_WORDS[value.value]}"
+    return graphql_enum
 
 
 FkFormansgrupp = _code_enum(

@@ -10,7 +10,7 @@ from resolvers.agencies import Agency
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.plan import QuestionKey
 from resolvers.question import check_arende
-from schema.common import Myndighetsfel, PeriodInput, period_of
+from schema.common import Myndighetsfel, PeriodInput, described_enum, period_of
 from schema.context import Info, OperationContext
 from schema.convert import convert
 from schema.household import Hushall, Members, Roll, household_keys
@@ -29,8 +29,51 @@ Arende = Annotated[
 ]
 
 
-Myndighet = strawberry.enum(
-    Agency, name="Myndighet", description="A source in SSBTEK, by its element name in the contract."
+AskedPersonnummer = Annotated[
+    Personnummer,
+    strawberry.argument(
+        description="The person asked about: personnummer or samordningsnummer, 10 or 12 digits "
+        "with or without `-`/`+`; never echoed in an error."
+    ),
+]
+AskedPeriod = Annotated[
+    PeriodInput,
+    strawberry.argument(
+        description="The period SSBTEK is asked about (`tidsperiod`), both days included; at most "
+        "five years, and at most two when Försäkringskassan or Pensionsmyndigheten is selected."
+    ),
+]
+AskedPeople = Annotated[
+    list[Personnummer],
+    strawberry.argument(
+        description=f"The people asked about (at most {MAX_PERSONER}), each as `personnummer` "
+        "of `person`; the answer keeps their order."
+    ),
+]
+Sokande = Annotated[Personnummer, strawberry.argument(description="The applicant (sökande).")]
+Medsokande = Annotated[
+    Personnummer | None,
+    strawberry.argument(description="The co-applicant (medsökande), if any."),
+]
+Barn = Annotated[
+    list[Personnummer] | None,
+    strawberry.argument(description="The children in the household, if any."),
+]
+
+Myndighet = described_enum(
+    Agency,
+    name="Myndighet",
+    description="A source in SSBTEK, by its element name in the contract.",
+    values={
+        Agency.AF: "Arbetsförmedlingen: jobseeker status and economic decisions.",
+        Agency.CSN: "CSN, Centrala studiestödsnämnden: study support per case and its payment "
+        "plan.",
+        Agency.FK: "Försäkringskassan, and Pensionsmyndigheten in the same LEFI answer.",
+        Agency.SKV: "Skatteverket: income and capital for the tax years asked.",
+        Agency.SO: "The a-kassor (through their organisation, SO): unemployment benefit.",
+        Agency.TNS: "Transportstyrelsen: vehicles the person owns.",
+        Agency.MIV: "Migrationsverket: residence permits and their decisions.",
+    },
 )
 
 
@@ -111,8 +154,8 @@ class Query:
     def person(
         self,
         info: Info,
-        personnummer: Personnummer,
-        period: PeriodInput,
+        personnummer: AskedPersonnummer,
+        period: AskedPeriod,
         arende: Arende,
     ) -> Person | None:
         args = {"personnummer": personnummer, "period": period, "arende": arende}
@@ -125,8 +168,8 @@ class Query:
     def personer(
         self,
         info: Info,
-        personnummer: list[Personnummer],
-        period: PeriodInput,
+        personnummer: AskedPeople,
+        period: AskedPeriod,
         arende: Arende,
     ) -> list[Person] | None:
         args = {"personnummer": personnummer, "period": period, "arende": arende}
@@ -140,11 +183,11 @@ class Query:
     def hushall(
         self,
         info: Info,
-        sokande: Personnummer,
-        period: PeriodInput,
+        sokande: Sokande,
+        period: AskedPeriod,
         arende: Arende,
-        medsokande: Personnummer | None = None,
-        barn: list[Personnummer] | None = None,
+        medsokande: Medsokande = None,
+        barn: Barn = None,
     ) -> Hushall | None:
         args = {
             "sokande": sokande,
