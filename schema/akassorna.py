@@ -30,8 +30,12 @@ class SoUtbetalning:
 
 @strawberry.type(description="`Avstangningar`: a period barred from benefit.")
 class Avstangning:
-    avstangd_from: date | None = strawberry.field(description="`AvstangdFrom`.")
-    avstangd_tom: date | None = strawberry.field(description="`AvstangdTom`.")
+    avstangd_from: date | None = strawberry.field(
+        description="`AvstangdFrom`: the first day of the bar."
+    )
+    avstangd_tom: date | None = strawberry.field(
+        description="`AvstangdTom`: the last day of the bar; null while it is open."
+    )
 
 
 @strawberry.type(description="`AnsoktOmErsattning`: the state of an application for benefit.")
@@ -63,9 +67,12 @@ class Arbetsloshetsersattning:
 @strawberry.type(description="An echoed `personuppgiftsbitrade` (organisation number and name).")
 class SoPersonuppgiftsbitrade:
     organisationsnummer: str | None = strawberry.field(
-        description="`OrganisationsnummerPersonuppgiftsbitrade`."
+        description="`OrganisationsnummerPersonuppgiftsbitrade`: the processor's organisation "
+        "number, as the a-kassor echo it."
     )
-    namn: str | None = strawberry.field(description="`NamnPersonuppgiftsbitrade`.")
+    namn: str | None = strawberry.field(
+        description="`NamnPersonuppgiftsbitrade`: the processor's name, paired by position."
+    )
 
 
 @strawberry.type(

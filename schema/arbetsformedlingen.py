@@ -59,7 +59,9 @@ class Arbetsformedlingen:
     fel: Myndighetsfel | None = strawberry.field(
         description="Arbetsförmedlingen's `error`; null when it answered."
     )
-    schemaversion: str | None = strawberry.field(description="`Schemaversion`.")
+    schemaversion: str | None = strawberry.field(
+        description="`Schemaversion`: the version of Arbetsförmedlingen's answer schema."
+    )
     referensnummer: str | None = strawberry.field(
         description="`Referensnummer`: the case id echoed."
     )

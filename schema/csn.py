@@ -14,7 +14,7 @@ from schema.scalars import Personnummer
 
 @strawberry.type(description="A CSN week `yyyyWW` (ISO week), e.g. `starttid`.")
 class CsnVecka:
-    ar: int = strawberry.field(description="The year.")
+    ar: int = strawberry.field(description="The ISO week-numbering year of the week.")
     vecka: int = strawberry.field(description="The ISO week number.")
     text: str = strawberry.field(description="The week as CSN writes it, `yyyyWW`.")
     forsta_dag: date = strawberry.field(description="Monday of the week.")
@@ -32,7 +32,9 @@ class CsnBelopp:
 @strawberry.type(description="CSN `soktTid`: a period applied for.")
 class SoktTid:
     soktfrom: date | None = strawberry.field(description="`soktfrom` (`0` from CSN is null).")
-    sokttom: date | None = strawberry.field(description="`sokttom`.")
+    sokttom: date | None = strawberry.field(
+        description="`sokttom`: the last day applied for; null when CSN left it out."
+    )
     soktomfattning: str | None = strawberry.field(
         description="`soktomfattning`: study pace in per cent."
     )
@@ -44,7 +46,10 @@ class BeviljadTid:
     starttid: CsnVecka | None = strawberry.field(description="`starttid`: first week.")
     sluttid: CsnVecka | None = strawberry.field(description="`sluttid`: last week.")
     takt: str | None = strawberry.field(description="`takt`: study pace in per cent.")
-    gr_takt: str | None = strawberry.field(description="`gr_takt`.")
+    gr_takt: str | None = strawberry.field(
+        description="`gr_takt`: the pace of study granted, in percent of full time, as CSN writes"
+        " it."
+    )
     belopp: list[CsnBelopp] = strawberry.field(description="`Beloppen/Belopp`.")
     totbelopp: int | None = strawberry.field(description="`totbelopp`, kronor.")
 
@@ -54,10 +59,20 @@ class BeviljadTid:
     "covers, with amounts."
 )
 class UtbetaldTid:
-    startvecka: CsnVecka | None = strawberry.field(description="`startvecka`.")
-    slutvecka: CsnVecka | None = strawberry.field(description="`slutvecka`.")
-    startdatum: date | None = strawberry.field(description="`startdatum` (hemutrustningslån).")
-    slutdatum: date | None = strawberry.field(description="`slutdatum` (hemutrustningslån).")
+    startvecka: CsnVecka | None = strawberry.field(
+        description="`startvecka`: the first week the payment covers; null for a loan paid at once."
+    )
+    slutvecka: CsnVecka | None = strawberry.field(
+        description="`slutvecka`: the last week the payment covers; null for a loan paid at once."
+    )
+    startdatum: date | None = strawberry.field(
+        description="`startdatum`: the first day the payment covers, where CSN gives days "
+        "(hemutrustningslån); else null."
+    )
+    slutdatum: date | None = strawberry.field(
+        description="`slutdatum`: the last day the payment covers, where CSN gives days "
+        "(hemutrustningslån); else null."
+    )
     belopp: list[CsnBelopp] = strawberry.field(description="`Beloppen/Belopp`.")
     totbelopp: int | None = strawberry.field(description="`totbelopp`, kronor.")
 
@@ -97,10 +112,19 @@ class CsnArende:
 
 @strawberry.type(description="CSN `Studiestodstypforteckning`: a summary per support form.")
 class Studiestodstyper:
-    studiemedel: str | None = strawberry.field(description="`studiemedel`.")
-    studiehjalp: str | None = strawberry.field(description="`studiehjalp`.")
-    hemutrustningslan: str | None = strawberry.field(description="`hemutrustningslan`.")
-    studiestartsstod: str | None = strawberry.field(description="`studiestartsstod`.")
+    studiemedel: str | None = strawberry.field(
+        description="`studiemedel`: CSN's summary of the person's studiemedel (e.g. whether they "
+        "have any); null when not sent."
+    )
+    studiehjalp: str | None = strawberry.field(
+        description="`studiehjalp`: CSN's summary of studiehjälp; null when not sent."
+    )
+    hemutrustningslan: str | None = strawberry.field(
+        description="`hemutrustningslan`: CSN's summary of hemutrustningslån; null when not sent."
+    )
+    studiestartsstod: str | None = strawberry.field(
+        description="`studiestartsstod`: CSN's summary of studiestartsstöd; null when not sent."
+    )
     omstallningsstudiestod: str | None = strawberry.field(
         description="`omstallningsstudiestod` (absent in schema version 3.0)."
     )
@@ -119,7 +143,8 @@ class CsnPerson:
     )
     sekretess: str | None = strawberry.field(description="`sekretess` trimmed; null when blank.")
     studiestodstyper: Studiestodstyper | None = strawberry.field(
-        description="`Studiestodstypforteckning`."
+        description="`Studiestodstypforteckning`: CSN's summary per support form; null when not "
+        "sent."
     )
     studiemedel: list[CsnArende] = strawberry.field(description="`Studiemedel/Arenden/Arende`.")
     studiehjalp: list[CsnArende] = strawberry.field(description="`Studiehjalp/Arenden/Arende`.")

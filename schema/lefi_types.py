@@ -124,8 +124,36 @@ def graphql_name(json_name: str) -> str:
 
 
 def _field_description(type_name: str, field: dict[str, Any]) -> str:
+    """What a LEFI property holds, where it comes from and when it is null or empty."""
     kind = field["type"]
-    shape = f"list of {kind}" if field.get("list") else kind
+    what = _KINDS.get(kind) or _MODEL_KINDS.get(
+        lefi_model()["types"].get(kind, {}).get("kind", ""), f"a `{kind}` object"
+    )
     values = lefi_model()["enums"].get(field.get("enum", ""), [])
-    listed = f"; values: {', '.join(map(str, values))}" if values else ""
-    return f"`{type_name}.{field['name']}` ({shape}{listed})."
+    listed = f" (one of {', '.join(map(str, values))})" if values else ""
+    source = f"LEFI `{type_name}.{field['name']}`"
+    if field.get("list"):
+        return (
+            f"{source}: a list, each {what}{listed}, as LEFI sent it; empty when LEFI sent none. "
+            "An item of the wrong kind is null here and kept in `ovrigaFalt`."
+        )
+    return (
+        f"{source}: {what}{listed}. Null when LEFI left it out; a value of the wrong kind is "
+        "null here and kept in `ovrigaFalt`."
+    )
+
+
+_MODEL_KINDS = {
+    "code": "a code (`kod`, `beskrivning`)",
+    "belopp": "an amount (`summa`, `valuta`)",
+    "omfattning": "an extent as a fraction (`taljare/namnare`, `andel`)",
+    "frantill": "a period (`fran`, `till`, and as dates `franDatum`, `tillDatum`)",
+}
+_KINDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a decimal number (exact, never rounded)",
+    "boolean": "true or false",
+    "date": "a date",
+    "datetime": "a date and time",
+}

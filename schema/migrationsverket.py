@@ -39,8 +39,13 @@ class Migrationsverket:
     fel: Myndighetsfel | None = strawberry.field(
         description="Migrationsverket's `error` in SSBTEK; null when it answered."
     )
-    korrelationsid: str | None = strawberry.field(description="`korrelationsid`.")
-    correlationid: str | None = strawberry.field(description="`correlationid`.")
+    korrelationsid: str | None = strawberry.field(
+        description="`korrelationsid`: Migrationsverket's id of the call, for tracing it with them."
+    )
+    correlationid: str | None = strawberry.field(
+        description="`correlationid`: the correlation id Migrationsverket echoes (an English-"
+        "named twin of `korrelationsid`)."
+    )
     efternamn: str | None = strawberry.field(description="`efternamn`: last name.")
     fornamn: str | None = strawberry.field(description="`fornamn`: first name.")
     hemland: str | None = strawberry.field(description="`hemland`: country of origin.")

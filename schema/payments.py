@@ -57,8 +57,12 @@ Delslag = described_enum(
 
 @strawberry.type(description="A period of days; either end may be unknown.")
 class Datumperiod:
-    from_: date | None = strawberry.field(name="from", description="First day.")
-    tom: date | None = strawberry.field(description="Last day, inclusive.")
+    from_: date | None = strawberry.field(
+        name="from", description="The first day; null when the source does not say."
+    )
+    tom: date | None = strawberry.field(
+        description="The last day, inclusive; null when open or not given."
+    )
 
 
 @strawberry.type(

@@ -37,7 +37,10 @@ class SkvPersonuppgift:
     )
     fornamn: str | None = strawberry.field(description="`folko:Fornamn`.")
     efternamn: str | None = strawberry.field(description="`folko:Efternamn`.")
-    status_personuppgift_kod: str | None = strawberry.field(description="`StatusPersonuppgiftKod`.")
+    status_personuppgift_kod: str | None = strawberry.field(
+        description="`StatusPersonuppgiftKod`: Skatteverket's code for the state of the person's "
+        "record."
+    )
     kapitaluppgifter: list[Kapitaluppgift] = strawberry.field(
         description="`Kapitaluppgift`, one per tax year asked."
     )
