@@ -111,9 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # uvicorn's own access log prints query strings; the app logs requests without them. No
     # `server` header: the facade does not advertise what it runs on.
-    served = {"host": host, "port": port, "access_log": False, "server_header": False}
+    served = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "server_header": False,
+        # On SIGTERM: stop accepting, answer what is in flight for this long, then stop.
+        "timeout_graceful_shutdown": settings.http.shutdown_grace_s,
+    }
     if app is not None:
-        uvicorn.run(app, log_level="info", **served)
+        DrainingServer(uvicorn.Config(app, log_level="info", **served), app).run()
     else:
         # Each worker is a process of its own (spawned), which builds its own application.
         os.environ[SERVED_HOST_VARIABLE] = host
@@ -121,6 +128,25 @@ def main(argv: list[str] | None = None) -> int:
             "graph.cli:worker_app", factory=True, workers=workers, log_level="info", **served
         )
     return 0
+
+
+class DrainingServer(uvicorn.Server):
+    """uvicorn's server that, told to stop, first makes `/readyz` answer 503 (so a load
+    balancer still asking takes the instance out), then drains as uvicorn does."""
+
+    def __init__(self, config: uvicorn.Config, app: Any) -> None:
+        super().__init__(config)
+        self.facade = app
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        self.facade.state.ready = False
+        super().handle_exit(sig, frame)
+
+    async def _serve(self, sockets: Any = None) -> None:
+        await super()._serve(sockets)
+        # uvicorn raises the captured signal again once drained, so the process would end "killed
+        # by SIGTERM"; a facade that drained as asked ends with exit code 0.
+        self._captured_signals.clear()
 
 
 # What `serve --workers` tells its worker processes: the address they serve.

@@ -236,6 +236,9 @@ def _http(env: _Env, demo: bool) -> HttpSettings:
         allowed_hosts=tuple(h.lower() for h in env.list("SSBTEK_ALLOWED_HOSTS"))
         or DEFAULT_ALLOWED_HOSTS,
         cors_origins=tuple(origins),
+        shutdown_grace_s=env.bounded_int(
+            "SSBTEK_SHUTDOWN_GRACE_S", HttpSettings.shutdown_grace_s, 0, 300
+        ),
     )
 
 

@@ -17,13 +17,15 @@ from resolvers.audit import AuditTrail
 @dataclass(frozen=True)
 class HttpSettings:
     """`SSBTEK_INTROSPECTION`, `SSBTEK_GRAPHIQL`, `SSBTEK_ALLOWED_HOSTS`, `SSBTEK_CORS_ORIGINS`,
-    `SSBTEK_MAX_BODY_BYTES`."""
+    `SSBTEK_MAX_BODY_BYTES`, `SSBTEK_SHUTDOWN_GRACE_S`."""
 
     introspection: bool
     graphiql: bool
     allowed_hosts: tuple[str, ...]
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 65_536
+    # How long a stopping process keeps answering the operations it has (SIGTERM).
+    shutdown_grace_s: int = 25
 
 
 # Every response: no sniffing, no framing, no referrer, and (where personal data can be) no
