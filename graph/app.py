@@ -49,6 +49,7 @@ from graph.graphiql import BY_NAME as GRAPHIQL_ASSETS
 from graph.graphiql import MEDIA_TYPES as GRAPHIQL_MEDIA_TYPES
 from graph.graphiql import assets_dir, missing_or_altered
 from graph.graphiql import page as graphiql_page
+from graph.logs import JsonFormatter
 from graph.over_http import GRAPHQL_RESPONSE, JSON, answer_media_type, is_request_error
 from graph.settings import Settings, SettingsError, load_settings
 from graph.surface import (
@@ -231,7 +232,7 @@ def create_app(
     network way to SSBTEK (tests reach an in-process simulator so).
     """
     settings = settings or load_settings()
-    configure_audit_log(settings.audit)
+    configure_audit_log(settings.audit, JsonFormatter() if settings.log_format == "json" else None)
     audit = AuditTrail(settings.audit)
     authentication = build_authentication(settings)
     client = build_client(settings, transport)

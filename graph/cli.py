@@ -11,6 +11,8 @@ from typing import Any
 
 import uvicorn
 
+from graph.logs import TEXT_FORMAT, configure_logging
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen server until stopped."""
@@ -70,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "simulator":
         _check_simulator_tls(sim, args)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "simulator":
+        logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)
 
     if args.command == "simulator":
         from simulator.app import SimulatorConfig, create_app
@@ -105,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         serve.error(f"--workers must be 1 to {MAX_WORKERS}")
     try:
         settings = load_settings()
+        log_config = configure_logging(settings.log_format)
         app = serving_app(settings, host) if workers == 1 else None
     except SettingsError as exc:
         print(f"ssbtek-graphql: configuration error: {exc}", file=sys.stderr)
@@ -118,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         "server_header": False,
         # On SIGTERM: stop accepting, answer what is in flight for this long, then stop.
         "timeout_graceful_shutdown": settings.http.shutdown_grace_s,
+        "log_config": log_config,
     }
     if app is not None:
         DrainingServer(uvicorn.Config(app, log_level="info", **served), app).run()
@@ -167,7 +172,9 @@ def worker_app() -> Any:
     """The application of one `serve --workers` process (uvicorn's factory)."""
     from graph.settings import load_settings
 
-    return serving_app(load_settings(), os.environ.get(SERVED_HOST_VARIABLE, "127.0.0.1"))
+    settings = load_settings()
+    configure_logging(settings.log_format)
+    return serving_app(settings, os.environ.get(SERVED_HOST_VARIABLE, "127.0.0.1"))
 
 
 def _check_simulator_tls(sim: argparse.ArgumentParser, args: argparse.Namespace) -> None:

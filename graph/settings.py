@@ -17,6 +17,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from graph.auth import AuthMode, AuthSettings
+from graph.logs import FORMATS, default_format
 from graph.surface import HttpSettings
 from resolvers.audit import AuditSettings
 from resolvers.cache import (
@@ -61,6 +62,7 @@ class Settings:
     cache: CacheSettings
     limits: Limits
     ready_probe: bool = False
+    log_format: str = "text"  # SSBTEK_LOG_FORMAT: text or json (graph/logs.py)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -98,6 +100,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cache=_cache(env),
         limits=_limits(env),
         ready_probe=env.boolean("SSBTEK_READY_PROBE", default=False),
+        log_format=env.choice("SSBTEK_LOG_FORMAT", FORMATS, default_format()),
     )
 
 

@@ -137,8 +137,11 @@ class _FileHandler(_Checked, logging.FileHandler):
     """The audit file."""
 
 
-def configure_audit_log(settings: AuditSettings) -> None:
-    """Send audit lines, as bare JSON lines, to `settings.file` or stdout; not to other loggers."""
+def configure_audit_log(
+    settings: AuditSettings, formatter: logging.Formatter | None = None
+) -> None:
+    """Send audit lines to `settings.file` or stdout, not to other loggers: bare JSON lines, or
+    in the form `formatter` gives (the facade's JSON logs)."""
     for old in [h for h in log.handlers if getattr(h, "ssbtek_audit", False)]:
         log.removeHandler(old)  # a second app in one process replaces the first's destination
         with contextlib.suppress(OSError):  # a destination that fails on its last flush
@@ -147,7 +150,7 @@ def configure_audit_log(settings: AuditSettings) -> None:
         _FileHandler(settings.file, encoding="utf-8") if settings.file else _StdoutHandler()
     )
     handler.ssbtek_audit = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(formatter or logging.Formatter("%(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False

@@ -1,0 +1,97 @@
+"""Logs for people and for machines: `SSBTEK_LOG_FORMAT=text` (one readable line) or `json` (one
+JSON object per line: time, level, logger, message, and the trace id when a trace is on). The
+default is text on a terminal and JSON otherwise (a container, a service manager). The access
+log goes the same way; the audit lines get the same fields around their own."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+FORMATS = ("text", "json")
+
+
+def default_format() -> str:
+    """text when a person watches (stderr is a terminal), json otherwise."""
+    return "text" if sys.stderr.isatty() else "json"
+
+
+def current_trace_id() -> str | None:
+    """The W3C trace id of the span being recorded, if tracing is on (graph/tracing.py)."""
+    try:
+        from opentelemetry import trace
+    except ImportError:  # pragma: no cover - tracing is an optional part
+        return None
+    context = trace.get_current_span().get_span_context()
+    return f"{context.trace_id:032x}" if context.is_valid else None
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record. A record whose message is itself a JSON object (an audit
+    line) keeps its fields at the top level, beside time, level and logger."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+        }
+        message = record.getMessage()
+        own = _json_object(message)
+        if own is not None:
+            fields.update({k: v for k, v in own.items() if k not in ("level", "logger")})
+        else:
+            fields["message"] = message
+        trace_id = current_trace_id()
+        if trace_id:
+            fields["traceId"] = trace_id
+        if record.exc_info:
+            fields["exception"] = self.formatException(record.exc_info)
+        return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    if not text.startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def formatter(log_format: str) -> logging.Formatter:
+    """The formatter of a log format."""
+    return JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+
+
+def configure_logging(log_format: str) -> dict[str, Any]:
+    """Send the facade's logs to stderr in `log_format`; uvicorn's logging configuration to
+    match (its access log stays off: the facade logs requests without their query string)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(formatter(log_format))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    kind = "graph.logs.JsonFormatter" if log_format == "json" else "logging.Formatter"
+    fmt = {} if log_format == "json" else {"format": TEXT_FORMAT}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"facade": {"()": kind, **fmt}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "facade"},
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "uvicorn.error": {"level": "INFO"},
+        },
+    }

@@ -1,0 +1,71 @@
+"""SSBTEK_LOG_FORMAT=json: every line a process writes is one JSON object with time, level and
+logger; the access log and the audit lines in the same form; no personnummer in any of them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import httpx
+
+from graph.logs import JsonFormatter
+from tests.support import command, free_port
+
+ALLA = "198503151238"
+
+
+def _record(message: str, name: str = "ssbtek_graphql.access") -> logging.LogRecord:
+    return logging.LogRecord(name, logging.INFO, __file__, 1, message, None, None)
+
+
+def test_a_record_is_one_json_object() -> None:
+    line = json.loads(JsonFormatter().format(_record("POST /graphql 200 12.5 ms")))
+    assert line["level"] == "INFO"
+    assert line["logger"] == "ssbtek_graphql.access"
+    assert line["message"] == "POST /graphql 200 12.5 ms"
+    assert line["time"].endswith("Z")
+
+
+def test_an_audit_line_keeps_its_fields_beside_level_and_logger() -> None:
+    audit = json.dumps({"time": "2026-11-27T10:00:00.000Z", "event": "question", "level": "x"})
+    line = json.loads(JsonFormatter().format(_record(audit, "ssbtek_graphql.audit")))
+    assert line == {
+        "time": "2026-11-27T10:00:00.000Z",
+        "level": "INFO",
+        "logger": "ssbtek_graphql.audit",
+        "event": "question",
+    }
+
+
+def test_an_exception_is_inside_the_object() -> None:
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = _record("failed")
+        record.exc_info = sys.exc_info()
+    line = json.loads(JsonFormatter().format(record))
+    assert "ValueError: boom" in line["exception"]
+
+
+def test_serve_writes_only_json_lines_with_the_json_format() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {"SSBTEK_LOG_FORMAT": "json"}
+    with command(["serve", "--port", str(port)], f"{base}/readyz", env, capture=True) as process:
+        answer = httpx.post(
+            f"{base}/graphql",
+            json={
+                "query": f'{{ person(personnummer: "{ALLA}", period: {{from: "2026-01-01", '
+                'tom: "2026-02-28"}, arende: "demo") { transportstyrelsen { resultat } } }'
+            },
+            timeout=30,
+        ).json()
+        assert answer["data"]["person"]["transportstyrelsen"] == {"resultat": "OK"}
+    lines = [line for line in process.output.splitlines() if line.strip()]
+    objects = [json.loads(line) for line in lines]  # every line is JSON
+    assert all({"time", "level", "logger"} <= set(o) for o in objects)
+    loggers = {o["logger"] for o in objects}
+    assert {"ssbtek_graphql.access", "ssbtek_graphql.audit", "graph.app"} <= loggers
+    assert any(o.get("event") == "question" for o in objects)
+    assert ALLA not in process.output
