@@ -297,6 +297,7 @@ def create_app(
         AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit)),
         audit=audit,
         max_body_bytes=settings.http.max_body_bytes,
+        trusted=settings.http.trusted,
     )
     hosts = settings.http.allowed_hosts + ((served_host.lower(),) if served_host else ())
     middleware = [

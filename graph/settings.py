@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from graph.auth import AuthMode, AuthSettings
 from graph.logs import FORMATS, default_format
 from graph.surface import HttpSettings
+from graph.trusted import ManifestError, TrustedDocuments, read_manifest
 from resolvers.audit import AuditSettings
 from resolvers.cache import (
     DEFAULT_MAX_ENTRIES,
@@ -242,7 +243,23 @@ def _http(env: _Env, demo: bool) -> HttpSettings:
         shutdown_grace_s=env.bounded_int(
             "SSBTEK_SHUTDOWN_GRACE_S", HttpSettings.shutdown_grace_s, 0, 300
         ),
+        trusted=_trusted(env),
     )
+
+
+def _trusted(env: _Env) -> TrustedDocuments:
+    """The trusted documents, read and checked now: a manifest that cannot be read, or an entry
+    that is not the SHA-256 of its document, stops start-up."""
+    path = env.get("SSBTEK_TRUSTED_DOCUMENTS")
+    only = env.boolean("SSBTEK_TRUSTED_ONLY", default=False)
+    if path is None:
+        if only:
+            raise SettingsError("SSBTEK_TRUSTED_ONLY=true needs SSBTEK_TRUSTED_DOCUMENTS")
+        return TrustedDocuments()
+    try:
+        return TrustedDocuments(read_manifest(path), only)
+    except ManifestError as exc:
+        raise SettingsError(f"SSBTEK_TRUSTED_DOCUMENTS ({path}) {exc}") from None
 
 
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "::1")

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph.trusted import TrustedDocuments, requested_hash
 from resolvers.audit import AuditTrail
 
 
 @dataclass(frozen=True)
 class HttpSettings:
     """`SSBTEK_INTROSPECTION`, `SSBTEK_GRAPHIQL`, `SSBTEK_ALLOWED_HOSTS`, `SSBTEK_CORS_ORIGINS`,
-    `SSBTEK_MAX_BODY_BYTES`, `SSBTEK_SHUTDOWN_GRACE_S`."""
+    `SSBTEK_MAX_BODY_BYTES`, `SSBTEK_SHUTDOWN_GRACE_S`, `SSBTEK_TRUSTED_DOCUMENTS`,
+    `SSBTEK_TRUSTED_ONLY`."""
 
     introspection: bool
     graphiql: bool
@@ -26,6 +28,8 @@ class HttpSettings:
     max_body_bytes: int = 65_536
     # How long a stopping process keeps answering the operations it has (SIGTERM).
     shutdown_grace_s: int = 25
+    # SSBTEK_TRUSTED_DOCUMENTS (read) and SSBTEK_TRUSTED_ONLY.
+    trusted: TrustedDocuments = field(default_factory=TrustedDocuments)
 
 
 # Every response: no sniffing, no framing, no referrer, and (where personal data can be) no
@@ -136,10 +140,17 @@ class PostJsonOnly:
     too deep, or not an object with a `query` string (400).
     """
 
-    def __init__(self, app: ASGIApp, audit: AuditTrail, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        audit: AuditTrail,
+        max_body_bytes: int,
+        trusted: TrustedDocuments | None = None,
+    ) -> None:
         self.app = app
         self.audit = audit
         self.max_body_bytes = max_body_bytes
+        self.trusted = trusted or TrustedDocuments()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -182,6 +193,12 @@ class PostJsonOnly:
         if problem is not None:
             await self._refuse(send, 400, problem, "BAD_REQUEST")
             return
+        request, refusal = self.trusted.resolve(json.loads(body))
+        if refusal is not None:
+            await self._refuse(send, *refusal)
+            return
+        if requested_hash(request) is not None:  # the document's text, looked up by its id
+            body = json.dumps(request, ensure_ascii=False).encode()
         # strawberry compares the type case-sensitively: hand it on in lower case.
         scope = {**scope, "headers": _with_content_type(scope, "application/json")}
         await self.app(scope, _replaying(body, receive), send)
@@ -225,8 +242,11 @@ def request_body_problem(body: bytes) -> str | None:
         return "a GraphQL request must be JSON"
     if not isinstance(request, dict):
         return "a GraphQL request must be a JSON object (batches are not taken)"
-    if not isinstance(request.get("query"), str):
-        return "a GraphQL request must have the operation as a string in `query`"
+    if not isinstance(request.get("query"), str) and requested_hash(request) is None:
+        return (
+            "a GraphQL request must have the operation as a string in `query`, or name a trusted "
+            "document by `documentId`"
+        )
     for name, kind in (("variables", dict), ("operationName", str), ("extensions", dict)):
         if request.get(name) is not None and not isinstance(request[name], kind):
             return f"`{name}` of a GraphQL request must be a {kind.__name__} or null"

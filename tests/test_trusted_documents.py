@@ -1,0 +1,116 @@
+"""Trusted documents: a client may name a known operation by its SHA-256 instead of sending it,
+and with SSBTEK_TRUSTED_ONLY nothing else runs (a stolen token cannot run arbitrary queries)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.settings import SettingsError, load_settings
+from graph.trusted import sha256
+from tests.support import PERIOD, Facade, Simulator, facade, facade_env
+from tests.support.queries import QUERY, codes
+
+ALLA = "198503151238"
+VEHICLES = """query Fordon($pnr: Personnummer!, $period: PeriodInput!) {
+  person(personnummer: $pnr, period: $period, arende: "A") { transportstyrelsen { resultat } }
+}"""
+VARIABLES = {"pnr": ALLA, "period": PERIOD}
+
+
+def _codegen_manifest(tmp_path: Path) -> str:
+    path = tmp_path / "persisted-documents.json"
+    path.write_text(json.dumps({sha256(VEHICLES): VEHICLES}), encoding="utf-8")
+    return str(path)
+
+
+def _apollo_manifest(tmp_path: Path) -> str:
+    path = tmp_path / "persisted-query-manifest.json"
+    manifest = {
+        "format": "apollo-persisted-query-manifest",
+        "version": 1,
+        "operations": [
+            {"id": sha256(VEHICLES), "name": "Fordon", "type": "query", "body": VEHICLES}
+        ],
+    }
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def trusted_only(sim: Simulator, tmp_path: Path) -> Iterator[Facade]:
+    env = facade_env(
+        sim.url, SSBTEK_TRUSTED_DOCUMENTS=_codegen_manifest(tmp_path), SSBTEK_TRUSTED_ONLY="true"
+    )
+    with facade(env) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    "naming",
+    [
+        {"documentId": sha256(VEHICLES)},
+        {"documentId": f"sha256:{sha256(VEHICLES)}"},
+        {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(VEHICLES)}}},
+    ],
+    ids=["documentId", "sha256: prefix", "Apollo persistedQuery"],
+)
+def test_a_trusted_document_runs_by_its_id(trusted_only: Facade, naming: dict[str, Any]) -> None:
+    response = trusted_only.post({**naming, "variables": VARIABLES})
+    assert response.status_code == 200
+    assert response.json()["data"]["person"]["transportstyrelsen"] == {"resultat": "OK"}
+
+
+def test_trusted_only_refuses_any_other_document_before_ssbtek(
+    trusted_only: Facade, fresh: Simulator, audit_lines: list[dict[str, Any]]
+) -> None:
+    response = trusted_only.post({"query": QUERY, "variables": VARIABLES})
+    assert response.status_code == 403
+    assert codes(response.json()) == {"PERSISTED_QUERY_NOT_TRUSTED"}
+    assert fresh.requests() == []
+    assert any(line.get("reason") == "PERSISTED_QUERY_NOT_TRUSTED" for line in audit_lines)
+    # The exact text of a trusted document is that document.
+    same = trusted_only.post({"query": VEHICLES, "variables": VARIABLES})
+    assert same.status_code == 200 and "errors" not in same.json()
+
+
+def test_an_unknown_id_or_a_text_that_is_not_its_document_is_refused(
+    trusted_only: Facade, fresh: Simulator
+) -> None:
+    unknown = trusted_only.post({"documentId": "0" * 64, "variables": VARIABLES})
+    assert unknown.status_code == 400
+    assert codes(unknown.json()) == {"PERSISTED_QUERY_NOT_FOUND"}
+    other = trusted_only.post(
+        {"documentId": sha256(VEHICLES), "query": QUERY, "variables": VARIABLES}
+    )
+    assert other.status_code == 400 and codes(other.json()) == {"BAD_REQUEST"}
+    assert fresh.requests() == []
+
+
+def test_without_trusted_only_any_document_runs_and_ids_still_work(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    env = facade_env(sim.url, SSBTEK_TRUSTED_DOCUMENTS=_apollo_manifest(tmp_path))
+    with facade(env) as api:
+        free = api.query(QUERY, VARIABLES)
+        assert free["data"]["person"]["transportstyrelsen"] == {"resultat": "OK"}
+        named = api.post({"documentId": sha256(VEHICLES), "variables": VARIABLES})
+        assert named.json()["data"]["person"]["transportstyrelsen"] == {"resultat": "OK"}
+
+
+def test_no_manifest_means_no_id_is_known(api: Facade) -> None:
+    response = api.post({"documentId": sha256(VEHICLES), "variables": VARIABLES})
+    assert codes(response.json()) == {"PERSISTED_QUERY_NOT_FOUND"}
+
+
+def test_a_manifest_that_does_not_hold_is_a_configuration_error(tmp_path: Path) -> None:
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({sha256(VEHICLES): QUERY}), encoding="utf-8")
+    with pytest.raises(SettingsError, match="SSBTEK_TRUSTED_DOCUMENTS"):
+        load_settings(facade_env("http://x/ssbtek", SSBTEK_TRUSTED_DOCUMENTS=str(forged)))
+    with pytest.raises(SettingsError, match="SSBTEK_TRUSTED_ONLY"):
+        load_settings(facade_env("http://x/ssbtek", SSBTEK_TRUSTED_ONLY="true"))
