@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import orjson
 from cross_web import HTTPException
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -50,6 +51,7 @@ from graph.graphiql import MEDIA_TYPES as GRAPHIQL_MEDIA_TYPES
 from graph.graphiql import assets_dir, missing_or_altered
 from graph.graphiql import page as graphiql_page
 from graph.logs import JsonFormatter
+from graph.metrics import Metrics
 from graph.over_http import GRAPHQL_RESPONSE, JSON, answer_media_type, is_request_error
 from graph.settings import Settings, SettingsError, load_settings
 from graph.surface import (
@@ -90,6 +92,7 @@ class FacadeGraphQL(GraphQL):
         self.introspection = introspection
         # What the GraphiQL page's headers editor starts with; None when its files are missing.
         self.graphiql_headers: dict[str, str] | None = None
+        self.metrics: Metrics | None = None
         self.upstream = upstream
         self.audit = audit
         self.limits = limits
@@ -163,6 +166,12 @@ class FacadeGraphQL(GraphQL):
         return new_context(caller_of(request), self.upstream)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if self.metrics is not None:
+            state = request.scope.get("state", {})
+            outcome = error_code(result.errors[0]) if result.errors else "ok"
+            self.metrics.operation(
+                state.get("operation_name"), outcome, state.get("started", time.perf_counter())
+            )
         if result.errors:
             result.errors = [
                 with_code(error, suggestions=self.introspection) for error in result.errors
@@ -223,13 +232,15 @@ def create_app(
     settings: Settings | None = None,
     served_host: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    metrics_route: bool = True,
 ) -> Starlette:
     """The facade application; settings are read from the environment when not given.
 
     The SSBTEK client (and its WSDL) and the token keys are loaded here, before serving, so that
     one that cannot be loaded stops start-up with a message naming the setting. `served_host`
     (the command's `--host`) is served besides `SSBTEK_ALLOWED_HOSTS`. `transport` replaces the
-    network way to SSBTEK (tests reach an in-process simulator so).
+    network way to SSBTEK (tests reach an in-process simulator so). Without `metrics_route`,
+    `/metrics` is not served on this port (`serve --metrics-port` serves it on its own).
     """
     settings = settings or load_settings()
     configure_audit_log(settings.audit, JsonFormatter() if settings.log_format == "json" else None)
@@ -238,6 +249,11 @@ def create_app(
     client = build_client(settings, transport)
     cache = build_cache(settings.cache)
     upstream = Upstream(client, settings.requester, audit, cache)
+    metrics = Metrics() if settings.metrics else None
+    if metrics is not None:
+        upstream.observer = metrics
+        audit.on_refused = metrics.refusal
+        metrics.watch(client.limiter, cache)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -282,6 +298,7 @@ def create_app(
         graphql_ide="graphiql" if settings.http.graphiql else None,
         allow_queries_via_get=False,
     )
+    graphql.metrics = metrics
     if settings.http.graphiql:
         wrong = missing_or_altered(assets_dir())
         if wrong:
@@ -342,9 +359,15 @@ def create_app(
             headers={"cache-control": "public, max-age=31536000, immutable"},
         )
 
+    async def metrics_page(_request: Request) -> Response:
+        if metrics is None or not metrics_route:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
     app = Starlette(
         routes=[
             Route("/", home, methods=["GET"]),
+            Route("/metrics", metrics_page, methods=["GET"]),
             Route("/graphiql/{name}", graphiql_file, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -357,6 +380,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.cache = cache
+    app.state.metrics = metrics
     app.state.ready = False
     app.state.probe = None
     app.state.probe_lock = asyncio.Lock()

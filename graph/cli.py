@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import uvicorn
+from prometheus_client import start_http_server
 
 from graph.logs import TEXT_FORMAT, configure_logging
 
@@ -28,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
     serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    serve.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        help="serve /metrics on this port instead of the serving port (default: the serving "
+        "port; SSBTEK_METRICS=false turns metrics off)",
+    )
     serve.add_argument(
         "--workers",
         type=int,
@@ -109,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         log_config = configure_logging(settings.log_format)
-        app = serving_app(settings, host) if workers == 1 else None
+        metrics_port = getattr(args, "metrics_port", None)
+        app = serving_app(settings, host, metrics_port is None) if workers == 1 else None
     except SettingsError as exc:
         print(f"ssbtek-graphql: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -125,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         "log_config": log_config,
     }
     if app is not None:
+        if metrics_port is not None and app.state.metrics is not None:
+            start_http_server(metrics_port, addr=host, registry=app.state.metrics.registry)
         DrainingServer(uvicorn.Config(app, log_level="info", **served), app).run()
     else:
         # Each worker is a process of its own (spawned), which builds its own application.
@@ -159,11 +170,11 @@ SERVED_HOST_VARIABLE = "SSBTEK_INTERNAL_SERVED_HOST"
 MAX_WORKERS = 64
 
 
-def serving_app(settings: Any, host: str) -> Any:
+def serving_app(settings: Any, host: str, metrics_route: bool = True) -> Any:
     """The facade's application for a serving process, which is then tuned for serving."""
     from graph.app import create_app, tune_serving_process
 
-    app = create_app(settings, served_host=host)
+    app = create_app(settings, served_host=host, metrics_route=metrics_route)
     tune_serving_process()
     return app
 

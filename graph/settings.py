@@ -64,6 +64,7 @@ class Settings:
     limits: Limits
     ready_probe: bool = False
     log_format: str = "text"  # SSBTEK_LOG_FORMAT: text or json (graph/logs.py)
+    metrics: bool = True  # SSBTEK_METRICS: serve /metrics (graph/metrics.py)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +103,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         limits=_limits(env),
         ready_probe=env.boolean("SSBTEK_READY_PROBE", default=False),
         log_format=env.choice("SSBTEK_LOG_FORMAT", FORMATS, default_format()),
+        metrics=env.boolean("SSBTEK_METRICS", default=True),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -194,6 +195,10 @@ class PostJsonOnly:
             await self._refuse(send, 400, problem, "BAD_REQUEST")
             return
         request, refusal = self.trusted.resolve(json.loads(body))
+        # For the operation's metrics (graph/app.py): its name and when it came.
+        scope.setdefault("state", {}).update(
+            operation_name=request.get("operationName"), started=time.perf_counter()
+        )
         if refusal is not None:
             await self._refuse(send, *refusal)
             return

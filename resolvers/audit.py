@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -47,6 +48,8 @@ class AuditTrail:
 
     def __init__(self, settings: AuditSettings) -> None:
         self._secret = settings.secret
+        # Told the reason of every refusal (metrics); nothing by default.
+        self.on_refused: Callable[[str], None] = lambda _reason: None
 
     def person_hash(self, personnummer: str) -> str:
         """The keyed hash that stands for a person in the audit: the same for one number under
@@ -102,6 +105,7 @@ class AuditTrail:
     ) -> None:
         """The line of a refused request: no person, only who (if known), the reason code and,
         for the facade's own fixed refusals (authentication), why."""
+        self.on_refused(reason)
         fields = {"event": "refused", "tenant": tenant, "caseworker": caseworker, "reason": reason}
         _write({**fields, **({"detail": detail} if detail else {})})
 

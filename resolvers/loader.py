@@ -60,6 +60,20 @@ class Flight:
     korrelationsid: str
 
 
+class UpstreamObserver:
+    """What the SSBTEK calls are told to, for metrics (graph/metrics.py); does nothing here."""
+
+    def in_flight(self, change: int) -> None:
+        """A call started (+1) or ended (-1)."""
+
+    def asked(self, outcome: str, agencies: int, started: float) -> None:
+        """A call ended: "ok" or its error code, how many agencies it asked, when it started
+        (`time.perf_counter`)."""
+
+    def agency_error(self, agency: str, kalla: str) -> None:
+        """An agency's part came as an error from `kalla` (SSBT, BT, FACADE: not readable)."""
+
+
 @dataclass
 class Upstream:
     """The long-lived way to SSBTEK: the client, who the municipality is, the audit trail and the
@@ -70,6 +84,7 @@ class Upstream:
     audit: AuditTrail
     cache: PartCache = field(default_factory=PartCache)
     health: UpstreamHealth = field(default_factory=UpstreamHealth)
+    observer: UpstreamObserver = field(default_factory=lambda: UpstreamObserver())
     _flights: dict[tuple[str, ...], Flight] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -179,13 +194,27 @@ class Upstream:
             pseudonym(key.personnummer),
             ",".join(sorted(a.value for a in plan.agencies)),
         )
-        element = await self._noting_health(
-            self.client.hamta(question, owner=f"{key.tenant}\x1f{caller.handlaggare}")
-        )
+        agencies = len(plan.agencies)
+        started = time.perf_counter()
+        self.observer.in_flight(1)
         try:
-            return await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
+            element = await self._noting_health(
+                self.client.hamta(question, owner=f"{key.tenant}\x1f{caller.handlaggare}")
+            )
+            answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
         except PayloadError as exc:
+            self.observer.asked(UpstreamInvalidResponse.code, agencies, started)
             raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
+        except UpstreamError as exc:
+            self.observer.asked(exc.code, agencies, started)
+            raise
+        finally:
+            self.observer.in_flight(-1)
+        self.observer.asked("ok", agencies, started)
+        for agency, part in answer.parts.items():
+            if part.fel is not None:
+                self.observer.agency_error(agency.value, part.fel.kalla.value)
+        return answer
 
     async def probe(self) -> list[ProbeResult]:
         """Ask SSBTEK's connectivity probe (`testaBastjanstInformation`) and decode it."""
