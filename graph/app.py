@@ -62,6 +62,7 @@ from graph.surface import (
     SecurityHeaders,
     graphql_error,
 )
+from graph.tracing import TraceRequests
 from resolvers.audit import AuditTrail, configure_audit_log
 from resolvers.cache import build_cache
 from resolvers.client import SsbtekClient, WsdlError
@@ -318,6 +319,7 @@ def create_app(
     )
     hosts = settings.http.allowed_hosts + ((served_host.lower(),) if served_host else ())
     middleware = [
+        Middleware(TraceRequests),
         Middleware(SecurityHeaders),
         Middleware(AccessLog),
         Middleware(AllowedHosts, hosts=hosts, audit=audit),

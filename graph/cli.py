@@ -13,6 +13,7 @@ import uvicorn
 from prometheus_client import start_http_server
 
 from graph.logs import TEXT_FORMAT, configure_logging
+from graph.tracing import configure_tracing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         log_config = configure_logging(settings.log_format)
+        configure_tracing()
         metrics_port = getattr(args, "metrics_port", None)
         app = serving_app(settings, host, metrics_port is None) if workers == 1 else None
     except SettingsError as exc:
@@ -185,6 +187,7 @@ def worker_app() -> Any:
 
     settings = load_settings()
     configure_logging(settings.log_format)
+    configure_tracing()
     return serving_app(settings, os.environ.get(SERVED_HOST_VARIABLE, "127.0.0.1"))
 
 

@@ -19,10 +19,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from resolvers.loader import UpstreamObserver
-from resolvers.privacy import holds_personnummer
+from resolvers.privacy import plain_name
 
 MAX_OPERATION_NAMES = 100
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _CODE = re.compile(r"[A-Z][A-Z_]{2,40}")
 # Seconds: from a cache hit (a few ms) to a slow SSBTEK (tens of seconds).
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -73,7 +72,7 @@ class Metrics(UpstreamObserver):
         """The operation name as a label value: bounded, and never personal."""
         if not isinstance(name, str) or not name:
             return "anonymous"
-        if not _NAME.fullmatch(name) or holds_personnummer(name):
+        if plain_name(name) is None:
             return "other"
         with self._lock:
             if name in self._names:

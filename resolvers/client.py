@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 from lxml import etree
+from opentelemetry import propagate
 from zeep import AsyncClient, Settings
 from zeep.transports import AsyncTransport
 
@@ -77,7 +78,10 @@ class CappedTransport(AsyncTransport):
         self.max_bytes = max_bytes
 
     async def post(self, address: str, message: Any, headers: Any) -> httpx.Response:
-        """POST the envelope and read the answer up to the size limit."""
+        """POST the envelope and read the answer up to the size limit, with the trace's
+        `traceparent` (W3C) when a trace is recorded."""
+        headers = dict(headers)
+        propagate.inject(headers)
         async with self.client.stream(
             "POST", address, content=message, headers=headers
         ) as response:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lxml import etree
+from opentelemetry.trace import SpanKind
 
 from resolvers.agencies import Agency
 from resolvers.audit import AskedFor, AuditTrail
@@ -25,6 +26,7 @@ from resolvers.parts import Held, LefiEntry, Part, needed_parts
 from resolvers.personnummer import pseudonym
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
 from resolvers.question import Requester, build_question
+from resolvers.tracing import tracer
 from resolvers.xmlread import PayloadError
 
 log = logging.getLogger(__name__)
@@ -106,7 +108,11 @@ class Upstream:
         )
         parts = needed_parts(key, plan, self.version)
         keys = {part: self.cache.key(*owner, part.name) for part in parts}
-        found = await self.cache.get_many(list(keys.values()))
+        with tracer.start_as_current_span(
+            "cache.get", attributes={"cache.backend": self.cache.backend, "cache.parts": len(keys)}
+        ) as span:
+            found = await self.cache.get_many(list(keys.values()))
+            span.set_attribute("cache.found", len(found))
         held = Held(parts, {part: found[k] for part, k in keys.items() if k in found})
         missing = held.missing
         cache_state = "hit" if not missing else "miss" if len(missing) == len(parts) else "partial"
@@ -161,7 +167,11 @@ class Upstream:
             for part, entry in stored.items()
             if isinstance(entry, LefiEntry)
         }
-        await self.cache.set_many({keys[part]: entry for part, entry in stored.items()}, ttls)
+        with tracer.start_as_current_span(
+            "cache.set",
+            attributes={"cache.backend": self.cache.backend, "cache.parts": len(stored)},
+        ):
+            await self.cache.set_many({keys[part]: entry for part, entry in stored.items()}, ttls)
 
     def _shared(
         self, name: tuple[str, ...], key: QuestionKey, plan: FetchPlan, caller: Caller
@@ -197,19 +207,27 @@ class Upstream:
         agencies = len(plan.agencies)
         started = time.perf_counter()
         self.observer.in_flight(1)
-        try:
-            element = await self._noting_health(
-                self.client.hamta(question, owner=f"{key.tenant}\x1f{caller.handlaggare}")
-            )
-            answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
-        except PayloadError as exc:
-            self.observer.asked(UpstreamInvalidResponse.code, agencies, started)
-            raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
-        except UpstreamError as exc:
-            self.observer.asked(exc.code, agencies, started)
-            raise
-        finally:
-            self.observer.in_flight(-1)
+        with tracer.start_as_current_span(
+            "ssbtek.call",
+            kind=SpanKind.CLIENT,
+            attributes={"ssbtek.agencies": sorted(a.value for a in plan.agencies)},
+        ) as span:
+            try:
+                element = await self._noting_health(
+                    self.client.hamta(question, owner=f"{key.tenant}\x1f{caller.handlaggare}")
+                )
+                answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
+            except PayloadError as exc:
+                self.observer.asked(UpstreamInvalidResponse.code, agencies, started)
+                span.set_attribute("ssbtek.outcome", UpstreamInvalidResponse.code)
+                raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
+            except UpstreamError as exc:
+                self.observer.asked(exc.code, agencies, started)
+                span.set_attribute("ssbtek.outcome", exc.code)
+                raise
+            finally:
+                self.observer.in_flight(-1)
+            span.set_attribute("ssbtek.outcome", "ok")
         self.observer.asked("ok", agencies, started)
         for agency, part in answer.parts.items():
             if part.fel is not None:

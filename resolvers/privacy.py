@@ -68,3 +68,14 @@ def holds_personnummer(text: str, joined: bool = True) -> bool:
         if int(full[:4]) >= EARLIEST_BIRTH_YEAR:
             return True
     return False
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def plain_name(name: object) -> str | None:
+    """A client's operation name when it is a plain GraphQL name without a personnummer in it
+    (fit for a metric label or a span attribute), else None."""
+    if isinstance(name, str) and _PLAIN_NAME.fullmatch(name) and not holds_personnummer(name):
+        return name
+    return None

@@ -21,6 +21,7 @@ from schema.limits import DocumentCache, Limits, operation_limits
 from schema.plan_step import PlanOperation
 from schema.query import Query
 from schema.scalars import SCALARS
+from schema.trace_step import TraceOperation
 
 
 class FacadeSchema(strawberry.Schema):
@@ -62,7 +63,13 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
         limits=limits,
         query=Query,
         # The document cache comes after every extension that adds validation rules.
-        extensions=[*rules, documents.extension(), PlanOperation, mask_internal_errors],
+        extensions=[
+            TraceOperation,
+            *rules,
+            documents.extension(),
+            PlanOperation,
+            mask_internal_errors,
+        ],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
         execution_context_class=FacadeExecutionContext,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
+from resolvers.tracing import tracer
 from schema.context import OperationContext
 from schema.household import person_nodes
 from schema.person import PERSON_FIELD_PLANNERS
@@ -27,6 +28,7 @@ class PlanOperation(SchemaExtension):
         context = execution.context
         facade: Any = execution.schema  # schema/build.py FacadeSchema
         if isinstance(context, OperationContext) and execution.graphql_document is not None:
+            span = tracer.start_span("graphql.plan")
             try:
                 plan_operation(
                     facade.graphql_schema,
@@ -41,9 +43,12 @@ class PlanOperation(SchemaExtension):
                     max_fields=facade.limits.fields,
                     person_nodes=person_nodes,
                 )
+                span.set_attribute("graphql.plan.questions", len(context.plan.plans))
             except Exception as exc:  # a bug: nothing is asked, and the people fields say so
                 log.exception("planning the operation failed: %s", type(exc).__name__)
                 context.plan.refused = PlanningFailed("the operation could not be planned")
+            finally:
+                span.end()
         yield
 
 

@@ -13,6 +13,7 @@ from lxml import etree
 
 from resolvers.agencies import Agency
 from resolvers.privacy import redact
+from resolvers.tracing import tracer
 from resolvers.xmlread import PayloadError, child, children, text, text_or_empty
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,13 @@ def decode_answer(response: etree._Element, asked: Iterable[Agency]) -> Answer:
         raise PayloadError("the answer has no svarsdata")
     parts: dict[Agency, AgencyPart] = {}
     for agency in asked:
-        element = child(svarsdata, agency.value)
-        parts[agency] = AgencyPart(fel=MISSING_PART) if element is None else _part(agency, element)
+        with tracer.start_as_current_span(
+            "ssbtek.decode", attributes={"ssbtek.agency": agency.value}
+        ) as span:
+            element = child(svarsdata, agency.value)
+            part = AgencyPart(fel=MISSING_PART) if element is None else _part(agency, element)
+            span.set_attribute("ssbtek.outcome", "ok" if part.fel is None else part.fel.kalla.value)
+            parts[agency] = part
     return Answer(parts=parts)
 
 

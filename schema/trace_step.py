@@ -1,0 +1,27 @@
+"""The GraphQL operation's span (graph/tracing.py says when traces are recorded)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from strawberry.extensions import SchemaExtension
+
+from resolvers.privacy import plain_name
+from resolvers.tracing import tracer
+
+
+class TraceOperation(SchemaExtension):
+    """A span for the GraphQL operation: its type and (a plain) name, never its arguments."""
+
+    def on_operation(self) -> Iterator[None]:
+        execution = self.execution_context
+        with tracer.start_as_current_span("graphql.operation") as span:
+            yield
+            name = plain_name(execution.operation_name)
+            if name:
+                span.set_attribute("graphql.operation.name", name)
+            operation_type = getattr(execution, "operation_type", None)
+            if operation_type is not None:
+                span.set_attribute("graphql.operation.type", str(operation_type.value))
+            errors = execution.result.errors if execution.result else None
+            span.set_attribute("graphql.errors", len(errors or []))

@@ -1,0 +1,91 @@
+"""Tracing, recorded with the OpenTelemetry SDK's in-memory exporter: the caller's trace is
+continued, the operation, its planning, the SSBTEK call, each agency's decoding and the cache
+have spans, `traceparent` goes on to SSBTEK, and no span attribute holds a variable, an
+argument, a personnummer, a caseworker or a case id. With no SDK configured nothing is kept."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from graph.tracing import configure_tracing
+from tests.support import CASEWORKER, Simulator, facade, facade_env, simulator
+
+ALLA = "198503151238"
+ARENDE = "SPAR-2026-9"
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+PARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+EXPORTER = InMemorySpanExporter()
+
+
+@pytest.fixture(scope="module")
+def recorded() -> InMemorySpanExporter:
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):  # once per process: the global provider
+        provider = TracerProvider()
+        trace.set_tracer_provider(provider)
+    provider.add_span_processor(SimpleSpanProcessor(EXPORTER))
+    return EXPORTER
+
+
+@pytest.fixture
+def recording_simulator() -> Iterator[tuple[Simulator, list[dict[str, str]]]]:
+    """A simulator that keeps the headers of what it receives."""
+    seen: list[dict[str, str]] = []
+    with simulator() as sim:
+        app = sim.app
+
+        async def keeping(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                seen.append({k.decode(): v.decode() for k, v in scope["headers"]})
+            await app(scope, receive, send)
+
+        sim.app = keeping
+        yield sim, seen
+
+
+def test_the_callers_trace_continues_through_every_step(
+    recorded: InMemorySpanExporter, recording_simulator: tuple[Simulator, list[dict[str, str]]]
+) -> None:
+    sim, seen = recording_simulator
+    recorded.clear()
+    query = (
+        """query Skarm($pnr: Personnummer!, $p: PeriodInput!) {
+      person(personnummer: $pnr, period: $p, arende: "%s") {
+        transportstyrelsen { resultat } csn { fel { felkod } } } }"""
+        % ARENDE
+    )  # noqa: UP031
+    variables = {"pnr": ALLA, "p": {"from": "2026-01-01", "tom": "2026-03-31"}}
+    with facade(facade_env(sim.url, SSBTEK_CACHE_TTL_S="60")) as api:
+        answer = api.post({"query": query, "variables": variables}, traceparent=PARENT).json()
+    assert answer["data"]["person"]["transportstyrelsen"] == {"resultat": "OK"}
+    spans = recorded.get_finished_spans()
+    names = {span.name for span in spans}
+    assert {"POST /graphql", "graphql.operation", "graphql.plan", "cache.get", "ssbtek.call",
+            "ssbtek.decode", "cache.set"} <= names  # fmt: skip
+    assert {f"{span.context.trace_id:032x}" for span in spans} == {TRACE_ID}
+    call = next(span for span in spans if span.name == "ssbtek.call")
+    assert list(call.attributes["ssbtek.agencies"]) == ["CSN", "TNS"]
+    assert call.attributes["ssbtek.outcome"] == "ok"
+    decoded = {span.attributes["ssbtek.agency"] for span in spans if span.name == "ssbtek.decode"}
+    assert decoded == {"CSN", "TNS"}
+    operation = next(span for span in spans if span.name == "graphql.operation")
+    assert operation.attributes["graphql.operation.name"] == "Skarm"
+    asked = [headers for headers in seen if "traceparent" in headers]
+    assert asked and all(h["traceparent"].split("-")[1] == TRACE_ID for h in asked)
+    recorded_text = json.dumps([dict(span.attributes or {}) for span in spans], default=str)
+    for personal in (ALLA, "19850315", ARENDE, CASEWORKER, "Tolvan", "2026-01-01"):
+        assert personal not in recorded_text
+    assert not re.search(r"\d{10,12}", recorded_text)
+
+
+def test_without_an_endpoint_tracing_is_not_configured() -> None:
+    assert configure_tracing({}) is False
