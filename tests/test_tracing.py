@@ -58,11 +58,10 @@ def test_the_callers_trace_continues_through_every_step(
     sim, seen = recording_simulator
     recorded.clear()
     query = (
-        """query Skarm($pnr: Personnummer!, $p: PeriodInput!) {
-      person(personnummer: $pnr, period: $p, arende: "%s") {
-        transportstyrelsen { resultat } csn { fel { felkod } } } }"""
-        % ARENDE
-    )  # noqa: UP031
+        "query Skarm($pnr: Personnummer!, $p: PeriodInput!) { person(personnummer: $pnr, "
+        f'period: $p, arende: "{ARENDE}") {{ transportstyrelsen {{ resultat }} '
+        "csn { fel { felkod } } } }"
+    )
     variables = {"pnr": ALLA, "p": {"from": "2026-01-01", "tom": "2026-03-31"}}
     with facade(facade_env(sim.url, SSBTEK_CACHE_TTL_S="60")) as api:
         answer = api.post({"query": query, "variables": variables}, traceparent=PARENT).json()
