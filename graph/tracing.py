@@ -15,6 +15,8 @@ from opentelemetry import context, propagate, trace
 from opentelemetry.trace import SpanKind
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from resolvers.tracing import enabled as tracing_enabled
+from resolvers.tracing import state as tracing_state
 from resolvers.tracing import tracer
 
 
@@ -34,6 +36,7 @@ def configure_tracing(environ: dict[str, str] | None = None) -> bool:
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
+    tracing_state["enabled"] = True
     return True
 
 
@@ -45,7 +48,7 @@ class TraceRequests:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not tracing_enabled():
             await self.app(scope, receive, send)
             return
         carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}

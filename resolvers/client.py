@@ -24,6 +24,7 @@ from resolvers.errors import (
 )
 from resolvers.limiter import FairLimiter
 from resolvers.soap import body_element
+from resolvers.tracing import enabled as tracing_enabled
 
 # zeep logs whole SOAP messages at DEBUG: personal data that must never reach a log.
 logging.getLogger("zeep.transports").setLevel(logging.WARNING)
@@ -80,8 +81,9 @@ class CappedTransport(AsyncTransport):
     async def post(self, address: str, message: Any, headers: Any) -> httpx.Response:
         """POST the envelope and read the answer up to the size limit, with the trace's
         `traceparent` (W3C) when a trace is recorded."""
-        headers = dict(headers)
-        propagate.inject(headers)
+        if tracing_enabled():
+            headers = dict(headers)
+            propagate.inject(headers)
         async with self.client.stream(
             "POST", address, content=message, headers=headers
         ) as response:

@@ -26,7 +26,7 @@ from resolvers.parts import Held, LefiEntry, Part, needed_parts
 from resolvers.personnummer import pseudonym
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
 from resolvers.question import Requester, build_question
-from resolvers.tracing import tracer
+from resolvers.tracing import span
 from resolvers.xmlread import PayloadError
 
 log = logging.getLogger(__name__)
@@ -108,11 +108,11 @@ class Upstream:
         )
         parts = needed_parts(key, plan, self.version)
         keys = {part: self.cache.key(*owner, part.name) for part in parts}
-        with tracer.start_as_current_span(
-            "cache.get", attributes={"cache.backend": self.cache.backend, "cache.parts": len(keys)}
-        ) as span:
+        with span(
+            "cache.get", **{"cache.backend": self.cache.backend, "cache.parts": len(keys)}
+        ) as got:
             found = await self.cache.get_many(list(keys.values()))
-            span.set_attribute("cache.found", len(found))
+            got.set_attribute("cache.found", len(found))
         held = Held(parts, {part: found[k] for part, k in keys.items() if k in found})
         missing = held.missing
         cache_state = "hit" if not missing else "miss" if len(missing) == len(parts) else "partial"
@@ -167,10 +167,7 @@ class Upstream:
             for part, entry in stored.items()
             if isinstance(entry, LefiEntry)
         }
-        with tracer.start_as_current_span(
-            "cache.set",
-            attributes={"cache.backend": self.cache.backend, "cache.parts": len(stored)},
-        ):
+        with span("cache.set", **{"cache.backend": self.cache.backend, "cache.parts": len(stored)}):
             await self.cache.set_many({keys[part]: entry for part, entry in stored.items()}, ttls)
 
     def _shared(
@@ -207,11 +204,11 @@ class Upstream:
         agencies = len(plan.agencies)
         started = time.perf_counter()
         self.observer.in_flight(1)
-        with tracer.start_as_current_span(
+        with span(
             "ssbtek.call",
-            kind=SpanKind.CLIENT,
-            attributes={"ssbtek.agencies": sorted(a.value for a in plan.agencies)},
-        ) as span:
+            SpanKind.CLIENT,
+            **{"ssbtek.agencies": sorted(a.value for a in plan.agencies)},
+        ) as call:
             try:
                 element = await self._noting_health(
                     self.client.hamta(question, owner=f"{key.tenant}\x1f{caller.handlaggare}")
@@ -219,15 +216,15 @@ class Upstream:
                 answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
             except PayloadError as exc:
                 self.observer.asked(UpstreamInvalidResponse.code, agencies, started)
-                span.set_attribute("ssbtek.outcome", UpstreamInvalidResponse.code)
+                call.set_attribute("ssbtek.outcome", UpstreamInvalidResponse.code)
                 raise UpstreamInvalidResponse(f"SSBTEK's answer cannot be read: {exc}") from None
             except UpstreamError as exc:
                 self.observer.asked(exc.code, agencies, started)
-                span.set_attribute("ssbtek.outcome", exc.code)
+                call.set_attribute("ssbtek.outcome", exc.code)
                 raise
             finally:
                 self.observer.in_flight(-1)
-            span.set_attribute("ssbtek.outcome", "ok")
+            call.set_attribute("ssbtek.outcome", "ok")
         self.observer.asked("ok", agencies, started)
         for agency, part in answer.parts.items():
             if part.fel is not None:

@@ -1,4 +1,6 @@
-"""Spans of the facade's work (OpenTelemetry's API; without a configured SDK they cost nothing).
+"""Spans of the facade's work (OpenTelemetry's API), recorded only once tracing is configured
+(`graph/tracing.py`): until then `span` gives a no-op at once, without even OpenTelemetry's
+no-op span machinery, so a facade without tracing pays nothing for it.
 
 Span attributes never carry a query's variables or arguments, a personnummer, a caseworker, a
 case id or a payload: only what the facade itself defines (agency elements, sizes, outcomes,
@@ -6,6 +8,33 @@ counts) and a client's operation name when it is a plain name without a personnu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any
+
 from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 
 tracer = trace.get_tracer("ssbtek_graphql")
+# Set by graph/tracing.py configure_tracing (and by tests that record spans).
+state = {"enabled": False}
+
+
+def enabled() -> bool:
+    """Whether spans are recorded."""
+    return state["enabled"]
+
+
+def span(
+    name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: Any
+) -> AbstractContextManager[Any]:
+    """A span as the current one while the block runs, or a no-op when tracing is off."""
+    if not state["enabled"]:
+        return nullcontext(trace.INVALID_SPAN)
+    return _recorded(name, kind, attributes)
+
+
+@contextmanager
+def _recorded(name: str, kind: SpanKind, attributes: dict[str, Any]) -> Iterator[Any]:
+    with tracer.start_as_current_span(name, kind=kind, attributes=attributes) as current:
+        yield current

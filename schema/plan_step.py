@@ -10,7 +10,7 @@ from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
-from resolvers.tracing import tracer
+from resolvers.tracing import span
 from schema.context import OperationContext
 from schema.household import person_nodes
 from schema.person import PERSON_FIELD_PLANNERS
@@ -28,7 +28,8 @@ class PlanOperation(SchemaExtension):
         context = execution.context
         facade: Any = execution.schema  # schema/build.py FacadeSchema
         if isinstance(context, OperationContext) and execution.graphql_document is not None:
-            span = tracer.start_span("graphql.plan")
+            planning = span("graphql.plan")
+            plan_span = planning.__enter__()
             try:
                 plan_operation(
                     facade.graphql_schema,
@@ -43,12 +44,12 @@ class PlanOperation(SchemaExtension):
                     max_fields=facade.limits.fields,
                     person_nodes=person_nodes,
                 )
-                span.set_attribute("graphql.plan.questions", len(context.plan.plans))
+                plan_span.set_attribute("graphql.plan.questions", len(context.plan.plans))
             except Exception as exc:  # a bug: nothing is asked, and the people fields say so
                 log.exception("planning the operation failed: %s", type(exc).__name__)
                 context.plan.refused = PlanningFailed("the operation could not be planned")
             finally:
-                span.end()
+                planning.__exit__(None, None, None)
         yield
 
 

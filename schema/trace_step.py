@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from strawberry.extensions import SchemaExtension
 
 from resolvers.privacy import plain_name
-from resolvers.tracing import tracer
+from resolvers.tracing import span
 
 
 class TraceOperation(SchemaExtension):
@@ -15,13 +15,13 @@ class TraceOperation(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         execution = self.execution_context
-        with tracer.start_as_current_span("graphql.operation") as span:
+        with span("graphql.operation") as operation:
             yield
             name = plain_name(execution.operation_name)
             if name:
-                span.set_attribute("graphql.operation.name", name)
+                operation.set_attribute("graphql.operation.name", name)
             operation_type = getattr(execution, "operation_type", None)
             if operation_type is not None:
-                span.set_attribute("graphql.operation.type", str(operation_type.value))
+                operation.set_attribute("graphql.operation.type", str(operation_type.value))
             errors = execution.result.errors if execution.result else None
-            span.set_attribute("graphql.errors", len(errors or []))
+            operation.set_attribute("graphql.errors", len(errors or []))

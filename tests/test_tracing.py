@@ -17,6 +17,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from graph.tracing import configure_tracing
+from resolvers.tracing import state as tracing_state
 from tests.support import CASEWORKER, Simulator, facade, facade_env, simulator
 
 ALLA = "198503151238"
@@ -27,13 +28,15 @@ EXPORTER = InMemorySpanExporter()
 
 
 @pytest.fixture(scope="module")
-def recorded() -> InMemorySpanExporter:
+def recorded() -> Iterator[InMemorySpanExporter]:
     provider = trace.get_tracer_provider()
     if not isinstance(provider, TracerProvider):  # once per process: the global provider
         provider = TracerProvider()
         trace.set_tracer_provider(provider)
     provider.add_span_processor(SimpleSpanProcessor(EXPORTER))
-    return EXPORTER
+    tracing_state["enabled"] = True  # as configure_tracing does
+    yield EXPORTER
+    tracing_state["enabled"] = False
 
 
 @pytest.fixture
@@ -88,3 +91,13 @@ def test_the_callers_trace_continues_through_every_step(
 
 def test_without_an_endpoint_tracing_is_not_configured() -> None:
     assert configure_tracing({}) is False
+
+
+def test_with_tracing_off_nothing_is_recorded(
+    recorded: InMemorySpanExporter, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(tracing_state, "enabled", False)
+    recorded.clear()
+    with facade(facade_env(sim.url)) as api:
+        api.post({"query": "{ tjanstestatus { myndighet } }"}, traceparent=PARENT)
+    assert recorded.get_finished_spans() == ()

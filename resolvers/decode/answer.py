@@ -13,7 +13,7 @@ from lxml import etree
 
 from resolvers.agencies import Agency
 from resolvers.privacy import redact
-from resolvers.tracing import tracer
+from resolvers.tracing import span
 from resolvers.xmlread import PayloadError, child, children, text, text_or_empty
 
 log = logging.getLogger(__name__)
@@ -83,12 +83,12 @@ def decode_answer(response: etree._Element, asked: Iterable[Agency]) -> Answer:
         raise PayloadError("the answer has no svarsdata")
     parts: dict[Agency, AgencyPart] = {}
     for agency in asked:
-        with tracer.start_as_current_span(
-            "ssbtek.decode", attributes={"ssbtek.agency": agency.value}
-        ) as span:
+        with span("ssbtek.decode", **{"ssbtek.agency": agency.value}) as decoding:
             element = child(svarsdata, agency.value)
             part = AgencyPart(fel=MISSING_PART) if element is None else _part(agency, element)
-            span.set_attribute("ssbtek.outcome", "ok" if part.fel is None else part.fel.kalla.value)
+            decoding.set_attribute(
+                "ssbtek.outcome", "ok" if part.fel is None else part.fel.kalla.value
+            )
             parts[agency] = part
     return Answer(parts=parts)
 
