@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 from lxml import etree
-from opentelemetry import propagate
+from opentelemetry import propagate, trace
 from zeep import AsyncClient, Settings
 from zeep.transports import AsyncTransport
 
@@ -191,6 +191,8 @@ class SsbtekClient:
             raise UpstreamUnavailable(message) from None
         finally:
             self.limiter.release(owner, took)
+        if tracing_enabled():
+            trace.get_current_span().set_attribute("ssbtek.answer_bytes", len(response.content))
         # A large envelope is parsed off the event loop.
         return await asyncio.to_thread(
             _answer_element, response.status_code, response.content, operation

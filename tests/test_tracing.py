@@ -77,6 +77,7 @@ def test_the_callers_trace_continues_through_every_step(
     call = next(span for span in spans if span.name == "ssbtek.call")
     assert list(call.attributes["ssbtek.agencies"]) == ["CSN", "TNS"]
     assert call.attributes["ssbtek.outcome"] == "ok"
+    assert call.attributes["ssbtek.answer_bytes"] > 1000
     decoded = {span.attributes["ssbtek.agency"] for span in spans if span.name == "ssbtek.decode"}
     assert decoded == {"CSN", "TNS"}
     operation = next(span for span in spans if span.name == "graphql.operation")
