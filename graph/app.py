@@ -68,6 +68,7 @@ from resolvers.cache import build_cache
 from resolvers.client import SsbtekClient, WsdlError
 from resolvers.errors import UpstreamBusy, UpstreamError
 from resolvers.loader import Upstream
+from resolvers.privacy import redact
 from schema.build import build_schema, schema_sdl
 from schema.context import new_context
 from schema.errors import INTERNAL_MESSAGE, REFUSAL_CODES, error_code, with_code
@@ -141,8 +142,10 @@ class FacadeGraphQL(GraphQL):
 
     async def get_sub_response(self, request: Any) -> Any:
         sub_response = await super().get_sub_response(request)
-        # The negotiated media type travels with the sub-response to `create_response`.
+        # The negotiated media type and the operation's name and start travel with the
+        # sub-response to `create_response`.
         sub_response.media_type = answer_media_type(request.headers.get("accept"))
+        sub_response.operation_state = dict(request.scope.get("state", {}))
         return sub_response
 
     def create_response(self, response_data: Any, sub_response: Any) -> Response:
@@ -153,7 +156,15 @@ class FacadeGraphQL(GraphQL):
         if media_type == GRAPHQL_RESPONSE and is_request_error(response_data):
             response_data = {k: v for k, v in response_data.items() if k != "data"}
             status = 400
-        response = Response(self.encode_json(response_data), status, media_type=media_type)
+        body = self.encode_json(response_data)
+        if self.metrics is not None:
+            state = getattr(sub_response, "operation_state", {})
+            self.metrics.operation(
+                state.get("operation_name"),
+                outcome_of(body, response_data),
+                state.get("started", time.perf_counter()),
+            )
+        response = Response(body, status, media_type=media_type)
         response.headers.raw.extend(
             (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
         )
@@ -167,12 +178,6 @@ class FacadeGraphQL(GraphQL):
         return new_context(caller_of(request), self.upstream)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-        if self.metrics is not None:
-            state = request.scope.get("state", {})
-            outcome = error_code(result.errors[0]) if result.errors else "ok"
-            self.metrics.operation(
-                state.get("operation_name"), outcome, state.get("started", time.perf_counter())
-            )
         if result.errors:
             result.errors = [
                 with_code(error, suggestions=self.introspection) for error in result.errors
@@ -184,6 +189,23 @@ class FacadeGraphQL(GraphQL):
                     reason=",".join(refusals), tenant=caller.tenant, caseworker=caller.handlaggare
                 )
         return strawberry_process_result(result)
+
+
+ANY_ADDRESS = ("0.0.0.0", "::", "[::]")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def outcome_of(body: bytes | str, answer: Any) -> str:
+    """An operation's outcome for the metrics: ok, or the code of its first error (the body's
+    own when the answer was refused whole, e.g. RESPONSE_TOO_LARGE)."""
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    if len(body) < 2048 and b'"RESPONSE_TOO_LARGE"' in (
+        body if isinstance(body, bytes) else body.encode()
+    ):
+        return "RESPONSE_TOO_LARGE"
+    if not errors:
+        return "ok"
+    return str((errors[0].get("extensions") or {}).get("code", "INTERNAL_SERVER_ERROR"))
 
 
 def editor_headers(mode: AuthMode) -> dict[str, str]:
@@ -318,6 +340,10 @@ def create_app(
         trusted=settings.http.trusted,
     )
     hosts = settings.http.allowed_hosts + ((served_host.lower(),) if served_host else ())
+    if served_host in ANY_ADDRESS:
+        # No client sends 0.0.0.0: the process's own loopback names are what a container's
+        # health check and a sidecar use; a browser page cannot send them for another name.
+        hosts += LOOPBACK_HOSTS
     middleware = [
         Middleware(TraceRequests),
         Middleware(SecurityHeaders),
@@ -509,7 +535,7 @@ class AccessLog:
             access_log.info(
                 "%s %s %d %.1fms",
                 scope["method"],
-                scope["path"],
+                redact(scope["path"]),  # a path is the client's: it may hold a number
                 status,
                 (time.perf_counter() - start) * 1000,
             )

@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     workers = getattr(args, "workers", 1)
     if not 1 <= workers <= MAX_WORKERS:
         serve.error(f"--workers must be 1 to {MAX_WORKERS}")
+    if workers > 1 and getattr(args, "metrics_port", None) is not None:
+        serve.error("--metrics-port serves one process's metrics: use it with --workers 1")
     try:
         settings = load_settings()
         log_config = configure_logging(settings.log_format)

@@ -6,8 +6,9 @@ graph.graphiql fetch`, which uses `npm pack`), pinned to versions and checked ag
 SHA-384 digests, into `<venv>/share/ssbtek-graphql/graphiql` (or `SSBTEK_GRAPHIQL_ASSETS`).
 Nothing of them is in the repository and no browser ever fetches them from a CDN. The page
 never writes the query into the address bar (a personnummer there would end up in history,
-bookmarks and screenshots), opens with the operations of `docs/schema-guide.md` as tabs, and has
-its headers editor prepared for the caller's credentials."""
+bookmarks and screenshots), keeps nothing in the browser's storage (tabs, history and variables
+live in memory for the page's life), opens with the operations of `docs/schema-guide.md` as tabs,
+and has its headers editor prepared for the caller's credentials."""
 
 from __future__ import annotations
 
@@ -155,12 +156,21 @@ _PAGE = """<!doctype html>
     <div id="graphiql">Loading GraphiQL…</div>
     <script>
       // The facade's own page: the query is never put in the address bar, nothing is stored
-      // between visits but GraphiQL's tabs in this browser, and every request stays on this
-      // origin.
+      // in the browser, and every request stays on this origin.
       const settings = {{ settings }};
       const fetcher = GraphiQL.createFetcher({ url: "/graphql" });
       const explorer = GraphiQLPluginExplorer.explorerPlugin();
       const tabs = settings.tabs.map((tab) => ({ query: tab.query, variables: tab.variables }));
+      // GraphiQL keeps tabs, queries, variables and history in the storage it is given: here a
+      // memory that ends with the page, so no personnummer stays on a shared computer.
+      const kept = new Map();
+      const storage = {
+        getItem: (key) => (kept.has(key) ? kept.get(key) : null),
+        setItem: (key, value) => { kept.set(key, String(value)); },
+        removeItem: (key) => { kept.delete(key); },
+        clear: () => { kept.clear(); },
+        get length() { return kept.size; },
+      };
       ReactDOM.createRoot(document.getElementById("graphiql")).render(
         React.createElement(GraphiQL, {
           fetcher,
@@ -168,6 +178,7 @@ _PAGE = """<!doctype html>
           defaultTabs: tabs.length ? tabs : undefined,
           headers: settings.headers,
           shouldPersistHeaders: false,
+          storage,
           isHeadersEditorEnabled: true,
           defaultEditorToolsVisibility: "headers",
         }),

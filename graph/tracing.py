@@ -15,6 +15,7 @@ from opentelemetry import context, propagate, trace
 from opentelemetry.trace import SpanKind
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from resolvers.privacy import redact
 from resolvers.tracing import enabled as tracing_enabled
 from resolvers.tracing import state as tracing_state
 from resolvers.tracing import tracer
@@ -55,9 +56,14 @@ class TraceRequests:
         token = context.attach(propagate.extract(carrier))
         try:
             with tracer.start_as_current_span(
-                f"{scope['method']} {scope['path']}",
+                f"HTTP {scope['method']}",
                 kind=SpanKind.SERVER,
-                attributes={"http.request.method": scope["method"], "url.path": scope["path"]},
+                attributes={
+                    "http.request.method": scope["method"],
+                    "url.path": redact(scope["path"]),
+                },
+                record_exception=False,
+                set_status_on_exception=False,
             ) as span:
 
                 async def sending(message: Message) -> None:

@@ -19,8 +19,8 @@ The sources and their rules (docs/schema-guide.md, Payments, says the same for c
 
 A preliminary payment that has since been paid is counted once: LEFI drops a planned payment
 once it is effected, but an answer may still list it (the planned list read before the payout).
-A preliminary row is left out when an effected row of the same source has the same förmån and
-covers the same period. No other row is ever dropped.
+A preliminary row is left out when an effected row of the same source (of the same person) has
+the same förmån and covers the same period, its start known. No other row is ever dropped.
 """
 
 from __future__ import annotations
@@ -344,11 +344,20 @@ def payment_list(rows: Iterable[Utbetalning], period: Period) -> list[Utbetalnin
     return sorted(kept, key=_order)
 
 
+def household_rows(members: Iterable[Iterable[Utbetalning]], period: Period) -> list[Utbetalning]:
+    """The rows of several people, each person's own list (`payment_list`) joined: a paid
+    preliminary is one person's payment, never matched against another's."""
+    return [row for rows in members for row in payment_list(rows, period)]
+
+
 def _without_paid_preliminaries(rows: Iterable[Utbetalning]) -> Iterator[Utbetalning]:
     rows = list(rows)
     effected = {_same_payment(row) for row in rows if not row.preliminar}
     for row in rows:
-        if not (row.preliminar and _same_payment(row) in effected):
+        same = _same_payment(row)
+        # A row whose covered period has no known start is never taken for another.
+        known = same[2] is not None
+        if not (row.preliminar and known and same in effected):
             yield row
 
 

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from opentelemetry import trace
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 tracer = trace.get_tracer("ssbtek_graphql")
 # Set by graph/tracing.py configure_tracing (and by tests that record spans).
@@ -36,5 +36,17 @@ def span(
 
 @contextmanager
 def _recorded(name: str, kind: SpanKind, attributes: dict[str, Any]) -> Iterator[Any]:
-    with tracer.start_as_current_span(name, kind=kind, attributes=attributes) as current:
-        yield current
+    # Exceptions are not recorded: their messages may hold upstream free text. The span says
+    # only that it failed, and with which of the facade's codes.
+    with tracer.start_as_current_span(
+        name,
+        kind=kind,
+        attributes=attributes,
+        record_exception=False,
+        set_status_on_exception=False,
+    ) as current:
+        try:
+            yield current
+        except Exception as exc:
+            current.set_status(Status(StatusCode.ERROR, getattr(exc, "code", type(exc).__name__)))
+            raise

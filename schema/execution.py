@@ -212,6 +212,7 @@ class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 or field.args
                 or node.arguments
                 or not getattr(field.resolve, "_is_default", False)
+                or not definition.is_basic_field  # permission classes, field extensions
             ):
                 return None
             complete = self._compile_value(field.type, group)

@@ -168,7 +168,7 @@ class Hushall:
     async def manadssummor(self, info: Info, kallor: Kallor = None) -> Hushallssummor:
         sources = sources_of(kallor)
         period = self.members.roles[0][1].period
-        rows: list[Any] = []
+        read_rows: list[Any] = []
         missing = []
         for (roll, key), read in zip(
             self.members.roles, await self._payments(info, sources), strict=True
@@ -182,8 +182,9 @@ class Hushall:
                     )
                 )
                 continue
-            rows += read
-        sums = payments.month_sums(payments.payment_list(rows, period), period, sources)
+            read_rows.append(read)
+        rows = payments.household_rows(read_rows, period)
+        sums = payments.month_sums(rows, period, sources)
         return Hushallssummor(rader=sums, saknade=missing)  # type: ignore[arg-type]
 
     async def _payments(self, info: Info, sources: list[Any]) -> list[Any]:

@@ -72,6 +72,17 @@ def test_serve_with_workers_answers_from_processes_of_their_own() -> None:
         assert answer == {"data": {"person": {"transportstyrelsen": {"resultat": "OK"}}}}
 
 
+def test_serve_refuses_a_metrics_port_beside_workers() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "graph", "serve", "--workers", "2", "--metrics-port", "9100"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "--metrics-port" in result.stderr
+
+
 def test_serve_refuses_a_number_of_workers_out_of_bounds() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "graph", "serve", "--workers", "0"],

@@ -236,3 +236,30 @@ def test_kept_completions_are_bounded() -> None:
         many.for_values({"n": number})
     assert len(many.by_values) == MAX_VARIABLE_SETS
     assert many.for_values({"n": [1]}) == {}  # an unhashable value: never kept
+
+
+class _Never(strawberry.BasePermission):
+    message = "not allowed"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Guarded:
+    open_: str = strawberry.field(name="open")
+    secret: str = strawberry.field(permission_classes=[_Never])
+
+
+@strawberry.type
+class GuardedQuery:
+    @strawberry.field
+    def guarded(self) -> Guarded:
+        return Guarded(open_="yes", secret="no")  # type: ignore[call-arg]
+
+
+def test_a_field_with_a_permission_is_never_completed_by_the_fast_path() -> None:
+    schema = strawberry.Schema(query=GuardedQuery, execution_context_class=FacadeExecutionContext)
+    answer = schema.execute_sync("{ guarded { open secret } }")
+    assert answer.data is None
+    assert [e.message for e in answer.errors or []] == ["not allowed"]

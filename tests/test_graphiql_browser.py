@@ -105,6 +105,10 @@ def test_graphiql_renders_offline_and_runs_the_readme_query(browser: webdriver.C
         # The result editor draws only what is in view: its text comes from CodeMirror.
         wait.until(lambda driver: '"regnr": "ABC12D"' in _result(driver))
         assert json.loads(_result(browser))["data"]["person"]["transportstyrelsen"]
+        stored = browser.execute_script(
+            "return window.localStorage.length + window.sessionStorage.length"
+        )
+        assert stored == 0, "GraphiQL keeps nothing in the browser's storage"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "graphiql.png"))
         requested = _requested(browser)

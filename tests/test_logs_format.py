@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from typing import Any
 
 import httpx
 
 from graph.logs import JsonFormatter
-from tests.support import command, free_port
+from tests.support import command, facade, free_port
 
 ALLA = "198503151238"
 
@@ -69,3 +70,24 @@ def test_serve_writes_only_json_lines_with_the_json_format() -> None:
     assert {"ssbtek_graphql.access", "ssbtek_graphql.audit", "graph.app"} <= loggers
     assert any(o.get("event") == "question" for o in objects)
     assert ALLA not in process.output
+
+
+def test_the_access_log_redacts_a_number_in_the_path(caplog: Any) -> None:
+    with facade({"SSBTEK_AUDIT_FILE": "/dev/null"}) as demo, caplog.at_level(logging.INFO):
+        demo.request("GET", f"/graphiql/{ALLA}")
+    lines = [r.getMessage() for r in caplog.records if r.name == "ssbtek_graphql.access"]
+    assert lines and all(ALLA not in line for line in lines)
+
+
+def test_a_process_on_every_address_answers_its_own_health_check() -> None:
+    """A container's HEALTHCHECK asks 127.0.0.1 even where SSBTEK_ALLOWED_HOSTS names others."""
+    port = free_port()
+    env = {"SSBTEK_ALLOWED_HOSTS": "ssbtek.example.se"}
+    with command(
+        ["serve", "--host", "0.0.0.0", "--port", str(port)],
+        f"http://127.0.0.1:{port}/healthz",
+        env,
+    ):
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+        refused = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"host": "evil.example"})
+        assert refused.status_code == 400

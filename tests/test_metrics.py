@@ -90,3 +90,15 @@ def test_a_sequence_of_questions_is_counted_without_personal_labels(watched: Fac
 def test_metrics_can_be_turned_off(sim: Simulator) -> None:
     with facade(facade_env(sim.url, SSBTEK_METRICS="false")) as api:
         assert api.request("GET", "/metrics").status_code == 404
+
+
+def test_an_answer_refused_for_its_size_is_counted_so(sim: Simulator) -> None:
+    with facade(facade_env(sim.url, SSBTEK_MAX_RESPONSE_BYTES="40")) as api:
+        api.post(_person(ALLA, "Stor"))
+        samples = _scrape(api)
+    outcomes = {
+        s.labels["outcome"]
+        for s in samples["ssbtek_graphql_operations"]
+        if s.labels["operation"] == "Stor"
+    }
+    assert outcomes == {"RESPONSE_TOO_LARGE"}

@@ -484,3 +484,35 @@ def test_only_the_members_numbers_ask_nothing(api: Facade, fresh: Simulator) -> 
     answer = api.query(query, {"p": _months_around_today(1, 0)})
     assert [m["fel"] for m in answer["data"]["hushall"]["medlemmar"]] == [None, None]
     assert fresh.questions() == []
+
+
+def _row(preliminar: bool, start: date | None, forman: str = "PM:AP") -> Any:
+    from resolvers.payments import Datumperiod, Kod, Utbetalning, Utbetalningskalla
+
+    return Utbetalning(
+        kalla=Utbetalningskalla.PM, utbetalare="Pensionsmyndigheten", forman=Kod(forman),
+        delforman=None, utbetalningsdatum=date(2026, 5, 19), avser=Datumperiod(start, None),
+        brutto=Decimal(100), skatt=Decimal(0), ovriga_avdrag=Decimal(0), netto=Decimal(100),
+        netto_efter_skatt=None, dagar=None, preliminar=preliminar,
+    )  # fmt: skip
+
+
+def test_one_members_paid_payment_never_stands_for_anothers_planned_one() -> None:
+    from resolvers.payments import household_rows, payment_list
+    from resolvers.plan import Period
+
+    may = Period(date(2026, 5, 1), date(2026, 5, 31))
+    applicant = [_row(False, date(2026, 5, 1))]
+    co_applicant = [_row(True, date(2026, 5, 1))]
+    assert len(household_rows([applicant, co_applicant], may)) == 2
+    # Within one person the planned one is the paid one, listed twice.
+    assert len(payment_list(applicant + co_applicant, may)) == 1
+
+
+def test_a_row_without_a_known_period_is_never_taken_for_another() -> None:
+    from resolvers.payments import payment_list
+    from resolvers.plan import Period
+
+    may = Period(date(2026, 5, 1), date(2026, 5, 31))
+    rows = [_row(False, None), _row(True, None)]
+    assert len(payment_list(rows, may)) == 2

@@ -71,7 +71,7 @@ def test_the_callers_trace_continues_through_every_step(
     assert answer["data"]["person"]["transportstyrelsen"] == {"resultat": "OK"}
     spans = recorded.get_finished_spans()
     names = {span.name for span in spans}
-    assert {"POST /graphql", "graphql.operation", "graphql.plan", "cache.get", "ssbtek.call",
+    assert {"HTTP POST", "graphql.operation", "graphql.plan", "cache.get", "ssbtek.call",
             "ssbtek.decode", "cache.set"} <= names  # fmt: skip
     assert {f"{span.context.trace_id:032x}" for span in spans} == {TRACE_ID}
     call = next(span for span in spans if span.name == "ssbtek.call")
@@ -102,3 +102,19 @@ def test_with_tracing_off_nothing_is_recorded(
     with facade(facade_env(sim.url)) as api:
         api.post({"query": "{ tjanstestatus { myndighet } }"}, traceparent=PARENT)
     assert recorded.get_finished_spans() == ()
+
+
+def test_an_upstream_fault_leaves_its_code_and_no_words_in_the_span(
+    recorded: InMemorySpanExporter, sim: Simulator
+) -> None:
+    recorded.clear()
+    query = (
+        '{ person(personnummer: "196006061235", period: {from: "2026-01-01", tom: "2026-03-31"}, '
+        'arende: "A") { transportstyrelsen { resultat } } }'
+    )
+    with facade(facade_env(sim.url)) as api:
+        api.post({"query": query})
+    [call] = [span for span in recorded.get_finished_spans() if span.name == "ssbtek.call"]
+    assert call.attributes["ssbtek.outcome"] == "UPSTREAM_FAULT"
+    assert call.status.description == "UPSTREAM_FAULT"
+    assert call.events == ()  # no exception event: its message is SSBTEK's free text
