@@ -70,7 +70,8 @@ def simulator_process(latency: bool) -> Iterator[str]:
     """The simulator as its own process; yields its SOAP URL."""
     port = free_port()
     with command(
-        ["simulator", "--port", str(port), *(["--latency"] if latency else [])],
+        # The waits fixed per question: the facade and zeep are compared on the same waits.
+        ["simulator", "--port", str(port), *(["--latency", "--latency-fixed"] if latency else [])],
         f"http://127.0.0.1:{port}/ssbtek?wsdl",
     ):
         yield f"http://127.0.0.1:{port}/ssbtek"

@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         "--latency", action="store_true", help="turn the latency model on (default: off)"
     )
     sim.add_argument(
+        "--latency-fixed",
+        action="store_true",
+        help="the same wait for every question of the same agencies (default: drawn per call)",
+    )
+    sim.add_argument(
         "--slow-seconds",
         type=float,
         default=120.0,
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
         config = SimulatorConfig(
             reject_v10=args.reject_v10,
-            latency=LatencyModel(enabled=args.latency),
+            latency=LatencyModel(enabled=args.latency, fixed=args.latency_fixed),
             slow_seconds=args.slow_seconds,
         )
         tls: dict[str, Any] = {}

@@ -23,16 +23,18 @@ class LatencyModel:
         default_factory=lambda: dict(DEFAULT_AGENCY_LATENCY)
     )
     rng: random.Random = field(default_factory=random.Random)
+    # The same wait for every question that includes the same agencies (a bench compares two
+    # clients of one question without the waits' spread).
+    fixed: bool = False
 
     def delay(self, included: list[str]) -> float:
         """Seconds to wait before answering a question that includes these agencies."""
         if not self.enabled:
             return 0.0
+        ordered = sorted(included)
+        rng = random.Random(",".join(ordered)) if self.fixed else self.rng
         slowest = max(
-            (
-                base + self.rng.uniform(0, jitter)
-                for base, jitter in map(self.agencies.get, included)
-            ),
+            (base + rng.uniform(0, jitter) for base, jitter in map(self.agencies.get, ordered)),
             default=0.0,
         )
         return slowest + self.overhead_s
