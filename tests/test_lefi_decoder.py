@@ -239,3 +239,17 @@ def test_lefi_date_strings_are_dates_and_a_bad_one_is_kept() -> None:
     bad = normalise({"ersattningsdatum": "den fjärde"}, "LefiSjukpenningDag")
     assert bad["ersattningsdatum"] is None
     assert [(u.path, u.value) for u in bad["ovriga_falt"]] == [("ersattningsdatum", '"den fjärde"')]
+
+
+def test_kept_values_name_their_place_in_lists_and_amounts() -> None:
+    """Paths of kept values: a list item by its index, a part of an amount after a slash."""
+    payment = normalise(
+        {"bruttobelopp": {"summa": "abc", "valuta": "SEK", "extra": 1}}, "LefiUtbetalningUppgift"
+    )
+    assert payment["ovriga_falt"] == [
+        UnknownValue("bruttobelopp/summa", '"abc"'),
+        UnknownValue("bruttobelopp/extra", "1"),
+    ]
+    earned = normalise({"poang": [Decimal("1.5"), "x"]}, "LefiIntjanandeUppgift")
+    assert earned["poang"] == [Decimal("1.5"), None]
+    assert earned["ovriga_falt"] == [UnknownValue("poang[1]", '"x"')]

@@ -75,7 +75,7 @@ def normalise(value: Any, type_name: str) -> dict[str, Any]:
     Every object keeps its own `ovriga_falt`: properties the model does not know and values of
     the wrong kind, with paths relative to that object.
     """
-    spec = lefi_model()["types"][type_name]
+    fields, known = _compiled(type_name)
     own: list[UnknownValue] = []
     if isinstance(value, list):  # LEFI's examples send e.g. `"avvikelser": []` for an object
         for index, item in enumerate(value):
@@ -85,19 +85,17 @@ def normalise(value: Any, type_name: str) -> dict[str, Any]:
         _keep(own, "", value)
         value = {}
     result: dict[str, Any] = {}
-    for field in spec["fields"]:
-        name = field["name"]
+    for name, attribute, field, is_list in fields:
         raw = value.get(name)
-        if field.get("list"):
+        if is_list:
             items = [] if raw is None else raw if isinstance(raw, list) else [raw]
-            result[python_name(name)] = [
-                _value(item, field, f"{name}[{i}]", own) for i, item in enumerate(items)
+            result[attribute] = [
+                _value(item, field, (name, i), own) for i, item in enumerate(items)
             ]
         else:
             if isinstance(raw, list) and len(raw) == 1:
                 raw = raw[0]
-            result[python_name(name)] = None if raw is None else _value(raw, field, name, own)
-    known = {f["name"] for f in spec["fields"]}
+            result[attribute] = None if raw is None else _value(raw, field, name, own)
     for key, extra in value.items():
         if key not in known:
             _keep(own, key, extra)
@@ -105,8 +103,32 @@ def normalise(value: Any, type_name: str) -> dict[str, Any]:
     return result
 
 
-def _keep(unknown: list[UnknownValue], path: str, value: Any) -> None:
-    unknown.append(UnknownValue(path, json.dumps(_jsonable(value), ensure_ascii=False)))
+# A path within an object: a property's name, or (a path, an index in a list or a `/name`
+# suffix), written out only when a value is kept (most values never are).
+Path = str | tuple[Any, Any]
+
+
+def _text(path: Path) -> str:
+    if isinstance(path, str):
+        return path
+    head, tail = path
+    return f"{_text(head)}[{tail}]" if isinstance(tail, int) else f"{_text(head)}{tail}"
+
+
+@cache
+def _compiled(
+    type_name: str,
+) -> tuple[tuple[tuple[str, str, dict[str, Any], bool], ...], frozenset[str]]:
+    """A model type's fields as (JSON name, python name, field, is a list), and its known names."""
+    spec = lefi_model()["types"][type_name]
+    fields = tuple(
+        (f["name"], python_name(f["name"]), f, bool(f.get("list"))) for f in spec["fields"]
+    )
+    return fields, frozenset(f["name"] for f in spec["fields"])
+
+
+def _keep(unknown: list[UnknownValue], path: Path, value: Any) -> None:
+    unknown.append(UnknownValue(_text(path), json.dumps(_jsonable(value), ensure_ascii=False)))
 
 
 def _jsonable(value: Any) -> Any:
@@ -124,7 +146,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _value(raw: Any, field: dict[str, Any], path: str, unknown: list[UnknownValue]) -> Any:
+def _value(raw: Any, field: dict[str, Any], path: Path, unknown: list[UnknownValue]) -> Any:
     kind = field["type"]
     if kind == "string" and isinstance(raw, dict) and ("id" in raw or "kod" in raw):
         # LEFI's own example sends a `{id, beskrivning}` code where the schema says string:
@@ -138,9 +160,9 @@ def _value(raw: Any, field: dict[str, Any], path: str, unknown: list[UnknownValu
         except (TypeError, ValueError, InvalidOperation):
             _keep(unknown, path, raw)
             return None
-    special = lefi_model()["types"][kind]["kind"]
+    special, key = _special(kind)
     if special == "code":
-        return _code(raw, lefi_model()["types"][kind]["key"], path, unknown)
+        return _code(raw, key, path, unknown)
     if special == "belopp":
         return _belopp(raw, path, unknown)
     if special == "omfattning":
@@ -148,6 +170,13 @@ def _value(raw: Any, field: dict[str, Any], path: str, unknown: list[UnknownValu
     if special == "frantill":
         return _fran_till(raw, path, unknown)
     return normalise(raw, kind)
+
+
+@cache
+def _special(kind: str) -> tuple[str, Any]:
+    """A model type's kind (object, code, belopp, omfattning, frantill) and a code's key."""
+    spec = lefi_model()["types"][kind]
+    return spec["kind"], spec.get("key")
 
 
 def _string(raw: Any) -> str:
@@ -200,6 +229,7 @@ def _datetime(raw: Any) -> datetime:
     return datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
 
 
+_NUMBER = {"type": "number"}
 _SCALARS = {
     "string": _string,
     "integer": _integer,
@@ -210,12 +240,12 @@ _SCALARS = {
 }
 
 
-def _code(raw: Any, key: str, path: str, unknown: list[UnknownValue]) -> dict[str, Any]:
+def _code(raw: Any, key: str, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
     """A code given as `{kod|id, beskrivning}` or as the bare code."""
     if isinstance(raw, dict):
         code = raw.get(key, raw.get("kod", raw.get("id")))
         for extra in set(raw) - {key, "kod", "id", "beskrivning"}:
-            _keep(unknown, f"{path}/{extra}", raw[extra])
+            _keep(unknown, (path, f"/{extra}"), raw[extra])
         description = raw.get("beskrivning")
         return {
             "kod": None if code is None else str(code),
@@ -227,24 +257,24 @@ def _code(raw: Any, key: str, path: str, unknown: list[UnknownValue]) -> dict[st
     return {"kod": str(raw), "beskrivning": None}
 
 
-def _belopp(raw: Any, path: str, unknown: list[UnknownValue]) -> dict[str, Any]:
+def _belopp(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
     if not isinstance(raw, dict):
         try:
             return {"summa": _number(raw), "valuta": None}
         except (ValueError, InvalidOperation):
             _keep(unknown, path, raw)
             return {"summa": None, "valuta": None}
-    summa = _value(raw.get("summa"), {"type": "number"}, f"{path}/summa", unknown)
+    summa = _value(raw.get("summa"), _NUMBER, (path, "/summa"), unknown)
     valuta = raw.get("valuta")
     for extra in set(raw) - {"summa", "valuta"}:
-        _keep(unknown, f"{path}/{extra}", raw[extra])
+        _keep(unknown, (path, f"/{extra}"), raw[extra])
     return {
         "summa": None if raw.get("summa") is None else summa,
         "valuta": None if valuta is None else str(valuta),
     }
 
 
-def _omfattning(raw: Any, path: str, unknown: list[UnknownValue]) -> dict[str, Any]:
+def _omfattning(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
     if not isinstance(raw, dict):
         _keep(unknown, path, raw)
         raw = {}
@@ -261,7 +291,7 @@ def _omfattning(raw: Any, path: str, unknown: list[UnknownValue]) -> dict[str, A
     }
 
 
-def _fran_till(raw: Any, path: str, unknown: list[UnknownValue]) -> dict[str, Any]:
+def _fran_till(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
     if not isinstance(raw, dict):
         _keep(unknown, path, raw)
         raw = {}
