@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,29 +30,9 @@ def measured_facade(sim_url: str, **settings: str) -> Iterator[str]:
     """The facade as its own process, with its loop lag at `/_bench/lag`; yields its base URL."""
     port = free_port()
     env = facade_env(sim_url, SSBTEK_AUDIT_FILE=os.devnull, SSBTEK_TIMEOUT_S="30", **settings)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.measured_facade", "--port", str(port)],
-        env={**clean, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the measured facade did not start")
-            time.sleep(0.1)
+    with command(["--port", str(port)], f"{base}/healthz", env, module="bench.measured_facade"):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 async def _asker(

@@ -92,8 +92,8 @@ class FacadeGraphQL(GraphQL):
     ) -> None:
         super().__init__(build_schema(introspection=introspection, limits=limits), **kwargs)
         self.introspection = introspection
-        # What the GraphiQL page's headers editor starts with; None when its files are missing.
-        self.graphiql_headers: dict[str, str] | None = None
+        # The GraphiQL page, made once; None when GraphiQL is off or its files are missing.
+        self.graphiql_html: str | None = None
         self.metrics: Metrics | None = None
         self.upstream = upstream
         self.audit = audit
@@ -102,16 +102,21 @@ class FacadeGraphQL(GraphQL):
     def encode_json(self, data: object) -> str | bytes:
         """The response body, UTF-8 JSON; one larger than SSBTEK_MAX_RESPONSE_BYTES is refused
         whole with a code (never cut short)."""
+        return self._encoded(data)[0]
+
+    def _encoded(self, data: object) -> tuple[bytes, bool]:
+        """The body, and whether it is the refusal of an answer too large."""
         body = encode_answer(data)
         if len(body) <= self.limits.response_bytes:
-            return body
+            return body, False
         log.warning("an answer of %d bytes was refused: RESPONSE_TOO_LARGE", len(body))
         self.audit.refused(reason="RESPONSE_TOO_LARGE")
-        return graphql_error(
+        refusal = graphql_error(
             f"the answer is larger than {self.limits.response_bytes} bytes; ask for less (fewer "
             "people, fields or aliases) or in several operations",
             "RESPONSE_TOO_LARGE",
         )
+        return refusal, True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's view, with its HTTP-level refusals (an unknown `operationName`, a method
@@ -132,13 +137,13 @@ class FacadeGraphQL(GraphQL):
 
     async def render_graphql_ide(self, request: Any) -> Response:
         """The facade's own GraphiQL page (graph/graphiql.py), never one that loads a CDN."""
-        if self.graphiql_headers is None:
+        if self.graphiql_html is None:
             return HTMLResponse(
                 "<!doctype html><title>GraphiQL</title><p>GraphiQL's files are not installed "
                 "here: run <code>python -m graph.graphiql fetch</code> (make does).</p>",
                 status_code=503,
             )
-        return HTMLResponse(graphiql_page(self.graphiql_headers))
+        return HTMLResponse(self.graphiql_html)
 
     async def get_sub_response(self, request: Any) -> Any:
         sub_response = await super().get_sub_response(request)
@@ -156,12 +161,12 @@ class FacadeGraphQL(GraphQL):
         if media_type == GRAPHQL_RESPONSE and is_request_error(response_data):
             response_data = {k: v for k, v in response_data.items() if k != "data"}
             status = 400
-        body = self.encode_json(response_data)
+        body, too_large = self._encoded(response_data)
         if self.metrics is not None:
             state = getattr(sub_response, "operation_state", {})
             self.metrics.operation(
                 state.get("operation_name"),
-                outcome_of(body, response_data),
+                "RESPONSE_TOO_LARGE" if too_large else outcome_of(response_data),
                 state.get("started", time.perf_counter()),
             )
         response = Response(body, status, media_type=media_type)
@@ -195,14 +200,9 @@ ANY_ADDRESS = ("0.0.0.0", "::", "[::]")
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
-def outcome_of(body: bytes | str, answer: Any) -> str:
-    """An operation's outcome for the metrics: ok, or the code of its first error (the body's
-    own when the answer was refused whole, e.g. RESPONSE_TOO_LARGE)."""
+def outcome_of(answer: Any) -> str:
+    """An operation's outcome for the metrics: ok, or the code of its first error."""
     errors = answer.get("errors") if isinstance(answer, dict) else None
-    if len(body) < 2048 and b'"RESPONSE_TOO_LARGE"' in (
-        body if isinstance(body, bytes) else body.encode()
-    ):
-        return "RESPONSE_TOO_LARGE"
     if not errors:
         return "ok"
     return str((errors[0].get("extensions") or {}).get("code", "INTERNAL_SERVER_ERROR"))
@@ -332,7 +332,8 @@ def create_app(
                 ", ".join(wrong),
             )
         else:
-            graphql.graphiql_headers = editor_headers(settings.auth.mode)
+            # Made once: the page reads the schema guide's examples.
+            graphql.graphiql_html = graphiql_page(editor_headers(settings.auth.mode))
     guarded = PostJsonOnly(
         AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit)),
         audit=audit,
@@ -379,7 +380,7 @@ def create_app(
 
     async def graphiql_file(request: Request) -> Response:
         asset = GRAPHIQL_ASSETS.get(request.path_params["name"])
-        if asset is None or graphql.graphiql_headers is None:
+        if asset is None or graphql.graphiql_html is None:
             return Response("not found", status_code=404, media_type="text/plain")
         return FileResponse(
             assets_dir() / asset.name,

@@ -31,8 +31,8 @@ def current_trace_id() -> str | None:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record. A record whose message is itself a JSON object (an audit
-    line) keeps its fields at the top level, beside time, level and logger."""
+    """One JSON object per record. A record that carries its own `fields` (an audit line) keeps
+    them at the top level, beside time, level and logger."""
 
     def format(self, record: logging.LogRecord) -> str:
         fields: dict[str, Any] = {
@@ -42,28 +42,17 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
         }
-        message = record.getMessage()
-        own = _json_object(message)
-        if own is not None:
+        own = getattr(record, "fields", None)
+        if isinstance(own, dict):
             fields.update({k: v for k, v in own.items() if k not in ("level", "logger")})
         else:
-            fields["message"] = message
+            fields["message"] = record.getMessage()
         trace_id = current_trace_id()
         if trace_id:
             fields["traceId"] = trace_id
         if record.exc_info:
             fields["exception"] = self.formatException(record.exc_info)
         return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def _json_object(text: str) -> dict[str, Any] | None:
-    if not text.startswith("{"):
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def formatter(log_format: str) -> logging.Formatter:

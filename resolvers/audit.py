@@ -122,7 +122,9 @@ def _write(fields: dict[str, Any]) -> bool:
     destinations = [h for h in log.handlers if isinstance(h, _Checked)]
     for handler in destinations:
         handler.failed = False
-    log.info(json.dumps({"time": stamp, **fields}, ensure_ascii=False, separators=(",", ":")))
+    line = {"time": stamp, **fields}
+    # The fields ride along, so a JSON log formatter writes them without parsing the line again.
+    log.info(json.dumps(line, ensure_ascii=False, separators=(",", ":")), extra={"fields": line})
     return not any(handler.failed for handler in destinations)
 
 

@@ -28,29 +28,30 @@ class PlanOperation(SchemaExtension):
         context = execution.context
         facade: Any = execution.schema  # schema/build.py FacadeSchema
         if isinstance(context, OperationContext) and execution.graphql_document is not None:
-            planning = span("graphql.plan")
-            plan_span = planning.__enter__()
-            try:
-                plan_operation(
-                    facade.graphql_schema,
-                    execution.graphql_document,
-                    execution.operation_name,
-                    execution.variables,
-                    lambda name, arguments: person_keys(context, name, arguments),
-                    PERSON_FIELD_PLANNERS,
-                    "Person",
-                    lambda key, plan: plan.check(key.period, context.upstream.version),
-                    into=context.plan,
-                    max_fields=facade.limits.fields,
-                    person_nodes=person_nodes,
-                )
-                plan_span.set_attribute("graphql.plan.questions", len(context.plan.plans))
-            except Exception as exc:  # a bug: nothing is asked, and the people fields say so
-                log.exception("planning the operation failed: %s", type(exc).__name__)
-                context.plan.refused = PlanningFailed("the operation could not be planned")
-            finally:
-                planning.__exit__(None, None, None)
+            with span("graphql.plan") as plan_span:
+                self._plan(execution, context, facade, plan_span)
         yield
+
+    @staticmethod
+    def _plan(execution: Any, context: OperationContext, facade: Any, plan_span: Any) -> None:
+        try:
+            plan_operation(
+                facade.graphql_schema,
+                execution.graphql_document,
+                execution.operation_name,
+                execution.variables,
+                lambda name, arguments: person_keys(context, name, arguments),
+                PERSON_FIELD_PLANNERS,
+                "Person",
+                lambda key, plan: plan.check(key.period, context.upstream.version),
+                into=context.plan,
+                max_fields=facade.limits.fields,
+                person_nodes=person_nodes,
+            )
+            plan_span.set_attribute("graphql.plan.questions", len(context.plan.plans))
+        except Exception as exc:  # a bug: nothing is asked, and the people fields say so
+            log.exception("planning the operation failed: %s", type(exc).__name__)
+            context.plan.refused = PlanningFailed("the operation could not be planned")
 
 
 class PlanningFailed(Exception):

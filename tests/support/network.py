@@ -131,14 +131,15 @@ def command(
     env: dict[str, str] | None = None,
     verify: ssl.SSLContext | bool = True,
     capture: bool = False,
+    module: str = "graph",
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """`ssbtek-graphql <args>` in its own process, with this environment's `SSBTEK_*` left out
-    and `env` added; yields once `ready` (a URL) answers below 500. With `capture`, what the
-    process printed is in its `output` attribute after the block."""
+    """`ssbtek-graphql <args>` (or `python -m <module> <args>`) in its own process, with this
+    environment's `SSBTEK_*` left out and `env` added; yields once `ready` (a URL) answers below
+    500. With `capture`, what the process printed is in its `output` attribute after the block."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
     sink = subprocess.PIPE if capture else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph", *args],
+        [sys.executable, "-m", module, *args],
         env={**clean, **(env or {})},
         stdout=sink,
         stderr=subprocess.STDOUT if capture else subprocess.DEVNULL,
@@ -152,7 +153,7 @@ def command(
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"`ssbtek-graphql {args[0]}` did not start")
+                raise RuntimeError(f"`python -m {module} {' '.join(args[:1])}` did not start")
             time.sleep(0.1)
         yield process
     finally:
