@@ -39,7 +39,8 @@ PERSONER = """query($pnr: [Personnummer!]!, $period: PeriodInput!) {
 
 MONTH_SUMS = """query($pnr: [Personnummer!]!, $period: PeriodInput!) {
   personer(personnummer: $pnr, period: $period, arende: "bench") {
-    personnummer manadssummor { manad kalla forman { kod } brutto skatt ovrigaAvdrag netto antal }
+    personnummer manadssummor {
+      rader { manad kalla forman { kod } brutto skatt ovrigaAvdrag netto antal } }
   }
 }"""
 

@@ -6,10 +6,8 @@ from lxml import etree
 
 from resolvers.contract import SOAP_ENV_NS
 from resolvers.errors import UpstreamFault, UpstreamInvalidResponse
-from resolvers.privacy import as_code, redact
-from resolvers.xmlread import PayloadError, child, children, elements, parse_document, text
-
-MAX_FAULT_TEXT = 300
+from resolvers.privacy import as_code
+from resolvers.xmlread import PayloadError, child, elements, parse_document, text
 
 
 def body_element(content: bytes) -> etree._Element:
@@ -31,24 +29,20 @@ def body_element(content: bytes) -> etree._Element:
 
 
 def fault_error(fault: etree._Element) -> UpstreamFault:
-    """An UpstreamFault carrying the `felkod` of the fault detail, or the SOAP faultcode.
+    """An UpstreamFault carrying the `felkod` of the fault detail, or the SOAP faultcode, and a
+    message in the facade's own words.
 
-    Everything in it is SSBTEK's text, which reaches the caller and the log: numbers that could
-    be a personnummer are redacted everywhere, and `felkod` and `faultcode` are passed on only
-    when they look like codes (else `[redacted]`)."""
+    SSBTEK's own words (`faultstring`, `felmeddelande`) are untrusted: they may name the person,
+    their address or anyone else, and no redaction can find every name. They never reach a
+    caller or a log. `felkod` and `faultcode` are passed on only when they look like codes (else
+    `[redacted]`)."""
     detail = child(fault, "detail")
     service_fault = next(elements(detail), None)
-    felkod = text(service_fault, "felkod") if service_fault is not None else None
-    messages = [m.text or "" for m in children(service_fault, "felmeddelande")]
-    faultstring = (text(fault, "faultstring") or "").strip()
-    summary = "; ".join(messages) if messages else faultstring
+    felkod = as_code(text(service_fault, "felkod") if service_fault is not None else None)
+    faultcode = as_code(text(fault, "faultcode"))
+    shown = f"felkod {felkod}" if felkod else f"faultcode {faultcode}" if faultcode else None
     return UpstreamFault(
-        f"SSBTEK answered with a fault: {_scrub(summary)}",
-        felkod=as_code(felkod),
-        faultcode=as_code(text(fault, "faultcode")),
+        "SSBTEK answered with a fault" + (f" ({shown})" if shown else ""),
+        felkod=felkod,
+        faultcode=faultcode,
     )
-
-
-def _scrub(message: str) -> str:
-    """Fault texts are SSBTEK's words; cut them short and drop any number that could identify."""
-    return redact(message)[:MAX_FAULT_TEXT]

@@ -18,6 +18,7 @@ from schema.errors import log_errors, mask_internal_errors
 from schema.execution import FacadeExecutionContext
 from schema.lefi_types import resolve_attribute
 from schema.limits import DocumentCache, Limits, operation_limits
+from schema.partial import ReportPartialAnswers
 from schema.plan_step import PlanOperation
 from schema.query import Query
 from schema.scalars import SCALARS
@@ -68,6 +69,7 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
             *rules,
             documents.extension(),
             PlanOperation,
+            ReportPartialAnswers,
             mask_internal_errors,
         ],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),

@@ -3,7 +3,8 @@ the planning step before execution, `schema/plan_step.py`) and its loader."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import strawberry
 
@@ -22,6 +23,8 @@ class OperationContext:
     upstream: Upstream
     plan: OperationPlan
     loader: OperationLoader
+    # Errors that views report beside the data they still give (`schema/partial.py`).
+    partial_errors: list[Any] = field(default_factory=list)
 
 
 def new_context(caller: Caller, upstream: Upstream) -> OperationContext:

@@ -24,7 +24,15 @@ from resolvers.privacy import redact
 from schema.common import described_enum
 from schema.context import Info
 from schema.errors import CODED_ERRORS, INTERNAL_MESSAGE
-from schema.payments import Kallor, Manadssumma, payment_rows, sources_of
+from schema.payments import (
+    Kallor,
+    Manadssumma,
+    Manadstotal,
+    SaknadKalla,
+    SourcesRead,
+    read_sources,
+    sources_of,
+)
 from schema.person import Person
 from schema.planning import SelectionWalker
 
@@ -88,14 +96,15 @@ class Members:
             self._reads[key] = asyncio.ensure_future(_read(info, key))
         return await asyncio.shield(self._reads[key])
 
-    async def payments_of(self, info: Info, key: QuestionKey, sources: list[Any]) -> Any:
-        """A member's payments of these sources (raises what reading them raised)."""
+    async def payments_of(self, info: Info, key: QuestionKey, sources: list[Any]) -> SourcesRead:
+        """A member's payments of these sources and the sources missing; raises what reading the
+        member raised."""
         failed = await self.failure(info, key)
         if failed is not None:
             raise failed
         name = (key, tuple(sources))
         if name not in self._payments:
-            self._payments[name] = asyncio.ensure_future(payment_rows(info, key, sources))
+            self._payments[name] = asyncio.ensure_future(read_sources(info, key, sources))
         return await asyncio.shield(self._payments[name])
 
 
@@ -120,16 +129,24 @@ def _medlemsfel(exc: Exception) -> Medlemsfel:
 
 
 @strawberry.type(
-    description="The household's sums per month and source, and the members left out of them."
+    description="The household's sums per month and source, the members left out of them, and "
+    "the sources of members read that could not be read."
 )
 class Hushallssummor:
     rader: list[Manadssumma] = strawberry.field(
-        description="Per calendar month of the period (oldest first) and source: the source's "
-        "total, then one row per förmån, as `Person.manadssummor`, over the members read."
+        description="Per calendar month of the period (oldest first), source and förmån, over "
+        "the members read, as `Person.manadssummor.rader`: no row sums others."
+    )
+    totaler: list[Manadstotal] = strawberry.field(
+        description="Per calendar month of the period and source, over the members read."
     )
     saknade: list[HushallsMedlem] = strawberry.field(
-        description="Co-applicant or children whose payments could not be read, with `fel`: the "
-        "sums lack them. Empty when the sums are whole."
+        description="Co-applicant or children who could not be read at all, with `fel`: the "
+        "sums lack them. Empty when every member was read."
+    )
+    saknade_kallor: list[SaknadKalla] = strawberry.field(
+        description="Sources of members read that could not be read (each with the member's "
+        "`personnummer`): the sums lack their payments. Also reported in `errors`."
     )
 
 
@@ -170,6 +187,8 @@ class Hushall:
         period = self.members.roles[0][1].period
         read_rows: list[Any] = []
         missing = []
+        saknade_kallor: list[SaknadKalla] = []
+        answered: set[Any] = set()
         for (roll, key), read in zip(
             self.members.roles, await self._payments(info, sources), strict=True
         ):
@@ -182,10 +201,18 @@ class Hushall:
                     )
                 )
                 continue
-            read_rows.append(read)
+            if roll is Roll.SOKANDE:
+                read = read.answered(info, sources)
+            read_rows.append(read.rows)
+            answered.update(read.sources_read(sources))
+            saknade_kallor += read.saknade(info, personnummer=key.personnummer)
         rows = payments.household_rows(read_rows, period)
-        sums = payments.month_sums(rows, period, sources)
-        return Hushallssummor(rader=sums, saknade=missing)  # type: ignore[arg-type]
+        return Hushallssummor(
+            rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]
+            totaler=payments.month_totals(rows, period, answered),  # type: ignore[arg-type]
+            saknade=missing,
+            saknade_kallor=saknade_kallor,
+        )
 
     async def _payments(self, info: Info, sources: list[Any]) -> list[Any]:
         return await asyncio.gather(

@@ -103,7 +103,9 @@ def lefi_type(type_name: str) -> Any:
         else:
             annotations[attribute] = kind | None
         namespace[attribute] = strawberry.field(
-            name=graphql_name(field["name"]), description=_field_description(type_name, field)
+            name=graphql_name(field["name"]),
+            description=_field_description(type_name, field),
+            deprecation_reason=PHASED_OUT.get((type_name, field["name"])),
         )
     annotations[UNKNOWN] = list[OkantElement]
     namespace[UNKNOWN] = strawberry.field(
@@ -115,6 +117,14 @@ def lefi_type(type_name: str) -> Any:
     namespace["__annotations__"] = annotations
     cls = type(type_name, (), namespace)
     return strawberry.type(cls, description=f"LEFI `{type_name}`, as the LEFI v9 answer has it.")
+
+
+# LEFI properties the contract says are being phased out, with the reason clients see.
+PHASED_OUT = {
+    ("LefiAktivitetsstodBeslut", "dagar"): "LEFI v9 says this property may be removed in a "
+    "future version of the decision type: it is answered while LEFI sends it, and is null "
+    "after.",
+}
 
 
 def graphql_name(json_name: str) -> str:

@@ -50,7 +50,11 @@ class Migrationsverket:
     fornamn: str | None = strawberry.field(description="`fornamn`: first name.")
     hemland: str | None = strawberry.field(description="`hemland`: country of origin.")
     inresedatum: date | None = strawberry.field(
-        description="`inresedatum`: date of entry (being phased out by Migrationsverket)."
+        description="`inresedatum`: the date the person entered Sweden, as Migrationsverket has "
+        "it; null when not sent.",
+        deprecation_reason="Migrationsverket is phasing `inresedatum` out of its SSBTEK answer: "
+        "it may stop coming at any time. Read entry from the cases' dates "
+        "(`svar { ansokningsdatum beslutsdatum }`) instead.",
     )
     personnummer: str | None = strawberry.field(
         description="`personnummer` as Migrationsverket has it."

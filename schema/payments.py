@@ -5,6 +5,7 @@ SSBTEK for the payment classes of the sources asked and nothing else."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from graphql import FieldNode
 
 from resolvers import payments
 from resolvers.agencies import Agency
-from resolvers.errors import BadUserInput, SourceUnavailable
+from resolvers.errors import BadUserInput, SourceUnavailable, UpstreamError
 from resolvers.payments import Utbetalningskalla as Source
 from resolvers.plan import FetchPlan, Period, QuestionKey
 from resolvers.privacy import as_code
@@ -27,6 +28,7 @@ from schema.lefi_fields import (
     pm_group_codes,
 )
 from schema.lefi_types import Kod
+from schema.partial import report_beside
 from schema.person_field import PersonField, agency_part
 from schema.planning import SelectionWalker
 
@@ -49,8 +51,22 @@ Delslag = described_enum(
     description="What a detail row of a payment is.",
     values={
         payments.Delslag.UTBETALNING: "A part of the gross amount.",
-        payments.Delslag.SKATT: "Tax withheld (FK PS/SS rows; PM PS, PST, SS, SST).",
+        payments.Delslag.SKATT: "Tax withheld: `beloppstyp` or `avdragstyp` PS, PST, SS, SST "
+        "(and FK's historical PF).",
         payments.Delslag.AVDRAG: "Another deduction (e.g. utmätning).",
+    },
+)
+
+
+Stodslag = described_enum(
+    payments.Stodslag,
+    name="Stodslag",
+    description="Whether a CSN amount is a grant or a loan, by its `beloppstyp`.",
+    values={
+        payments.Stodslag.BIDRAG: "A grant (bidrag), not paid back: e.g. `GRUNDB`, `STUDB`, "
+        "`STÖDB`, `OSSBID`.",
+        payments.Stodslag.LAN: "A loan (lån), paid back to CSN: e.g. `GRUNDL`, `MERKL`, `HUT`, "
+        "`OSSLÅN`.",
     },
 )
 
@@ -82,16 +98,44 @@ class Utbetalningsdel:
     )
     avser: Datumperiod | None = strawberry.field(description="The period the row covers.")
     dagar: Decimal | None = strawberry.field(description="Days, where the source says.")
+    stodslag: Stodslag | None = strawberry.field(  # type: ignore[valid-type]
+        description="CSN: a grant or a loan, by `beloppstyp`; null from other sources and for "
+        "a CSN code the facade does not know."
+    )
+
+
+Beloppsfalt = described_enum(
+    payments.Beloppsfalt,
+    name="Beloppsfalt",
+    description="An amount column of a payment or a month's sum.",
+    values={
+        payments.Beloppsfalt.BRUTTO: "The gross amount, `brutto`.",
+        payments.Beloppsfalt.SKATT: "The tax withheld, `skatt`.",
+        payments.Beloppsfalt.OVRIGA_AVDRAG: "The other deductions, `ovrigaAvdrag`.",
+        payments.Beloppsfalt.NETTO: "The net amount paid, `netto`.",
+        payments.Beloppsfalt.VARAV_BIDRAG: "The grant part of CSN's payments, `varavBidrag`.",
+        payments.Beloppsfalt.VARAV_LAN: "The loan part of CSN's payments, `varavLan`.",
+    },
+)
 
 
 @strawberry.type(
     description="One payment from one source, normalised: one row per payment, flat and in a "
-    "stable order, so that a BI tool can read it as a table. Amounts are SEK as decimals."
+    "stable order, so that a BI tool can read it as a table. Amounts are SEK with two decimals "
+    '(`"1250.00"`); `brutto − skatt − ovrigaAvdrag = netto` where all four are known.'
 )
 class Utbetalning:
-    kalla: Utbetalningskalla = strawberry.field(description="The paying source.")  # type: ignore[valid-type]
+    kalla: Utbetalningskalla = strawberry.field(  # type: ignore[valid-type]
+        description="The paying source. A payment both FK (payer 1003) and PM report is PM's "
+        "(see `rapporteradAv`)."
+    )
+    rapporterad_av: list[Utbetalningskalla] = strawberry.field(  # type: ignore[valid-type]
+        description="The sources that reported this payment: `[FK, PM]` when Försäkringskassan "
+        "reported Pensionsmyndigheten's payment too (FK `foretag` 1003, same pay date, gross and "
+        "net), which is then listed and counted once."
+    )
     utbetalare: str = strawberry.field(
-        description="Who paid: the agency, or the a-kassa (`SvarandeOrganisation`)."
+        description="Who paid: the agency (FK `foretag`), or the a-kassa (`SvarandeOrganisation`)."
     )
     forman: Kod | None = strawberry.field(
         description="The förmån: FK `formansfamilj`; PM `formansgrupp` (groups joined by `+` "
@@ -102,24 +146,40 @@ class Utbetalning:
         description="The delförmån where the source has one and every part shares it (FK "
         "`utbetalningsdetalj.forman`, PM `utbetalningsforman`)."
     )
+    typ: Kod | None = strawberry.field(
+        description="How FK pays it (FK `typ`: 0 local, 1 monthly, 2 daily, 3 retroactive, 4 "
+        "presumptive); null from other sources. A retroactive payment is a payment of its own, "
+        "even for a period already paid."
+    )
     utbetalningsdatum: date | None = strawberry.field(
         description="Pay date (FK `datum`, PM `utbetalningsdatum`, a-kassa `Utbetalningsdatum`, "
         "CSN `utbetdatum`); planned for a preliminary payment."
     )
     avser: Datumperiod | None = strawberry.field(description="The period the payment covers.")
     brutto: Decimal | None = strawberry.field(
-        description="Gross. Null for the a-kassor, which send none."
+        description="Gross: FK `bruttobelopp`; PM `bruttobelopp`, or without it the sum of its "
+        "`utbetalningsrader`; CSN `totbelopp`. Null for the a-kassor, which send none."
     )
     skatt: Decimal | None = strawberry.field(
-        description="Tax withheld. Null for the a-kassor and CSN, whose answers hold none."
+        description="Every tax withheld: FK `skattebelopp` (PS, SS) and its deduction rows of "
+        "kind PST, SST and PF; PM `avdrag` of kind PS, PST, SS and SST. Null for the a-kassor "
+        "and CSN, whose answers hold none."
     )
     ovriga_avdrag: Decimal | None = strawberry.field(
-        description="Deductions other than tax: FK `avdragsbelopp − skattebelopp` (FK's total "
-        "includes the tax); PM's non-tax `avdrag`; a-kassa `NettoEfterSkatt − NettoEfterAvdrag`."
+        description="Deductions other than tax: FK `avdragsbelopp − skatt` (FK's total "
+        "includes every tax); PM's other `avdrag`; a-kassa `NettoEfterSkatt − NettoEfterAvdrag`."
     )
     netto: Decimal | None = strawberry.field(description="Net paid (a-kassa: `NettoEfterAvdrag`).")
     netto_efter_skatt: Decimal | None = strawberry.field(
         description="The a-kassor's `NettoEfterSkatt`, kept beside `netto`; null elsewhere."
+    )
+    varav_bidrag: Decimal | None = strawberry.field(
+        description="CSN: the part of `brutto` that is a grant (its `Belopp` rows of a grant "
+        "`beloppstyp`); null from other sources."
+    )
+    varav_lan: Decimal | None = strawberry.field(
+        description="CSN: the part of `brutto` that is a loan, paid back to CSN; null from "
+        "other sources, which lend nothing."
     )
     dagar: Decimal | None = strawberry.field(
         description="Days paid, where known (a-kassa `Ersattningsdagar`; FK when every part "
@@ -134,22 +194,99 @@ class Utbetalning:
 
 
 @strawberry.type(
-    description="The sums of one calendar month for one source, and one förmån or all of them. "
-    "A payment counts in the month of its pay date (without one: the month its period starts). "
-    "A sum is null when a row in it lacks that amount (e.g. the a-kassor's gross); a month "
-    "with nothing paid sums to zero."
+    description="A source a view needed that could not be read: the view's figures lack it. "
+    "The same is reported in `errors`, on the view's path."
 )
-class Manadssumma:
+class SaknadKalla:
+    kalla: Utbetalningskalla = strawberry.field(  # type: ignore[valid-type]
+        description="The paying source whose payments are missing."
+    )
+    kod: str = strawberry.field(
+        description="Why, as a code: `SOURCE_UNAVAILABLE` (the source answered with an error, "
+        "or LEFI says its provider was not available) or the code of a whole SSBTEK call that "
+        "failed (e.g. `UPSTREAM_TIMEOUT`), as in `extensions.code`."
+    )
+    felkod: str | None = strawberry.field(
+        description="The agency's own error code (`felkod`), or LEFI's provider state "
+        "(`OTILLGANGLIG`, `FELANDE`), where there is one."
+    )
+    orsak: str = strawberry.field(description="The reason in the facade's words.")
+    personnummer: str | None = strawberry.field(
+        description="In a household's sums: the member whose source is missing; null elsewhere."
+    )
+
+
+@strawberry.type(
+    description="A person's payments: the rows of the sources that answered, and the sources "
+    "that could not (their payments are not in `rader`)."
+)
+class Utbetalningar:
+    rader: list[Utbetalning] = strawberry.field(
+        description="One row per payment, newest pay date first (then source, förmån, payer, "
+        "period); each payment once (see `Utbetalning.rapporteradAv`, and the schema guide's "
+        "rules for planned payments)."
+    )
+    saknade: list[SaknadKalla] = strawberry.field(
+        description="The sources asked that could not be read; empty when the rows are whole."
+    )
+
+
+@strawberry.type(
+    description="The sums of one calendar month for one source. A payment counts in the month "
+    "of its pay date (without one: the month its period starts). An amount is null only when "
+    "no payment counted in it has that amount; `ofullstandiga` names the amounts some payment "
+    'lacked (the sum is of those known). A month with nothing paid sums to `"0.00"`.'
+)
+class Manadstotal:
     manad: str = strawberry.field(description="The month, `YYYY-MM`.")
     kalla: Utbetalningskalla = strawberry.field(description="The paying source.")  # type: ignore[valid-type]
-    forman: Kod | None = strawberry.field(
-        description="The förmån; null on the row that sums every förmån of the source."
-    )
     brutto: Decimal | None = strawberry.field(description="Sum of `brutto`.")
     skatt: Decimal | None = strawberry.field(description="Sum of `skatt`.")
     ovriga_avdrag: Decimal | None = strawberry.field(description="Sum of `ovrigaAvdrag`.")
     netto: Decimal | None = strawberry.field(description="Sum of `netto`.")
+    varav_bidrag: Decimal | None = strawberry.field(
+        description="Sum of `varavBidrag` (CSN; null for other sources)."
+    )
+    varav_lan: Decimal | None = strawberry.field(
+        description="Sum of `varavLan` (CSN; null for other sources)."
+    )
     antal: int = strawberry.field(description="The payments counted.")
+    ofullstandiga: list[Beloppsfalt] = strawberry.field(  # type: ignore[valid-type]
+        description="The amounts that some payment counted here lacks (e.g. the a-kassor's "
+        "gross): their sums are of the payments that have them. Empty when every sum is whole."
+    )
+
+
+@strawberry.type(
+    description="The sums of one calendar month for one source and one förmån: a row of a flat "
+    "table in which no row is the sum of others, so summing a column over a month's rows gives "
+    "the month's total. Rules as `Manadstotal`."
+)
+class Manadssumma(Manadstotal):
+    forman: Kod | None = strawberry.field(
+        description="The förmån (as `Utbetalning.forman`); null for payments whose source named "
+        "none."
+    )
+
+
+@strawberry.type(
+    description="A person's payments summed per calendar month: `rader` per source and förmån, "
+    "`totaler` per source, and the sources that could not be read."
+)
+class Manadssummor:
+    rader: list[Manadssumma] = strawberry.field(
+        description="Per calendar month of the period (oldest first), source and förmån: every "
+        "förmån a source paid in the period has a row in every month (zeros where nothing was "
+        "paid). No row sums others: add them up for any total."
+    )
+    totaler: list[Manadstotal] = strawberry.field(
+        description="Per calendar month of the period and source asked: the source's total "
+        "(every month, zeros where nothing was paid). Equal to the sums of `rader`."
+    )
+    saknade: list[SaknadKalla] = strawberry.field(
+        description="The sources asked that could not be read: the sums lack them. Empty when "
+        "the sums are whole."
+    )
 
 
 Kallor = Annotated[
@@ -195,51 +332,119 @@ def plan_payments(
         plan.count_within(period_of(arguments["period"]))
 
 
-async def payment_rows(info: Info, key: QuestionKey, sources: list[Source]) -> list[Any]:
-    """Every payment of the sources asked, from the person's one answer; SOURCE_UNAVAILABLE
-    when one of them could not be read."""
-    rows: list[Any] = []
-    if Source.FK in sources or Source.PM in sources:
-        part = await agency_part(info, key, Agency.FK)
-        _check(part.fel, "Försäkringskassan and Pensionsmyndigheten (LEFI)")
-        answer = part.data or {}
-        for source, provider, read in (
-            (Source.FK, "FK", payments.fk_payments),
-            (Source.PM, "PM", payments.pm_payments),
+@dataclass
+class SourcesRead:
+    """What reading the paying sources gave: the rows of those that answered, and why each
+    other source could not be read."""
+
+    rows: list[payments.Utbetalning] = field(default_factory=list)
+    missing: list[tuple[Source, UpstreamError]] = field(default_factory=list)
+
+    def saknade(self, info: Info, personnummer: str | None = None) -> list[SaknadKalla]:
+        """The missing sources as data, each reported beside it in `errors` too."""
+        result = []
+        for source, error in self.missing:
+            report_beside(info, error, kalla=source.value)
+            result.append(
+                SaknadKalla(
+                    kalla=source,
+                    kod=error.code,
+                    felkod=error.details.get("felkod"),
+                    orsak=str(error),
+                    personnummer=personnummer,
+                )
+            )
+        return result
+
+    def sources_read(self, sources: list[Source]) -> list[Source]:
+        """The sources asked that answered."""
+        gone = {source for source, _ in self.missing}
+        return [source for source in sources if source not in gone]
+
+    def answered(self, info: Info, sources: list[Source]) -> SourcesRead:
+        """Itself, when any source asked answered. Else nothing of the view is known: the first
+        error is raised (the view is null) and every other distinct one reported beside it."""
+        if len(self.missing) < len(sources):
+            return self
+        first = self.missing[0][1]
+        seen = {id(first)}
+        for source, error in self.missing[1:]:
+            if id(error) not in seen:
+                seen.add(id(error))
+                report_beside(info, error, kalla=source.value)
+        raise first
+
+
+async def read_sources(info: Info, key: QuestionKey, sources: list[Source]) -> SourcesRead:
+    """Every payment of the sources asked, from the person's one answer, and the sources that
+    could not be read: a failed SSBTEK call, an agency error, or a LEFI provider not OK."""
+    read = SourcesRead()
+    lefi = [s for s in (Source.FK, Source.PM) if s in sources]
+    if lefi:
+        answer = await _part(info, key, Agency.FK, lefi, read, LEFI_NAME)
+        for source, read_rows in (
+            (Source.FK, payments.fk_payments),
+            (Source.PM, payments.pm_payments),
         ):
-            if source in sources and answer:
-                _check_provider(answer, provider)
-                rows += read(answer)
-    for source, agency, read in (
+            if source in lefi and answer is not None:
+                state = _provider_state(answer, source.value)
+                if state is None:
+                    read.rows += read_rows(answer)
+                else:
+                    read.missing.append((source, _provider_down(source.value, state)))
+    for source, agency, read_rows in (
         (Source.AKASSA, Agency.SO, payments.akassa_payments),
         (Source.CSN, Agency.CSN, payments.csn_payments),
     ):
         if source in sources:
-            part = await agency_part(info, key, agency)
-            _check(part.fel, agency.value)
-            if part.data is not None:
-                rows += read(part.data)
-    return rows
+            data = await _part(info, key, agency, [source], read, agency.value)
+            if data is not None:
+                read.rows += read_rows(data)
+    return read
 
 
-def _check(fel: Any, name: str) -> None:
-    if fel is not None:
-        raise SourceUnavailable(
-            f"{name} answered with an error ({as_code(fel.felkod)}): the payments cannot be "
-            "listed whole; leave the source out with kallor, or try again"
+LEFI_NAME = "Försäkringskassan and Pensionsmyndigheten (LEFI)"
+
+
+async def _part(
+    info: Info,
+    key: QuestionKey,
+    agency: Agency,
+    sources: list[Source],
+    read: SourcesRead,
+    name: str,
+) -> Any:
+    """An agency's data, or None with its sources noted as missing (their data then is none)."""
+    try:
+        part = await agency_part(info, key, agency)
+    except UpstreamError as exc:  # the whole SSBTEK call failed
+        read.missing += [(source, exc) for source in sources]
+        return None
+    if part.fel is not None:
+        felkod = as_code(part.fel.felkod)
+        error = SourceUnavailable(
+            f"{name} answered with an error ({felkod}): its payments are not listed", felkod=felkod
         )
+        read.missing += [(source, error) for source in sources]
+        return None
+    return part.data if part.data is not None else ({} if agency is Agency.FK else None)
 
 
-def _check_provider(answer: dict[str, Any], provider: str) -> None:
-    """A LEFI provider that is not OK contributed nothing, and says so only in `utlamnare`."""
+def _provider_state(answer: dict[str, Any], provider: str) -> str | None:
+    """A LEFI provider's state when it is not OK (it then contributed nothing, and says so only
+    in `utlamnare`), else None."""
     for item in answer.get("utlamnare") or []:
         who = (item.get("utlamnare") or {}).get("kod")
         state = (item.get("tillstand") or {}).get("kod")
         if who == provider and state not in (None, "OK"):
-            raise SourceUnavailable(
-                f"LEFI's provider {provider} is {as_code(state)}: its payments are missing; "
-                "leave the source out with kallor, or try again"
-            )
+            return as_code(str(state)) or "[redacted]"
+    return None
+
+
+def _provider_down(provider: str, state: str) -> SourceUnavailable:
+    return SourceUnavailable(
+        f"LEFI's provider {provider} is {state}: its payments are not listed", felkod=state
+    )
 
 
 def row_period(period: PeriodInput | None, key: QuestionKey) -> Period:
@@ -249,18 +454,33 @@ def row_period(period: PeriodInput | None, key: QuestionKey) -> Period:
 
 async def _utbetalningar(
     root: Any, info: Info, period: RowPeriod = None, kallor: Kallor = None
-) -> list[Utbetalning]:
-    rows = await payment_rows(info, root.key, sources_of(kallor))
-    return payments.payment_list(rows, row_period(period, root.key))  # type: ignore[return-value]
+) -> Utbetalningar | None:
+    sources = sources_of(kallor)
+    read = (await read_sources(info, root.key, sources)).answered(info, sources)
+    rows = payments.payment_list(read.rows, row_period(period, root.key))
+    return Utbetalningar(rader=rows, saknade=read.saknade(info))  # type: ignore[arg-type]
 
 
 async def _manadssummor(
     root: Any, info: Info, period: RowPeriod = None, kallor: Kallor = None
-) -> list[Manadssumma]:
+) -> Manadssummor | None:
     sources = sources_of(kallor)
     counted = row_period(period, root.key)
-    rows = payments.payment_list(await payment_rows(info, root.key, sources), counted)
-    return payments.month_sums(rows, counted, sources)  # type: ignore[return-value]
+    read = (await read_sources(info, root.key, sources)).answered(info, sources)
+    rows = payments.payment_list(read.rows, counted)
+    return month_view(rows, counted, read.sources_read(sources), read.saknade(info))
+
+
+def month_view(
+    rows: list[payments.Utbetalning], period: Period, sources: list[Source], saknade: list[Any]
+) -> Manadssummor:
+    """The month sums of counted rows, per förmån and per source (of the sources that answered:
+    a missing source has no zeros)."""
+    return Manadssummor(
+        rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]
+        totaler=payments.month_totals(rows, period, sources),  # type: ignore[arg-type]
+        saknade=saknade,
+    )
 
 
 READS = frozenset({Agency.FK, Agency.SO, Agency.CSN})
@@ -270,10 +490,10 @@ PERSON_FIELDS = {
         strawberry.field(
             resolver=_utbetalningar,
             description="Every payment to the person from Försäkringskassan, "
-            "Pensionsmyndigheten, the a-kassor and CSN, one row each, newest pay date first "
-            "(then source, förmån, payer, period). Asks SSBTEK for the payment classes of the "
-            "sources asked only, in the person's one call. A preliminary payment also listed as "
-            "paid (same source, förmån and period) is left out.",
+            "Pensionsmyndigheten, the a-kassor and CSN, one row each (`rader`), and the sources "
+            "that could not be read (`saknade`, also reported in `errors`). Asks SSBTEK for the "
+            "payment classes of the sources asked only, in the person's one call. Null when no "
+            "source asked could be read.",
         ),
         planner=plan_payments,
         reads=READS,
@@ -282,8 +502,9 @@ PERSON_FIELDS = {
         strawberry.field(
             resolver=_manadssummor,
             description="`utbetalningar` summed per calendar month of the period (oldest "
-            "first), per source: first the source's total, then one row per förmån it paid in "
-            "the period; every month is present, with zeros when nothing was paid.",
+            "first): `rader` per source and förmån (a flat table whose rows add up to any "
+            "total), `totaler` per source, `saknade` the sources that could not be read. Null "
+            "when no source asked could be read.",
         ),
         planner=plan_payments,
         reads=READS,

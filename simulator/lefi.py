@@ -106,6 +106,9 @@ FK_MONTHLY = {
 }
 PM_MONTHLY = {"PM:AP": 14650, "PM:BTI": 3820, "PM:EF": 5210}
 DEDUCTIONS = ("INC", "INF", "KVI", "UMG")
+EARLIER_YEARS_TAX = frozenset({"FK:SA"})  # paid with a PST row (tax of earlier years)
+RETRO_GROUPS = frozenset({"FK:SJP", "FK:FP"})  # planned retroactive payments now and then
+PM_WITHOUT_GROSS = frozenset({"PM:BTI"})  # sent without `bruttobelopp`
 TAX_FREE = frozenset({"FK:ABB", "FK:BOB", "FK:US", "FK:HE", "FK:MEK"})
 DAY_NAMES = {
     "dag",
@@ -305,70 +308,173 @@ def _pay_days(
 
 
 def _fk_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[str, Any]]:
-    rows_per_payment = 12 if world.huge else 1
+    if code == "FK:AP":
+        # FK's payment model carries Pensionsmyndigheten's pension payments (payer 1003).
+        return [_fk_copy(item) for item in _pm_payments(world, "PM:AP", preliminary)]
     payments = []
     for pay_day, month in _pay_days(world, preliminary):
-        rng = world.person.rng("FK-pay", code, month.isoformat())
-        end = month_end(month)
-        letters = code.split(":")[1]
-        details = []
-        gross_total = Decimal(0)
-        for index in range(rows_per_payment):
-            gross = (
-                Decimal(FK_MONTHLY[code])
-                * Decimal(rng.choice(("1", "0.5", "0.75")))
-                / rows_per_payment
-            )
-            gross_total += gross.quantize(Decimal("0.01"))
-            details.append(
-                {
-                    "forman": {"id": letters, "beskrivning": letters},
-                    "period": {"fran": month.isoformat(), "till": end.isoformat()},
-                    "beloppstyp": {"id": f"{letters}{index % 3}", "beskrivning": "Utbetalning"},
-                    "omfattning": {"taljare": 1, "namnare": 1},
-                    "dagar": end.day,
-                    "bruttobelopp": _kr(gross),
-                }
-            )
-        taxable = code not in TAX_FREE
-        tax = (gross_total * Decimal("0.30")).quantize(Decimal("0.01")) if taxable else Decimal(0)
-        if taxable:
-            details.append(
-                {
-                    "forman": {"id": letters},
-                    "beloppstyp": {"id": "PS", "beskrivning": "Preliminär skatt"},
-                    "skattebelopp": _kr(tax),
-                }
-            )
-        other = (gross_total * Decimal(rng.choice(("0", "0", "0.05", "0.12")))).quantize(
-            Decimal("0.01")
-        )
-        if other:
-            kind = rng.choice(DEDUCTIONS)
-            details.append(
-                {
-                    "forman": {"id": letters},
-                    "beloppstyp": {"id": kind, "beskrivning": kind},
-                    "avdragsbelopp": _kr(other),
-                }
-            )
-        payments.append(
+        # Paid on the last weekday on or before the day; the planned list names the day itself.
+        paid_on = pay_day if preliminary else _weekday_on_or_before(pay_day)
+        payments.append(_fk_payment(world, code, paid_on, month, _fk_gross(world, code, month)))
+    retro = _retro_payment(world, code) if preliminary else None
+    return payments + ([retro] if retro else [])
+
+
+def _fk_gross(world: LefiWorld, code: str, month: date) -> Decimal:
+    """A month's gross of an FK group: the whole monthly amount, or half or three quarters."""
+    if world.huge:
+        return Decimal(FK_MONTHLY[code])
+    rng = world.person.rng("FK-pay", code, month.isoformat())
+    return Decimal(FK_MONTHLY[code]) * Decimal(rng.choice(("1", "0.5", "0.75")))
+
+
+def _weekday_on_or_before(day: date) -> date:
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def _fk_payment(
+    world: LefiWorld,
+    code: str,
+    pay_day: date,
+    month: date,
+    gross_month: Decimal,
+    typ: tuple[int, str] = (1, "Månad"),
+) -> dict[str, Any]:
+    """One FK payment for a month: its detail rows, preliminary tax (PS), for sick and activity
+    compensation tax of earlier years too (PST, as a deduction row: LEFI fills `skattebelopp`
+    for PS and SS only), and sometimes another deduction."""
+    rows_per_payment = 12 if world.huge else 1
+    rng = world.person.rng("FK-pay", code, month.isoformat(), "details")
+    end = month_end(month)
+    letters = code.split(":")[1]
+    details = []
+    gross_total = Decimal(0)
+    for index in range(rows_per_payment):
+        gross = gross_month / rows_per_payment
+        gross_total += gross.quantize(Decimal("0.01"))
+        details.append(
             {
-                "typ": {"id": 1, "beskrivning": "Månad"},
-                "foretag": {"id": 1001, "beskrivning": "Försäkringskassan"},
-                "formansfamilj": {"id": letters, "beskrivning": letters},
-                "datum": pay_day.isoformat(),
-                "period": {"fran": month.strftime("%Y-%m")}
-                if rng.random() < 0.2
-                else {"fran": month.isoformat(), "till": end.isoformat()},
-                "bruttobelopp": _kr(gross_total),
-                "skattebelopp": _kr(tax),
-                "avdragsbelopp": _kr(tax + other),
-                "nettobelopp": _kr(gross_total - tax - other),
-                "utbetalningsdetalj": details,
+                "forman": {"id": letters, "beskrivning": letters},
+                "period": {"fran": month.isoformat(), "till": end.isoformat()},
+                "beloppstyp": {"id": f"{letters}{index % 3}", "beskrivning": "Utbetalning"},
+                "omfattning": {"taljare": 1, "namnare": 1},
+                "dagar": end.day,
+                "bruttobelopp": _kr(gross),
             }
         )
-    return payments
+    taxable = code not in TAX_FREE
+    tax = (gross_total * Decimal("0.30")).quantize(Decimal("0.01")) if taxable else Decimal(0)
+    if taxable:
+        details.append(
+            {
+                "forman": {"id": letters},
+                "beloppstyp": {"id": "PS", "beskrivning": "Preliminär skatt"},
+                "skattebelopp": _kr(tax),
+            }
+        )
+    earlier_tax = (
+        (gross_total * Decimal("0.02")).quantize(Decimal("0.01"))
+        if code in EARLIER_YEARS_TAX
+        else Decimal(0)
+    )
+    if earlier_tax:
+        details.append(
+            {
+                "forman": {"id": letters},
+                "beloppstyp": {"id": "PST", "beskrivning": "Preliminär skatt tidigare år"},
+                "avdragsbelopp": _kr(earlier_tax),
+            }
+        )
+    other = (gross_total * Decimal(rng.choice(("0", "0", "0.05", "0.12")))).quantize(
+        Decimal("0.01")
+    )
+    if other:
+        kind = rng.choice(DEDUCTIONS)
+        details.append(
+            {
+                "forman": {"id": letters},
+                "beloppstyp": {"id": kind, "beskrivning": kind},
+                "avdragsbelopp": _kr(other),
+            }
+        )
+    withheld = tax + earlier_tax + other
+    return {
+        "typ": {"id": typ[0], "beskrivning": typ[1]},
+        "foretag": {"id": 1001, "beskrivning": "Försäkringskassan"},
+        "formansfamilj": {"id": letters, "beskrivning": letters},
+        "datum": pay_day.isoformat(),
+        "period": {"fran": month.strftime("%Y-%m")}
+        if rng.random() < 0.2
+        else {"fran": month.isoformat(), "till": end.isoformat()},
+        "bruttobelopp": _kr(gross_total),
+        "skattebelopp": _kr(tax),
+        "avdragsbelopp": _kr(withheld),
+        "nettobelopp": _kr(gross_total - withheld),
+        "utbetalningsdetalj": details,
+    }
+
+
+def _retro_payment(world: LefiWorld, code: str) -> dict[str, Any] | None:
+    """A planned retroactive payment (`typ` 3) for the last month already paid: a decision
+    changed after the payout. It has its own pay date; for sjukpenning a fifth of the monthly
+    amount, for föräldrapenning the rest of a month first paid in part, here as much again as
+    was paid (the same amounts as the paid one). The person of scenario ALLA has both, other
+    people now and then."""
+    if code not in RETRO_GROUPS:
+        return None
+    rng = world.person.rng("FK-retro", code)
+    if world.scenario is not Scenario.ALLA and rng.random() >= 0.15:
+        return None
+    paid = _pay_days(world, preliminary=False)
+    pay_day = date.today() + timedelta(days=3)
+    if not paid or not world.period.from_ <= pay_day <= world.period.tom:
+        return None
+    _, month = paid[-1]
+    gross = _fk_gross(world, code, month)
+    if code == "FK:SJP":
+        gross = Decimal(FK_MONTHLY[code]) * Decimal("0.2")
+    return _fk_payment(world, code, pay_day, month, gross, (3, "Retro"))
+
+
+def _fk_copy(pm: dict[str, Any]) -> dict[str, Any]:
+    """PM's payment as FK's payment model reports it: payer 1003, the same date and amounts."""
+    gross, net = Decimal(pm["bruttobelopp"]), Decimal(pm["nettobelopp"])
+    tax = -sum(Decimal(a["belopp"]) for a in pm["avdrag"] if a["avdragstyp"]["kod"] == "PM:PS")
+    other = gross - net - tax
+    month = date.fromisoformat(pm["utbetalningsperiod"]["from"])
+    details = [
+        {
+            "forman": {"id": "AP", "beskrivning": "Allmän pension"},
+            "period": {"fran": month.isoformat(), "till": pm["utbetalningsperiod"]["tom"]},
+            "beloppstyp": {"id": "AP0", "beskrivning": "Utbetalning"},
+            "bruttobelopp": _kr(gross),
+        },
+        {
+            "forman": {"id": "AP"},
+            "beloppstyp": {"id": "PS", "beskrivning": "Preliminär skatt"},
+            "skattebelopp": _kr(tax),
+        },
+    ]
+    if other:
+        details.append(
+            {
+                "forman": {"id": "AP"},
+                "beloppstyp": {"id": "INF", "beskrivning": "Utmätning"},
+                "avdragsbelopp": _kr(other),
+            }
+        )
+    return {
+        "typ": {"id": 1, "beskrivning": "Månad"},
+        "foretag": {"id": 1003, "beskrivning": "Pensionsmyndigheten"},
+        "formansfamilj": {"id": "AP", "beskrivning": "Allmän pension"},
+        "datum": pm["utbetalningsdatum"],
+        "period": {"fran": month.isoformat(), "till": pm["utbetalningsperiod"]["tom"]},
+        "bruttobelopp": _kr(gross),
+        "skattebelopp": _kr(tax),
+        "avdragsbelopp": _kr(tax + other),
+        "nettobelopp": _kr(net),
+        "utbetalningsdetalj": details,
+    }
 
 
 def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[str, Any]]:
@@ -386,26 +492,27 @@ def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
                 {"belopp": other, "avdragstyp": {"kod": "PM:UTMATNING", "beskrivning": "Utmätning"}}
             )
         end = month_end(month)
-        payments.append(
-            {
-                "utbetalningsdatum": pay_day.isoformat(),
-                "utbetalningsperiod": {"from": month.isoformat(), "tom": end.isoformat()},
-                "bruttobelopp": gross,
-                "nettobelopp": gross + tax + other,
-                "avdrag": avdrag,
-                "utbetalningsrader": [
-                    {
-                        "formansgrupp": {"kod": code, "beskrivning": code},
-                        "belopp": gross,
-                        "utbetalningsforman": {
-                            "kod": "PM:AP38" if code == "PM:AP" else "PM:EP",
-                            "beskrivning": "Pension",
-                        },
-                        "beloppstyp": {"kod": "PM:IP", "beskrivning": "Inkomstpension"},
-                    }
-                ],
-            }
-        )
+        payment: dict[str, Any] = {
+            "utbetalningsdatum": pay_day.isoformat(),
+            "utbetalningsperiod": {"from": month.isoformat(), "tom": end.isoformat()},
+            "bruttobelopp": gross,
+            "nettobelopp": gross + tax + other,
+            "avdrag": avdrag,
+            "utbetalningsrader": [
+                {
+                    "formansgrupp": {"kod": code, "beskrivning": code},
+                    "belopp": gross,
+                    "utbetalningsforman": {
+                        "kod": "PM:AP38" if code == "PM:AP" else "PM:EP",
+                        "beskrivning": "Pension",
+                    },
+                    "beloppstyp": {"kod": "PM:IP", "beskrivning": "Inkomstpension"},
+                }
+            ],
+        }
+        if code in PM_WITHOUT_GROSS:
+            del payment["bruttobelopp"]  # no field of LEFI's answer is required
+        payments.append(payment)
     return payments
 
 

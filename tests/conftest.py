@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import resolvers.client
 from tests.support import Facade, Simulator, facade, facade_env, simulator
 
 
@@ -76,3 +77,17 @@ def assert_ssbtek_calls(fresh: Simulator) -> Any:
         assert len(probed) == probes, f"{len(probed)} probes; the budget is {probes}"
 
     return budget
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The raw SOAP answers SSBTEK (the simulator) sends during the test."""
+    received: list[bytes] = []
+    original = resolvers.client._answer_element
+
+    def keep(status: int, content: bytes, operation: str) -> Any:
+        received.append(content)
+        return original(status, content, operation)
+
+    monkeypatch.setattr(resolvers.client, "_answer_element", keep)
+    return received

@@ -3,11 +3,18 @@ its scalar mappings name every scalar of the schema."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
+
+import httpx
+import pytest
 
 from schema.build import build_schema
 from tests.support import command, free_port
@@ -15,24 +22,82 @@ from tests.support import command, free_port
 GUIDE = Path(__file__).parent.parent / "docs" / "clients.md"
 
 
-def test_the_gql_example_runs_against_the_demo_server() -> None:
-    code = re.search(r"```python\n(.*?)\n```", GUIDE.read_text(encoding="utf-8"), re.S)
-    assert code is not None
+@pytest.fixture(scope="module")
+def demo_server() -> Iterator[str]:
+    """The demo server (`ssbtek-graphql serve`) on a loopback port; yields its GraphQL URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with command(["serve", "--port", str(port)], f"{base}/readyz"):
-        printed = subprocess.run(
-            [sys.executable, "-c", code.group(1)],
-            env={**os.environ, "FACADE_URL": f"{base}/graphql"},
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        yield f"{base}/graphql"
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)\n```", GUIDE.read_text(encoding="utf-8"), re.S)
+
+
+def _run(code: str, url: str) -> list[list[str]]:
+    printed = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, "FACADE_URL": url},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
     assert printed.returncode == 0, printed.stderr
-    rows = [line.split() for line in printed.stdout.splitlines()]
+    return [line.split() for line in printed.stdout.splitlines()]
+
+
+def _totals(url: str, people: list[str], period: dict[str, str]) -> dict[tuple[str, str], Decimal]:
+    """Each person's net per month, from `manadssummor.totaler`, asked here directly."""
+    query = """query($pnr: [Personnummer!]!, $period: PeriodInput!) {
+      personer(personnummer: $pnr, period: $period, arende: "BI-2026-06") {
+        personnummer manadssummor { totaler { manad netto } } } }"""
+    answer = httpx.post(
+        url, json={"query": query, "variables": {"pnr": people, "period": period}}, timeout=60
+    ).json()
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for person in answer["data"]["personer"]:
+        for total in person["manadssummor"]["totaler"]:
+            totals[(person["personnummer"], total["manad"])] += Decimal(total["netto"])
+    return totals
+
+
+def test_the_gql_example_runs_against_the_demo_server(demo_server: str) -> None:
+    rows = _run(_blocks("python")[0], demo_server)
     assert {(month, source) for month, source, _ in rows} == {
         (month, source)
         for month in ("2026-04", "2026-05", "2026-06")
         for source in ("FK", "AKASSA")
     }
+
+
+def test_the_pandas_example_sums_to_the_month_totals(demo_server: str) -> None:
+    """The notebook sums every row of `manadssummor.rader` per person and month: that is the
+    month's total over every source, as `totaler` gives it."""
+    rows = _run(_blocks("python")[1], demo_server)
+    people = ["198503151238", "198202201235"]
+    want = _totals(demo_server, people, {"from": "2026-04-01", "tom": "2026-06-30"})
+    got = {(number, month): Decimal(net) for number, month, net in rows}
+    assert got == {key: net for key, net in want.items() if net}
+    assert len(got) == 6
+
+
+def test_the_power_query_script_asks_what_it_expands(demo_server: str) -> None:
+    """Power Query does not run here: its GraphQL query runs, and every column the script
+    expands is in every row."""
+    [script] = _blocks("m")
+    found = re.search(r'Query = "(.*?)",\n', script)
+    assert found is not None
+    query = found.group(1).replace('""', '"')
+    columns = re.search(r'Table.ExpandRecordColumn\(Rows, "rader", \{(.*?)\}\)', script)
+    assert columns is not None
+    names = [name.strip().strip('"') for name in columns.group(1).split(",")]
+    variables = {"pnr": ["198503151238", "198202201235"],
+                 "period": {"from": "2026-04-01", "tom": "2026-06-30"}}  # fmt: skip
+    answer = httpx.post(
+        demo_server, json={"query": query, "variables": variables}, timeout=60
+    ).json()
+    assert "errors" not in answer, answer["errors"]
+    rows = [row for p in answer["data"]["personer"] for row in p["manadssummor"]["rader"]]
+    assert rows and all(set(names) == set(row) for row in rows)
+    assert f"pnr = {{{', '.join(json.dumps(n) for n in variables['pnr'])}}}" in script
 
 
 def test_every_custom_scalar_has_its_mapping_documented() -> None:

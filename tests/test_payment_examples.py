@@ -69,8 +69,7 @@ def test_a_payment_example_answers_as_the_guide_shows(
     demo: Facade, title: str, query: str, variables: dict[str, Any], shown: Any
 ) -> None:
     real = demo.query(query, variables)
-    assert "errors" not in real, real["errors"]
-    assert is_excerpt(shown, real), title
+    assert is_excerpt(shown, real), title  # errors, where there are any, shown too
 
 
 def test_an_excerpt_must_match() -> None:

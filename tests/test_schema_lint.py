@@ -66,3 +66,20 @@ def test_the_checks_can_fail() -> None:
     assert RESTATED.fullmatch("`LefiSjukpenningDag.ersattningsdatum` (date).")
     assert not RESTATED.fullmatch("LEFI `LefiSjukpenningDag.ersattningsdatum`: a date.")
     assert not CAMEL.fullmatch("Barn")
+
+
+def test_fields_being_phased_out_are_deprecated_with_a_reason() -> None:
+    """Migrationsverket phases `inresedatum` out; LEFI v9 says `LefiAktivitetsstodBeslut.dagar`
+    may be removed: clients' tools warn, and the SDL says why."""
+    schema = build_schema().graphql_schema
+    for type_name, field_name in (
+        ("Migrationsverket", "inresedatum"),
+        ("LefiAktivitetsstodBeslut", "dagar"),
+    ):
+        field = schema.type_map[type_name].fields[field_name]  # type: ignore[attr-defined]
+        assert field.deprecation_reason and len(field.deprecation_reason) > 40, field_name
+    deprecated = [
+        where for kind, where, _ in _schema_parts() if kind == "field"
+        and schema.type_map[where.split(".")[0]].fields[where.split(".")[1]].deprecation_reason  # type: ignore[attr-defined]
+    ]  # fmt: skip
+    assert sorted(deprecated) == ["LefiAktivitetsstodBeslut.dagar", "Migrationsverket.inresedatum"]

@@ -32,6 +32,7 @@ from simulator.app import create_app as create_simulator
 XML = "text/xml; charset=utf-8"
 # A name to put into faults beside the personnummer: the simulator's name for its ALLA person.
 NAME = "Tolvan Tolvansson"
+ADDRESS = "Storgatan 12, 852 30 Sundsvall"
 # Where an XXE entity points, and a line of that file that must never come back.
 XXE_FILE = "/etc/passwd"
 XXE_LEAK = "root:x:0:0"
@@ -161,16 +162,17 @@ def _question(body: bytes) -> tuple[str, str]:
 
 def personal_fault(namespace: str, number: str) -> bytes:
     """A SOAP fault whose felkod, faultcode, faultstring and felmeddelande all name the person:
-    the number in its 12-digit, 10-digit and hyphenated forms, and the name."""
+    the number in its 12-digit, 10-digit and hyphenated forms, the name and the address."""
     ten = number[2:]
     hyphenated = f"{number[:8]}-{number[8:]}"
     return (
         f'<soap:Envelope xmlns:soap="{SOAP_ENV_NS}"><soap:Body><soap:Fault>'
         f"<faultcode>soap:Server {NAME} {ten}</faultcode>"
-        f"<faultstring>Uppgifter saknas för {NAME} ({hyphenated})</faultstring>"
+        f"<faultstring>Uppgifter saknas för {NAME}, {ADDRESS} ({hyphenated})</faultstring>"
         f'<detail><ssbt:hamtaBastjanstInformationFault xmlns:ssbt="{namespace}">'
         f"<ssbt:felkod>{NAME} {number}</ssbt:felkod>"
-        f"<ssbt:felmeddelande>Personen {number} kunde inte hämtas</ssbt:felmeddelande>"
+        f"<ssbt:felmeddelande>Personen {NAME} {number} på {ADDRESS} kunde inte hämtas"
+        "</ssbt:felmeddelande>"
         f"<ssbt:felmeddelande>Se även {ten[:6]}-{ten[6:]} och {hyphenated}</ssbt:felmeddelande>"
         "</ssbt:hamtaBastjanstInformationFault></detail>"
         "</soap:Fault></soap:Body></soap:Envelope>"

@@ -61,3 +61,20 @@ def answered_fields(value: Any) -> int:
     if isinstance(value, list):
         return sum(answered_fields(item) for item in value)
     return 0
+
+
+def whole_person(schema: Any, variables: str = "$pnr: Personnummer!, $period: PeriodInput!") -> str:
+    """An operation selecting every field of `Person` to the leaves (fields with a required
+    argument left out), for `person(personnummer: $pnr, period: $period, arende: "A")`."""
+    person = schema.get_type("Person")
+    parts = []
+    for name, field in person.fields.items():
+        inner = get_named_type(field.type)
+        if isinstance(inner, GraphQLObjectType):
+            parts.append(f"{name} {{ {every_field(inner, 11)} }}")
+        else:
+            parts.append(name)
+    return (
+        f'query({variables}) {{ person(personnummer: $pnr, period: $period, arende: "A") '
+        f"{{ {' '.join(parts)} }} }}"
+    )
