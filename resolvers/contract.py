@@ -78,8 +78,20 @@ TNS_NS = "http://schema.transportstyrelsen.se/ssbtek/hamtauppgifterresponder/1"
 TNS_FORDON_NS = "http://schema.transportstyrelsen.se/ssbtek/fordon/1"
 SKV_WRAPPER_NS = "http://beskattningws.ws.service.bs.zg.rsv.se/"
 
+# CSN's answer is a document of its own, base64 in svarsdata/CSN/data/svar: its schema (CSN
+# kommunfråga 4.0) is not imported by the ssbt XSDs.
+CSN_SCHEMA_PATH = CONTRACT_DIR / "agencies" / "csn-kommunfraga-4.xsd"
+# The project's JSON Schema of the LEFI v9 answer (base64 in svarsdata/FK/data/lefiJsonSvar).
+LEFI_SCHEMA_PATH = CONTRACT_DIR / "lefi-v9-answer.schema.json"
+
 
 @cache
 def ssbt_schema(version: SsbtVersion) -> etree.XMLSchema:
     """The compiled XSD of one contract generation, for validating questions and answers."""
     return etree.XMLSchema(etree.parse(str(version.xsd_path)))
+
+
+@cache
+def csn_schema() -> etree.XMLSchema:
+    """The compiled XSD of CSN's `CSNSvar` document (kommunfråga 4.0)."""
+    return etree.XMLSchema(etree.parse(str(CSN_SCHEMA_PATH)))

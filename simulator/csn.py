@@ -42,6 +42,14 @@ def _week(day: date) -> str:
     return f"{year:04d}{week:02d}"
 
 
+def csn_number(personnummer: str) -> str:
+    """The ten digits CSN writes for a 12-digit number. CSN's pattern allows a day of 01-39
+    only, so a samordningsnummer's day (61-91) is written as the day of birth, 60 less; the
+    other digits stay as they are."""
+    day = int(personnummer[6:8])
+    return f"{personnummer[2:6]}{day - 60 if day > 60 else day:02d}{personnummer[8:]}"
+
+
 def forms_of(person: SimPerson, scenario: Scenario | None, period: SimPeriod) -> list[str]:
     """The support forms the person has cases in at the period's end."""
     if scenario is Scenario.ALLA:
@@ -77,7 +85,7 @@ def csn_document(
     sub(resultat, kommun, "ResultatText", "Allt OK, inget att rapportera")
     sub(root, kommun, "GemensamtFragaEkbistand")
     person_element = sub(sub(root, kommun, "Personer"), kommun, "Person")
-    person_element.set("personnummer", person.personnummer[2:])
+    person_element.set("personnummer", csn_number(person.personnummer))
     person_element.set("Status", " " * 10)
     person_element.set("sekretess", "J " if person.protected else "  ")
     person_element.set("sekel", person.personnummer[:2])

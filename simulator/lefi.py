@@ -1,13 +1,17 @@
 """LEFI v9 answers for the FK slot: only the asked groups, classes and period, with realistic
 per-person mixes. Shapes come from the project's LEFI model; payments and their rows are built
 with care (FK amounts with decimals and preliminary tax `PS`, PM whole kronor with negative
-deductions), everything else is filled field by field from the model."""
+deductions), everything else is filled field by field from the model, within the rules of the
+project's JSON Schema of the answer (list lengths, patterns), so that every answer is one LEFI v9
+allows (`tests/test_simulator_conformance.py`)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import random
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from resolvers.contract import CONTRACT_DIR
+from resolvers.contract import CONTRACT_DIR, LEFI_SCHEMA_PATH
 from simulator.parts import AgencyFailure
 from simulator.people import EFTERNAMN, FORNAMN, SimPerson, person_number
 from simulator.question import SimPeriod, SimQuestion, month_end
@@ -130,6 +134,25 @@ def model() -> dict[str, Any]:
     return json.loads((CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8"))
 
 
+@cache
+def answer_schema() -> dict[str, Any]:
+    """The project's JSON Schema of the LEFI answer: the rules an answer must keep."""
+    return json.loads(LEFI_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def rules(type_name: str, name: str) -> dict[str, Any]:
+    """What the JSON Schema says of one property of a model type (`items`: of each item)."""
+    return answer_schema()["$defs"].get(type_name, {}).get("properties", {}).get(name, {})
+
+
+def within(number: int, property_rules: dict[str, Any]) -> int:
+    """A list's length brought within the property's `minItems` and `maxItems`."""
+    return max(
+        property_rules.get("minItems", 0), min(number, property_rules.get("maxItems", number))
+    )
+
+
 @dataclass(frozen=True)
 class LefiWorld:
     """One person's benefits as LEFI knows them, and what this municipality may see."""
@@ -214,9 +237,10 @@ def lefi_answer(
                 continue  # a provider that is not OK gets no avvikelse: see utlamnare
             else:
                 _fill(answer, world, information_class, code)
-    if not answer["avvikelser"]:
-        # LEFI's own example sends an empty array here although the schema says object.
-        answer["avvikelser"] = [] if person.rng("avv").random() < 0.5 else {}
+    if not answer["avvikelser"] and scenario is Scenario.INGENTING:
+        # LEFI's own example sends an empty array here although its schema says object: the
+        # person with nothing to report gets it so, every other answer keeps to the schema.
+        answer["avvikelser"] = []
     return answer
 
 
@@ -286,7 +310,8 @@ def _field(spec: dict[str, Any], name: str) -> dict[str, Any]:
 def _items(world: LefiWorld, owner: str, prop: str, code: str) -> list[dict[str, Any]]:
     field = _field(model()["types"][owner], prop)
     faker = Faker(world, f"{code}:{prop}")
-    return [faker.object(field["type"]) for _ in range(faker.count(1, 2, 6))]
+    number = within(faker.count(1, 2, 6), rules(owner, prop))
+    return [faker.object(field["type"]) for _ in range(number)]
 
 
 def _kr(value: Decimal) -> dict[str, Any]:
@@ -541,14 +566,18 @@ class Faker:
         spec = model()["types"][type_name]
         result: dict[str, Any] = {}
         for field in spec["fields"]:
+            field_rules = rules(type_name, field["name"])
             if field.get("list"):
                 if depth >= 4:
                     continue
                 many = field["name"] in ("ersattningsdagar", "bedomdadagar") and self.world.huge
-                number = 90 if many else self.rng.randint(1, 2)
-                result[field["name"]] = [self.value(field, depth + 1) for _ in range(number)]
+                number = within(90 if many else self.rng.randint(1, 2), field_rules)
+                item_rules = field_rules.get("items", {})
+                result[field["name"]] = [
+                    self.value(field, depth + 1, item_rules) for _ in range(number)
+                ]
             elif depth < 5:
-                result[field["name"]] = self.value(field, depth + 1)
+                result[field["name"]] = self.value(field, depth + 1, field_rules)
         if type_name == "LefiPersoninformation" and depth == 0:
             person = self.world.person
             result.update(
@@ -560,14 +589,14 @@ class Faker:
             )
         return result
 
-    def value(self, field: dict[str, Any], depth: int) -> Any:
-        """One value for a model field."""
+    def value(self, field: dict[str, Any], depth: int, value_rules: dict[str, Any]) -> Any:
+        """One value for a model field, within the schema's rules for it (`value_rules`)."""
         kind, name = field["type"], field["name"]
         enum = model()["enums"].get(field.get("enum", ""))
         if enum:
             return self.rng.choice(enum)
         if kind == "string":
-            return self._string(name)
+            return self._patterned(self._string(name), value_rules.get("pattern"), name)
         if kind == "integer":
             return self.rng.randint(0, 30)
         if kind == "number":
@@ -582,10 +611,12 @@ class Faker:
             return f"{self.day().isoformat()}T10:15:00Z"
         special = model()["types"][kind]
         if special["kind"] == "code":
-            values = model()["enums"].get(special.get("enum", ""))
-            code = self.rng.choice(values) if values else self.rng.choice(("A", "B", "1", "2", "3"))
-            if special["key"] == "id" and str(code).isdigit():
-                code = int(code)
+            # A code's key has the kind the schema gives it: LefiBokstavskod's `id` is text,
+            # LefiSifferkod's a whole number.
+            values = model()["enums"].get(special.get("enum", "")) or (
+                (1, 2, 3, 4, 5) if special["keyType"] == "integer" else ("A", "B", "C", "D", "E")
+            )
+            code = self.rng.choice(values)
             return {special["key"]: code, "beskrivning": f"Beskrivning av {code}"}
         if special["kind"] == "belopp":
             return _kr(Decimal(self.rng.randint(10000, 2500000)) / 100)
@@ -601,6 +632,21 @@ class Faker:
                 "till": min(self.world.period.tom, start + timedelta(days=30)).isoformat(),
             }
         return self.object(kind, depth)
+
+    def _patterned(self, value: str, pattern: str | None, name: str) -> str:
+        """`value` if the schema's pattern accepts it, else the first shape it accepts of a day
+        in the period: the day, its month `YYYY-MM`, its year; or a personnummer."""
+        if pattern is None or re.search(pattern, value):
+            return value
+        for shaped in self._shapes():
+            if re.search(pattern, shaped):
+                return shaped
+        raise ValueError(f"the simulator has no value for {name} that matches {pattern}")
+
+    def _shapes(self) -> Iterator[str]:
+        day = self.day()
+        yield from (day.isoformat(), day.strftime("%Y-%m"), str(day.year))
+        yield person_number(self.other_birth(), self.rng.randint(0, 999))
 
     def _string(self, name: str) -> str:
         if name == "foddes":

@@ -8,6 +8,7 @@ from lxml import etree
 from resolvers.contract import CONTRACT_AGENCIES, SOAP_ENV_NS, SsbtVersion
 from simulator.app import SimulatorConfig
 from tests.support import PERIOD, Facade, Simulator, facade, facade_env, served_simulator, simulator
+from tests.support.raw_soap import envelope, hamta_question
 
 ALLA = "198503151238"
 QUERY = """
@@ -60,27 +61,8 @@ def test_a_simulator_that_rejects_ssbt10_faults_it() -> None:
     assert "errors" not in accepted
 
 
-def _envelope(body: str) -> bytes:
-    return (
-        f'<soap:Envelope xmlns:soap="{SOAP_ENV_NS}"><soap:Body>{body}</soap:Body></soap:Envelope>'
-    ).encode()
-
-
 def _question(namespace: str, specific: str, arende: str = "A-1") -> str:
-    return f"""
-    <s:hamtaBastjanstInformation xmlns:s="{namespace}">
-      <s:generellaFrageparametrar>
-        <s:fraganSkallInkluderasISvaret>false</s:fraganSkallInkluderasISvaret>
-        <s:ingivare><s:organisationsnummer>162120000010</s:organisationsnummer>
-          <s:namn>Testkommunen</s:namn><s:handlaggare>hl</s:handlaggare></s:ingivare>
-        <s:personidentitet>{ALLA}</s:personidentitet>
-        <s:arendeidentitet>{arende}</s:arendeidentitet>
-        <s:tidsperiod><s:fromDatum>2026-01-01</s:fromDatum><s:tomDatum>2026-06-30</s:tomDatum>
-        </s:tidsperiod>
-        <s:syfte>Bistånd</s:syfte><s:lagtext>SoL</s:lagtext>
-      </s:generellaFrageparametrar>
-      <s:specifikaFrageparametrar>{specific}</s:specifikaFrageparametrar>
-    </s:hamtaBastjanstInformation>"""
+    return hamta_question(namespace, ALLA, PERIOD, specific, arende)
 
 
 def _only(included: str) -> str:
@@ -89,7 +71,7 @@ def _only(included: str) -> str:
 
 
 def _post(sim: Simulator, body: str) -> tuple[int, etree._Element]:
-    response = sim.call("POST", content=_envelope(body), headers={"content-type": "text/xml"})
+    response = sim.call("POST", content=envelope(body), headers={"content-type": "text/xml"})
     return response.status_code, etree.fromstring(response.content)
 
 

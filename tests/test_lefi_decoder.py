@@ -253,3 +253,94 @@ def test_kept_values_name_their_place_in_lists_and_amounts() -> None:
     earned = normalise({"poang": [Decimal("1.5"), "x"]}, "LefiIntjanandeUppgift")
     assert earned["poang"] == [Decimal("1.5"), None]
     assert earned["ovriga_falt"] == [UnknownValue("poang[1]", '"x"')]
+
+
+def test_values_of_the_wrong_kind_are_kept_and_the_rest_stays_typed() -> None:
+    """A crafted answer with values of kinds LEFI does not allow: each is kept in `ovriga_falt`
+    of the object it came in, with its path and as it came; every other value is typed."""
+    answer = decode(
+        {
+            "formansinformation": {
+                "utbetalningsuppgift": [
+                    {
+                        "typ": {"id": "M", "beskrivning": "Månad"},  # LefiSifferkod: a number
+                        "foretag": {"id": 1001, "beskrivning": "Försäkringskassan"},
+                        "formansfamilj": {"id": 5, "beskrivning": "SJP"},  # Bokstavskod: text
+                        "datum": "2026-01-25",
+                        "period": {"fran": 20260101, "till": "2026-01-31", "tom": "x"},
+                        "bruttobelopp": {"summa": "mycket", "valuta": "SEK"},
+                        "nettobelopp": {"summa": 1250.5, "valuta": "SEK"},
+                        "utbetalningsdetalj": [
+                            {
+                                "forman": {"id": "SJP", "beskrivning": {"sv": "Sjukpenning"}},
+                                "period": {"fran": "2026-01", "till": {"dag": 31}},
+                                "dagar": "trettio",
+                                "timmar": 8,
+                            }
+                        ],
+                    }
+                ],
+                "generellPersoninformation": [
+                    {
+                        "personnummer": "198503151238",
+                        "skyddad": "kanske",
+                        "civilstand": {"id": "G", "beskrivning": "Gift"},
+                    }
+                ],
+            }
+        }
+    )
+    fk = answer["formansinformation"]
+    [payment] = fk["utbetalningsuppgift"]
+    assert set(payment["ovriga_falt"]) == {
+        UnknownValue("typ/id", '"M"'),
+        UnknownValue("formansfamilj/id", "5"),
+        UnknownValue("period/fran", "20260101"),
+        UnknownValue("period/tom", '"x"'),
+        UnknownValue("bruttobelopp/summa", '"mycket"'),
+    }
+    assert len(payment["ovriga_falt"]) == 5
+    assert payment["typ"] == {"kod": "M", "beskrivning": "Månad"}
+    assert payment["foretag"] == {"kod": "1001", "beskrivning": "Försäkringskassan"}
+    assert payment["formansfamilj"] == {"kod": "5", "beskrivning": "SJP"}
+    assert payment["datum"] == date(2026, 1, 25)
+    assert payment["period"] == {
+        "fran": None,
+        "till": "2026-01-31",
+        "fran_datum": None,
+        "till_datum": date(2026, 1, 31),
+    }
+    assert payment["bruttobelopp"] == {"summa": None, "valuta": "SEK"}
+    assert payment["nettobelopp"] == {"summa": Decimal("1250.5"), "valuta": "SEK"}
+    [row] = payment["utbetalningsdetalj"]
+    assert row["ovriga_falt"] == [
+        UnknownValue("forman/beskrivning", '{"sv": "Sjukpenning"}'),
+        UnknownValue("period/till", '{"dag": 31}'),
+        UnknownValue("dagar", '"trettio"'),
+    ]
+    assert row["forman"] == {"kod": "SJP", "beskrivning": None}
+    assert row["period"]["fran_datum"] == date(2026, 1, 1)
+    assert (row["period"]["till"], row["period"]["till_datum"]) == (None, None)
+    assert (row["dagar"], row["timmar"]) == (None, 8)
+    [person] = fk["generellPersoninformation"]
+    assert set(person["ovriga_falt"]) == {
+        UnknownValue("civilstand/id", '"G"'),
+        UnknownValue("skyddad", '"kanske"'),
+    }
+    assert person["personnummer"] == "198503151238"
+    assert (person["skyddad"], person["civilstand"]["kod"]) == (None, "G")
+
+
+def test_codes_of_the_right_kind_keep_nothing() -> None:
+    """The simulator's shapes (LefiBokstavskod `id` text, LefiSifferkod `id` a number) leave
+    `ovriga_falt` empty."""
+    payment = normalise(
+        {
+            "typ": {"id": 1, "beskrivning": "Månad"},
+            "formansfamilj": {"id": "SJP", "beskrivning": "Sjukpenning"},
+            "period": {"fran": "2026-01-01", "till": "2026-01-31"},
+        },
+        "LefiUtbetalningUppgift",
+    )
+    assert payment["ovriga_falt"] == []
+    assert (payment["typ"]["kod"], payment["formansfamilj"]["kod"]) == ("1", "SJP")

@@ -160,9 +160,9 @@ def _value(raw: Any, field: dict[str, Any], path: Path, unknown: list[UnknownVal
         except (TypeError, ValueError, InvalidOperation):
             _keep(unknown, path, raw)
             return None
-    special, key = _special(kind)
+    special, key, key_type = _special(kind)
     if special == "code":
-        return _code(raw, key, path, unknown)
+        return _code(raw, key, key_type, path, unknown)
     if special == "belopp":
         return _belopp(raw, path, unknown)
     if special == "omfattning":
@@ -173,10 +173,11 @@ def _value(raw: Any, field: dict[str, Any], path: Path, unknown: list[UnknownVal
 
 
 @cache
-def _special(kind: str) -> tuple[str, Any]:
-    """A model type's kind (object, code, belopp, omfattning, frantill) and a code's key."""
+def _special(kind: str) -> tuple[str, Any, Any]:
+    """A model type's kind (object, code, belopp, omfattning, frantill), a code's key and the
+    JSON type of that key (`string` or `integer`)."""
     spec = lefi_model()["types"][kind]
-    return spec["kind"], spec.get("key")
+    return spec["kind"], spec.get("key"), spec.get("keyType")
 
 
 def _string(raw: Any) -> str:
@@ -230,6 +231,7 @@ def _datetime(raw: Any) -> datetime:
 
 
 _NUMBER = {"type": "number"}
+_STRING = {"type": "string"}
 _SCALARS = {
     "string": _string,
     "integer": _integer,
@@ -240,21 +242,42 @@ _SCALARS = {
 }
 
 
-def _code(raw: Any, key: str, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
-    """A code given as `{kod|id, beskrivning}` or as the bare code."""
+def _code(
+    raw: Any, key: str, key_type: str | None, path: Path, unknown: list[UnknownValue]
+) -> dict[str, Any]:
+    """A code given as `{kod|id, beskrivning}` or as the bare code. The code is answered as
+    text; a key of another kind than the model's (a number where LEFI has text, as for
+    `LefiBokstavskod.id`, or text where it has a number, as for `LefiSifferkod.id`) is also
+    kept as it came."""
     if isinstance(raw, dict):
-        code = raw.get(key, raw.get("kod", raw.get("id")))
+        present = next((k for k in (key, "kod", "id") if raw.get(k) is not None), None)
+        code = None if present is None else raw[present]
+        if present is not None and not _of_kind(code, key_type):
+            code = _value(code, _STRING, (path, f"/{present}"), unknown)
+            if code is not None:  # a number or a boolean: answered as text, kept as it came
+                _keep(unknown, (path, f"/{present}"), raw[present])
         for extra in set(raw) - {key, "kod", "id", "beskrivning"}:
             _keep(unknown, (path, f"/{extra}"), raw[extra])
         description = raw.get("beskrivning")
         return {
             "kod": None if code is None else str(code),
-            "beskrivning": None if description is None else str(description),
+            "beskrivning": None
+            if description is None
+            else _value(description, _STRING, (path, "/beskrivning"), unknown),
         }
     if isinstance(raw, list):
         _keep(unknown, path, raw)
         return {"kod": None, "beskrivning": None}
     return {"kod": str(raw), "beskrivning": None}
+
+
+def _of_kind(code: Any, key_type: str | None) -> bool:
+    """Whether a code's key is of the kind the model gives it."""
+    if key_type == "integer":
+        return (isinstance(code, int) and not isinstance(code, bool)) or (
+            isinstance(code, Decimal) and code == code.to_integral_value()
+        )
+    return key_type is None or isinstance(code, str)
 
 
 def _belopp(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
@@ -292,10 +315,21 @@ def _omfattning(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, 
 
 
 def _fran_till(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
+    """A FK period: `fran` and `till` as LEFI wrote them (text) and as dates. An end that is not
+    text, and a property LEFI does not name, are kept as they came; the end is then null."""
     if not isinstance(raw, dict):
         _keep(unknown, path, raw)
         raw = {}
-    fran, till = raw.get("fran"), raw.get("till")
+    ends: dict[str, str | None] = {}
+    for end in ("fran", "till"):
+        value = raw.get(end)
+        if value is not None and not isinstance(value, str):
+            _keep(unknown, (path, f"/{end}"), value)
+            value = None
+        ends[end] = value
+    for extra in set(raw) - {"fran", "till"}:
+        _keep(unknown, (path, f"/{extra}"), raw[extra])
+    fran, till = ends["fran"], ends["till"]
     return {
         "fran": fran,
         "till": till,
