@@ -201,3 +201,14 @@ def test_unreadable_payloads_are_facade_errors_and_the_rest_answers(api: Facade)
     assert person["skatteverket"]["fel"] == {"kalla": "FACADE", "felkod": "INVALID_PAYLOAD"}
     assert person["forsakringskassan"]["fel"] == {"kalla": "FACADE", "felkod": "INVALID_PAYLOAD"}
     assert person["transportstyrelsen"] == {"resultat": "OK"}
+
+
+def test_a_samordningsnummer_is_rebuilt_from_csns_day_of_birth(api: Facade) -> None:
+    """CSN's pattern allows days 01-39 only: a samordningsnummer comes with the day of birth and
+    its own check digit, and `personnummer` is the samordningsnummer asked about."""
+    from tests.support import valid_personnummer
+
+    number = valid_personnummer(date(1990, 4, 7), 123, coordination=True)
+    [person] = csn(api, number)["personer"]
+    assert person["personnummerCsn"] == f"{number[2:6]}07{number[8:]}"
+    assert person["personnummer"] == number

@@ -383,8 +383,18 @@ def _clean(value: str | None) -> str | None:
 
 
 def _twelve(ten: str, sekel: str | None) -> str | None:
-    """The 12-digit number from CSN's 10 digits and `sekel`; None if it is not a valid number."""
-    try:
-        return normalise(f"{sekel}{ten}" if sekel else ten)
-    except InvalidPersonnummer:
-        return None
+    """The 12-digit number from CSN's 10 digits and `sekel`; None if it is not a valid number.
+
+    CSN's pattern allows days 01-39 only, so a samordningsnummer (day + 60) travels with the day
+    of birth and its own check digit: when the digits are no valid personnummer, the number with
+    60 added to the day is tried as a samordningsnummer."""
+    prefix = sekel or ""
+    candidates = [ten]
+    if len(ten) == 10 and ten.isdigit() and int(ten[4:6]) <= 31:
+        candidates.append(f"{ten[:4]}{int(ten[4:6]) + 60:02d}{ten[6:]}")
+    for digits in candidates:
+        try:
+            return normalise(prefix + digits)
+        except InvalidPersonnummer:
+            continue
+    return None
