@@ -64,6 +64,7 @@ from graph.surface import (
 )
 from graph.tracing import TraceRequests
 from resolvers.audit import AuditTrail, configure_audit_log
+from resolvers.budget import build_budget
 from resolvers.cache import build_cache
 from resolvers.client import SsbtekClient, WsdlError
 from resolvers.errors import UpstreamBusy, UpstreamError
@@ -170,6 +171,9 @@ class FacadeGraphQL(GraphQL):
                 state.get("started", time.perf_counter()),
             )
         response = Response(body, status, media_type=media_type)
+        retry_after = retry_after_of(response_data)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         response.headers.raw.extend(
             (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
         )
@@ -206,6 +210,18 @@ def outcome_of(answer: Any) -> str:
     if not errors:
         return "ok"
     return str((errors[0].get("extensions") or {}).get("code", "INTERNAL_SERVER_ERROR"))
+
+
+def retry_after_of(answer: Any) -> int | None:
+    """The seconds a RATE_LIMITED answer asks the caller to wait (the longest of its errors)."""
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    waits = [
+        int(extensions["retryAfter"])
+        for error in errors or []
+        if (extensions := error.get("extensions") or {}).get("code") == "RATE_LIMITED"
+        and "retryAfter" in extensions
+    ]
+    return max(waits) if waits else None
 
 
 def editor_headers(mode: AuthMode) -> dict[str, str]:
@@ -271,7 +287,10 @@ def create_app(
     authentication = build_authentication(settings)
     client = build_client(settings, transport)
     cache = build_cache(settings.cache)
-    upstream = Upstream(client, settings.requester, audit, cache)
+    budget = build_budget(
+        settings.caller_questions_per_minute, settings.cache.url, settings.cache.key
+    )
+    upstream = Upstream(client, settings.requester, audit, cache, budget=budget)
     metrics = Metrics() if settings.metrics else None
     if metrics is not None:
         upstream.observer = metrics
@@ -305,6 +324,7 @@ def create_app(
             await client.aclose()
             await authentication.aclose()
             await cache.close()
+            await budget.close()
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})

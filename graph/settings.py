@@ -63,6 +63,7 @@ class Settings:
     cache: CacheSettings
     limits: Limits
     ready_probe: bool = False
+    caller_questions_per_minute: int = 60  # SSBTEK_CALLER_QUESTIONS_PER_MINUTE; 0 is no budget
     log_format: str = "text"  # SSBTEK_LOG_FORMAT: text or json (graph/logs.py)
     metrics: bool = True  # SSBTEK_METRICS: serve /metrics (graph/metrics.py)
 
@@ -102,6 +103,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cache=_cache(env),
         limits=_limits(env),
         ready_probe=env.boolean("SSBTEK_READY_PROBE", default=False),
+        caller_questions_per_minute=env.non_negative_int(
+            "SSBTEK_CALLER_QUESTIONS_PER_MINUTE", Settings.caller_questions_per_minute
+        ),
         log_format=env.choice("SSBTEK_LOG_FORMAT", FORMATS, default_format()),
         metrics=env.boolean("SSBTEK_METRICS", default=True),
     )
@@ -116,6 +120,7 @@ def _limits(env: _Env) -> Limits:
         tokens=env.positive_int("SSBTEK_MAX_TOKENS", default.tokens),
         fields=env.positive_int("SSBTEK_MAX_FIELDS", default.fields),
         response_bytes=env.positive_int("SSBTEK_MAX_RESPONSE_BYTES", default.response_bytes),
+        questions=env.positive_int("SSBTEK_MAX_QUESTIONS_PER_OPERATION", default.questions),
     )
 
 
@@ -382,6 +387,9 @@ class _Env:
         return self._number(
             name, default, int, "a whole number", lambda v: v > 0, "greater than zero"
         )
+
+    def non_negative_int(self, name: str, default: int) -> int:
+        return self._number(name, default, int, "a whole number", lambda v: v >= 0, "zero or more")
 
     def _number(
         self,

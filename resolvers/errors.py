@@ -61,6 +61,21 @@ class BadUserInput(Exception):
     code = "BAD_USER_INPUT"
 
 
+class TooManyQuestions(Exception):
+    """The operation would ask SSBTEK more distinct questions than one operation may
+    (`SSBTEK_MAX_QUESTIONS_PER_OPERATION`): refused whole, before any call."""
+
+    code = "TOO_MANY_QUESTIONS"
+
+    def __init__(self, asked: int, limit: int) -> None:
+        super().__init__(
+            f"the operation asks SSBTEK {asked} questions (one per person, period and case); "
+            f"one operation may ask at most {limit}: ask for fewer people or periods, or in "
+            "several operations"
+        )
+        self.details = {"limit": limit}
+
+
 class Forbidden(Exception):
     """The caller is authenticated but lacks the role that this question needs."""
 

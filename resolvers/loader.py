@@ -16,6 +16,7 @@ from opentelemetry.trace import SpanKind
 
 from resolvers.agencies import Agency
 from resolvers.audit import AskedFor, AuditTrail
+from resolvers.budget import CallerBudget
 from resolvers.cache import PartCache
 from resolvers.caller import Caller
 from resolvers.client import SsbtekClient
@@ -87,6 +88,7 @@ class Upstream:
     cache: PartCache = field(default_factory=PartCache)
     health: UpstreamHealth = field(default_factory=UpstreamHealth)
     observer: UpstreamObserver = field(default_factory=lambda: UpstreamObserver())
+    budget: CallerBudget = field(default_factory=lambda: CallerBudget(0))
     _flights: dict[tuple[str, ...], Flight] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -125,7 +127,10 @@ class Upstream:
             stored: dict[Part, Any] = {}
             if missing:
                 smaller = held.still_to_ask(key, plan)
-                flight = self._shared((*owner, repr(smaller)), key, smaller, caller)
+                name = (*owner, repr(smaller))
+                if name not in self._flights:  # joining a call in flight asks nothing more
+                    await self.budget.spend(key.tenant, caller.handlaggare)
+                flight = self._shared(name, key, smaller, caller)
                 started = time.perf_counter()
                 try:
                     fetched = await asyncio.shield(flight.answer)

@@ -10,7 +10,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from resolvers.audit import AuditUnavailable
-from resolvers.errors import BadUserInput, Forbidden, UpstreamError
+from resolvers.errors import BadUserInput, Forbidden, TooManyQuestions, UpstreamError
 from resolvers.privacy import redact
 
 log = logging.getLogger("ssbtek_graphql.errors")
@@ -18,7 +18,7 @@ log = logging.getLogger("ssbtek_graphql.errors")
 INTERNAL_MESSAGE = "Internal error in the facade; it has been logged."
 
 # The facade's own errors: each has a `code`, and its message may be shown.
-CODED_ERRORS = (UpstreamError, BadUserInput, Forbidden, AuditUnavailable)
+CODED_ERRORS = (UpstreamError, BadUserInput, Forbidden, TooManyQuestions, AuditUnavailable)
 
 # Codes of an operation refused for its input or the caller's rights: each leaves an audit line.
 REFUSAL_CODES = frozenset(
@@ -28,6 +28,7 @@ REFUSAL_CODES = frozenset(
         "GRAPHQL_VALIDATION_FAILED",
         "GRAPHQL_PARSE_FAILED",
         "QUERY_TOO_COMPLEX",
+        "TOO_MANY_QUESTIONS",
     }
 )
 
@@ -73,9 +74,7 @@ def with_code(error: GraphQLError, suggestions: bool = True) -> GraphQLError:
     """The error with `extensions.code` (and an upstream error's details, e.g. `felkod`) set,
     its message cleared of personal numbers and, without `suggestions`, of graphql-core's
     suggestions of field and argument names."""
-    details = (
-        error.original_error.details if isinstance(error.original_error, UpstreamError) else {}
-    )
+    details = getattr(error.original_error, "details", None) or {}
     extensions: dict[str, Any] = {
         **(error.extensions or {}),
         **details,

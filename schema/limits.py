@@ -25,7 +25,8 @@ from strawberry.extensions import SchemaExtension
 @dataclass(frozen=True)
 class Limits:
     """`SSBTEK_MAX_DEPTH`, `SSBTEK_MAX_ALIASES`, `SSBTEK_MAX_TOKENS`, `SSBTEK_MAX_FIELDS`,
-    `SSBTEK_MAX_RESPONSE_BYTES`: defaults every documented query passes with room to spare."""
+    `SSBTEK_MAX_RESPONSE_BYTES`, `SSBTEK_MAX_QUESTIONS_PER_OPERATION`: defaults every documented
+    query passes with room to spare."""
 
     depth: int = 20
     aliases: int = 60
@@ -34,6 +35,9 @@ class Limits:
     tokens: int = 15_000
     fields: int = 5_000
     response_bytes: int = 16 * 1024 * 1024
+    # Distinct SSBTEK questions (person, period, case) one operation may ask: a household or a
+    # screen of people, not an export of many.
+    questions: int = 10
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
+from resolvers.errors import TooManyQuestions
 from resolvers.tracing import span
 from schema.context import OperationContext
 from schema.household import person_nodes
@@ -48,7 +49,10 @@ class PlanOperation(SchemaExtension):
                 max_fields=facade.limits.fields,
                 person_nodes=person_nodes,
             )
-            plan_span.set_attribute("graphql.plan.questions", len(context.plan.plans))
+            questions = sum(1 for plan in context.plan.plans.values() if plan.agencies)
+            plan_span.set_attribute("graphql.plan.questions", questions)
+            if questions > facade.limits.questions and context.plan.refused is None:
+                context.plan.refused = TooManyQuestions(questions, facade.limits.questions)
         except Exception as exc:  # a bug: nothing is asked, and the people fields say so
             log.exception("planning the operation failed: %s", type(exc).__name__)
             context.plan.refused = PlanningFailed("the operation could not be planned")

@@ -136,12 +136,7 @@ def _planned_keys(info: Info, field_name: str, args: dict[str, Any]) -> list[Que
     context = info.context
     keys = person_keys(context, field_name, args)
     if context.plan.refused is not None:
-        raise context.plan.refused
-    if len(context.plan.plans) > MAX_PERSONER:
-        raise BadUserInput(
-            f"one operation may ask at most {MAX_PERSONER} questions (one per person, period "
-            "and arende)"
-        )
+        raise context.plan.refused  # e.g. TOO_MANY_QUESTIONS: nothing of it is asked
     return keys
 
 

@@ -3,11 +3,9 @@ internal error."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from tests.support import PERIOD, Facade, Simulator, valid_personnummer
+from tests.support import PERIOD, Facade, Simulator
 
 ALLA = "198503151238"
 HEAD = "query($pnr: Personnummer!, $period: PeriodInput!)"
@@ -34,18 +32,6 @@ def test_bad_variables_are_bad_user_input_not_internal(api: Facade, period: dict
     [error] = answer["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "Internal" not in error["message"]
-
-
-def test_fifty_people_per_operation_whatever_the_aliases(api: Facade, fresh: Simulator) -> None:
-
-    numbers = [valid_personnummer(date(1980, 1, 1), serial) for serial in range(51)]
-    fields = " ".join(
-        f'p{i}: person(personnummer: "{n}", period: $period, arende: "A") {{ personnummer }}'
-        for i, n in enumerate(numbers)
-    )
-    answer = api.query(f"query($period: PeriodInput!) {{ {fields} }}", {"period": PERIOD})
-    assert {e["extensions"]["code"] for e in answer["errors"]} == {"BAD_USER_INPUT"}
-    assert fresh.questions() == []
 
 
 def test_one_bad_person_does_not_null_the_others(api: Facade, fresh: Simulator) -> None:

@@ -36,6 +36,8 @@ def facade_env(ssbtek_url: str, **overrides: str) -> dict[str, str]:
         "SSBTEK_AUDIT_SECRET": AUDIT_SECRET,
         # Each test counts the SSBTEK calls it causes: no cache unless a test turns it on.
         "SSBTEK_CACHE_TTL_S": "0",
+        # Tests ask as one caseworker many times a minute: no budget unless a test sets one.
+        "SSBTEK_CALLER_QUESTIONS_PER_MINUTE": "0",
         **overrides,
     }
 
