@@ -14,7 +14,7 @@ from lxml import etree
 from resolvers.agencies import Agency
 from resolvers.privacy import redact
 from resolvers.tracing import span
-from resolvers.xmlread import PayloadError, child, children, text, text_or_empty
+from resolvers.xmlread import PayloadError, child, children, stripped, text
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class Myndighetsfel:
     """`error {kalla, felkod, felmeddelande+}` for one agency, or the facade's own equivalent."""
 
     kalla: Kalla
-    felkod: str
+    felkod: str | None
     felmeddelanden: list[str]
 
 
@@ -96,10 +96,11 @@ def decode_answer(response: etree._Element, asked: Iterable[Agency]) -> Answer:
 def decode_error(error: etree._Element) -> Myndighetsfel:
     """An `error {kalla, felkod, felmeddelande+}` element. Its texts are SSBTEK's or the
     agency's words and reach the caller: numbers that could be a personnummer are redacted."""
-    kalla = text_or_empty(error, "kalla").strip()
+    kalla = stripped(text(error, "kalla"))
+    felkod = stripped(text(error, "felkod"))
     return Myndighetsfel(
         kalla=Kalla(kalla) if kalla in ("SSBT", "BT") else Kalla.OKAND,
-        felkod=redact(text_or_empty(error, "felkod").strip()),
+        felkod=None if felkod is None else redact(felkod),
         felmeddelanden=[redact(m.text or "") for m in children(error, "felmeddelande")],
     )
 
