@@ -539,12 +539,14 @@ def walk_lefi(out: Walk, document: Any) -> None:
                     place(out, "FK", items, kind, target, root_kept, (name,))
                     continue
                 listed = items if isinstance(items, list) else [items]
+                # One object in the answer (the contract allows one item): the first; any
+                # more, as sent, in `forsakringskassan.ovrigaFalt`.
                 for index, item in enumerate(listed):
-                    if index == 0:  # the facade shows the first; more would be lost
+                    if index == 0:
                         place_one(out, "FK", item, get_named_type(kind), target, root_kept,
                                   (name, index))  # fmt: skip
                     else:
-                        lefi_scalars(out, "FK", item, (name, index), None, None)
+                        lefi_scalars(out, "FK", item, (name, index), None, root_kept)
         else:
             lefi_scalars(out, "FK", value, (key,), None, root_kept)
 
