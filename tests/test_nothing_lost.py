@@ -14,8 +14,8 @@ read here with lxml, base64 and json only (none of the facade's decoders):
 - SKV: the same inside the XML document that `data/svar` carries as text;
 - FK (Försäkringskassan and Pensionsmyndigheten): every scalar (string, number, boolean, null) of
   the LEFI JSON that `data/lefiJsonSvar` carries in base64, at any depth;
-- a SOAP fault: `faultcode`, `faultstring`, the detail's `felkod` and each `felmeddelande`, which
-  must reach the GraphQL errors.
+- a SOAP fault: `faultcode`, the detail's `felkod` and each `felmeddelande` (or, without one,
+  `faultstring`), which must reach the GraphQL errors (`_whole_call`).
 Not values, so not walked: namespace declarations and prefixes, `xsi:` attributes (`xsi:nil`
 makes the element's value null, and that null is checked), the XML declaration, the base64 and
 CDATA wrapping, an element's presence as such (an empty wrapper holds no value), whitespace
@@ -49,7 +49,7 @@ own path and index only; the same text elsewhere does not count.
 How values compare: exactly, with these normalisations only, each where a typed scalar rewrites
 the text the agency sent (`same`):
 - Date: `2016-11-18`, and `2016-11-18+01:00` (an offset `Z` or `±hh:mm`), are the Date
-  `2016-11-18`. The offset is dropped, never applied: docs/schema-guide.md, Dates.
+  `2016-11-18`. The offset is dropped, never applied: docs/schema-guide.md, Other scalars.
 - CSN: dates `yyyyMMdd` are that Date and `0` ("no date" in CSN) is null; a week `yyyyWW` is
   `CsnVecka.text`, exactly; values are compared trimmed of CSN's blank padding, and a value of
   blanks only (`Status="          "`) is null; `soktlan` `J` is true and blank false, as CSN
@@ -961,20 +961,31 @@ def scalars(tree: Any, path: Path) -> Iterator[tuple[Path, Any]]:
 
 
 def _whole_call(walked: Walk, answer: dict[str, Any]) -> list[str]:
-    """A call that failed as a whole: the SOAP fault's values in every error it caused."""
+    """A call that failed as a whole: the SOAP fault's values in every error it caused, each in
+    its place: `felkod` and `faultcode` as the extensions of those names, each `felmeddelande`
+    in the message. `faultstring` is in the message when the fault has no `felmeddelande`;
+    beside them it is not passed on (SOAP's summary of what the detail says, and it can name
+    the person, which only numbers can be redacted from: tests/test_fault_matrix.py)."""
     errors = answer.get("errors") or []
     if not errors:
         return ["LOST: the call failed, but the answer has no errors"]
     if walked.fault is None:
         return []
+    fault = walked.fault
     problems = []
     for error in errors:
         extensions = error.get("extensions") or {}
-        shown = [error["message"], *map(str, extensions.values())]
-        for name, values in walked.fault.items():
-            for value in values:
-                if not any(value in text for text in shown):
-                    problems.append(f"LOST fault {name} = {value!r} in the error {error!r}")
+        expected = [
+            *((f"extensions.{name}", value, extensions.get(name) == value)
+              for name in ("felkod", "faultcode") for value in fault[name]),
+            *(("message", value, value in error["message"])
+              for value in fault["felmeddelande"] or fault["faultstring"]),
+        ]  # fmt: skip
+        problems += [
+            f"LOST fault: {value!r} is not the error's {place}: {error!r}"
+            for place, value, shown in expected
+            if not shown
+        ]
     return problems
 
 
@@ -1306,8 +1317,8 @@ def _other(value: Any) -> Any:
 
 def test_the_check_misses_each_value_taken_away(pair: Pair) -> None:
     """The `alla` answer with one value changed at a time, at its typed place or in the kept
-    lists, fails the check for that value; the same with list items swapped and with a value
-    the agency did not send."""
+    lists, fails the check for that value; so do list items swapped, a value the agency did
+    not send, and a SOAP fault's code changed in the error."""
     content, answer = pair.ask(ALLA, PERIOD, change=add_open_content)
     person = answer["data"]["person"]
     walked = walk_answer(content)
@@ -1340,3 +1351,7 @@ def test_the_check_misses_each_value_taken_away(pair: Pair) -> None:
     utbetalningar.reverse()
     person["migrationsverket"]["svar"][1]["tomDatum"] = "2030-01-01"  # the PUT has none
     assert any(problem.startswith("MADE UP MIV") for problem in losses(content, answer))
+    content, answer = pair.ask(NUMBER_OF[Scenario.SOAP_FAULT], PERIOD)
+    assert not losses(content, answer)
+    answer["errors"][-1]["extensions"]["felkod"] = "ANNAN-KOD"
+    assert losses(content, answer)
