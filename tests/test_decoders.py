@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from resolvers.agencies import Agency
 from resolvers.decode import akassorna, arbetsformedlingen, migrationsverket, transportstyrelsen
-from resolvers.decode.answer import Kalla, decode_answer, decode_error
+from resolvers.decode.answer import Kalla, decode_answer, decode_error, decode_probe
 from resolvers.xmlread import PayloadError, UnknownValue, parse_xml, to_date
 
 SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
@@ -323,3 +323,17 @@ def test_an_unknown_kalla_is_kept_as_unknown() -> None:
         "<error><kalla>NY</kalla><felkod>1</felkod><felmeddelande>m</felmeddelande></error>", "t"
     )
     assert decode_error(error).kalla is Kalla.OKAND
+
+
+def test_a_probe_without_anropad_is_null_not_false() -> None:
+    response = parse_xml(
+        f'<s:testaBastjanstInformationResponse xmlns:s="{SSBT}">'
+        "<s:AF><s:anropad>true</s:anropad></s:AF><s:CSN/><s:SO><s:anropad>0</s:anropad></s:SO>"
+        "</s:testaBastjanstInformationResponse>",
+        "test",
+    )
+    assert [(r.agency, r.anropad) for r in decode_probe(response)] == [
+        (Agency.AF, True),
+        (Agency.CSN, None),
+        (Agency.SO, False),
+    ]

@@ -142,7 +142,7 @@ class ProbeResult:
     """One agency in `testaBastjanstInformationResponse`: whether its test service was called."""
 
     agency: Agency
-    anropad: bool
+    anropad: bool | None
     fel: Myndighetsfel | None
 
 
@@ -157,8 +157,13 @@ def decode_probe(response: etree._Element) -> list[ProbeResult]:
         results.append(
             ProbeResult(
                 agency=agency,
-                anropad=(text(element, "anropad") or "").strip() in ("true", "1"),
+                anropad=_anropad(stripped(text(element, "anropad"))),
                 fel=None if error is None else decode_error(error),
             )
         )
     return results
+
+
+def _anropad(value: str | None) -> bool | None:
+    """`anropad` as sent: None when SSBTEK left it out or sent no xs:boolean (not false)."""
+    return {"true": True, "1": True, "false": False, "0": False}.get(value or "")
