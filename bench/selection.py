@@ -19,16 +19,13 @@ from typing import Any
 
 import httpx
 import zeep
-from graphql import GraphQLObjectType, get_named_type
 from zeep.settings import Settings
 
 from bench.cache import ONE_AGENCY
 from bench.harness import ALLA, facade_process, people, rss_mib
 from resolvers.client import SsbtekClient
-from schema.build import build_schema
-from schema.person import PERSON_FIELDS
 from tests.support import CASEWORKER, PERIOD, command, facade, facade_env, free_port
-from tests.support.queries import answered_fields, every_field
+from tests.support.queries import answered_fields, everything
 
 PERSONER = """query($pnr: [Personnummer!]!, $period: PeriodInput!) {
   personer(personnummer: $pnr, period: $period, arende: "bench") {
@@ -43,27 +40,6 @@ MONTH_SUMS = """query($pnr: [Personnummer!]!, $period: PeriodInput!) {
       rader { manad kalla forman { kod } brutto skatt ovrigaAvdrag netto antal } }
   }
 }"""
-
-
-def everything() -> str:
-    """Every field of `Person` to the leaves: all that SSBTEK answers, once. Left out: fields
-    with a required argument, and the views across agencies (`utbetalningar`, `manadssummor`),
-    which show the same payments again."""
-    person = build_schema().graphql_schema.get_type("Person")
-    across = {name for name, field in PERSON_FIELDS.items() if len(field.reads) > 1}
-    parts = []
-    for name, field in person.fields.items():
-        inner = get_named_type(field.type)
-        if name in across:
-            continue
-        if isinstance(inner, GraphQLObjectType):
-            parts.append(f"{name} {{ {every_field(inner, 11)} }}")
-        else:
-            parts.append(name)
-    return (
-        "query($pnr: Personnummer!, $period: PeriodInput!) { person(personnummer: $pnr, "
-        f'period: $period, arende: "bench") {{ {" ".join(parts)} }} }}'
-    )
 
 
 @contextmanager
@@ -131,7 +107,7 @@ class DirectZeep:
 def measure(rounds: int = 3) -> dict[str, Any]:
     """The figures of this module, by name; each a list of the rounds' values (or one value)."""
     figures: dict[str, Any] = {}
-    whole = everything()
+    whole = everything("bench")
     one_body = {"query": ONE_AGENCY, "variables": {"pnr": ALLA, "period": PERIOD}}
     all_body = {"query": whole, "variables": {"pnr": ALLA, "period": PERIOD}}
     for latency in (False, True):

@@ -387,7 +387,8 @@ def akassa_payments(svar: Any) -> list[Utbetalning]:
             rows.append(
                 Utbetalning(
                     kalla=Utbetalningskalla.AKASSA,
-                    utbetalare=kassa.svarande_organisation,
+                    # an a-kassa that did not name itself is still the one that paid
+                    utbetalare=kassa.svarande_organisation or "A-kassa",
                     forman=ARBETSLOSHETSERSATTNING,
                     delforman=None,
                     utbetalningsdatum=paid.utbetalningsdatum,

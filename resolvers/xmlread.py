@@ -128,9 +128,10 @@ def text(parent: etree._Element | None, name: str) -> str | None:
     return found.text or ""
 
 
-def text_or_empty(parent: etree._Element | None, name: str) -> str:
-    """The text of a child element that the contract requires; empty when missing."""
-    return text(parent, name) or ""
+def stripped(value: str | None) -> str | None:
+    """A text trimmed of surrounding blanks (a number or code some agencies pad); None, for an
+    element that was not sent, stays None: nothing stands in for what is missing."""
+    return None if value is None else value.strip()
 
 
 def to_date(value: str | None) -> date | None:

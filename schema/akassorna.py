@@ -51,11 +51,11 @@ class AnsoktOmErsattning:
 
 @strawberry.type(description="`Arbetsloshetsersattning`: what one a-kassa answered.")
 class Arbetsloshetsersattning:
-    svarande_organisation: str = strawberry.field(
-        description="`SvarandeOrganisation`: the answering a-kassa."
+    svarande_organisation: str | None = strawberry.field(
+        description="`SvarandeOrganisation`: the answering a-kassa; null when not sent."
     )
-    status_svarande_organisation: str = strawberry.field(
-        description="`StatusSvarandeOrganisation`: its status text."
+    status_svarande_organisation: str | None = strawberry.field(
+        description="`StatusSvarandeOrganisation`: its status text; null when not sent."
     )
     utbetalningar: list[SoUtbetalning] = strawberry.field(description="`Utbetalningar`: payments.")
     avstangningar: list[Avstangning] = strawberry.field(description="`Avstangningar`: bars.")

@@ -13,8 +13,8 @@ from schema.person_field import agency_field
 
 @strawberry.type(description="`AktivetetsRapportDatum`: the jobseeker's latest activity report.")
 class AktivitetsRapportDatum:
-    aktivitets_rapport_meddelande: str = strawberry.field(
-        description="`AktivitetsRapportMeddelande`: the report's message."
+    aktivitets_rapport_meddelande: str | None = strawberry.field(
+        description="`AktivitetsRapportMeddelande`: the report's message; null when not sent."
     )
     senaste_aktivitets_rapport_datum: date | None = strawberry.field(
         description="`SenasteAktivitetsRapportDatum`: date of the latest report."
@@ -45,7 +45,9 @@ class ArbetssokandeInfo:
 
 @strawberry.type(description="`BeslutInfo/EkonomiskaBeslut/Beslut`: one decision on compensation.")
 class EkonomisktBeslut:
-    ersattning_typ: str = strawberry.field(description="`ErsattningTyp`: kind of compensation.")
+    ersattning_typ: str | None = strawberry.field(
+        description="`ErsattningTyp`: kind of compensation; null when not sent."
+    )
     omfattning: int | None = strawberry.field(description="`Omfattning`: extent in per cent.")
     beslut_from: date | None = strawberry.field(description="`BeslutFrom`: first day.")
     beslut_tom: date | None = strawberry.field(description="`BeslutTom`: last day.")
@@ -66,7 +68,7 @@ class Arbetsformedlingen:
         description="`Referensnummer`: the case id echoed."
     )
     lag_paragraf: str | None = strawberry.field(
-        description="`LagParagraf`: the legal ground echoed."
+        description="`LagParagraf`: the legal ground echoed; null when not sent."
     )
     identitetsbeteckning: str | None = strawberry.field(
         description="`IdentitetsbeteckningFysiskPerson`: the person's 12-digit number."

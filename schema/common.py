@@ -53,7 +53,9 @@ Kalla = described_enum(
 )
 class Myndighetsfel:
     kalla: Kalla = strawberry.field(description="`kalla`: where the error comes from.")
-    felkod: str = strawberry.field(description="`felkod`: the error code.")
+    felkod: str | None = strawberry.field(
+        description="`felkod`: the error code; null when SSBTEK sent none."
+    )
     felmeddelanden: list[str] = strawberry.field(
         description="`felmeddelande` (one or more): the error texts."
     )

@@ -23,8 +23,12 @@ class CsnVecka:
 
 @strawberry.type(description="CSN `Belopp`: one amount by type, in whole kronor.")
 class CsnBelopp:
-    beloppstyp: str = strawberry.field(description="`beloppstyp`, e.g. GRUNDB, GRUNDL, STUDB.")
-    klartext: str = strawberry.field(description="`klartext`: the type in words.")
+    beloppstyp: str | None = strawberry.field(
+        description="`beloppstyp`, e.g. GRUNDB, GRUNDL, STUDB; null when not sent or blank."
+    )
+    klartext: str | None = strawberry.field(
+        description="`klartext`: the type in words; null when not sent or blank."
+    )
     belopp: int | None = strawberry.field(description="`belopp`, kronor.")
     totbelopp: int | None = strawberry.field(description="`totbelopp`, kronor.")
 
@@ -95,8 +99,12 @@ class CsnArende:
     medlanare: str | None = strawberry.field(
         description="`medlanare` attribute (hemutrustningslån co-borrower)."
     )
-    stodform: str = strawberry.field(description="`stodform`, e.g. GRUND, SH, HUT, SSSTÖD, OSS.")
-    klartext: str = strawberry.field(description="`klartext`: the support form in words.")
+    stodform: str | None = strawberry.field(
+        description="`stodform`, e.g. GRUND, SH, HUT, SSSTÖD, OSS; null when not sent or blank."
+    )
+    klartext: str | None = strawberry.field(
+        description="`klartext`: the support form in words; null when not sent or blank."
+    )
     status: str | None = strawberry.field(
         description="`status`: BESLUTAD, INITIERAD, AVSLUTAD (…); blank is null."
     )
@@ -135,7 +143,9 @@ class CsnPerson:
     personnummer: Personnummer | None = strawberry.field(
         description="`sekel` + `personnummer` as 12 digits; null if CSN's number is not valid."
     )
-    personnummer_csn: str = strawberry.field(description="`personnummer` as CSN sent it (10).")
+    personnummer_csn: str | None = strawberry.field(
+        description="`personnummer` as CSN sent it (10 digits), trimmed; null when not sent."
+    )
     sekel: str | None = strawberry.field(description="`sekel`: the century digits.")
     status: str | None = strawberry.field(
         description="`Status` trimmed (CSN pads it with blanks); null when blank, `Ej träff` "

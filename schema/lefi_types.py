@@ -35,13 +35,19 @@ class Belopp:
 
 
 @strawberry.type(
-    description="LEFI `LefiOmfattning`: an extent as a fraction `taljare/namnare` (0/0: not set)."
+    description="LEFI `LefiOmfattning`: an extent as a fraction `taljare/namnare`. Other "
+    "properties LEFI sends in it are kept in the enclosing object's `ovrigaFalt`."
 )
 class Omfattning:
-    taljare: int = strawberry.field(description="`taljare`: numerator (missing counts as 0).")
-    namnare: int = strawberry.field(description="`namnare`: denominator (missing counts as 0).")
+    taljare: int | None = strawberry.field(
+        description="`taljare`: numerator; null when LEFI left it out."
+    )
+    namnare: int | None = strawberry.field(
+        description="`namnare`: denominator; null when LEFI left it out."
+    )
     andel: Decimal | None = strawberry.field(
-        description="`taljare / namnare` computed by the facade; null when `namnare` is 0."
+        description="`taljare / namnare` computed by the facade; null when either is missing or "
+        "`namnare` is 0."
     )
 
 
@@ -56,7 +62,8 @@ class Kod:
 
 @strawberry.type(
     description="LEFI `LefiFranTill`: a period of one or two dates, each `YYYY-MM-DD` or "
-    "`YYYY-MM`; one date alone means an open period."
+    "`YYYY-MM`; one date alone means an open period. Other properties LEFI sends in it are kept "
+    "in the enclosing object's `ovrigaFalt`."
 )
 class FranTill:
     fran: str | None = strawberry.field(description="`fran` as LEFI sent it.")

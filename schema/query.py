@@ -83,7 +83,9 @@ Myndighet = described_enum(
 )
 class Tjanstestatus:
     myndighet: Agency = strawberry.field(description="The agency's element name.")
-    anropad: bool = strawberry.field(description="`anropad`: the test service was called.")
+    anropad: bool | None = strawberry.field(
+        description="`anropad`: the test service was called; null when SSBTEK did not say."
+    )
     fel: Myndighetsfel | None = strawberry.field(description="`error`, when the call failed.")
 
 

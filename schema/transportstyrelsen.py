@@ -11,17 +11,27 @@ from schema.person_field import agency_field
 
 @strawberry.type(description="`fordonsinnehav/fordon`: one vehicle the person holds.")
 class Fordon:
-    regnr: str = strawberry.field(description="`regnr`: registration number.")
-    fabrikat: str = strawberry.field(description="`fabrikat`: make.")
-    fordonsar: str = strawberry.field(description="`fordonsar`: model year.")
-    fordonsslag: str = strawberry.field(description="`fordonsslag`: kind of vehicle.")
-    handelsbeteckning: str = strawberry.field(description="`handelsbeteckning`: model name.")
+    regnr: str | None = strawberry.field(
+        description="`regnr`: registration number; null when not sent."
+    )
+    fabrikat: str | None = strawberry.field(description="`fabrikat`: make; null when not sent.")
+    fordonsar: str | None = strawberry.field(
+        description="`fordonsar`: model year; null when not sent."
+    )
+    fordonsslag: str | None = strawberry.field(
+        description="`fordonsslag`: kind of vehicle; null when not sent."
+    )
+    handelsbeteckning: str | None = strawberry.field(
+        description="`handelsbeteckning`: model name; null when not sent."
+    )
 
 
 @strawberry.type(description="`felresultat`: an error Transportstyrelsen reports in its answer.")
 class Felresultat:
     felkod: int | None = strawberry.field(description="`felkod`: the error code.")
-    feltext: str = strawberry.field(description="`feltext`: the error in words.")
+    feltext: str | None = strawberry.field(
+        description="`feltext`: the error in words; null when not sent."
+    )
 
 
 @strawberry.type(

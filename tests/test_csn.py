@@ -138,6 +138,25 @@ def test_a_version_3_document_like_the_published_sample() -> None:
     assert person.studiemedel == [] and person.omstallningsstudiestod == []
 
 
+def test_values_csn_left_out_are_null_not_made_up() -> None:
+    svar = csn_decoder.decode(
+        _csn_data(
+            '<CSNSvar schemaVersion="4.0" xmlns="http://schema.csn.se/v4.0/kommunfraga" '
+            'xmlns:p="http://schema.csn.se/v4.0/person" xmlns:t="http://schema.csn.se/v4.0/csntyper">'
+            "<Personer><Person><p:Studiemedel><p:Arenden><p:Arende><t:BeviljadeTider>"
+            "<t:BeviljadTid><t:Beloppen><t:Belopp/></t:Beloppen></t:BeviljadTid>"
+            "</t:BeviljadeTider></p:Arende></p:Arenden></p:Studiemedel></Person></Personer>"
+            "</CSNSvar>"
+        )
+    )
+    [person] = svar.personer
+    assert (person.personnummer, person.personnummer_csn) == (None, None)
+    [arende] = person.studiemedel
+    assert (arende.stodform, arende.klartext) == (None, None)
+    [belopp] = arende.beviljade_tider[0].belopp
+    assert (belopp.beloppstyp, belopp.klartext) == (None, None)
+
+
 @pytest.mark.parametrize(
     ("document", "why"),
     [

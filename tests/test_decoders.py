@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from resolvers.agencies import Agency
 from resolvers.decode import akassorna, arbetsformedlingen, migrationsverket, transportstyrelsen
-from resolvers.decode.answer import Kalla, decode_answer, decode_error
+from resolvers.decode.answer import Kalla, decode_answer, decode_error, decode_probe
 from resolvers.xmlread import PayloadError, UnknownValue, parse_xml, to_date
 
 SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
@@ -53,7 +53,7 @@ def test_af_without_fraga_and_with_offset_dates_parses() -> None:
     assert svar.arbetssokande_info.arbetssokande is True
     assert svar.arbetssokande_info.arbetssokande_omfattning == 100
     assert (svar.status_kod, svar.status_kod_text) == (0, "ok")
-    assert svar.lag_paragraf == ""  # missing although the XSD requires it
+    assert svar.lag_paragraf is None  # missing although the XSD requires it: not made up
     assert svar.arbetssokande_info.arbetssokande_registrerad == date(2016, 11, 18)
     assert svar.arbetssokande_info.aktivitets_rapport_datum is None
     assert svar.ekonomiska_beslut is None
@@ -139,6 +139,61 @@ def test_miv_unqualified_with_a_single_svar_and_nil_item() -> None:
     [beslut] = svar.svar
     assert beslut.beslutsdatum == date(1998, 5, 12)
     assert beslut.giltighetstid == "PERMANENT"
+
+
+def test_required_elements_left_out_are_null_not_made_up() -> None:
+    """Elements the XSDs require, left out: null in the decoded answer, never "" (issue 18)."""
+    af = arbetsformedlingen.decode(
+        parse_xml(
+            data(
+                "<er:Svar><er:ArbetssokandeInfo><er:AktivetetsRapportDatum/></er:ArbetssokandeInfo>"
+                "<er:BeslutInfo><er:EkonomiskaBeslut><er:Beslut/></er:EkonomiskaBeslut></er:BeslutInfo>"
+                "</er:Svar>",
+                ("er", AF),
+            ),
+            "test",
+        )
+    )
+    assert af is not None
+    assert (af.schemaversion, af.referensnummer, af.lag_paragraf) == (None, None, None)
+    assert (af.identitetsbeteckning, af.status_kod_text) == (None, None)
+    assert af.arbetssokande_info.aktivitets_rapport_datum.aktivitets_rapport_meddelande is None
+    assert af.ekonomiska_beslut[0].ersattning_typ is None
+    so = akassorna.decode(
+        parse_xml(
+            data(
+                "<in:ArbetsloshetsersattningLista><in:Arbetsloshetsersattning/>"
+                "</in:ArbetsloshetsersattningLista>",
+                ("in", SO),
+            ),
+            "test",
+        )
+    )
+    assert (so.organisationsnummer_ingivare, so.namn_ingivare) == (None, None)
+    assert (so.kontonamn_handlaggare, so.referensnummer, so.identification_number) == (
+        None,
+        None,
+        None,
+    )
+    [kassa] = so.arbetsloshetsersattningar
+    assert (kassa.svarande_organisation, kassa.status_svarande_organisation) == (None, None)
+    tns = transportstyrelsen.decode(
+        parse_xml(
+            data(
+                "<t:fordonsinnehav><f:fordon/></t:fordonsinnehav><t:felresultat/>",
+                ("t", TNS),
+                ("f", FORDON),
+            ),
+            "test",
+        )
+    )
+    assert tns.resultat is None
+    assert set(vars(tns.fordon[0]).values()) == {None}
+    assert tns.felresultat[0].feltext is None
+    miv = migrationsverket.decode(parse_xml(data("<response/>"), "test"))
+    assert miv is not None and miv.correlationid is None
+    error = parse_xml(f'<s:error xmlns:s="{SSBT}"><s:kalla>BT</s:kalla></s:error>', "test")
+    assert decode_error(error).felkod is None
 
 
 def _answer(parts: str) -> str:
@@ -268,3 +323,17 @@ def test_an_unknown_kalla_is_kept_as_unknown() -> None:
         "<error><kalla>NY</kalla><felkod>1</felkod><felmeddelande>m</felmeddelande></error>", "t"
     )
     assert decode_error(error).kalla is Kalla.OKAND
+
+
+def test_a_probe_without_anropad_is_null_not_false() -> None:
+    response = parse_xml(
+        f'<s:testaBastjanstInformationResponse xmlns:s="{SSBT}">'
+        "<s:AF><s:anropad>true</s:anropad></s:AF><s:CSN/><s:SO><s:anropad>0</s:anropad></s:SO>"
+        "</s:testaBastjanstInformationResponse>",
+        "test",
+    )
+    assert [(r.agency, r.anropad) for r in decode_probe(response)] == [
+        (Agency.AF, True),
+        (Agency.CSN, None),
+        (Agency.SO, False),
+    ]

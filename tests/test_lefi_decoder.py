@@ -16,6 +16,7 @@ from resolvers.decode import lefi
 from resolvers.decode.answer import Kalla, decode_answer
 from resolvers.decode.lefi import normalise
 from resolvers.xmlread import PayloadError, UnknownValue, parse_xml
+from schema.lefi_fields import FK_FIELDS
 
 SSBT = "http://schema.forsakringskassan.se/integration/ssbt/11"
 
@@ -206,8 +207,15 @@ def test_model_shaped_documents_never_fail_the_whole_answer(document: dict) -> N
     assert isinstance(result["formansinformation"], dict)
     read = result["formansinformation"]
     for name, value in document.items():  # every list field: one entry per item sent
-        assert len(read[name]) == (len(value) if isinstance(value, list) else 1), name
-    assert read["ovriga_falt"] == []  # odd values stay in the item they came in
+        sent = len(value) if isinstance(value, list) else 1
+        if ("LefiFormansinformation", name) in lefi.AT_MOST_ONE:  # one read, more kept
+            assert len(read[name]) == min(sent, 1), name
+            kept = [u.path for u in read["ovriga_falt"] if u.path.startswith(f"{name}[")]
+            assert kept == [f"{name}[{i}]" for i in range(1, sent)]
+        else:
+            assert len(read[name]) == sent, name
+    # odd values stay in the item they came in
+    assert all(u.path.startswith("generellPersoninformation[") for u in read["ovriga_falt"])
     assert result["ovriga_falt"] == []
 
 
@@ -344,3 +352,71 @@ def test_codes_of_the_right_kind_keep_nothing() -> None:
     )
     assert payment["ovriga_falt"] == []
     assert (payment["typ"]["kod"], payment["formansfamilj"]["kod"]) == ("1", "SJP")
+
+
+def test_kept_numbers_are_written_as_lefi_sent_them() -> None:
+    """A number kept in `ovrigaFalt` keeps its digits: no trip through float (issue 18)."""
+    raw = (
+        b'{"formansinformation": {"sjukpenningarende": [{"okand": 1250.50, '
+        b'"lang": 0.1000000000000000055511151231257827, "nested": {"a": [1.0, 7, true, null]}}]}}'
+    )
+    [case] = lefi.decode(fk_data(raw))["formansinformation"]["sjukpenningarende"]
+    assert case["ovriga_falt"] == [
+        UnknownValue("okand", "1250.50"),
+        UnknownValue("lang", "0.1000000000000000055511151231257827"),
+        UnknownValue("nested", '{"a": [1.0, 7, true, null]}'),
+    ]
+
+
+def test_what_lefi_leaves_out_is_null_and_extra_parts_are_kept() -> None:
+    """An extent without `taljare`/`namnare` is null, not 0; properties a code, an amount, an
+    extent or a period does not have are kept; a null in a list of texts stays null."""
+    beslut = normalise(
+        {
+            "omfattning": {"namnare": 4, "skala": "procent"},
+            "period": {"fran": "2026-01-01", "till": None, "typ": 3},
+            "forman": {"id": "A", "kod": "B", "beskrivning": "A eller B"},
+            "beslutatBruttobelopp": {"summa": Decimal("10.50"), "valuta": {"kod": "SEK"}},
+        },
+        "LefiHandikappersattningBeslut",
+    )
+    assert beslut["omfattning"] == {"taljare": None, "namnare": 4, "andel": None}
+    assert beslut["period"]["fran"] == "2026-01-01" and beslut["period"]["till"] is None
+    assert beslut["forman"] == {"kod": "A", "beskrivning": "A eller B"}
+    assert beslut["beslutatBruttobelopp"] == {"summa": Decimal("10.50"), "valuta": None}
+    assert beslut["ovriga_falt"] == [
+        UnknownValue("forman/kod", '"B"'),
+        UnknownValue("period/typ", "3"),
+        UnknownValue("beslutatBruttobelopp/valuta", '{"kod": "SEK"}'),
+        UnknownValue("omfattning/skala", '"procent"'),
+    ]
+    person = normalise({"avled": ["2020-01-01", None]}, "LefiPerson")
+    assert person["avled"] == ["2020-01-01", None]
+
+
+def test_a_date_with_more_than_a_day_is_kept_not_cut() -> None:
+    day = normalise({"ersattningsdatum": "2026-03-04T10:00:00"}, "LefiSjukpenningDag")
+    assert day["ersattningsdatum"] is None
+    assert day["ovriga_falt"] == [UnknownValue("ersattningsdatum", '"2026-03-04T10:00:00"')]
+    offset = normalise({"ersattningsdatum": "2026-03-04+01:00"}, "LefiSjukpenningDag")
+    assert offset["ersattningsdatum"] == date(2026, 3, 4) and offset["ovriga_falt"] == []
+
+
+def test_a_second_general_person_information_is_kept() -> None:
+    """`generellPersoninformation` may hold one item (the contract's maxItems 1), shown as one
+    object: a second one LEFI sends is kept as sent, not dropped."""
+    info = normalise(
+        {
+            "generellPersoninformation": [
+                {"namn": "Första"},
+                {"namn": "Andra", "x": Decimal("1.50")},
+            ]
+        },
+        "LefiFormansinformation",
+    )
+    assert [item["namn"] for item in info["generellPersoninformation"]] == ["Första"]
+    assert info["ovriga_falt"] == [
+        UnknownValue("generellPersoninformation[1]", '{"namn": "Andra", "x": 1.50}')
+    ]
+    single = {f.source for f in FK_FIELDS if f.single}
+    assert single == {name for owner, name in lefi.AT_MOST_ONE if owner == "LefiFormansinformation"}

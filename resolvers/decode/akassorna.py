@@ -17,8 +17,8 @@ from resolvers.xmlread import (
     children,
     date_of,
     decimal_of,
+    stripped,
     text,
-    text_or_empty,
     unknown_content,
 )
 
@@ -55,8 +55,8 @@ class AnsoktOmErsattning:
 class Arbetsloshetsersattning:
     """`Arbetsloshetsersattning`: what one a-kassa answered."""
 
-    svarande_organisation: str
-    status_svarande_organisation: str
+    svarande_organisation: str | None
+    status_svarande_organisation: str | None
     utbetalningar: list[SoUtbetalning]
     avstangningar: list[Avstangning]
     ansokt_om_ersattning: AnsoktOmErsattning | None
@@ -74,16 +74,16 @@ class Personuppgiftsbitrade:
 class SoSvar:
     """The a-kassor's answer: the echoed question and every a-kassa's benefit."""
 
-    organisationsnummer_ingivare: str
-    namn_ingivare: str
-    kontonamn_handlaggare: str
-    referensnummer: str
+    organisationsnummer_ingivare: str | None
+    namn_ingivare: str | None
+    kontonamn_handlaggare: str | None
+    referensnummer: str | None
     from_: date | None
     tom: date | None
     syfte: str | None
     paragraf: str | None
     personuppgiftsbitraden: list[Personuppgiftsbitrade]
-    identification_number: str
+    identification_number: str | None
     arbetsloshetsersattningar: list[Arbetsloshetsersattning]
     ovriga_element: list[UnknownValue]
 
@@ -131,10 +131,10 @@ def decode(data: etree._Element) -> SoSvar:
     names = [e.text for e in children(data, "NamnPersonuppgiftsbitrade")]
     count = max(len(orgnrs), len(names))
     return SoSvar(
-        organisationsnummer_ingivare=text_or_empty(data, "OrganisationsnummerIngivare"),
-        namn_ingivare=text_or_empty(data, "NamnIngivare"),
-        kontonamn_handlaggare=text_or_empty(data, "KontonamnHandlaggare"),
-        referensnummer=text_or_empty(data, "Referensnummer"),
+        organisationsnummer_ingivare=text(data, "OrganisationsnummerIngivare"),
+        namn_ingivare=text(data, "NamnIngivare"),
+        kontonamn_handlaggare=text(data, "KontonamnHandlaggare"),
+        referensnummer=text(data, "Referensnummer"),
         from_=date_of(data, "From"),
         tom=date_of(data, "Tom"),
         syfte=text(data, "Syfte"),
@@ -146,7 +146,7 @@ def decode(data: etree._Element) -> SoSvar:
             )
             for i in range(count)
         ],
-        identification_number=text_or_empty(data, "IdentificationNumber").strip(),
+        identification_number=stripped(text(data, "IdentificationNumber")),
         arbetsloshetsersattningar=[
             _ersattning(item)
             for item in children(
@@ -160,8 +160,8 @@ def decode(data: etree._Element) -> SoSvar:
 def _ersattning(item: etree._Element) -> Arbetsloshetsersattning:
     ansokt = child(item, "AnsoktOmErsattning")
     return Arbetsloshetsersattning(
-        svarande_organisation=text_or_empty(item, "SvarandeOrganisation"),
-        status_svarande_organisation=text_or_empty(item, "StatusSvarandeOrganisation"),
+        svarande_organisation=text(item, "SvarandeOrganisation"),
+        status_svarande_organisation=text(item, "StatusSvarandeOrganisation"),
         utbetalningar=[
             SoUtbetalning(
                 utbetalningsdatum=date_of(row, "Utbetalningsdatum"),

@@ -14,7 +14,7 @@ from lxml import etree
 from resolvers.agencies import Agency
 from resolvers.privacy import redact
 from resolvers.tracing import span
-from resolvers.xmlread import PayloadError, child, children, text, text_or_empty
+from resolvers.xmlread import PayloadError, child, children, stripped, text
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class Myndighetsfel:
     """`error {kalla, felkod, felmeddelande+}` for one agency, or the facade's own equivalent."""
 
     kalla: Kalla
-    felkod: str
+    felkod: str | None
     felmeddelanden: list[str]
 
 
@@ -96,10 +96,11 @@ def decode_answer(response: etree._Element, asked: Iterable[Agency]) -> Answer:
 def decode_error(error: etree._Element) -> Myndighetsfel:
     """An `error {kalla, felkod, felmeddelande+}` element. Its texts are SSBTEK's or the
     agency's words and reach the caller: numbers that could be a personnummer are redacted."""
-    kalla = text_or_empty(error, "kalla").strip()
+    kalla = stripped(text(error, "kalla"))
+    felkod = stripped(text(error, "felkod"))
     return Myndighetsfel(
         kalla=Kalla(kalla) if kalla in ("SSBT", "BT") else Kalla.OKAND,
-        felkod=redact(text_or_empty(error, "felkod").strip()),
+        felkod=None if felkod is None else redact(felkod),
         felmeddelanden=[redact(m.text or "") for m in children(error, "felmeddelande")],
     )
 
@@ -141,7 +142,7 @@ class ProbeResult:
     """One agency in `testaBastjanstInformationResponse`: whether its test service was called."""
 
     agency: Agency
-    anropad: bool
+    anropad: bool | None
     fel: Myndighetsfel | None
 
 
@@ -156,8 +157,13 @@ def decode_probe(response: etree._Element) -> list[ProbeResult]:
         results.append(
             ProbeResult(
                 agency=agency,
-                anropad=(text(element, "anropad") or "").strip() in ("true", "1"),
+                anropad=_anropad(stripped(text(element, "anropad"))),
                 fel=None if error is None else decode_error(error),
             )
         )
     return results
+
+
+def _anropad(value: str | None) -> bool | None:
+    """`anropad` as sent: None when SSBTEK left it out or sent no xs:boolean (not false)."""
+    return {"true": True, "1": True, "false": False, "0": False}.get(value or "")

@@ -16,8 +16,8 @@ from resolvers.xmlread import (
     children,
     date_of,
     int_of,
+    stripped,
     text,
-    text_or_empty,
     unknown_content,
 )
 
@@ -26,7 +26,7 @@ from resolvers.xmlread import (
 class AktivitetsRapportDatum:
     """`AktivetetsRapportDatum`: the jobseeker's latest activity report."""
 
-    aktivitets_rapport_meddelande: str
+    aktivitets_rapport_meddelande: str | None
     senaste_aktivitets_rapport_datum: date | None
 
 
@@ -46,7 +46,7 @@ class ArbetssokandeInfo:
 class EkonomisktBeslut:
     """`BeslutInfo/EkonomiskaBeslut/Beslut`: one decision on compensation."""
 
-    ersattning_typ: str
+    ersattning_typ: str | None
     omfattning: int | None
     beslut_from: date | None
     beslut_tom: date | None
@@ -56,10 +56,10 @@ class EkonomisktBeslut:
 class AfSvar:
     """`Svar`: Arbetsförmedlingen's answer about one person."""
 
-    schemaversion: str
-    referensnummer: str
-    lag_paragraf: str
-    identitetsbeteckning: str
+    schemaversion: str | None
+    referensnummer: str | None
+    lag_paragraf: str | None
+    identitetsbeteckning: str | None
     fornamn: str | None
     efternamn: str | None
     sekretessmarkering: bool | None
@@ -67,7 +67,7 @@ class AfSvar:
     ekonomiska_beslut: list[EkonomisktBeslut] | None
     akassetillhorighet: str | None
     status_kod: int | None
-    status_kod_text: str
+    status_kod_text: str | None
     ovriga_element: list[UnknownValue] = field(default_factory=list)
 
 
@@ -119,10 +119,10 @@ def decode(data: etree._Element) -> AfSvar | None:
         return None
     beslut_info = child(svar, "BeslutInfo")
     return AfSvar(
-        schemaversion=text_or_empty(svar, "Schemaversion"),
-        referensnummer=text_or_empty(svar, "Referensnummer"),
-        lag_paragraf=text_or_empty(svar, "LagParagraf"),
-        identitetsbeteckning=text_or_empty(svar, "IdentitetsbeteckningFysiskPerson").strip(),
+        schemaversion=text(svar, "Schemaversion"),
+        referensnummer=text(svar, "Referensnummer"),
+        lag_paragraf=text(svar, "LagParagraf"),
+        identitetsbeteckning=stripped(text(svar, "IdentitetsbeteckningFysiskPerson")),
         fornamn=text(svar, "Fornamn"),
         efternamn=text(svar, "Efternamn"),
         sekretessmarkering=bool_of(svar, "Sekretessmarkering"),
@@ -130,7 +130,7 @@ def decode(data: etree._Element) -> AfSvar | None:
         ekonomiska_beslut=None if beslut_info is None else _beslut(beslut_info),
         akassetillhorighet=text(svar, "Akassetillhorighet"),
         status_kod=int_of(svar, "StatusSokandeinformationKod"),
-        status_kod_text=text_or_empty(svar, "StatusSokandeinformationKodText"),
+        status_kod_text=text(svar, "StatusSokandeinformationKodText"),
         ovriga_element=unknown_content(data, _DATA),
     )
 
@@ -148,7 +148,7 @@ def _arbetssokande_info(info: etree._Element | None) -> ArbetssokandeInfo | None
         aktivitets_rapport_datum=None
         if rapport is None
         else AktivitetsRapportDatum(
-            aktivitets_rapport_meddelande=text_or_empty(rapport, "AktivitetsRapportMeddelande"),
+            aktivitets_rapport_meddelande=text(rapport, "AktivitetsRapportMeddelande"),
             senaste_aktivitets_rapport_datum=date_of(rapport, "SenasteAktivitetsRapportDatum"),
         ),
     )
@@ -157,7 +157,7 @@ def _arbetssokande_info(info: etree._Element | None) -> ArbetssokandeInfo | None
 def _beslut(beslut_info: etree._Element) -> list[EkonomisktBeslut]:
     return [
         EkonomisktBeslut(
-            ersattning_typ=text_or_empty(beslut, "ErsattningTyp"),
+            ersattning_typ=text(beslut, "ErsattningTyp"),
             omfattning=int_of(beslut, "Omfattning"),
             beslut_from=date_of(beslut, "BeslutFrom"),
             beslut_tom=date_of(beslut, "BeslutTom"),

@@ -56,8 +56,8 @@ class YearWeek:
 class CsnBelopp:
     """`Belopp`: one amount by type, whole kronor."""
 
-    beloppstyp: str
-    klartext: str
+    beloppstyp: str | None
+    klartext: str | None
     belopp: int | None
     totbelopp: int | None
 
@@ -112,8 +112,8 @@ class CsnArende:
 
     lopnummer: str | None
     medlanare: str | None
-    stodform: str
-    klartext: str
+    stodform: str | None
+    klartext: str | None
     status: str | None
     relarende: str | None
     sokta_tider: list[SoktTid]
@@ -137,7 +137,7 @@ class CsnPerson:
     """`Personer/Person`: one person and their cases per support form."""
 
     personnummer: str | None
-    personnummer_csn: str
+    personnummer_csn: str | None
     sekel: str | None
     status: str | None
     sekretess: str | None
@@ -235,7 +235,7 @@ _ROOT: Known = {
 
 
 def _person(person: etree._Element) -> CsnPerson:
-    ten = (person.get("personnummer") or "").strip()
+    ten = _clean(person.get("personnummer"))
     sekel = _clean(person.get("sekel"))
     typer = child(person, "Studiestodstypforteckning")
     return CsnPerson(
@@ -263,8 +263,8 @@ def _arende(arende: etree._Element) -> CsnArende:
     return CsnArende(
         lopnummer=_clean(arende.get("lopnummer")),
         medlanare=_clean(arende.get("medlanare")),
-        stodform=(text(arende, "stodform") or "").strip(),
-        klartext=(text(arende, "klartext") or "").strip(),
+        stodform=_clean(text(arende, "stodform")),
+        klartext=_clean(text(arende, "klartext")),
         status=_clean(text(arende, "status")),
         relarende=_clean(text(arende, "relarende")),
         sokta_tider=[
@@ -322,8 +322,8 @@ def _utbetald_tid(tid: etree._Element) -> UtbetaldTid:
 def _belopp(beloppen: etree._Element | None) -> list[CsnBelopp]:
     return [
         CsnBelopp(
-            beloppstyp=(text(b, "beloppstyp") or "").strip(),
-            klartext=(text(b, "klartext") or "").strip(),
+            beloppstyp=_clean(text(b, "beloppstyp")),
+            klartext=_clean(text(b, "klartext")),
             belopp=_amount(text(b, "belopp")),
             totbelopp=_amount(text(b, "totbelopp")),
         )
@@ -382,12 +382,14 @@ def _clean(value: str | None) -> str | None:
     return value.strip() or None
 
 
-def _twelve(ten: str, sekel: str | None) -> str | None:
+def _twelve(ten: str | None, sekel: str | None) -> str | None:
     """The 12-digit number from CSN's 10 digits and `sekel`; None if it is not a valid number.
 
     CSN's pattern allows days 01-39 only, so a samordningsnummer (day + 60) travels with the day
     of birth and its own check digit: when the digits are no valid personnummer, the number with
     60 added to the day is tried as a samordningsnummer."""
+    if ten is None:
+        return None
     prefix = sekel or ""
     candidates = [ten]
     if len(ten) == 10 and ten.isdigit() and int(ten[4:6]) <= 31:

@@ -2,8 +2,9 @@
 
 Reading is lenient where LEFI's own examples are (`avvikelser` as an array, `beslut` as one object,
 codes as plain strings or `{id, beskrivning}`, `YYYY-MM` and open-ended periods) and lossless:
-a property the model does not know, or a value of the wrong kind, is kept in `ovriga_falt`.
-Numbers are Decimal, never float. The result is plain dicts keyed by python field names.
+a property the model does not know, or a value of the wrong kind, is kept in `ovriga_falt` as the
+JSON LEFI sent. Numbers are Decimal, never float, kept ones too. What LEFI did not send is None,
+never a default. The result is plain dicts keyed by python field names.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ DATE_STRINGS = frozenset({
     ("LefiSjukpenningDag", "ersattningsdatum"),
     ("LefiUtbetalningUppgift", "datum"),
 })  # fmt: skip
+
+
+# Lists the contract allows one item in (`maxItems: 1`) that the facade shows as one object: an
+# item after the first is kept in the object's `ovriga_falt`, as LEFI sent it.
+AT_MOST_ONE = frozenset({("LefiFormansinformation", "generellPersoninformation")})
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$")
 
 
 @cache
@@ -89,8 +96,15 @@ def normalise(value: Any, type_name: str) -> dict[str, Any]:
         raw = value.get(name)
         if is_list:
             items = [] if raw is None else raw if isinstance(raw, list) else [raw]
+            if (type_name, name) in AT_MOST_ONE:
+                for i, extra in enumerate(items[1:], start=1):
+                    _keep(own, (name, i), extra)
+                items = items[:1]
+            # A null in a list of scalars stays null (not the text "None").
+            scalar = field["type"] in _SCALARS
             result[attribute] = [
-                _value(item, field, (name, i), own) for i, item in enumerate(items)
+                None if item is None and scalar else _value(item, field, (name, i), own)
+                for i, item in enumerate(items)
             ]
         else:
             if isinstance(raw, list) and len(raw) == 1:
@@ -128,22 +142,22 @@ def _compiled(
 
 
 def _keep(unknown: list[UnknownValue], path: Path, value: Any) -> None:
-    unknown.append(UnknownValue(_text(path), json.dumps(_jsonable(value), ensure_ascii=False)))
+    unknown.append(UnknownValue(_text(path), json_text(value)))
 
 
-def _jsonable(value: Any) -> Any:
-    """JSON as it came: Decimal numbers back to JSON numbers, not strings."""
+def json_text(value: Any) -> str:
+    """JSON as LEFI wrote it: a number (read as Decimal) with the digits it came with, `1250.50`
+    and `0.1000000000000000055511151231257827` included, never through float."""
     if isinstance(value, Decimal):
-        return (
-            int(value)
-            if value == value.to_integral_value() and "." not in str(value)
-            else float(value)
-        )
+        return str(value)
     if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
+        items = (
+            f"{json.dumps(key, ensure_ascii=False)}: {json_text(v)}" for key, v in value.items()
+        )
+        return "{" + ", ".join(items) + "}"
     if isinstance(value, list):
-        return [_jsonable(item) for item in value]
-    return value
+        return "[" + ", ".join(json_text(item) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _value(raw: Any, field: dict[str, Any], path: Path, unknown: list[UnknownValue]) -> Any:
@@ -219,9 +233,12 @@ def _boolean(raw: Any) -> bool:
 
 
 def _date(raw: Any) -> date:
-    if not isinstance(raw, str):
+    """A date, with or without a zone offset (dropped, as for every agency's dates); anything
+    more (a time of day) is no date, and kept."""
+    match = _DATE.match(raw.strip()) if isinstance(raw, str) else None
+    if match is None:
         raise ValueError("not a date")
-    return date.fromisoformat(raw.strip()[:10])
+    return date.fromisoformat(match[1])
 
 
 def _datetime(raw: Any) -> datetime:
@@ -230,8 +247,6 @@ def _datetime(raw: Any) -> datetime:
     return datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
 
 
-_NUMBER = {"type": "number"}
-_STRING = {"type": "string"}
 _SCALARS = {
     "string": _string,
     "integer": _integer,
@@ -250,25 +265,16 @@ def _code(
     `LefiBokstavskod.id`, or text where it has a number, as for `LefiSifferkod.id`) is also
     kept as it came."""
     if isinstance(raw, dict):
-        present = next((k for k in (key, "kod", "id") if raw.get(k) is not None), None)
-        code = None if present is None else raw[present]
-        if present is not None and not _of_kind(code, key_type):
-            code = _value(code, _STRING, (path, f"/{present}"), unknown)
-            if code is not None:  # a number or a boolean: answered as text, kept as it came
-                _keep(unknown, (path, f"/{present}"), raw[present])
-        for extra in set(raw) - {key, "kod", "id", "beskrivning"}:
-            _keep(unknown, (path, f"/{extra}"), raw[extra])
-        description = raw.get("beskrivning")
-        return {
-            "kod": None if code is None else str(code),
-            "beskrivning": None
-            if description is None
-            else _value(description, _STRING, (path, "/beskrivning"), unknown),
-        }
+        used = next((name for name in (key, "kod", "id") if name in raw), key)
+        code = _part(raw, used, _string, path, unknown)
+        if code is not None and not _of_kind(raw[used], key_type):
+            _keep(unknown, (path, f"/{used}"), raw[used])  # answered as text, kept as it came
+        _keep_extra(raw, {used, "beskrivning"}, path, unknown)
+        return {"kod": code, "beskrivning": _part(raw, "beskrivning", _string, path, unknown)}
     if isinstance(raw, list):
         _keep(unknown, path, raw)
         return {"kod": None, "beskrivning": None}
-    return {"kod": str(raw), "beskrivning": None}
+    return {"kod": _string(raw), "beskrivning": None}
 
 
 def _of_kind(code: Any, key_type: str | None) -> bool:
@@ -287,31 +293,49 @@ def _belopp(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]
         except (ValueError, InvalidOperation):
             _keep(unknown, path, raw)
             return {"summa": None, "valuta": None}
-    summa = _value(raw.get("summa"), _NUMBER, (path, "/summa"), unknown)
-    valuta = raw.get("valuta")
-    for extra in set(raw) - {"summa", "valuta"}:
-        _keep(unknown, (path, f"/{extra}"), raw[extra])
-    return {
-        "summa": None if raw.get("summa") is None else summa,
-        "valuta": None if valuta is None else str(valuta),
-    }
+    summa = _part(raw, "summa", _number, path, unknown)
+    valuta = _part(raw, "valuta", _string, path, unknown)
+    _keep_extra(raw, {"summa", "valuta"}, path, unknown)
+    return {"summa": summa, "valuta": valuta}
 
 
 def _omfattning(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
+    """`{taljare, namnare}`: each None when LEFI left it out (or sent it of the wrong kind, which
+    is kept); `andel` only when both are there and `namnare` is not 0."""
     if not isinstance(raw, dict):
         _keep(unknown, path, raw)
         raw = {}
-    try:
-        taljare = _integer(raw.get("taljare", 0) or 0)
-        namnare = _integer(raw.get("namnare", 0) or 0)
-    except ValueError:
-        _keep(unknown, path, raw)
-        taljare = namnare = 0
+    taljare = _part(raw, "taljare", _integer, path, unknown)
+    namnare = _part(raw, "namnare", _integer, path, unknown)
+    _keep_extra(raw, {"taljare", "namnare"}, path, unknown)
     return {
         "taljare": taljare,
         "namnare": namnare,
-        "andel": Decimal(taljare) / Decimal(namnare) if namnare else None,
+        "andel": Decimal(taljare) / Decimal(namnare) if taljare is not None and namnare else None,
     }
+
+
+def _part(
+    raw: dict[str, Any], name: str, reader: Any, path: Path, unknown: list[UnknownValue]
+) -> Any:
+    """A property of a LEFI value type read by `reader`; None when absent, kept when unreadable."""
+    if raw.get(name) is None:
+        return None
+    try:
+        return reader(raw[name])
+    except (TypeError, ValueError, InvalidOperation):
+        _keep(unknown, (path, f"/{name}"), raw[name])
+        return None
+
+
+def _keep_extra(
+    raw: dict[str, Any], known: set[str], path: Path, unknown: list[UnknownValue]
+) -> None:
+    """Keep, in the order LEFI sent them, the properties a LEFI value type (a code, an amount,
+    an extent, a period) does not have."""
+    for extra in raw:
+        if extra not in known:
+            _keep(unknown, (path, f"/{extra}"), raw[extra])
 
 
 def _fran_till(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, Any]:
@@ -320,22 +344,22 @@ def _fran_till(raw: Any, path: Path, unknown: list[UnknownValue]) -> dict[str, A
     if not isinstance(raw, dict):
         _keep(unknown, path, raw)
         raw = {}
-    ends: dict[str, str | None] = {}
-    for end in ("fran", "till"):
-        value = raw.get(end)
-        if value is not None and not isinstance(value, str):
-            _keep(unknown, (path, f"/{end}"), value)
-            value = None
-        ends[end] = value
-    for extra in set(raw) - {"fran", "till"}:
-        _keep(unknown, (path, f"/{extra}"), raw[extra])
-    fran, till = ends["fran"], ends["till"]
+    _keep_extra(raw, {"fran", "till"}, path, unknown)
+    fran = _part(raw, "fran", _text_only, path, unknown)
+    till = _part(raw, "till", _text_only, path, unknown)
     return {
         "fran": fran,
         "till": till,
         "fran_datum": _period_day(fran, first=True),
         "till_datum": _period_day(till, first=False),
     }
+
+
+def _text_only(raw: Any) -> str:
+    """Text as it came; anything else (a number, an object) is of the wrong kind."""
+    if not isinstance(raw, str):
+        raise ValueError("not text")
+    return raw
 
 
 def _period_day(value: Any, first: bool) -> date | None:

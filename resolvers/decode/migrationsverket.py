@@ -44,7 +44,7 @@ class MivSvar:
     """`response`: the person as Migrationsverket knows them, and their decisions."""
 
     korrelationsid: str | None
-    correlationid: str
+    correlationid: str | None
     efternamn: str | None
     fornamn: str | None
     hemland: str | None
@@ -89,7 +89,7 @@ def decode(data: etree._Element) -> MivSvar | None:
     collection = child(response, "svarCollection")
     return MivSvar(
         korrelationsid=text(response, "korrelationsid"),
-        correlationid=text(response, "correlationid") or "",
+        correlationid=text(response, "correlationid"),
         efternamn=text(response, "efternamn"),
         fornamn=text(response, "fornamn"),
         hemland=text(response, "hemland"),

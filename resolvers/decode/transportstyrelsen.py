@@ -13,8 +13,8 @@ from resolvers.xmlread import (
     child,
     children,
     int_of,
+    stripped,
     text,
-    text_or_empty,
     unknown_content,
 )
 
@@ -23,11 +23,11 @@ from resolvers.xmlread import (
 class Fordon:
     """`fordon`: one vehicle the person holds."""
 
-    regnr: str
-    fabrikat: str
-    fordonsar: str
-    fordonsslag: str
-    handelsbeteckning: str
+    regnr: str | None
+    fabrikat: str | None
+    fordonsar: str | None
+    fordonsslag: str | None
+    handelsbeteckning: str | None
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,14 @@ class Felresultat:
     """`felresultat`: an error Transportstyrelsen reports inside a valid answer."""
 
     felkod: int | None
-    feltext: str
+    feltext: str | None
 
 
 @dataclass(frozen=True)
 class TnsSvar:
     """Transportstyrelsen's answer: result code, vehicles (None when not sent) and errors."""
 
-    resultat: str
+    resultat: str | None
     fordon: list[Fordon] | None
     felresultat: list[Felresultat]
     ovriga_element: list[UnknownValue]
@@ -60,21 +60,21 @@ def decode(data: etree._Element) -> TnsSvar:
     """Decode Transportstyrelsen's `data`."""
     innehav = child(data, "fordonsinnehav")
     return TnsSvar(
-        resultat=(text(data, "resultat") or "").strip(),
+        resultat=stripped(text(data, "resultat")),
         fordon=None
         if innehav is None
         else [
             Fordon(
-                regnr=text_or_empty(item, "regnr"),
-                fabrikat=text_or_empty(item, "fabrikat"),
-                fordonsar=text_or_empty(item, "fordonsar"),
-                fordonsslag=text_or_empty(item, "fordonsslag"),
-                handelsbeteckning=text_or_empty(item, "handelsbeteckning"),
+                regnr=text(item, "regnr"),
+                fabrikat=text(item, "fabrikat"),
+                fordonsar=text(item, "fordonsar"),
+                fordonsslag=text(item, "fordonsslag"),
+                handelsbeteckning=text(item, "handelsbeteckning"),
             )
             for item in children(innehav, "fordon")
         ],
         felresultat=[
-            Felresultat(felkod=int_of(item, "felkod"), feltext=text_or_empty(item, "feltext"))
+            Felresultat(felkod=int_of(item, "felkod"), feltext=text(item, "feltext"))
             for item in children(data, "felresultat")
         ],
         ovriga_element=unknown_content(data, _DATA),

@@ -1,11 +1,15 @@
-"""GraphQL documents and helpers that several test modules of the limits share: a costly
-fragment chain, a person question with bounded inputs, and the error codes of an answer."""
+"""GraphQL documents and helpers that several test modules and the benchmarks share: a costly
+fragment chain, a person question with bounded inputs, the whole-`Person` selection, and the
+error codes of an answer."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
+
+from schema.build import build_schema
+from schema.person import PERSON_FIELDS
 
 PERSON_ARGS = (
     'personnummer: "198503151238", period: {from: "2026-01-01", tom: "2026-06-30"}, arende: "A"'
@@ -52,6 +56,27 @@ def every_field(kind: GraphQLObjectType, depth: int, typename: bool = False) -> 
         elif depth > 1:
             parts.append(f"{name} {{ {every_field(inner, depth - 1, typename)} }}")
     return " ".join(parts)
+
+
+def everything(arende: str) -> str:
+    """Every field of `Person` to the leaves: all that SSBTEK answers, once, for the variables
+    `pnr` and `period`. Left out: fields with a required argument, and the views across agencies
+    (`utbetalningar`, `manadssummor`), which show the same payments again."""
+    person = build_schema().graphql_schema.get_type("Person")
+    across = {name for name, field in PERSON_FIELDS.items() if len(field.reads) > 1}
+    parts = []
+    for name, field in person.fields.items():
+        inner = get_named_type(field.type)
+        if name in across:
+            continue
+        if isinstance(inner, GraphQLObjectType):
+            parts.append(f"{name} {{ {every_field(inner, 11)} }}")
+        else:
+            parts.append(name)
+    return (
+        "query($pnr: Personnummer!, $period: PeriodInput!) { person(personnummer: $pnr, "
+        f'period: $period, arende: "{arende}") {{ {" ".join(parts)} }} }}'
+    )
 
 
 def answered_fields(value: Any) -> int:
