@@ -275,9 +275,9 @@ class Manadssumma(Manadstotal):
 )
 class Manadssummor:
     rader: list[Manadssumma] = strawberry.field(
-        description="Per calendar month of the period (oldest first), source and förmån: every "
-        "förmån a source paid in the period has a row in every month (zeros where nothing was "
-        "paid). No row sums others: add them up for any total."
+        description="Per calendar month of the period (oldest first), source and förmån, where "
+        "something was paid. No row sums others: add them up for any total (every month, zeros "
+        "included, is in `totaler`)."
     )
     totaler: list[Manadstotal] = strawberry.field(
         description="Per calendar month of the period and source asked: the source's total "
