@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cache, load, selection, stall
+from bench import cache, load, memory, selection, stall
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -163,6 +163,8 @@ def main() -> None:
     rows = selection_rows(figures["selection"]) + stall_rows(figures["stalls"])
     with selection.simulator_process(latency=False) as sim_url:
         notes = cache.measure(sim_url)
+        figures["memory"] = memory.measure(sim_url)
+    rows += memory.rows(figures["memory"], _row)
     notes += load.measure()
     figures["cache_fairness_overload"] = dict(notes)
     table = markdown(rows, notes)

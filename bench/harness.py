@@ -43,7 +43,14 @@ def facade_process(sim_url: str, **settings: str) -> Iterator[tuple[str, int]]:
     """The facade as a process with these settings; yields its /graphql URL and its pid."""
     port = free_port()
     env = facade_env(
-        sim_url, **{"SSBTEK_AUDIT_FILE": os.devnull, "SSBTEK_TIMEOUT_S": "30", **settings}
+        sim_url,
+        **{
+            "SSBTEK_AUDIT_FILE": os.devnull,
+            "SSBTEK_TIMEOUT_S": "30",
+            # The bench reads 50 people in one operation, as an export an operator allows would.
+            "SSBTEK_MAX_QUESTIONS_PER_OPERATION": "50",
+            **settings,
+        },
     )
     with command(
         ["serve", "--port", str(port)], f"http://127.0.0.1:{port}/healthz", env

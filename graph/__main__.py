@@ -4,4 +4,4 @@ import sys
 
 from graph.cli import main
 
-sys.exit(main(sys.argv[1:] or ["serve"]))
+sys.exit(main(sys.argv[1:] or ["serve"], own_process=True))

@@ -16,8 +16,10 @@ from graph.logs import TEXT_FORMAT, configure_logging
 from graph.tracing import configure_tracing
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse the command line and run the chosen server until stopped."""
+def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
+    """Parse the command line and run the chosen server until stopped. `own_process` (the
+    default when the command line is this process's own) lets `serve` re-execute itself with
+    the C allocator."""
     parser = argparse.ArgumentParser(
         prog="ssbtek-graphql",
         description=__doc__,
@@ -79,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         "(default: none, no client certificate asked)",
     )
     args = parser.parse_args(argv)
+    if args.command in (None, "serve") and (argv is None if own_process is None else own_process):
+        _use_the_c_allocator(sys.argv[1:] if argv is None else argv)
     if args.command == "schema":
         from schema.build import schema_sdl
 
@@ -153,6 +157,17 @@ def main(argv: list[str] | None = None) -> int:
             "graph.cli:worker_app", factory=True, workers=workers, log_level="info", **served
         )
     return 0
+
+
+def _use_the_c_allocator(arguments: list[str]) -> None:
+    """A serving process uses the C allocator (`PYTHONMALLOC=malloc`): what huge answers freed
+    then goes back to the operating system (`resolvers/memory.py`), where Python's own
+    allocator keeps it. Re-executes this command with it, unless PYTHONMALLOC is set already (set
+    it to `pymalloc` to keep Python's: a little faster, but the memory stays at its peak)."""
+    if os.environ.get("PYTHONMALLOC"):
+        return
+    os.environ["PYTHONMALLOC"] = "malloc"
+    os.execv(sys.executable, [sys.executable, "-m", "graph", *arguments])
 
 
 class DrainingServer(uvicorn.Server):

@@ -22,6 +22,7 @@ from graph.surface import HttpSettings
 from graph.trusted import ManifestError, TrustedDocuments, read_manifest
 from resolvers.audit import AuditSettings
 from resolvers.cache import (
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ENTRIES,
     DEFAULT_TTL_S,
     CacheSettings,
@@ -156,6 +157,7 @@ def _cache(env: _Env) -> CacheSettings:
         url=url,
         ttl_s=ttl,
         max_entries=env.positive_int("SSBTEK_CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES),
+        max_bytes=env.positive_int("SSBTEK_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES),
         key=key,
     )
 

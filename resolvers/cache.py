@@ -18,6 +18,7 @@ import os
 import pickle
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -26,6 +27,8 @@ from aiocache import SimpleMemoryCache
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from resolvers.memory import FREED
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL_S = 120.0
@@ -33,15 +36,20 @@ DEFAULT_TTL_S = 120.0
 # never an answer; the cache tests count calls, so a fault there still fails them.
 REDIS_DOWN = Exception
 DEFAULT_MAX_ENTRIES = 10_000
+# The memory cache's bound in (estimated) bytes: well inside the Kubernetes base's 512 MiB limit
+# beside the process itself and the answers being read (docs/deployment.md, Sizing).
+DEFAULT_MAX_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class CacheSettings:
-    """`SSBTEK_CACHE_URL`, `SSBTEK_CACHE_TTL_S`, `SSBTEK_CACHE_MAX_ENTRIES`, `SSBTEK_CACHE_KEY`."""
+    """`SSBTEK_CACHE_URL`, `SSBTEK_CACHE_TTL_S`, `SSBTEK_CACHE_MAX_ENTRIES`,
+    `SSBTEK_CACHE_MAX_BYTES`, `SSBTEK_CACHE_KEY`."""
 
     url: str | None = None
     ttl_s: float = DEFAULT_TTL_S
     max_entries: int = DEFAULT_MAX_ENTRIES
+    max_bytes: int = DEFAULT_MAX_BYTES
     key: bytes | None = None  # 32 bytes; required with Redis
 
 
@@ -103,14 +111,27 @@ class CacheStats:
 
 
 class BoundedMemoryCache(SimpleMemoryCache):
-    """aiocache's memory cache with a bound: past `max_entries` the least recently used entry
-    goes (aiocache's own has no bound)."""
+    """aiocache's memory cache with bounds: past `max_entries` entries, or `max_bytes` of their
+    sizes as `size_of` estimates them, the least recently used entries go (aiocache's own has no
+    bound); an entry larger than `max_bytes` alone is not kept. What expiry or eviction frees is
+    handed back to the operating system (`resolvers/memory.py`)."""
 
-    def __init__(self, max_entries: int, stats: CacheStats, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        max_entries: int,
+        stats: CacheStats,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        size_of: Callable[[Any], int] = lambda _value: 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._cache: OrderedDict[str, object] = OrderedDict()
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.size_of = size_of
         self.stats = stats
+        self.sizes: dict[str, int] = {}
+        self.held_bytes = 0
 
     async def _get(self, key: str, encoding: str = "utf-8", _conn: Any = None) -> Any:
         if key in self._cache:
@@ -123,13 +144,37 @@ class BoundedMemoryCache(SimpleMemoryCache):
     async def _set(
         self, key: str, value: Any, ttl: Any = None, _cas_token: Any = None, _conn: Any = None
     ) -> Any:
+        size = self.size_of(value)
+        if size > self.max_bytes:
+            await self._delete(key)
+            self.stats.evictions += 1
+            return True
         done = await super()._set(key, value, ttl=ttl, _cas_token=_cas_token, _conn=_conn)
         self._cache.move_to_end(key)
-        while len(self._cache) > self.max_entries:
-            oldest = next(iter(self._cache))
-            await self._delete(oldest)
+        self._forget(key)
+        self.sizes[key] = size
+        self.held_bytes += size
+        while len(self._cache) > self.max_entries or self.held_bytes > self.max_bytes:
+            await self._delete(next(iter(self._cache)))
             self.stats.evictions += 1
         return done
+
+    async def _delete(self, key: str, _conn: Any = None) -> Any:
+        done = await super()._delete(key, _conn=_conn)
+        self._forget(key)
+        return done
+
+    def _SimpleMemoryBackend__delete(self, key: str) -> Any:
+        """aiocache's expiry (a timer per key calls this private method): the entry's bytes are
+        no longer held. tests/test_cache.py checks that expiry still comes this way."""
+        done = super()._SimpleMemoryBackend__delete(key)  # type: ignore[misc]
+        self._forget(key)
+        return done
+
+    def _forget(self, key: str) -> None:
+        size = self.sizes.pop(key, 0)
+        self.held_bytes -= size
+        FREED.add(size)
 
 
 class PartCache:
@@ -158,13 +203,24 @@ class PartCache:
 
 
 class MemoryPartCache(PartCache):
-    """Entries as objects in this process, bounded by `max_entries`."""
+    """Entries as objects in this process, bounded by `max_entries` and `max_bytes`."""
 
     backend = "memory"
 
-    def __init__(self, ttl_s: float, max_entries: int) -> None:
+    def __init__(
+        self,
+        ttl_s: float,
+        max_entries: int,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        size_of: Callable[[Any], int] = lambda _value: 0,
+    ) -> None:
         super().__init__(ttl_s)
-        self._cache = BoundedMemoryCache(max_entries, self.stats)
+        self._cache = BoundedMemoryCache(max_entries, self.stats, max_bytes, size_of)
+
+    @property
+    def held_bytes(self) -> int:
+        """The estimated bytes of the entries held."""
+        return self._cache.held_bytes
 
     async def get_many(self, keys: list[str]) -> dict[str, Any]:
         found = dict(zip(keys, await self._cache.multi_get(keys), strict=True))
@@ -289,4 +345,8 @@ def build_cache(settings: CacheSettings) -> PartCache:
         if settings.key is None:
             raise ValueError("a Redis cache needs a key")
         return RedisPartCache(settings.url, settings.ttl_s, settings.key)
-    return MemoryPartCache(settings.ttl_s, settings.max_entries)
+    from resolvers.parts import estimated_bytes
+
+    return MemoryPartCache(
+        settings.ttl_s, settings.max_entries, settings.max_bytes, size_of=estimated_bytes
+    )

@@ -45,6 +45,7 @@ class LefiSlice:
     unknown: tuple[
         tuple[str, Any], ...
     ]  # (where, UnknownValue): root, formansinformation, avvikelser
+    wire_bytes: int = 0  # the class's share of the answer's size on the wire, by its records
 
 
 def class_of_property(name: str) -> str:
@@ -52,8 +53,11 @@ def class_of_property(name: str) -> str:
     return FK_PROPERTY_CLASS.get(name, FORMANSINFORMATION)
 
 
-def slice_answer(answer: dict[str, Any], classes: list[str]) -> dict[str, LefiSlice]:
-    """The slices of a decoded LEFI answer for the classes its question asked."""
+def slice_answer(
+    answer: dict[str, Any], classes: list[str], wire_bytes: int = 0
+) -> dict[str, LefiSlice]:
+    """The slices of a decoded LEFI answer for the classes its question asked; the answer's size
+    on the wire (`wire_bytes`) shared between them by the records each holds."""
     info = answer.get("formansinformation") or {}
     avvikelser = answer.get("avvikelser") or {}
     unknown = tuple(
@@ -61,7 +65,7 @@ def slice_answer(answer: dict[str, Any], classes: list[str]) -> dict[str, LefiSl
         + [("formansinformation", value) for value in info.get(UNKNOWN, [])]
         + [("avvikelser", value) for value in avvikelser.get(UNKNOWN, [])]
     )
-    return {
+    slices = {
         information_class: LefiSlice(
             properties={
                 name: list(items)
@@ -77,6 +81,16 @@ def slice_answer(answer: dict[str, Any], classes: list[str]) -> dict[str, LefiSl
         )
         for information_class in classes
     }
+    records = {name: _records(part) for name, part in slices.items()}
+    total = sum(records.values())
+    return {
+        name: replace(part, wire_bytes=wire_bytes * records[name] // total if total else 0)
+        for name, part in slices.items()
+    }
+
+
+def _records(part: LefiSlice) -> int:
+    return sum(map(len, part.properties.values())) + len(part.items) + len(part.avvikelser) + 1
 
 
 def merge_slices(held: LefiSlice, fresh: LefiSlice) -> LefiSlice:
@@ -91,6 +105,7 @@ def merge_slices(held: LefiSlice, fresh: LefiSlice) -> LefiSlice:
         avvikelser=held.avvikelser + fresh.avvikelser,
         utlamnare=_states([*fresh.utlamnare, *held.utlamnare]),
         unknown=_unique(held.unknown + fresh.unknown),
+        wire_bytes=held.wire_bytes + fresh.wire_bytes,
     )
 
 

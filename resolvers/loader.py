@@ -23,7 +23,8 @@ from resolvers.client import SsbtekClient
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, ProbeResult, decode_answer, decode_probe
 from resolvers.errors import UpstreamBusy, UpstreamError, UpstreamFault, UpstreamInvalidResponse
-from resolvers.parts import Held, LefiEntry, Part, needed_parts
+from resolvers.memory import DELAY_S, FREED
+from resolvers.parts import Held, LefiEntry, Part, estimated_bytes, needed_parts
 from resolvers.personnummer import pseudonym
 from resolvers.plan import FetchPlan, OperationPlan, QuestionKey
 from resolvers.question import Requester, build_question
@@ -230,6 +231,8 @@ class Upstream:
             finally:
                 self.observer.in_flight(-1)
             call.set_attribute("ssbtek.outcome", "ok")
+        # Freed once its operation is answered (unless the cache keeps it, which counts apart).
+        FREED.add(sum(map(estimated_bytes, answer.parts.values())), delay_s=DELAY_S)
         self.observer.asked("ok", agencies, started)
         for agency, part in answer.parts.items():
             if part.fel is not None:
@@ -279,6 +282,13 @@ class OperationLoader:
         self.plan = plan
         self._fetches: dict[QuestionKey, asyncio.Future[Answer]] = {}
         self._probe: asyncio.Future[list[ProbeResult]] | None = None
+
+    def release(self) -> None:
+        """Let go of the operation's answers once it is answered. graphql-core's execution keeps
+        itself in reference cycles that reach this loader, so without this the answers (a huge
+        one is ~15 MB as objects) would live until the next full garbage collection."""
+        self._fetches.clear()
+        self._probe = None
 
     async def probe(self) -> list[ProbeResult]:
         """The connectivity probe, asked once per operation however many aliases select it."""

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 
 class PlanOperation(SchemaExtension):
-    """A strawberry extension that fills `context.plan` before execution starts."""
+    """A strawberry extension that fills `context.plan` before execution starts, and lets go of
+    the operation's answers once it is answered (`OperationLoader.release`)."""
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
@@ -32,6 +33,8 @@ class PlanOperation(SchemaExtension):
             with span("graphql.plan") as plan_span:
                 self._plan(execution, context, facade, plan_span)
         yield
+        if isinstance(context, OperationContext):
+            context.loader.release()
 
     @staticmethod
     def _plan(execution: Any, context: OperationContext, facade: Any, plan_span: Any) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from resolvers.cache import MemoryPartCache
+from resolvers.memory import FreedMemory, trim
 from simulator.app import SimulatorConfig
 from simulator.latency import LatencyModel
 from tests.support import CASEWORKER, PERIOD, Simulator, asgi_client, facade_app, facade_env
@@ -24,6 +26,7 @@ from tests.support.redis_server import RedisServer, redis_server
 ALLA = "198503151238"
 INGENTING = "199001011239"
 ORDINARY = "199203041232"
+OMFATTANDE = "195804121233"  # LEFI: about 3 MB on the wire
 CACHE_KEY = base64.b64encode(os.urandom(32)).decode()
 
 HEAD = "query($pnr: Personnummer!, $period: PeriodInput!, $arende: String!)"
@@ -222,6 +225,60 @@ async def test_the_memory_cache_evicts_the_least_recently_used(
         assert len(fresh.questions()) == 3
         await running.ask(one_part, pnr=INGENTING)
         assert len(fresh.questions()) == 4
+
+
+async def test_the_memory_cache_is_bounded_in_bytes(sim: Simulator, fresh: Simulator) -> None:
+    """The huge LEFI person's sjukpenning (about 190 kB on the wire for half a year, near 1 MB as
+    objects) is larger than the whole bound: it is not kept, and asking again asks SSBTEK again;
+    a small answer is kept."""
+    lefi = f"{HEAD} {{ person({ARGS}) {{ forsakringskassan {{ sjukpenning {{ aktivt }} }} }} }}"
+    settings = {"SSBTEK_CACHE_TTL_S": "120", "SSBTEK_CACHE_MAX_BYTES": str(512 * 1024)}
+    async for running in started(sim, settings):
+        cache = running.app.state.cache
+        await running.ask(lefi, pnr=OMFATTANDE)
+        await running.ask(lefi, pnr=OMFATTANDE)
+        assert len(fresh.questions()) == 2
+        assert cache.held_bytes == 0
+        await running.ask(lefi, pnr=ALLA)
+        await running.ask(lefi, pnr=ALLA)
+        assert len(fresh.questions()) == 3
+        assert 0 < cache.held_bytes <= 512 * 1024
+
+
+async def test_bytes_past_the_bound_evict_the_least_recently_used() -> None:
+    cache = MemoryPartCache(120, max_entries=100, max_bytes=100, size_of=len)
+    await cache.set_many({"a": "x" * 40, "b": "y" * 40})
+    await cache.get_many(["a"])  # a is now the most recently used
+    await cache.set_many({"c": "z" * 40})  # 120 bytes: b goes
+    assert set(await cache.get_many(["a", "b", "c"])) == {"a", "c"}
+    assert cache.held_bytes == 80
+    await cache.set_many({"d": "w" * 101})  # larger than the bound: never held
+    assert await cache.get_many(["d"]) == {} and cache.held_bytes == 80
+
+
+async def test_expiry_returns_the_bytes_held() -> None:
+    """aiocache expires an entry by a timer of its own: the bytes are given back all the same."""
+    cache = MemoryPartCache(0.05, max_entries=100, max_bytes=1000, size_of=len)
+    await cache.set_many({"a": "x" * 40})
+    assert cache.held_bytes == 40
+    for _ in range(100):
+        if cache.held_bytes == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert cache.held_bytes == 0 and await cache.get_many(["a"]) == {}
+
+
+async def test_freed_memory_is_handed_back_once_enough_is_freed() -> None:
+    freed = FreedMemory(threshold=100, pause_s=0)
+    freed.add(60)
+    await asyncio.sleep(0.01)
+    assert freed.trims == 0
+    freed.add(60)
+    for _ in range(100):
+        if freed.trims:
+            break
+        await asyncio.sleep(0.01)
+    assert freed.trims == (1 if trim() else 0) and freed.pending == 0
 
 
 # --- Redis ------------------------------------------------------------------------------------

@@ -40,10 +40,12 @@ class Myndighetsfel:
 
 @dataclass(frozen=True)
 class AgencyPart:
-    """One agency's part of the answer: decoded data, or an error (never both)."""
+    """One agency's part of the answer: decoded data, or an error (never both), and how large
+    the part was on the wire (its text and elements), from which the cache estimates its size."""
 
     data: Any = None
     fel: Myndighetsfel | None = None
+    wire_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def decode_error(error: etree._Element) -> Myndighetsfel:
 # No agency's part has this many elements; reading that many unknown ones would cost seconds and
 # hundreds of MB (LEFI's large answers are one base64 text, not elements).
 MAX_PART_ELEMENTS = 100_000
+# What an element's tags add to the size of its text on the wire, about.
+ELEMENT_BYTES = 48
 
 
 def _part(agency: Agency, element: etree._Element) -> AgencyPart:
@@ -118,9 +122,11 @@ def _part(agency: Agency, element: etree._Element) -> AgencyPart:
     if data is None:
         return AgencyPart(data=None)
     try:
-        if sum(1 for _ in data.iter()) > MAX_PART_ELEMENTS:
+        elements = sum(1 for _ in data.iter())
+        if elements > MAX_PART_ELEMENTS:
             raise PayloadError(f"the part has more than {MAX_PART_ELEMENTS} elements")
-        return AgencyPart(data=DECODERS[agency](data))
+        wire_bytes = sum(len(text) for text in data.itertext()) + ELEMENT_BYTES * elements
+        return AgencyPart(data=DECODERS[agency](data), wire_bytes=wire_bytes)
     # RecursionError: content nested deeper than a decoder can follow (a second line of defence;
     # `xmlread` bounds the depth it reads).
     except (PayloadError, ValueError, KeyError, TypeError, RecursionError) as exc:
