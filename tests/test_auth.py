@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -24,21 +23,14 @@ from graph.app import create_app
 from graph.auth import AuthMode, AuthSettings, FacadeAuthentication, Refused
 from graph.settings import SettingsError, load_settings
 from tests.support import Simulator, asgi_client, facade_app, facade_env
+from tests.support.tokens import AUDIENCE, ISSUER, jwt_env, pem_public, token
 
-ISSUER = "https://idp.test/realms/kommun"
-AUDIENCE = "ssbtek-graphql"
 ALLA = "198503151238"
 PERSON_QUERY = (
     '{ person(personnummer: "198503151238", period: {from: "2026-01-01", tom: "2026-01-31"}, '
     'arende: "EKB-1") { transportstyrelsen { resultat } } }'
 )
 PROBE_QUERY = "{ tjanstestatus { myndighet anropad } }"
-
-
-def pem_public(key: Any) -> bytes:
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
 
 
 @pytest.fixture(scope="module")
@@ -58,36 +50,9 @@ def key_file(tmp_path_factory: pytest.TempPathFactory, signing_key: Any) -> Path
     return path
 
 
-def token(key: Any, algorithm: str = "ES256", headers: dict | None = None, **claims: Any) -> str:
-    """A signed token with sensible defaults; a claim given as None is left out."""
-    now = int(time.time())
-    body = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": "anna.svensson",
-        "iat": now,
-        "exp": now + 300,
-        "roles": ["ssbtek.read"],
-        **claims,
-    }
-    body = {k: v for k, v in body.items() if v is not None}
-    return jwt.encode(body, key, algorithm=algorithm, headers=headers)
-
-
-def jwt_env(sim: Simulator, key_file: Path, **overrides: str) -> dict[str, str]:
-    return facade_env(
-        sim.url,
-        SSBTEK_AUTH="jwt",
-        SSBTEK_JWT_PUBLIC_KEY_FILE=str(key_file),
-        SSBTEK_JWT_ISSUER=ISSUER,
-        SSBTEK_JWT_AUDIENCE=AUDIENCE,
-        **overrides,
-    )
-
-
 @pytest.fixture(scope="module")
 def jwt_app(sim: Simulator, key_file: Path) -> Any:
-    return facade_app(jwt_env(sim, key_file))
+    return facade_app(jwt_env(sim.url, key_file))
 
 
 async def post(app: Any, query: str, **headers: str) -> httpx.Response:
@@ -248,7 +213,7 @@ async def test_caseworker_and_tenant_claims_are_configurable(
 ) -> None:
     app = facade_app(
         jwt_env(
-            sim,
+            sim.url,
             key_file,
             SSBTEK_JWT_CASEWORKER_CLAIM="preferred_username",
             SSBTEK_JWT_TENANT_CLAIM="kommun",
