@@ -2,9 +2,10 @@
 in Redis (shared by several instances), both through aiocache.
 
 Keys are keyed hashes (HMAC-SHA256), never a personnummer. In Redis every value is encrypted and
-authenticated with AES-GCM under `SSBTEK_CACHE_KEY`, bound to its key, and expires by Redis's own
-TTL. When Redis cannot be reached the facade answers uncached: the failure is counted, and logged
-once until Redis answers again.
+authenticated with AES-GCM under `SSBTEK_CACHE_KEY`, bound to its key and to the time it expires:
+Redis's TTL removes it, and the sealed time makes it a miss should Redis keep it longer (or have it
+written back). When Redis cannot be reached the facade answers uncached: the failure is counted,
+and logged once until Redis answers again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import logging
 import os
 import pickle
 import secrets
+import struct
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +42,10 @@ DEFAULT_MAX_ENTRIES = 10_000
 # The memory cache's bound in (estimated) bytes: well inside the Kubernetes base's 512 MiB limit
 # beside the process itself and the answers being read (docs/deployment.md, Sizing).
 DEFAULT_MAX_BYTES = 128 * 1024 * 1024
+# How far ahead of this instance's clock another instance's may run: a sealed value that would
+# expire later than the TTL from now, by more than this, is a miss (written under a longer TTL, or
+# by an instance whose clock is wrong). Expiry is wall-clock time, since instances share Redis.
+CLOCK_SKEW_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -236,7 +243,8 @@ class MemoryPartCache(PartCache):
 
 class RedisPartCache(PartCache):
     """Entries in Redis: keys hashed with a key derived from `key`, values pickled and sealed
-    with AES-GCM (the stored key as associated data), expiring by Redis's TTL."""
+    with AES-GCM with their expiry, the stored key as associated data (`_seal`). An entry ends
+    at Redis's TTL or its sealed expiry, whichever comes first."""
 
     backend = "redis"
 
@@ -270,8 +278,9 @@ class RedisPartCache(PartCache):
             return {}
         self._recovered("read")
         held = {}
+        now = time.time()
         for key, sealed in zip(keys, found, strict=True):
-            value = self._open(key, sealed) if sealed is not None else None
+            value = self._open(key, sealed, now) if sealed is not None else None
             if value is not None:
                 held[key] = value
         self.stats.hits += len(held)
@@ -279,8 +288,9 @@ class RedisPartCache(PartCache):
         return held
 
     async def set_many(self, items: dict[str, Any], ttls: dict[str, float] | None = None) -> None:
+        now = time.time()
         for ttl, group in _by_ttl(items, ttls, self.ttl_s).items():
-            pairs = [(key, self._seal(key, value)) for key, value in group]
+            pairs = [(key, self._seal(key, value, now + ttl)) for key, value in group]
             try:
                 await self._redis.multi_set(pairs, ttl=ttl)
             except REDIS_DOWN as exc:
@@ -291,15 +301,31 @@ class RedisPartCache(PartCache):
     async def close(self) -> None:
         await self._redis.client.aclose()
 
-    def _seal(self, key: str, value: Any) -> bytes:
+    def _seal(self, key: str, value: Any, expires: float) -> bytes:
+        """The stored form of a value: the header (format and expiry, `_HEADER`) in clear, a
+        random nonce, and the pickled value encrypted with AES-GCM; the header and the stored
+        key are associated data, so neither can be changed, nor the value moved to another
+        key, without the value failing to open."""
+        header = _HEADER.pack(_FORMAT, round(expires * 1000))
         nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, pickle.dumps(value), key.encode())
+        return (
+            header + nonce + self._aead.encrypt(nonce, pickle.dumps(value), _context(header, key))
+        )
 
-    def _open(self, key: str, sealed: bytes) -> Any:
-        """The value, or None when it does not open under this key (tampered, moved to another
-        key, or sealed with another SSBTEK_CACHE_KEY): such an entry counts as missing."""
+    def _open(self, key: str, sealed: bytes, now: float) -> Any:
+        """The value, or None when it is past its sealed expiry, sealed for longer than this
+        instance's TTL (and `CLOCK_SKEW_S`) from now, of another format (written before expiry
+        was sealed in), or does not open under this key (tampered, moved to another key, or
+        sealed with another SSBTEK_CACHE_KEY): such an entry counts as missing."""
+        if len(sealed) < _HEADER.size + 12 or sealed[0] != _FORMAT:
+            return None
+        header = sealed[: _HEADER.size]
+        _, expires_ms = _HEADER.unpack(header)
+        if not now * 1000 < expires_ms <= (now + self.ttl_s + CLOCK_SKEW_S) * 1000:
+            return None
+        body = sealed[_HEADER.size :]
         try:
-            plain = self._aead.decrypt(sealed[:12], sealed[12:], key.encode())
+            plain = self._aead.decrypt(body[:12], body[12:], _context(header, key))
         except (InvalidTag, ValueError):
             return None
         try:
@@ -323,6 +349,19 @@ class RedisPartCache(PartCache):
         if direction in self._down:
             self._down.discard(direction)
             log.warning("the Redis cache answers again (%s)", direction)
+
+
+# A sealed value's header: its format (a byte; values of the first format, which held no expiry,
+# began with their nonce and do not open as this one) and when it expires, in milliseconds since
+# the epoch.
+_HEADER = struct.Struct(">BQ")
+_FORMAT = 2
+
+
+def _context(header: bytes, key: str) -> bytes:
+    """The associated data of a sealed value: what it is, its header and the key it is stored
+    under."""
+    return b"ssbtek-graphql cache entry\x00" + header + key.encode()
 
 
 def _by_ttl(

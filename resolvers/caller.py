@@ -8,18 +8,21 @@ from dataclasses import dataclass
 from resolvers.privacy import holds_personnummer
 
 # A caseworker or tenant id from a token claim or a gateway header: an account name, e-mail
-# address or object id. Letters, digits and `.@:+_-`; never holding a personnummer (some
-# identity providers use one as `sub`), since it goes into SSBTEK's `ingivare/handlaggare` and
-# into every audit line. An id that merely contains digits (a GUID) is fine.
-_ACCOUNT = re.compile(r"[\w.@:+\-]{1,100}")
+# address or object id. ASCII letters and digits and `.@:+_-` only: no other script's digits
+# (full-width, Arabic-Indic), whose personnummer no check would see, and no letters that only
+# look Latin, which would make one caseworker look like another in the audit.
+_ACCOUNT = re.compile(r"[A-Za-z0-9.@:+_\-]{1,100}")
 
 
 def is_account_name(value: object) -> bool:
-    """Whether `value` can name a caseworker or tenant: see `_ACCOUNT`."""
+    """Whether `value` can name a caseworker or tenant: 1 to 100 characters of `_ACCOUNT`, and no
+    personnummer or samordningsnummer in it (`holds_personnummer`: some identity providers use
+    one as `sub`), since the id goes into SSBTEK's `ingivare/handlaggare` and into every audit
+    line. An id that merely holds digits, such as a GUID, is fine."""
     return (
         isinstance(value, str)
         and _ACCOUNT.fullmatch(value) is not None
-        and not holds_personnummer(value, joined=False)
+        and not holds_personnummer(value)
     )
 
 

@@ -284,15 +284,31 @@ async def test_freed_memory_is_handed_back_once_enough_is_freed() -> None:
 # --- Redis ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def in_redis(sim: Simulator, redis: RedisServer) -> AsyncIterator[Running]:
-    redis.client().flushdb()
-    settings = {
-        "SSBTEK_CACHE_TTL_S": "120",
+def in_redis_settings(redis: RedisServer, ttl_s: str = "120") -> dict[str, str]:
+    """The settings of an instance caching in `redis` under the tests' cache key."""
+    return {
+        "SSBTEK_CACHE_TTL_S": ttl_s,
         "SSBTEK_CACHE_URL": redis.url,
         "SSBTEK_CACHE_KEY": CACHE_KEY,
     }
-    async for running in started(sim, settings):
+
+
+@pytest.fixture
+async def in_redis(sim: Simulator, redis: RedisServer) -> AsyncIterator[Running]:
+    redis.client().flushdb()
+    async for running in started(sim, in_redis_settings(redis)):
+        yield running
+
+
+# Long enough for a repeat to be a hit on a busy machine, short enough for a quick test.
+BRIEF_TTL_S = "2"
+
+
+@pytest.fixture
+async def briefly(sim: Simulator, redis: RedisServer) -> AsyncIterator[Running]:
+    """An instance caching in Redis for `BRIEF_TTL_S` seconds."""
+    redis.client().flushdb()
+    async for running in started(sim, in_redis_settings(redis, BRIEF_TTL_S)):
         yield running
 
 
@@ -311,11 +327,7 @@ async def test_a_second_instance_shares_the_entries(
     sim: Simulator, fresh: Simulator, in_redis: Running, redis: RedisServer
 ) -> None:
     await in_redis.ask(NARROW)
-    settings = {
-        "SSBTEK_CACHE_TTL_S": "120",
-        "SSBTEK_CACHE_URL": redis.url,
-        "SSBTEK_CACHE_KEY": CACHE_KEY,
-    }
+    settings = in_redis_settings(redis)
     async for other_instance in started(sim, settings):
         await other_instance.ask(NARROW)
     assert len(fresh.questions()) == 1
@@ -345,6 +357,127 @@ async def test_a_redis_outage_costs_only_speed(
     await in_redis.ask(NARROW)
     await in_redis.ask(NARROW)
     assert len(fresh.questions()) == 5
+
+
+ONE_PART = f"{HEAD} {{ person({ARGS}) {{ transportstyrelsen {{ resultat }} }} }}"
+
+
+def entry_keys(redis: RedisServer) -> set[bytes]:
+    """The facade's entries Redis holds now."""
+    return set(redis.client().keys("ssbtek-graphql:*"))
+
+
+async def test_an_entry_redis_keeps_past_its_time_is_a_miss(
+    briefly: Running, redis: RedisServer, fresh: Simulator
+) -> None:
+    """Whoever can write to Redis takes the TTL off an entry (PERSIST): the time sealed in the
+    value still ends it, and SSBTEK is asked again, so the agencies log the read."""
+    await briefly.ask(ONE_PART, pnr=ALLA)
+    persisted = entry_keys(redis)
+    await briefly.ask(ONE_PART, pnr=INGENTING)  # stored after ALLA's: expires after it
+    control = entry_keys(redis) - persisted
+    assert all(redis.client().persist(key) for key in persisted)
+    await redis.wait_gone(control)
+    assert all(redis.client().ttl(key) == -1 for key in persisted)  # still held, forever
+    await briefly.ask(ONE_PART, pnr=ALLA)
+    assert len(fresh.questions()) == 3
+
+
+async def test_an_entry_set_back_after_it_expired_is_a_miss(
+    briefly: Running, redis: RedisServer, fresh: Simulator
+) -> None:
+    """An entry read from Redis and written back once it expired (a replay, or a rollback to
+    older data) is not served."""
+    await briefly.ask(ONE_PART)
+    client = redis.client()
+    saved = {key: client.get(key) for key in entry_keys(redis)}
+    await redis.wait_gone(set(saved))
+    for key, value in saved.items():
+        client.set(key, value)
+    await briefly.ask(ONE_PART)
+    assert len(fresh.questions()) == 2
+
+
+async def test_an_entry_copied_under_another_key_is_a_miss(
+    in_redis: Running, uncached: Running, redis: RedisServer, fresh: Simulator
+) -> None:
+    """One person's entry copied over another's (same caseworker and case) is not shown for
+    the other: each value opens under its own key only."""
+    await in_redis.ask(NARROW, pnr=ALLA)
+    theirs = sorted(entry_keys(redis))
+    await in_redis.ask(NARROW, pnr=ORDINARY)
+    mine = sorted(entry_keys(redis) - set(theirs))
+    client = redis.client()
+    for target, source in zip(mine, theirs, strict=True):
+        client.set(target, client.get(source))
+    assert await in_redis.ask(NARROW, pnr=ORDINARY) == await uncached.ask(NARROW, pnr=ORDINARY)
+    assert len(fresh.questions()) == 4  # ALLA, ORDINARY, ORDINARY again, and the uncached one
+
+
+async def test_a_widened_lefi_class_keeps_its_oldest_groups_time_in_the_seal(
+    briefly: Running, redis: RedisServer, fresh: Simulator
+) -> None:
+    """A LEFI class that gains groups is stored again for what is left of its oldest groups'
+    time, in Redis's TTL and in the sealed value alike: taking the TTL off does not keep the
+    oldest groups longer."""
+    sjukpenning = (
+        f"{HEAD} {{ person({ARGS}) {{ forsakringskassan {{ sjukpenning {{ aktivt }} }} }} }}"
+    )
+    both = sjukpenning.replace(
+        "sjukpenning { aktivt }", "sjukpenning { aktivt } barnbidrag { beslut { fattades } }"
+    )
+    await briefly.ask(sjukpenning, pnr=ALLA)
+    [widened] = entry_keys(redis)
+    await briefly.ask(sjukpenning, pnr=INGENTING)  # stored after ALLA's first groups
+    control = entry_keys(redis) - {widened}
+    await asyncio.sleep(0.5)  # so that a widening stored for a whole TTL would outlive `control`
+    await briefly.ask(both, pnr=ALLA)
+    assert entry_keys(redis) == control | {widened}  # the same class, stored again
+    client = redis.client()
+    assert client.pttl(widened) < min(client.pttl(key) for key in control)
+    client.persist(widened)
+    await redis.wait_gone(control)
+    await briefly.ask(both, pnr=ALLA)
+    asked = [lefi_classes(question) for question in fresh.questions()]
+    assert len(asked) == 4
+    assert asked[2]["formansinformation"] == ["FK:ABB"]  # the widening asked only what was new
+    assert sorted(asked[3]["formansinformation"]) == ["FK:ABB", "FK:SJP"]
+
+
+async def test_a_shorter_ttl_applies_to_entries_already_held(
+    sim: Simulator, in_redis: Running, redis: RedisServer, fresh: Simulator
+) -> None:
+    """An instance started with a shorter `SSBTEK_CACHE_TTL_S` does not serve entries another
+    stored for longer (beyond a small allowance for the instances' clocks)."""
+    await in_redis.ask(ONE_PART)  # held for 120 s
+    async for shorter in started(sim, in_redis_settings(redis, "1")):
+        await shorter.ask(ONE_PART)
+    assert len(fresh.questions()) == 2
+
+
+async def test_entries_of_the_previous_format_are_misses(redis: RedisServer) -> None:
+    """Values sealed before the seal held a time (nonce, then AES-GCM with the hashed key as
+    associated data) carry no expiry: each is a miss, counted as one, not as a fault."""
+    import hashlib
+    import hmac
+    import pickle
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from resolvers.cache import RedisPartCache
+
+    key = base64.b64decode(CACHE_KEY)
+    cache = RedisPartCache(redis.url, 120, key)
+    try:
+        stored = cache.key("tenant", "caseworker", "person", "part")
+        aead = AESGCM(hmac.new(key, b"ssbtek-graphql cache values", hashlib.sha256).digest())
+        nonce = os.urandom(12)
+        old = nonce + aead.encrypt(nonce, pickle.dumps({"held": True}), stored.encode())
+        redis.client().set(f"ssbtek-graphql:{stored}", old)
+        assert await cache.get_many([stored]) == {}
+        assert (cache.stats.hits, cache.stats.misses, cache.stats.backend_errors) == (0, 1, 0)
+    finally:
+        await cache.close()
 
 
 def test_redis_needs_a_key_and_a_redis_url() -> None:

@@ -1,20 +1,24 @@
 """No personal data where it does not belong: after a whole sequence of good queries, agency
 errors, faults, refusals and bad input, nothing the process wrote (logs at every level, the audit,
 stdout and stderr, error messages and `extensions`) holds a personnummer in any written form or a
-queried person's name. Only the audit's keyed hash stands for a person."""
+queried person's name, including caseworker ids that carry one (refused). Only the audit's keyed
+hash stands for a person."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from simulator.people import person_for
 from simulator.scenarios import scenario_of
 from tests.support import CASEWORKER, Simulator, asgi_client, facade_app, facade_env
+from tests.support.tokens import jwt_env, pem_public, token
 
 ALLA = "198503151238"
 FEL_AF = "198202201235"
@@ -26,6 +30,11 @@ TRASIGT_INNEHALL = "197909091238"
 ORDINARY = "199203041232"
 PEOPLE = (ALLA, FEL_AF, FEL_BT, SOAP_FAULT, TRASIG, OTILLGANGLIG, TRASIGT_INNEHALL, ORDINARY)
 WRONG_CHECK_DIGIT = "198503151239"
+# Caseworker ids that carry ALLA's number: from a gateway (or whoever reaches the port) and as a
+# token's `sub` in digits other than ASCII's.
+CASEWORKERS_HOLDING_ALLA = ("19850315_1238", "850315:1238", "anna-198503151238", "u198503151238")
+FULL_WIDTH = ALLA.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+ARABIC_INDIC = ALLA.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
 PERIOD = {"from": "2026-01-01", "tom": "2026-06-30"}
 
 EVERYTHING = """
@@ -66,8 +75,23 @@ def app(sim: Simulator) -> Any:
     return facade_app(facade_env(sim.url, SSBTEK_INTROSPECTION="true"))
 
 
+@pytest.fixture
+def signing_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+@pytest.fixture
+def jwt_app(sim: Simulator, signing_key: Any, tmp_path: Path) -> Any:
+    """A facade taking bearer tokens signed with `signing_key`."""
+    key_file = tmp_path / "public.pem"
+    key_file.write_bytes(pem_public(signing_key))
+    return facade_app(jwt_env(sim.url, key_file))
+
+
 async def test_nothing_personal_is_written_anywhere(
     app: Any,
+    jwt_app: Any,
+    signing_key: Any,
     sim: Simulator,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture,
@@ -117,6 +141,18 @@ async def test_nothing_personal_is_written_anywhere(
             # refusals: no caseworker; a caseworker shaped like a personnummer
             await post({"query": EVERYTHING}, **{"X-Handlaggare": ""})
             await post({"query": "{ tjanstestatus { myndighet } }"}, **{"X-Handlaggare": ALLA})
+            # ...or holding one: with separators, after a name, glued to a letter
+            for caseworker in CASEWORKERS_HOLDING_ALLA:
+                await post({"query": EVERYTHING}, **{"X-Handlaggare": caseworker})
+        # a token whose caseworker is a personnummer in full-width or Arabic-Indic digits
+        async with asgi_client(jwt_app) as client:
+            for caseworker in (FULL_WIDTH, ARABIC_INDIC):
+                response = await client.post(
+                    "/graphql",
+                    json={"query": "{ tjanstestatus { myndighet } }"},
+                    headers={"Authorization": f"Bearer {token(signing_key, sub=caseworker)}"},
+                )
+                answers.append(response.json())
 
     logs = "\n".join(
         f"{r.name} {r.levelname} {r.getMessage()} {r.exc_text or ''}"
@@ -143,11 +179,16 @@ async def test_nothing_personal_is_written_anywhere(
     assert any(line["event"] == "refused" for line in audit_lines)
     assert '"event":"question"' in captured.out
     assert errors.count('"code"') >= 10
+    refused = [line for line in audit_lines if line.get("reason") == "UNAUTHENTICATED"]
+    assert len(refused) == 2 + len(CASEWORKERS_HOLDING_ALLA) + 2
 
     for number in (*PEOPLE, WRONG_CHECK_DIGIT):
         for form in written_forms(number):
             for where, text in haystacks.items():
                 assert form not in text, f"{form} in {where}"
+    for form in (*CASEWORKERS_HOLDING_ALLA, FULL_WIDTH, ARABIC_INDIC):
+        for where, text in haystacks.items():
+            assert form not in text, f"{form} in {where}"
     names = set().union(*(names_of(n) for n in PEOPLE))
     for name in names:
         pattern = re.compile(rf"\b{re.escape(name)}\b")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -60,6 +61,16 @@ class RedisServer:
     def client(self) -> redis.Redis:
         """A plain client, to look at what Redis holds."""
         return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
+
+    async def wait_gone(self, keys: set[bytes]) -> None:
+        """Return once Redis holds none of `keys` (they expired): waits on Redis's own clock,
+        polling, rather than sleeping for a guessed time."""
+        client = self.client()
+        deadline = time.monotonic() + 30
+        while any(client.exists(key) for key in keys):
+            if time.monotonic() > deadline:
+                raise TimeoutError("Redis still holds the keys")
+            await asyncio.sleep(0.02)
 
 
 def redis_binary() -> str | None:
