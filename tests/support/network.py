@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -132,10 +132,12 @@ def command(
     verify: ssl.SSLContext | bool = True,
     capture: bool = False,
     module: str = "graph",
+    preexec_fn: Callable[[], None] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`ssbtek-graphql <args>` (or `python -m <module> <args>`) in its own process, with this
     environment's `SSBTEK_*` left out and `env` added; yields once `ready` (a URL) answers below
-    500. With `capture`, what the process printed is in its `output` attribute after the block."""
+    500. With `capture`, what the process printed is in its `output` attribute after the block.
+    `preexec_fn` runs in the new process before it starts (e.g. to lower a resource limit)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
     sink = subprocess.PIPE if capture else subprocess.DEVNULL
     process = subprocess.Popen(
@@ -143,6 +145,7 @@ def command(
         env={**clean, **(env or {})},
         stdout=sink,
         stderr=subprocess.STDOUT if capture else subprocess.DEVNULL,
+        preexec_fn=preexec_fn,
     )
     try:
         deadline = time.monotonic() + 30
