@@ -18,6 +18,7 @@ import httpx
 import uvicorn
 
 from graph.app import create_app as create_facade
+from graph.connections import ConnectionSettings, ServingConfig
 from graph.settings import load_settings
 from simulator.app import SimulatorConfig
 from simulator.app import create_app as create_simulator
@@ -32,21 +33,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Any, **uvicorn_config: Any) -> Iterator[str]:
+def serving(
+    app: Any, connections: ConnectionSettings | None = None, **uvicorn_config: Any
+) -> Iterator[str]:
     """Serve an ASGI app with uvicorn on a free loopback port; yield its base URL.
 
-    Extra keyword arguments go to `uvicorn.Config`; with `ssl_certfile` the URL is https.
+    Extra keyword arguments go to `uvicorn.Config`; with `ssl_certfile` the URL is https. With
+    `connections`, the app is served as `ssbtek-graphql serve` serves it (graph/connections.py).
     """
     port = free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-        access_log=False,
-        timeout_graceful_shutdown=2,
+    options: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "log_level": "warning",
+        "lifespan": "on",
+        "access_log": False,
+        "timeout_graceful_shutdown": 2,
         **uvicorn_config,
+    }
+    config = (
+        ServingConfig(app, connections, **options)
+        if connections is not None
+        else uvicorn.Config(app, **options)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
