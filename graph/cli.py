@@ -13,7 +13,7 @@ import uvicorn
 from prometheus_client import start_http_server
 from uvicorn.supervisors import Multiprocess
 
-from graph.connections import ServingConfig
+from graph.connections import ServingConfig, raise_file_limit
 from graph.logs import TEXT_FORMAT, configure_logging
 from graph.tracing import configure_tracing
 
@@ -192,6 +192,7 @@ def serving_app(settings: Any, host: str, metrics_route: bool = True) -> Any:
 
     app = create_app(settings, served_host=host, metrics_route=metrics_route)
     tune_serving_process()
+    raise_file_limit(settings.connections)
     return app
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -46,6 +47,12 @@ UNCAPPED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # so that its close does not reset the connection before the client has read the answer.
 LINGER_S = 2.0
 BUSY_RETRY_AFTER_S = 1
+# Files a serving process opens besides its clients' connections: SSBTEK's and Redis's
+# connections, the audit file, the event loop's own, with room to spare.
+OWN_FILES = 100
+# What the soft limit of open files is raised to when the hard limit is unlimited (Linux's
+# default fs.nr_open).
+UNLIMITED_FILES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,32 @@ class ConnectionSettings:
     body_timeout_s: float = 10.0
     keepalive_timeout_s: float = 5.0
     max_connections: int = 1000
+
+
+def raise_file_limit(rules: ConnectionSettings) -> int:
+    """Raise the process's soft limit of open files to its hard limit (Python keeps the soft
+    limit it was started with, which container runtimes may set as low as 1024) and say, as a
+    WARNING, when it is still too low for `SSBTEK_MAX_CONNECTIONS` connections and `OWN_FILES`:
+    accepts would then fail before the cap could answer. The soft limit in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = UNLIMITED_FILES if hard == resource.RLIM_INFINITY else hard
+    if wanted > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    needed = rules.max_connections + OWN_FILES
+    if soft < needed:
+        log.warning(
+            "this process may open %d files, fewer than SSBTEK_MAX_CONNECTIONS (%d) and %d of its "
+            "own: connections will fail before the cap answers them (raise the nofile limit, or "
+            "lower SSBTEK_MAX_CONNECTIONS)",
+            soft,
+            rules.max_connections,
+            OWN_FILES,
+        )
+    return soft
 
 
 class ServingConfig(uvicorn.Config):

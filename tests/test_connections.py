@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import resource
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,19 +46,35 @@ DEADLINES = {
 
 @dataclass
 class Served:
-    """A served facade: its port and base URL."""
+    """A served facade: its port, base URL and process id."""
 
     port: int
     base: str
+    pid: int
+
+
+FEW_FILES = 256  # the soft limit of open files the served process is started with
+
+
+def few_files() -> None:
+    """Start with a soft limit of `FEW_FILES` open files, the hard limit as it is."""
+    resource.setrlimit(resource.RLIMIT_NOFILE, (FEW_FILES, HARD_FILES))
+
+
+HARD_FILES = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
 
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    """`ssbtek-graphql serve` in demo mode with deadlines of `DEADLINE_S`."""
+    """`ssbtek-graphql serve` in demo mode with deadlines of `DEADLINE_S`, started with a low
+    soft limit of open files."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with command(["serve", "--port", str(port)], f"{base}/readyz", DEADLINES):
-        yield Served(port, base)
+    serving = command(
+        ["serve", "--port", str(port)], f"{base}/readyz", DEADLINES, preexec_fn=few_files
+    )
+    with serving as process:
+        yield Served(port, base, process.pid)
 
 
 @dataclass
@@ -253,3 +271,11 @@ def test_connections_over_the_cap_are_a_coded_503_but_probes_answer() -> None:
     }
     assert probe.status_code == 200, "the probes are answered over the cap"
     assert after.json() == {"data": {"__typename": "Query"}}
+
+
+def test_the_soft_limit_of_open_files_is_raised_to_the_hard_limit(served: Served) -> None:
+    """Started with a soft limit of 256 files, too few for the cap of 1000 connections."""
+    limits = Path(f"/proc/{served.pid}/limits").read_text().splitlines()
+    [files] = [line.split()[3:5] for line in limits if line.startswith("Max open files")]
+    assert HARD_FILES > FEW_FILES
+    assert files == [str(HARD_FILES), str(HARD_FILES)]

@@ -53,6 +53,8 @@ def test_a_flood_of_failed_accepts_is_logged_once_per_interval() -> None:
     assert 1 <= len(lines) <= 2, lines[:5]
     assert "ERROR asyncio" in lines[0] and "Too many open files" in lines[0]
     assert "Traceback" not in process.output, process.output[-3000:]
+    # A hard limit of 64 files cannot be raised: the facade says that it is too low.
+    assert "this process may open 64 files, fewer than SSBTEK_MAX_CONNECTIONS" in process.output
 
 
 def test_held_back_lines_are_counted_in_the_next(caplog: pytest.LogCaptureFixture) -> None:
