@@ -7,7 +7,6 @@ malformed heads get coded JSON."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import resource
 import socket
@@ -22,6 +21,7 @@ import pytest
 from graph.app import create_app
 from graph.settings import load_settings
 from tests.support import command, free_port, serving
+from tests.support.drip import BODY_DRIP, HEAD_DRIP, Drip, drip
 
 DEADLINE_S = 1.0
 # How long a test client waits for the facade to close a connection: far past the deadlines,
@@ -30,12 +30,6 @@ GIVE_UP_S = 8 * DEADLINE_S
 DRIPS = 40  # connections of each kind
 DRIP_EVERY_S = 0.05
 
-# A header that never ends, and a body that never ends (1000 bytes announced).
-HEAD_DRIP = b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Drip: "
-BODY_DRIP = (
-    b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-    b"Content-Length: 1000\r\n\r\n{"
-)
 DEADLINES = {
     "SSBTEK_HEADER_TIMEOUT_S": str(DEADLINE_S),
     "SSBTEK_BODY_TIMEOUT_S": str(DEADLINE_S),
@@ -77,48 +71,6 @@ def served() -> Iterator[Served]:
         yield Served(port, base, process.pid)
 
 
-@dataclass
-class Drip:
-    """What a dripping client saw: when it had connected, the bytes it was answered, and when
-    the facade closed the connection (None: still open when the client gave up)."""
-
-    connected_at: float
-    answer: bytes
-    closed_at: float | None
-
-
-async def drip(port: int, first: bytes) -> Drip:
-    """Send `first`, then one byte every `DRIP_EVERY_S` until the facade closes the connection
-    or `GIVE_UP_S` has passed."""
-    loop = asyncio.get_running_loop()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    connected_at = loop.time()
-    writer.write(first)
-
-    async def one_byte_at_a_time() -> None:
-        with contextlib.suppress(OSError):
-            while not writer.is_closing():
-                await asyncio.sleep(DRIP_EVERY_S)
-                writer.write(b"x")
-                await writer.drain()
-
-    dripping = asyncio.create_task(one_byte_at_a_time())
-    answer = bytearray()
-    closed_at = None
-    try:
-        async with asyncio.timeout(GIVE_UP_S):
-            with contextlib.suppress(ConnectionResetError):
-                while chunk := await reader.read(65536):
-                    answer += chunk
-            closed_at = loop.time()
-    except TimeoutError:
-        pass
-    finally:
-        dripping.cancel()
-        writer.close()
-    return Drip(connected_at, bytes(answer), closed_at)
-
-
 async def healthz_until(base: str, stop: asyncio.Event) -> list[tuple[float, int]]:
     """Ask `/healthz` over and over until `stop`; when each answered, and its status."""
     loop = asyncio.get_running_loop()
@@ -135,8 +87,8 @@ async def drip_attack(served: Served) -> tuple[list[Drip], list[Drip], list[tupl
     """`DRIPS` dripping heads and `DRIPS` dripping bodies at once, `/healthz` asked meanwhile."""
     stop = asyncio.Event()
     probing = asyncio.create_task(healthz_until(served.base, stop))
-    heads = [drip(served.port, HEAD_DRIP) for _ in range(DRIPS)]
-    bodies = [drip(served.port, BODY_DRIP) for _ in range(DRIPS)]
+    heads = [drip(served.port, HEAD_DRIP, DRIP_EVERY_S, GIVE_UP_S) for _ in range(DRIPS)]
+    bodies = [drip(served.port, BODY_DRIP, DRIP_EVERY_S, GIVE_UP_S) for _ in range(DRIPS)]
     drips = await asyncio.gather(*heads, *bodies)
     stop.set()
     return drips[:DRIPS], drips[DRIPS:], await probing
