@@ -532,7 +532,8 @@ def build_client(
 
 
 class AccessLog:
-    """Logs each request's method, path (never the query string), status and duration."""
+    """Logs each request's method, path (never the query string), status and duration; the
+    status is `-` when nothing was answered (the client left before its body was in)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -542,7 +543,7 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        status = 500
+        status: int | None = None
 
         async def sending(message: Message) -> None:
             nonlocal status
@@ -552,11 +553,14 @@ class AccessLog:
 
         try:
             await self.app(scope, receive, sending)
+        except BaseException:
+            status = status or 500
+            raise
         finally:
             access_log.info(
-                "%s %s %d %.1fms",
+                "%s %s %s %.1fms",
                 scope["method"],
                 redact(scope["path"]),  # a path is the client's: it may hold a number
-                status,
+                status or "-",
                 (time.perf_counter() - start) * 1000,
             )

@@ -11,7 +11,9 @@ from typing import Any
 
 import uvicorn
 from prometheus_client import start_http_server
+from uvicorn.supervisors import Multiprocess
 
+from graph.connections import ServingConfig, raise_file_limit
 from graph.logs import TEXT_FORMAT, configure_logging
 from graph.tracing import configure_tracing
 
@@ -146,16 +148,21 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
         "timeout_graceful_shutdown": settings.http.shutdown_grace_s,
         "log_config": log_config,
     }
+    # Deadlines for a request's head and body, a cap on connections, coded refusals
+    # (graph/connections.py).
+    rules = settings.connections
     if app is not None:
         if metrics_port is not None and app.state.metrics is not None:
             start_http_server(metrics_port, addr=host, registry=app.state.metrics.registry)
-        DrainingServer(uvicorn.Config(app, log_level="info", **served), app).run()
+        DrainingServer(ServingConfig(app, rules, log_level="info", **served), app).run()
     else:
-        # Each worker is a process of its own (spawned), which builds its own application.
+        # Each worker is a process of its own (spawned), which builds its own application; the
+        # configuration goes to it as uvicorn.run(..., workers=N) sends it.
         os.environ[SERVED_HOST_VARIABLE] = host
-        uvicorn.run(
-            "graph.cli:worker_app", factory=True, workers=workers, log_level="info", **served
+        config = ServingConfig(
+            "graph.cli:worker_app", rules, factory=True, workers=workers, log_level="info", **served
         )
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0
 
 
@@ -200,6 +207,7 @@ def serving_app(settings: Any, host: str, metrics_route: bool = True) -> Any:
 
     app = create_app(settings, served_host=host, metrics_route=metrics_route)
     tune_serving_process()
+    raise_file_limit(settings.connections)
     return app
 
 

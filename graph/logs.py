@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,6 +73,10 @@ def configure_logging(log_format: str) -> dict[str, Any]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    for name, watched in REPEATED_LINES.items():
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, EveryInterval) for f in logger.filters):
+            logger.addFilter(EveryInterval(watched))
     kind = "graph.logs.JsonFormatter" if log_format == "json" else "logging.Formatter"
     fmt = {} if log_format == "json" else {"format": TEXT_FORMAT}
     return {
@@ -84,3 +91,70 @@ def configure_logging(log_format: str) -> dict[str, Any]:
             "uvicorn.error": {"level": "INFO"},
         },
     }
+
+
+# Lines that come in floods under attack, each logged at most once per `LINE_INTERVAL_S` with a
+# count of those held back: asyncio's failed accept (when the process is out of file descriptors,
+# asyncio tries up to uvicorn's backlog of 2048 accepts a round, logs each failure with its
+# traceback, and schedules a retry for each; the retries that come after the listening socket
+# was closed, at shutdown, fail again with a traceback each), uvicorn's malformed request, and
+# the facade's own connection refusals (graph/connections.py; all of them).
+REPEATED_LINES: dict[str, tuple[str, ...] | None] = {
+    "asyncio": (
+        "socket.accept() out of system resource",
+        "Exception in callback BaseSelectorEventLoop._start_serving",
+    ),
+    "uvicorn.error": ("Invalid HTTP request received.",),
+    "graph.connections": None,
+}
+LINE_INTERVAL_S = 10.0
+
+
+class EveryInterval(logging.Filter):
+    """Lets through at most one record per `interval_s` of each line it watches, and says in the
+    one it lets through how many it held back since the last; other records pass untouched.
+
+    A watched line is a record whose message starts with one of `watched` (with `watched` None:
+    every record, one line per message template). The line let through is its message's first
+    line, with the exception's class and text in place of a traceback."""
+
+    def __init__(
+        self,
+        watched: tuple[str, ...] | None,
+        interval_s: float = LINE_INTERVAL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.watched = watched
+        self.interval_s = interval_s
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = self._key(record)
+        if key is None:
+            return True
+        now = self.clock()
+        with self._lock:
+            last = self._last.get(key)
+            if last is not None and now - last < self.interval_s:
+                self._held[key] = self._held.get(key, 0) + 1
+                return False
+            held = self._held.pop(key, 0)
+            self._last[key] = now
+        line = record.getMessage().split("\n", 1)[0]
+        if record.exc_info and record.exc_info[1] is not None:
+            line += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        if held and last is not None:
+            line += f" [{held} more like it in the last {now - last:.0f} s not logged]"
+        record.msg, record.args = line, None
+        record.exc_info = record.exc_text = None
+        return True
+
+    def _key(self, record: logging.LogRecord) -> str | None:
+        if self.watched is None:
+            return str(record.msg)
+        message = record.getMessage()
+        return next((w for w in self.watched if message.startswith(w)), None)

@@ -11,12 +11,13 @@ import re
 import secrets
 import ssl
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from graph.auth import AuthMode, AuthSettings
+from graph.connections import ConnectionSettings
 from graph.logs import FORMATS, default_format
 from graph.surface import HttpSettings
 from graph.trusted import ManifestError, TrustedDocuments, read_manifest
@@ -67,6 +68,7 @@ class Settings:
     caller_questions_per_minute: int = 60  # SSBTEK_CALLER_QUESTIONS_PER_MINUTE; 0 is no budget
     log_format: str = "text"  # SSBTEK_LOG_FORMAT: text or json (graph/logs.py)
     metrics: bool = True  # SSBTEK_METRICS: serve /metrics (graph/metrics.py)
+    connections: ConnectionSettings = field(default_factory=ConnectionSettings)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -109,7 +111,27 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         log_format=env.choice("SSBTEK_LOG_FORMAT", FORMATS, default_format()),
         metrics=env.boolean("SSBTEK_METRICS", default=True),
+        connections=_connections(env),
     )
+
+
+def _connections(env: _Env) -> ConnectionSettings:
+    """How long a connection may take to send a request, and how many may be open at once
+    (graph/connections.py): timeouts above zero, at most `MAX_CONNECTION_TIMEOUT_S`."""
+    default = ConnectionSettings()
+
+    def seconds(name: str, value: float) -> float:
+        return env.bounded_float(name, value, 0, MAX_CONNECTION_TIMEOUT_S)
+
+    return ConnectionSettings(
+        header_timeout_s=seconds("SSBTEK_HEADER_TIMEOUT_S", default.header_timeout_s),
+        body_timeout_s=seconds("SSBTEK_BODY_TIMEOUT_S", default.body_timeout_s),
+        keepalive_timeout_s=seconds("SSBTEK_KEEPALIVE_TIMEOUT_S", default.keepalive_timeout_s),
+        max_connections=env.positive_int("SSBTEK_MAX_CONNECTIONS", default.max_connections),
+    )
+
+
+MAX_CONNECTION_TIMEOUT_S = 300.0
 
 
 def _limits(env: _Env) -> Limits:
@@ -373,6 +395,13 @@ class _Env:
         if value not in allowed:
             raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
         return value
+
+    def bounded_float(self, name: str, default: float, above: float, highest: float) -> float:
+        """Seconds greater than `above` and at most `highest`."""
+        return self._number(
+            name, default, float, "a number of seconds", lambda v: above < v <= highest,
+            f"greater than {above:g} and at most {highest:g}",
+        )  # fmt: skip
 
     def non_negative_float(self, name: str, default: float) -> float:
         return self._number(

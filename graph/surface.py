@@ -187,7 +187,10 @@ class PostJsonOnly:
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._refuse(send, 413, self._too_large(), "PAYLOAD_TOO_LARGE")
             return
-        body = await self._read(receive)
+        try:
+            body = await self._read(receive)
+        except ClientGone:  # nobody to answer, nothing was asked (graph/connections.py)
+            return
         if body is None:
             await self._refuse(send, 413, self._too_large(), "PAYLOAD_TOO_LARGE")
             return
@@ -213,12 +216,13 @@ class PostJsonOnly:
         return f"a GraphQL request is at most {self.max_body_bytes} bytes"
 
     async def _read(self, receive: Receive) -> bytes | None:
-        """The whole body, or None as soon as it grows past the limit."""
+        """The whole body, or None as soon as it grows past the limit; `ClientGone` when the
+        connection ends before the body does (the client left, or missed the body deadline)."""
         body = bytearray()
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                return bytes(body)
+                raise ClientGone
             body += message.get("body", b"")
             if len(body) > self.max_body_bytes:
                 return None
@@ -227,6 +231,10 @@ class PostJsonOnly:
 
     async def _refuse(self, send: Send, status: int, message: str, code: str) -> None:
         await refuse(send, self.audit, status, message, code)
+
+
+class ClientGone(Exception):
+    """The connection ended before the request's body did."""
 
 
 MAX_JSON_DEPTH = 32

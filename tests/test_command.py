@@ -70,6 +70,10 @@ def test_serve_with_workers_answers_from_processes_of_their_own() -> None:
             timeout=30,
         ).json()
         assert answer == {"data": {"person": {"transportstyrelsen": {"resultat": "OK"}}}}
+        # The workers serve with the facade's connection rules (graph/connections.py) too.
+        oversized = httpx.get(f"{base}/healthz", headers={"X-Large": "a" * 20_000})
+        assert oversized.status_code == 431
+        assert oversized.json()["errors"][0]["extensions"]["code"] == "HEADERS_TOO_LARGE"
 
 
 def test_serve_refuses_a_metrics_port_beside_workers() -> None:

@@ -13,6 +13,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from graph.settings import load_settings
 from tests.support.kustomize import render
 
 BASE = Path(__file__).parent.parent / "deploy" / "kubernetes"
@@ -65,6 +66,21 @@ def test_the_facade_is_probed_secured_and_sized(objects: list[dict[str, Any]]) -
         _one(objects, "ConfigMap", "ssbtek-graphql-config")["data"]["SSBTEK_SHUTDOWN_GRACE_S"]
     )
     assert pod["terminationGracePeriodSeconds"] > grace + 5  # the drain and the preStop pause
+
+
+def test_the_connection_settings_load_and_outlast_the_ingress(
+    objects: list[dict[str, Any]],
+) -> None:
+    config = _one(objects, "ConfigMap", "ssbtek-graphql-config")["data"]
+    names = ("HEADER_TIMEOUT_S", "BODY_TIMEOUT_S", "KEEPALIVE_TIMEOUT_S", "MAX_CONNECTIONS")
+    given = {f"SSBTEK_{name}": config[f"SSBTEK_{name}"] for name in names}
+    connections = load_settings(given).connections
+    # ingress-nginx keeps idle connections to the pods 60 s (upstream-keepalive-timeout): the
+    # pod must keep them longer, or the ingress may send a request on one the pod is closing.
+    assert connections.keepalive_timeout_s > INGRESS_NGINX_UPSTREAM_KEEPALIVE_S
+
+
+INGRESS_NGINX_UPSTREAM_KEEPALIVE_S = 60
 
 
 def test_every_secret_setting_comes_from_a_secret(objects: list[dict[str, Any]]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
 import pytest
+from starlette.types import Message
 
 from graph.surface import _json_depth
 from tests.support import CASEWORKER, Simulator, asgi_client, facade_app, facade_env
@@ -78,6 +80,53 @@ async def test_a_malformed_body_is_a_coded_400(
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "BAD_REQUEST"
     assert fresh.requests() == []
+
+
+async def test_a_client_gone_before_its_body_ends_is_not_answered_nor_audited(
+    app: Any,
+    fresh: Simulator,
+    audit_lines: list[dict[str, Any]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The connection ended in the middle of the body (the client left, or missed the body
+    deadline, graph/connections.py): nothing was asked, so there is nothing to refuse."""
+    coming: list[Message] = [
+        {"type": "http.request", "body": b'{"query": "{ tjanstestatus', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return coming.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"localhost"),
+            (b"content-type", b"application/json"),
+            (b"x-handlaggare", CASEWORKER.encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    with caplog.at_level(logging.INFO, logger="ssbtek_graphql.access"):
+        await app(scope, receive, send)
+    assert sent == []
+    assert audit_lines == []
+    assert fresh.requests() == []
+    access = [r.getMessage() for r in caplog.records if r.name == "ssbtek_graphql.access"]
+    assert [line.rsplit(" ", 1)[0] for line in access] == ["POST /graphql -"]
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,10 @@ def test_full_configuration_is_read() -> None:
         ("SSBTEK_PERSONUPPGIFTSBITRADE", "165560000001"),
         ("SSBTEK_CERT_FILE", "/nonexistent/cert.pem"),
         ("SSBTEK_CA_FILE", "/nonexistent/ca.pem"),
+        ("SSBTEK_HEADER_TIMEOUT_S", "0"),
+        ("SSBTEK_BODY_TIMEOUT_S", "soon"),
+        ("SSBTEK_KEEPALIVE_TIMEOUT_S", "301"),
+        ("SSBTEK_MAX_CONNECTIONS", "0"),
     ],
 )
 def test_bad_values_name_their_variable(name: str, value: str) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,6 +18,7 @@ import httpx
 import uvicorn
 
 from graph.app import create_app as create_facade
+from graph.connections import ConnectionSettings, ServingConfig
 from graph.settings import load_settings
 from simulator.app import SimulatorConfig
 from simulator.app import create_app as create_simulator
@@ -32,21 +33,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Any, **uvicorn_config: Any) -> Iterator[str]:
+def serving(
+    app: Any, connections: ConnectionSettings | None = None, **uvicorn_config: Any
+) -> Iterator[str]:
     """Serve an ASGI app with uvicorn on a free loopback port; yield its base URL.
 
-    Extra keyword arguments go to `uvicorn.Config`; with `ssl_certfile` the URL is https.
+    Extra keyword arguments go to `uvicorn.Config`; with `ssl_certfile` the URL is https. With
+    `connections`, the app is served as `ssbtek-graphql serve` serves it (graph/connections.py).
     """
     port = free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-        access_log=False,
-        timeout_graceful_shutdown=2,
+    options: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "log_level": "warning",
+        "lifespan": "on",
+        "access_log": False,
+        "timeout_graceful_shutdown": 2,
         **uvicorn_config,
+    }
+    config = (
+        ServingConfig(app, connections, **options)
+        if connections is not None
+        else uvicorn.Config(app, **options)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -132,10 +140,12 @@ def command(
     verify: ssl.SSLContext | bool = True,
     capture: bool = False,
     module: str = "graph",
+    preexec_fn: Callable[[], None] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`ssbtek-graphql <args>` (or `python -m <module> <args>`) in its own process, with this
     environment's `SSBTEK_*` left out and `env` added; yields once `ready` (a URL) answers below
-    500. With `capture`, what the process printed is in its `output` attribute after the block."""
+    500. With `capture`, what the process printed is in its `output` attribute after the block.
+    `preexec_fn` runs in the new process before it starts (e.g. to lower a resource limit)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
     sink = subprocess.PIPE if capture else subprocess.DEVNULL
     process = subprocess.Popen(
@@ -143,6 +153,7 @@ def command(
         env={**clean, **(env or {})},
         stdout=sink,
         stderr=subprocess.STDOUT if capture else subprocess.DEVNULL,
+        preexec_fn=preexec_fn,
     )
     try:
         deadline = time.monotonic() + 30
