@@ -17,3 +17,18 @@ def test_the_lefi_field_map_is_documented_as_coded() -> None:
         assert row in text, row
     for field in PM_FIELDS:
         assert f"| `{field.name}` |" in text and f"`{field.information_class}`" in text
+
+
+def test_no_file_holds_a_merge_conflict_marker() -> None:
+    """A merge left half done shows as `<<<<<<<`/`>>>>>>>` lines: none in the docs or the code."""
+    root = DOCS.parent
+    files = [*root.glob("*.md"), *DOCS.glob("*.md")]
+    for package in ("graph", "schema", "resolvers", "simulator", "tests", "bench", "scripts"):
+        files += (root / package).rglob("*.py")
+    marked = [
+        f"{path.relative_to(root)}:{number}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.startswith(("<<<<<<< ", ">>>>>>> "))
+    ]
+    assert marked == []
