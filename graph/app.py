@@ -21,7 +21,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -46,6 +45,7 @@ from graph.auth import (
     is_authenticated,
     refusal_response,
 )
+from graph.cors import cors_middleware
 from graph.graphiql import BY_NAME as GRAPHIQL_ASSETS
 from graph.graphiql import MEDIA_TYPES as GRAPHIQL_MEDIA_TYPES
 from graph.graphiql import assets_dir, missing_or_altered
@@ -372,17 +372,7 @@ def create_app(
         Middleware(AllowedHosts, hosts=hosts, audit=audit),
     ]
     if settings.http.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.http.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type"],
-                expose_headers=["WWW-Authenticate"],
-                allow_credentials=False,
-                max_age=600,
-            )
-        )
+        middleware.append(cors_middleware(settings.http.cors_origins, settings.http.cors_headers))
 
     async def sdl(request: Request) -> Response:
         try:
