@@ -3,9 +3,10 @@ with, known in advance by their SHA-256, so that a client may send the hash inst
 and, with `SSBTEK_TRUSTED_ONLY`, nothing else runs: a stolen token cannot run arbitrary queries.
 
 `SSBTEK_TRUSTED_DOCUMENTS` names a JSON manifest, in either of the formats the tools write:
-graphql-codegen's client preset (`{"<sha256>": "<document>"}`) or Apollo's persisted-query
-manifest (`{"format": "apollo-persisted-query-manifest", "operations": [{"id", "body"}]}`). Every
-entry's key must be the SHA-256 (hex) of its document, or the facade does not start.
+graphql-codegen's client preset (`{"sha256:<hex>": "<document>"}`; `{"<hex>": …}` too) or Apollo's
+persisted-query manifest (`{"format": "apollo-persisted-query-manifest", "operations": [{"id",
+"body"}]}`). Every entry's key must be the SHA-256 (hex) of its document, or the facade does not
+start.
 
 A request names its document by `documentId` (GraphQL over HTTP; `sha256:<hex>` or `<hex>`) or
 by `extensions.persistedQuery.sha256Hash` (Apollo)."""
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +51,19 @@ def read_manifest(path: str) -> dict[str, str]:
     for key, document in pairs:
         if not isinstance(key, str) or not isinstance(document, str):
             raise ManifestError("every entry must be a SHA-256 and a document, both strings")
-        if sha256(document) != key.lower():
+        digest = key.lower().removeprefix("sha256:")  # the client preset writes the prefix
+        if not _HEX64.fullmatch(digest):
+            raise ManifestError(
+                f"the entry {key[:16]}… is not a SHA-256 (64 hex digits, `sha256:` before them "
+                "or not; graphql-codegen: hashAlgorithm sha256)"
+            )
+        if sha256(document) != digest:
             raise ManifestError(f"the entry {key[:16]}… is not the SHA-256 of its document")
-        documents[key.lower()] = document
+        documents[digest] = document
     return documents
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
