@@ -36,6 +36,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as strawberry_process_result
 from strawberry.types import ExecutionResult
 
+from graph.apq import AutomaticPersistedQueries, build_persisted_queries
 from graph.auth import (
     AuthMode,
     FacadeAuthentication,
@@ -287,6 +288,7 @@ def create_app(
     authentication = build_authentication(settings)
     client = build_client(settings, transport)
     cache = build_cache(settings.cache)
+    persisted_queries = build_persisted_queries(settings.cache)
     budget = build_budget(
         settings.caller_questions_per_minute, settings.cache.url, settings.cache.key
     )
@@ -324,6 +326,7 @@ def create_app(
             await client.aclose()
             await authentication.aclose()
             await cache.close()
+            await persisted_queries.close()
             await budget.close()
 
     async def healthz(_request: Request) -> Response:
@@ -354,8 +357,9 @@ def create_app(
         else:
             # Made once: the page reads the schema guide's examples.
             graphql.graphiql_html = graphiql_page(editor_headers(settings.auth.mode))
+    persisted = AutomaticPersistedQueries(graphql, persisted_queries, settings.http.trusted)
     guarded = PostJsonOnly(
-        AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit)),
+        AuthenticationMiddleware(persisted, authentication, on_error=refusal_response(audit)),
         audit=audit,
         max_body_bytes=settings.http.max_body_bytes,
         trusted=settings.http.trusted,

@@ -201,9 +201,12 @@ class PostJsonOnly:
             await self._refuse(send, 400, problem, "BAD_REQUEST")
             return
         request, refusal = self.trusted.resolve(parsed)
-        # For the operation's metrics (graph/app.py): its name and when it came.
+        # For the operation's metrics (graph/app.py): its name and when it came; and the
+        # request as read, for the automatic persisted queries (graph/apq.py).
         scope.setdefault("state", {}).update(
-            operation_name=request.get("operationName"), started=time.perf_counter()
+            operation_name=request.get("operationName"),
+            started=time.perf_counter(),
+            graphql_request=request,
         )
         if refusal is not None:
             await self._refuse(send, *refusal)

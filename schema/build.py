@@ -24,6 +24,7 @@ from schema.plan_step import PlanOperation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.trace_step import TraceOperation
+from schema.validated import NoteValidDocuments
 
 
 class FacadeSchema(strawberry.Schema):
@@ -69,6 +70,7 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
             TraceOperation,
             *rules,
             documents.extension(),
+            NoteValidDocuments,
             RequireOperationName,
             PlanOperation,
             ReportPartialAnswers,
