@@ -49,7 +49,7 @@ from graph.auth import (
 from graph.cors import cors_middleware
 from graph.graphiql import BY_NAME as GRAPHIQL_ASSETS
 from graph.graphiql import MEDIA_TYPES as GRAPHIQL_MEDIA_TYPES
-from graph.graphiql import assets_dir, missing_or_altered
+from graph.graphiql import assets_dir, editor_headers, favicon, missing_or_altered
 from graph.graphiql import page as graphiql_page
 from graph.logs import JsonFormatter
 from graph.metrics import Metrics
@@ -223,13 +223,6 @@ def retry_after_of(answer: Any) -> int | None:
         and "retryAfter" in extensions
     ]
     return max(waits) if waits else None
-
-
-def editor_headers(mode: AuthMode) -> dict[str, str]:
-    """What GraphiQL's headers editor starts with: where the caller's identity goes."""
-    if mode is AuthMode.GATEWAY:
-        return {"X-Handlaggare": "<kontonamn>"}
-    return {"Authorization": "Bearer <token>"}  # demo mode takes any caller: it is ignored there
 
 
 def tune_serving_process() -> None:
@@ -412,6 +405,7 @@ def create_app(
             Route("/", home, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
             Route("/graphiql/{name}", graphiql_file, methods=["GET"]),
+            Route("/favicon.ico", favicon, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", guarded, methods=["GET", "POST"]),
