@@ -21,7 +21,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -37,6 +36,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as strawberry_process_result
 from strawberry.types import ExecutionResult
 
+from graph.apq import AutomaticPersistedQueries, build_persisted_queries
 from graph.auth import (
     AuthMode,
     FacadeAuthentication,
@@ -46,9 +46,10 @@ from graph.auth import (
     is_authenticated,
     refusal_response,
 )
+from graph.cors import cors_middleware
 from graph.graphiql import BY_NAME as GRAPHIQL_ASSETS
 from graph.graphiql import MEDIA_TYPES as GRAPHIQL_MEDIA_TYPES
-from graph.graphiql import assets_dir, missing_or_altered
+from graph.graphiql import assets_dir, editor_headers, favicon, missing_or_altered
 from graph.graphiql import page as graphiql_page
 from graph.logs import JsonFormatter
 from graph.metrics import Metrics
@@ -224,13 +225,6 @@ def retry_after_of(answer: Any) -> int | None:
     return max(waits) if waits else None
 
 
-def editor_headers(mode: AuthMode) -> dict[str, str]:
-    """What GraphiQL's headers editor starts with: where the caller's identity goes."""
-    if mode is AuthMode.GATEWAY:
-        return {"X-Handlaggare": "<kontonamn>"}
-    return {"Authorization": "Bearer <token>"}  # demo mode takes any caller: it is ignored there
-
-
 def tune_serving_process() -> None:
     """Keep the event loop free beside large answers; called once a serving process has built
     its application. Measured by `make bench` (docs/performance.md, small questions beside a huge
@@ -287,6 +281,7 @@ def create_app(
     authentication = build_authentication(settings)
     client = build_client(settings, transport)
     cache = build_cache(settings.cache)
+    persisted_queries = build_persisted_queries(settings.cache)
     budget = build_budget(
         settings.caller_questions_per_minute, settings.cache.url, settings.cache.key
     )
@@ -324,6 +319,7 @@ def create_app(
             await client.aclose()
             await authentication.aclose()
             await cache.close()
+            await persisted_queries.close()
             await budget.close()
 
     async def healthz(_request: Request) -> Response:
@@ -354,8 +350,9 @@ def create_app(
         else:
             # Made once: the page reads the schema guide's examples.
             graphql.graphiql_html = graphiql_page(editor_headers(settings.auth.mode))
+    persisted = AutomaticPersistedQueries(graphql, persisted_queries, settings.http.trusted)
     guarded = PostJsonOnly(
-        AuthenticationMiddleware(graphql, authentication, on_error=refusal_response(audit)),
+        AuthenticationMiddleware(persisted, authentication, on_error=refusal_response(audit)),
         audit=audit,
         max_body_bytes=settings.http.max_body_bytes,
         trusted=settings.http.trusted,
@@ -372,17 +369,7 @@ def create_app(
         Middleware(AllowedHosts, hosts=hosts, audit=audit),
     ]
     if settings.http.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.http.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type"],
-                expose_headers=["WWW-Authenticate"],
-                allow_credentials=False,
-                max_age=600,
-            )
-        )
+        middleware.append(cors_middleware(settings.http.cors_origins, settings.http.cors_headers))
 
     async def sdl(request: Request) -> Response:
         try:
@@ -418,6 +405,7 @@ def create_app(
             Route("/", home, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
             Route("/graphiql/{name}", graphiql_file, methods=["GET"]),
+            Route("/favicon.ico", favicon, methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", guarded, methods=["GET", "POST"]),

@@ -7,8 +7,10 @@ SHA-384 digests, into `<venv>/share/ssbtek-graphql/graphiql` (or `SSBTEK_GRAPHIQ
 Nothing of them is in the repository and no browser ever fetches them from a CDN. The page
 never writes the query into the address bar (a personnummer there would end up in history,
 bookmarks and screenshots), keeps nothing in the browser's storage (tabs, history and variables
-live in memory for the page's life), opens with the operations of `docs/schema-guide.md` as tabs,
-and has its headers editor prepared for the caller's credentials."""
+live in memory for the page's life), opens with one tab per use of `docs/schema-guide.md` (the
+examples marked `<!-- GraphiQL tab -->`), each with its variables, and has its headers editor
+prepared for the caller's credentials: empty in demo mode, else with a placeholder that the page
+never sends."""
 
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from graph.auth import AuthMode
 
 
 @dataclass(frozen=True)
@@ -111,24 +118,54 @@ def _tarball_name(asset: Asset) -> str:
     return f"{asset.package.lstrip('@').replace('/', '-')}-{asset.version}.tgz"
 
 
+TAB_MARK = "<!-- GraphiQL tab -->"
+
+
 def examples(guide: Path = GUIDE) -> list[dict[str, str]]:
-    """The named operations of the schema guide with their variables, as GraphiQL tabs."""
+    """The examples of the schema guide marked as GraphiQL tabs (`TAB_MARK` on the line before
+    the operation), each with the variables given after it ("Variables …:" and a JSON block)."""
     if not guide.is_file():
         return []
     text = guide.read_text(encoding="utf-8")
     found = []
-    for match in re.finditer(r"```graphql\n(.*?)\n```(.*?)(?=```graphql|\Z)", text, re.S):
-        query = match.group(1)
-        if not re.match(r"\s*query \w+", query):
-            continue
-        variables = re.search(r"Variables[^\n]*:\s*\n+```json\n(.*?)\n```", match.group(2), re.S)
-        found.append({"query": query, "variables": variables.group(1) if variables else "{}"})
+    mark = re.escape(TAB_MARK)
+    marked = mark + r"\n```graphql\n(.*?)\n```(.*?)(?=" + mark + r"|```graphql|\Z)"
+    for match in re.finditer(marked, text, re.S):
+        given = re.search(r"\nVariables\b.*?:\n+```json\n(.*?)\n```", match.group(2), re.S)
+        found.append({"query": match.group(1), "variables": given.group(1) if given else ""})
     return found
+
+
+def editor_headers(mode: AuthMode) -> dict[str, str]:
+    """What GraphiQL's headers editor starts with in every tab: where the caller's identity goes,
+    with a placeholder in angle brackets that the page never sends; nothing in demo mode, which
+    takes any caller."""
+    if mode is AuthMode.GATEWAY:
+        return {"X-Handlaggare": "<kontonamn>"}
+    if mode is AuthMode.JWT:
+        return {"Authorization": "Bearer <token>"}
+    return {}
+
+
+# The page's icon (browsers ask for /favicon.ico by themselves).
+FAVICON = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    b'<rect width="32" height="32" rx="6" fill="#1d4f91"/>'
+    b'<path d="M16 5l9.5 5.5v11L16 27l-9.5-5.5v-11z" fill="none" stroke="#fff" stroke-width="2.5"/>'
+    b'<circle cx="16" cy="16" r="3.5" fill="#fff"/></svg>'
+)
+
+
+async def favicon(_request: Request) -> Response:
+    """`/favicon.ico`: the page's icon, an SVG."""
+    return Response(
+        FAVICON, media_type="image/svg+xml", headers={"cache-control": "public, max-age=86400"}
+    )
 
 
 def page(headers: dict[str, str], base: str = "/graphiql") -> str:
     """The GraphiQL page: local assets with their digests, the examples as tabs, `headers` in
-    the headers editor, and no URL that ever holds the query."""
+    the headers editor of every tab, and no URL that ever holds the query."""
     tags = []
     for asset in ASSETS:
         url = html.escape(f"{base}/{asset.name}")
@@ -138,7 +175,13 @@ def page(headers: dict[str, str], base: str = "/graphiql") -> str:
         else:
             tags.append(f'<script src="{url}" {integrity}></script>')
     settings = json.dumps(
-        {"tabs": examples(), "headers": json.dumps(headers, indent=2)}, ensure_ascii=False
+        {
+            "tabs": examples(),
+            "headers": json.dumps(headers, indent=2) if headers else "",
+            # The editor shown below the query: the headers where credentials are to be given.
+            "tools": "headers" if headers else "variables",
+        },
+        ensure_ascii=False,
     ).replace("</", "<\\/")
     return _PAGE.replace("{{ assets }}", "\n    ".join(tags)).replace("{{ settings }}", settings)
 
@@ -149,6 +192,7 @@ _PAGE = """<!doctype html>
     <meta charset="utf-8" />
     <title>ssbtek-graphql · GraphiQL</title>
     <meta name="referrer" content="no-referrer" />
+    <link rel="icon" href="/favicon.ico" type="image/svg+xml" />
     <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
     {{ assets }}
   </head>
@@ -158,9 +202,21 @@ _PAGE = """<!doctype html>
       // The facade's own page: the query is never put in the address bar, nothing is stored
       // in the browser, and every request stays on this origin.
       const settings = {{ settings }};
-      const fetcher = GraphiQL.createFetcher({ url: "/graphql" });
+      const send = GraphiQL.createFetcher({ url: "/graphql" });
+      // A header whose value still holds a placeholder in angle brackets is not sent: the
+      // request goes without it, and the answer says what is missing.
+      const placeholder = /<[^<>]*>/;
+      const fetcher = (params, options) => {
+        const headers = Object.entries((options && options.headers) || {});
+        const given = headers.filter(([, value]) => !placeholder.test(String(value)));
+        return send(params, { ...options, headers: Object.fromEntries(given) });
+      };
       const explorer = GraphiQLPluginExplorer.explorerPlugin();
-      const tabs = settings.tabs.map((tab) => ({ query: tab.query, variables: tab.variables }));
+      const tabs = settings.tabs.map((tab) => ({
+        query: tab.query,
+        variables: tab.variables,
+        headers: settings.headers,
+      }));
       // GraphiQL keeps tabs, queries, variables and history in the storage it is given: here a
       // memory that ends with the page, so no personnummer stays on a shared computer.
       const kept = new Map();
@@ -176,11 +232,14 @@ _PAGE = """<!doctype html>
           fetcher,
           plugins: [explorer],
           defaultTabs: tabs.length ? tabs : undefined,
-          headers: settings.headers,
+          // GraphiQL 3.8 opens the first tab with its query but an empty variables editor
+          // (switching tabs and back fills it): it is given here.
+          variables: tabs.length ? tabs[0].variables : undefined,
+          defaultHeaders: settings.headers,
           shouldPersistHeaders: false,
           storage,
           isHeadersEditorEnabled: true,
-          defaultEditorToolsVisibility: "headers",
+          defaultEditorToolsVisibility: settings.tools,
         }),
       );
     </script>

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from graph.auth import AuthMode, AuthSettings
 from graph.connections import ConnectionSettings
+from graph.cors import header_problem
 from graph.logs import FORMATS, default_format
 from graph.surface import HttpSettings
 from graph.trusted import ManifestError, TrustedDocuments, read_manifest
@@ -264,6 +265,10 @@ def _http(env: _Env, demo: bool) -> HttpSettings:
                 "SSBTEK_CORS_ORIGINS must be exact origins such as https://app.example.se "
                 "(scheme, host and optional port, no path, no '*'), separated by commas"
             )
+    cors_headers = env.list("SSBTEK_CORS_HEADERS")
+    problem = header_problem(cors_headers)
+    if problem is not None:
+        raise SettingsError(problem)
     return HttpSettings(
         max_body_bytes=env.positive_int("SSBTEK_MAX_BODY_BYTES", HttpSettings.max_body_bytes),
         introspection=env.boolean("SSBTEK_INTROSPECTION", default=demo),
@@ -271,6 +276,7 @@ def _http(env: _Env, demo: bool) -> HttpSettings:
         allowed_hosts=tuple(h.lower() for h in env.list("SSBTEK_ALLOWED_HOSTS"))
         or DEFAULT_ALLOWED_HOSTS,
         cors_origins=tuple(origins),
+        cors_headers=tuple(cors_headers),
         shutdown_grace_s=env.bounded_int(
             "SSBTEK_SHUTDOWN_GRACE_S", HttpSettings.shutdown_grace_s, 0, 300
         ),

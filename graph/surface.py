@@ -1,6 +1,6 @@
 """The HTTP surface around `/graphql`: which hosts are served, which bodies are read and which
 headers every response carries (CORS for configured browser origins is Starlette's middleware,
-set up in `graph/app.py` from `HttpSettings.cors_origins`)."""
+set up by `graph/cors.py` from `HttpSettings.cors_origins` and `cors_headers`)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ from resolvers.audit import AuditTrail
 @dataclass(frozen=True)
 class HttpSettings:
     """`SSBTEK_INTROSPECTION`, `SSBTEK_GRAPHIQL`, `SSBTEK_ALLOWED_HOSTS`, `SSBTEK_CORS_ORIGINS`,
-    `SSBTEK_MAX_BODY_BYTES`, `SSBTEK_SHUTDOWN_GRACE_S`, `SSBTEK_TRUSTED_DOCUMENTS`,
-    `SSBTEK_TRUSTED_ONLY`."""
+    `SSBTEK_CORS_HEADERS`, `SSBTEK_MAX_BODY_BYTES`, `SSBTEK_SHUTDOWN_GRACE_S`,
+    `SSBTEK_TRUSTED_DOCUMENTS`, `SSBTEK_TRUSTED_ONLY`."""
 
     introspection: bool
     graphiql: bool
     allowed_hosts: tuple[str, ...]
     cors_origins: tuple[str, ...] = ()
+    # Request headers allowed besides graph/cors.py CLIENT_HEADERS.
+    cors_headers: tuple[str, ...] = ()
     max_body_bytes: int = 65_536
     # How long a stopping process keeps answering the operations it has (SIGTERM).
     shutdown_grace_s: int = 25
@@ -199,9 +201,12 @@ class PostJsonOnly:
             await self._refuse(send, 400, problem, "BAD_REQUEST")
             return
         request, refusal = self.trusted.resolve(parsed)
-        # For the operation's metrics (graph/app.py): its name and when it came.
+        # For the operation's metrics (graph/app.py): its name and when it came; and the
+        # request as read, for the automatic persisted queries (graph/apq.py).
         scope.setdefault("state", {}).update(
-            operation_name=request.get("operationName"), started=time.perf_counter()
+            operation_name=request.get("operationName"),
+            started=time.perf_counter(),
+            graphql_request=request,
         )
         if refusal is not None:
             await self._refuse(send, *refusal)

@@ -3,17 +3,20 @@ with, known in advance by their SHA-256, so that a client may send the hash inst
 and, with `SSBTEK_TRUSTED_ONLY`, nothing else runs: a stolen token cannot run arbitrary queries.
 
 `SSBTEK_TRUSTED_DOCUMENTS` names a JSON manifest, in either of the formats the tools write:
-graphql-codegen's client preset (`{"<sha256>": "<document>"}`) or Apollo's persisted-query
-manifest (`{"format": "apollo-persisted-query-manifest", "operations": [{"id", "body"}]}`). Every
-entry's key must be the SHA-256 (hex) of its document, or the facade does not start.
+graphql-codegen's client preset (`{"sha256:<hex>": "<document>"}`; `{"<hex>": …}` too) or Apollo's
+persisted-query manifest (`{"format": "apollo-persisted-query-manifest", "operations": [{"id",
+"body"}]}`). Every entry's key must be the SHA-256 (hex) of its document, or the facade does not
+start.
 
 A request names its document by `documentId` (GraphQL over HTTP; `sha256:<hex>` or `<hex>`) or
-by `extensions.persistedQuery.sha256Hash` (Apollo)."""
+by `extensions.persistedQuery.sha256Hash` (Apollo). Without `SSBTEK_TRUSTED_ONLY`, an Apollo hash
+that is no trusted document is Apollo's automatic persisted queries, which graph/apq.py answers."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +52,19 @@ def read_manifest(path: str) -> dict[str, str]:
     for key, document in pairs:
         if not isinstance(key, str) or not isinstance(document, str):
             raise ManifestError("every entry must be a SHA-256 and a document, both strings")
-        if sha256(document) != key.lower():
+        digest = key.lower().removeprefix("sha256:")  # the client preset writes the prefix
+        if not _HEX64.fullmatch(digest):
+            raise ManifestError(
+                f"the entry {key[:16]}… is not a SHA-256 (64 hex digits, `sha256:` before them "
+                "or not; graphql-codegen: hashAlgorithm sha256)"
+            )
+        if sha256(document) != digest:
             raise ManifestError(f"the entry {key[:16]}… is not the SHA-256 of its document")
-        documents[key.lower()] = document
+        documents[digest] = document
     return documents
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -63,22 +75,39 @@ class TrustedDocuments:
     only: bool = False
 
     def resolve(self, request: dict[str, Any]) -> tuple[dict[str, Any], Refusal | None]:
-        """The request with its document's text when it names one by hash; or why it is
-        refused: an unknown hash, a text that differs from its hash, or (trusted-only) a text
-        that is no trusted document."""
+        """The request with its document's text when it names a trusted one by hash; or why it
+        is refused: an unknown `documentId`, a text that differs from its hash, or (trusted-only)
+        a text that is no trusted document, registering one included. An Apollo hash that is
+        no trusted document passes on, when documents are not trusted-only, to the automatic
+        persisted queries after authentication (graph/apq.py)."""
         wanted = requested_hash(request)
         query = request.get("query")
         if wanted is not None:
             document = self.documents.get(wanted)
-            if document is None:
+            if document is not None:
+                if isinstance(query, str) and query != document:
+                    return request, (400, "the query is not the document of its id", "BAD_REQUEST")
+                return {**request, "query": document}, None
+            if self.only and isinstance(query, str):
+                return request, (
+                    403,
+                    "this facade runs trusted documents only: a client cannot register "
+                    "documents (automatic persisted queries are off)",
+                    "PERSISTED_QUERY_NOT_TRUSTED",
+                )
+            if self.only or apq_hash(request) is None:
                 return request, (
                     400,
                     "no trusted document has this id; send one the facade was given",
                     "PERSISTED_QUERY_NOT_FOUND",
                 )
-            if isinstance(query, str) and query != document:
-                return request, (400, "the query is not the document of its id", "BAD_REQUEST")
-            return {**request, "query": document}, None
+            if isinstance(query, str) and sha256(query) != wanted:
+                return request, (
+                    400,
+                    "the query is not the document of its sha256Hash",
+                    "BAD_REQUEST",
+                )
+            return request, None
         if self.only and not (isinstance(query, str) and sha256(query) in self.documents):
             return request, (
                 403,
@@ -93,6 +122,14 @@ def requested_hash(request: dict[str, Any]) -> str | None:
     document_id = request.get("documentId")
     if isinstance(document_id, str):
         return document_id.lower().removeprefix("sha256:")
+    return apq_hash(request)
+
+
+def apq_hash(request: dict[str, Any]) -> str | None:
+    """The SHA-256 of Apollo's `extensions.persistedQuery.sha256Hash`, lower-case hex, or None
+    (also when the request names its document by `documentId`)."""
+    if isinstance(request.get("documentId"), str):
+        return None
     extensions = request.get("extensions")
     persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
     wanted = persisted.get("sha256Hash") if isinstance(persisted, dict) else None

@@ -18,11 +18,13 @@ from schema.errors import log_errors, mask_internal_errors
 from schema.execution import FacadeExecutionContext
 from schema.lefi_types import resolve_attribute
 from schema.limits import DocumentCache, Limits, operation_limits
+from schema.operation_name import RequireOperationName
 from schema.partial import ReportPartialAnswers
 from schema.plan_step import PlanOperation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.trace_step import TraceOperation
+from schema.validated import NoteValidDocuments
 
 
 class FacadeSchema(strawberry.Schema):
@@ -68,6 +70,8 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
             TraceOperation,
             *rules,
             documents.extension(),
+            NoteValidDocuments,
+            RequireOperationName,
             PlanOperation,
             ReportPartialAnswers,
             mask_internal_errors,

@@ -29,6 +29,7 @@ REFUSAL_CODES = frozenset(
         "GRAPHQL_PARSE_FAILED",
         "QUERY_TOO_COMPLEX",
         "TOO_MANY_QUESTIONS",
+        "OPERATION_RESOLUTION_FAILURE",
     }
 )
 

@@ -29,7 +29,9 @@ class PlanOperation(SchemaExtension):
         execution = self.execution_context
         context = execution.context
         facade: Any = execution.schema  # schema/build.py FacadeSchema
-        if isinstance(context, OperationContext) and execution.graphql_document is not None:
+        # A result already there (schema/operation_name.py) means nothing runs: nothing to plan.
+        planned = execution.graphql_document is not None and execution.result is None
+        if isinstance(context, OperationContext) and planned:
             with span("graphql.plan") as plan_span:
                 self._plan(execution, context, facade, plan_span)
         yield

@@ -435,6 +435,9 @@ def test_demo_mode_keeps_the_demo_caller() -> None:
             "SSBTEK_JWT_ISSUER",
         ),
         ({"SSBTEK_CORS_ORIGINS": "*"}, "SSBTEK_CORS_ORIGINS"),
+        ({"SSBTEK_CORS_HEADERS": "*"}, "SSBTEK_CORS_HEADERS"),
+        ({"SSBTEK_CORS_HEADERS": "x-app, bad header"}, "SSBTEK_CORS_HEADERS"),
+        ({"SSBTEK_CORS_HEADERS": "x-app,X-Handlaggare"}, "SSBTEK_CORS_HEADERS"),
         ({"SSBTEK_INTROSPECTION": "maybe"}, "SSBTEK_INTROSPECTION"),
     ],
 )

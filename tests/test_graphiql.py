@@ -1,22 +1,26 @@
-"""The facade's own GraphiQL page, in process: local files with their digests, the examples as
-tabs, the headers editor prepared for credentials, no address that carries a query, `/` leading
-to it; and a clear page, never a CDN, when its files are missing."""
+"""The facade's own GraphiQL page, in process: local files with their digests, one tab per use of
+the schema guide, each answering with its variables, the headers editor prepared for credentials
+only where they are needed, an icon, no address that carries a query, `/` leading to it; and a
+clear page, never a CDN, when its files are missing."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graph.graphiql import ASSETS, digest, examples, missing_or_altered, page
-from tests.support import Simulator, facade, facade_env
+from tests.support import Facade, Simulator, facade, facade_env
 
 
 def test_the_page_loads_only_the_facades_own_files_with_their_digests() -> None:
     html = page({"Authorization": "Bearer <token>"})
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert sorted(sources) == sorted(f"/graphiql/{asset.name}" for asset in ASSETS)
+    assets = [f"/graphiql/{asset.name}" for asset in ASSETS]
+    assert sorted(sources) == sorted([*assets, "/favicon.ico"])
     for asset in ASSETS:
         assert f'integrity="sha384-{asset.sha384}"' in html
     assert "unpkg" not in html and "cdn" not in html.lower()
@@ -24,12 +28,31 @@ def test_the_page_loads_only_the_facades_own_files_with_their_digests() -> None:
     assert "Bearer <token>" in html
 
 
-def test_the_examples_of_the_schema_guide_become_tabs() -> None:
-    tabs = examples()
-    assert len(tabs) >= 15
-    assert all(tab["query"].lstrip().startswith("query ") for tab in tabs)
-    payment_tab = next(tab for tab in tabs if "Utbetalningsflik" in tab["query"])
-    assert '"pnr": "198503151238"' in payment_tab["variables"]
+def test_the_tabs_are_one_per_use_of_the_schema_guide_each_named_apart() -> None:
+    names = [re.match(r"\s*query (\w+)", tab["query"]).group(1) for tab in examples()]  # type: ignore[union-attr]
+    assert names == [
+        "Arbetssokande",
+        "Svarshalsa",
+        "Formaner",
+        "Utbetalningsflik",
+        "Manadsjamforelse",
+        "HushalletsInkomster",
+        "BiExport",
+    ]
+    guide = Path(__file__).parent.parent / "docs" / "schema-guide.md"
+    every = re.findall(r"```graphql\n\s*query (\w+)", guide.read_text(encoding="utf-8"))
+    assert len(every) == len(set(every)), "an operation's name tells a tab apart"
+
+
+@pytest.mark.parametrize("tab", examples(), ids=lambda tab: tab["query"].split("(")[0][6:])
+def test_every_tab_answers_with_the_variables_it_opens_with(
+    api: Facade, tab: dict[str, str]
+) -> None:
+    """Run, as the tab opens: the answer has data, and no error of the request itself (a
+    variable not given, or not of its type)."""
+    answer = api.query(tab["query"], json.loads(tab["variables"]))
+    assert answer.get("data"), answer
+    assert all(error.get("path") for error in answer.get("errors", [])), answer["errors"]
 
 
 def test_altered_or_missing_files_are_found(tmp_path: Path) -> None:
@@ -38,6 +61,34 @@ def test_altered_or_missing_files_are_found(tmp_path: Path) -> None:
     (tmp_path / first.name).write_bytes(b"not react")
     assert digest(b"not react") != first.sha384
     assert first.name in missing_or_altered(tmp_path)
+
+
+def test_the_headers_editor_asks_for_credentials_only_where_they_are_needed(
+    sim: Simulator,
+) -> None:
+    """Demo mode takes any caller: its headers editor is empty, and the variables show; behind
+    a gateway it names the header to fill in."""
+    with facade({"SSBTEK_AUDIT_FILE": "/dev/null"}) as demo:
+        shown = _page_settings(demo)
+    assert (shown["headers"], shown["tools"]) == ("", "variables")
+    with facade(facade_env(sim.url, SSBTEK_GRAPHIQL="true")) as gateway:
+        shown = _page_settings(gateway)
+    assert json.loads(shown["headers"]) == {"X-Handlaggare": "<kontonamn>"}
+    assert shown["tools"] == "headers"
+
+
+def _page_settings(api: Facade) -> dict[str, Any]:
+    """What the served GraphiQL page starts with (its `settings`)."""
+    html = api.request("GET", "/graphql", headers={"accept": "text/html"}).text
+    return json.loads(re.search(r"const settings = (\{.*?\});\n", html).group(1))  # type: ignore[union-attr]
+
+
+def test_the_page_has_an_icon() -> None:
+    with facade({"SSBTEK_AUDIT_FILE": "/dev/null"}) as demo:
+        icon = demo.request("GET", "/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
 
 
 def test_root_leads_to_graphiql_and_files_are_served_by_name_only() -> None:

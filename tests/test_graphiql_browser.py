@@ -1,8 +1,10 @@
 """GraphiQL in a real browser: Debian's headless Chromium opens the demo server's page with every
-host but the server's unreachable, the page renders from the facade's own files, the README's
-query runs from the editor and shows its answer, and no address ever holds a personnummer.
+host but the server's unreachable, the page renders from the facade's own files, Run on the
+first tab of a fresh page answers, the tabs are named apart and fit the strip, the README's query
+runs from the editor and shows its answer, no address ever holds a personnummer, and the
+credential placeholder of the headers editor is never sent.
 
-The screenshot is kept in `build/test-artifacts/` (not in git)."""
+The screenshots are kept in `build/test-artifacts/` (not in git)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from selenium import webdriver
@@ -20,7 +23,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support import command, free_port
+from graph.graphiql import examples
+from tests.support import Simulator, command, facade_app, facade_env, free_port, serving
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "build" / "test-artifacts"
@@ -58,6 +62,28 @@ def browser() -> Iterator[webdriver.Chrome]:
         driver.quit()
 
 
+@pytest.fixture(scope="module")
+def demo() -> Iterator[str]:
+    """`ssbtek-graphql serve` in demo mode, as `make run` starts it: its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with command(["serve", "--port", str(port)], f"{base}/readyz"):
+        yield base
+
+
+def _opened(driver: webdriver.Chrome, url: str, width: int = 1400) -> WebDriverWait:
+    """A fresh page of `url` in a window `width` pixels wide, once GraphiQL can run (what the
+    browser did before is forgotten); a wait for what comes next."""
+    driver.set_window_size(width, 900)
+    driver.get_log("performance")
+    driver.get(url)
+    wait = WebDriverWait(driver, 60)
+    wait.until(
+        expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-execute-button"))
+    )
+    return wait
+
+
 def _result(driver: webdriver.Chrome) -> str:
     return driver.execute_script(
         "const editor = document.querySelector('.result-window .CodeMirror');"
@@ -65,57 +91,121 @@ def _result(driver: webdriver.Chrome) -> str:
     )
 
 
-def _requested(driver: webdriver.Chrome) -> list[str]:
-    urls = []
+def _answer(driver: webdriver.Chrome, wait: WebDriverWait) -> dict[str, Any]:
+    """Press Run; the answer GraphiQL shows (the result editor draws only what is in view: its
+    text comes from CodeMirror)."""
+    driver.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+    wait.until(lambda d: _result(d).strip().startswith("{") and "Loading" not in _result(d))
+    return json.loads(_result(driver))
+
+
+def _tool_editors(driver: webdriver.Chrome) -> dict[str, str]:
+    """The texts of the variables and the headers editor (in that order below the query)."""
+    texts = driver.execute_script(
+        "return [...document.querySelectorAll('.graphiql-editor-tool .graphiql-editor"
+        " .CodeMirror')].map((editor) => editor.CodeMirror.getValue());"
+    )
+    return dict(zip(("variables", "headers"), texts, strict=True))
+
+
+def _sent(driver: webdriver.Chrome) -> list[dict[str, Any]]:
+    """The requests the page has sent since it was opened (url, method and headers)."""
+    requests = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
+            requests.append(message["params"]["request"])
+    return requests
 
 
-def test_graphiql_renders_offline_and_runs_the_readme_query(browser: webdriver.Chrome) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with command(["serve", "--port", str(port)], f"{base}/readyz"):
-        browser.get(f"{base}/")  # redirects to GraphiQL
-        wait = WebDriverWait(browser, 60)
-        wait.until(
-            expected_conditions.element_to_be_clickable(
-                (By.CSS_SELECTOR, ".graphiql-execute-button")
-            )
+def _requested(driver: webdriver.Chrome) -> list[str]:
+    return [request["url"] for request in _sent(driver)]
+
+
+def test_run_on_the_first_tab_of_a_fresh_page_answers(browser: webdriver.Chrome, demo: str) -> None:
+    """What a newcomer does first: open GraphiQL and press Run. Every tab is one use of the
+    schema guide, named apart, and the strip holds them all in a window 1280 pixels wide."""
+    wait = _opened(browser, f"{demo}/", width=1280)
+    names = [re.search(r"query (\w+)", tab["query"]).group(1) for tab in examples()]  # type: ignore[union-attr]
+    titles = [tab.text for tab in browser.find_elements(By.CSS_SELECTOR, ".graphiql-tab")]
+    assert titles == names and len(set(titles)) == len(titles)
+    overflow = browser.execute_script(
+        "const strip = document.querySelector('.graphiql-tabs');"
+        "return strip.scrollWidth - strip.clientWidth;"
+    )
+    assert overflow <= 0, "every tab and the + of a new one are in view"
+    editors = _tool_editors(browser)
+    assert json.loads(editors["variables"]) == json.loads(examples()[0]["variables"])
+    assert editors["headers"] == "", "demo mode takes any caller: nothing to fill in"
+    answer = _answer(browser, wait)
+    assert "errors" not in answer, answer
+    assert answer["data"]["person"]["arbetsformedlingen"]["fornamn"] == "Tolvan"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "graphiql-first-tab.png"))
+
+
+def test_the_placeholder_of_the_headers_editor_is_never_sent(
+    browser: webdriver.Chrome, sim: Simulator
+) -> None:
+    """Behind a gateway the headers editor shows where the caseworker goes; Run before filling
+    it in sends no such header (the answer says it is missing), and the filled-in one is sent."""
+    app = facade_app(facade_env(sim.url, SSBTEK_GRAPHIQL="true"))
+    with serving(app) as base:
+        wait = _opened(browser, f"{base}/")
+        shown = json.loads(_tool_editors(browser)["headers"])
+        assert shown == {"X-Handlaggare": "<kontonamn>"}
+        refused = _answer(browser, wait)
+        assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        sent = [
+            request["headers"] for request in _sent(browser) if request["url"].endswith("/graphql")
+        ]
+        assert sent and all("<kontonamn>" not in str(headers) for headers in sent), sent
+        browser.execute_script(
+            "document.querySelectorAll('.graphiql-editor-tool .graphiql-editor .CodeMirror')[1]"
+            ".CodeMirror.setValue(arguments[0]);",
+            json.dumps({"X-Handlaggare": "anna.handlaggare"}),
         )
-        assert browser.current_url == f"{base}/graphql"
-        tabs = browser.find_elements(By.CSS_SELECTOR, ".graphiql-tab")
-        assert len(tabs) > 5, "the schema guide's examples open as tabs"
-        browser.find_element(By.CSS_SELECTOR, ".graphiql-tab-add").click()  # a tab of one's own
-        wait.until(
-            lambda driver: len(driver.find_elements(By.CSS_SELECTOR, ".graphiql-tab")) > len(tabs)
-        )
-        query = readme_query()
+        time.sleep(1)  # GraphiQL reads its editors after a pause
+        answered = _answer(browser, wait)
+    assert "errors" not in answered, answered
+    assert answered["data"]["person"]["arbetsformedlingen"]["fornamn"] == "Tolvan"
 
-        def typed(driver: webdriver.Chrome) -> bool:
-            editor = "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror"
-            driver.execute_script(f"{editor}.setValue(arguments[0]);", query)
-            return driver.execute_script(f"return {editor}.getValue();") == query
 
-        wait.until(typed)
-        time.sleep(1)  # GraphiQL reads the operation's name from the editor after a pause
-        browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
-        # The result editor draws only what is in view: its text comes from CodeMirror.
-        wait.until(lambda driver: '"regnr": "ABC12D"' in _result(driver))
-        assert json.loads(_result(browser))["data"]["person"]["transportstyrelsen"]
-        stored = browser.execute_script(
-            "return window.localStorage.length + window.sessionStorage.length"
-        )
-        assert stored == 0, "GraphiQL keeps nothing in the browser's storage"
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        browser.save_screenshot(str(ARTIFACTS / "graphiql.png"))
-        requested = _requested(browser)
-        addresses = [browser.current_url, *browser.execute_script(
-            "return performance.getEntriesByType('navigation').map(e => e.name)"
-        )]  # fmt: skip
-    outside = [url for url in requested if not url.startswith((base, "data:", "blob:"))]
+def test_graphiql_renders_offline_and_runs_the_readme_query(
+    browser: webdriver.Chrome, demo: str
+) -> None:
+    wait = _opened(browser, f"{demo}/")  # redirects to GraphiQL
+    assert browser.current_url == f"{demo}/graphql"
+    tabs = browser.find_elements(By.CSS_SELECTOR, ".graphiql-tab")
+    assert len(tabs) > 5, "the schema guide's uses open as tabs"
+    browser.find_element(By.CSS_SELECTOR, ".graphiql-tab-add").click()  # a tab of one's own
+    wait.until(
+        lambda driver: len(driver.find_elements(By.CSS_SELECTOR, ".graphiql-tab")) > len(tabs)
+    )
+    query = readme_query()
+
+    def typed(driver: webdriver.Chrome) -> bool:
+        editor = "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror"
+        driver.execute_script(f"{editor}.setValue(arguments[0]);", query)
+        return driver.execute_script(f"return {editor}.getValue();") == query
+
+    wait.until(typed)
+    time.sleep(1)  # GraphiQL reads the operation's name from the editor after a pause
+    browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+    # The result editor draws only what is in view: its text comes from CodeMirror.
+    wait.until(lambda driver: '"regnr": "ABC12D"' in _result(driver))
+    assert json.loads(_result(browser))["data"]["person"]["transportstyrelsen"]
+    stored = browser.execute_script(
+        "return window.localStorage.length + window.sessionStorage.length"
+    )
+    assert stored == 0, "GraphiQL keeps nothing in the browser's storage"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "graphiql.png"))
+    requested = _requested(browser)
+    addresses = [browser.current_url, *browser.execute_script(
+        "return performance.getEntriesByType('navigation').map(e => e.name)"
+    )]  # fmt: skip
+    outside = [url for url in requested if not url.startswith((demo, "data:", "blob:"))]
     assert outside == [], "every request stays on the facade's origin"
     assert any(url.endswith("/graphiql/graphiql.min.js") for url in requested)
     assert [url for url in addresses if PERSONNUMMER.search(url)] == []

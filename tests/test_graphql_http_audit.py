@@ -7,32 +7,19 @@ rules are covered in Python by tests/test_over_http.py."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.support import command, free_port
-
-HERE = Path(__file__).parent / "graphql_http"
-WORK = Path(__file__).parent.parent / "build" / "graphql-http"
+from tests.support.node import node_project
 
 
 @pytest.fixture(scope="module")
 def audit() -> Path:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("Node.js and npm are not installed: tests/test_over_http.py covers the rules")
-    WORK.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json", "audit.mjs"):
-        shutil.copyfile(HERE / name, WORK / name)
-    if not (WORK / "node_modules" / "graphql-http").is_dir():
-        subprocess.run(
-            [npm, "ci", "--silent", "--no-audit", "--no-fund"],
-            cwd=WORK, check=True, timeout=300,
-        )  # fmt: skip
-    return WORK / "audit.mjs"
+    work = node_project("graphql_http", ("audit.mjs",), "tests/test_over_http.py covers the rules")
+    return work / "audit.mjs"
 
 
 def test_the_graphql_http_audit_passes_every_must_and_should(audit: Path) -> None:

@@ -199,6 +199,53 @@ async def test_cors_answers_preflights_for_configured_origins_only(sim: Simulato
     assert simple.headers["access-control-allow-origin"] == "http://localhost:5173"
 
 
+async def test_a_frontend_with_tracing_and_client_headers_passes_its_preflight(
+    sim: Simulator,
+) -> None:
+    """OpenTelemetry, Sentry and Apollo Client add their own headers to every request: each is
+    allowed, as is what SSBTEK_CORS_HEADERS adds, and the request then runs; X-Handlaggare,
+    which only a gateway may set, never is."""
+    origin = "https://ekb.kommun.se"
+    app = app_for(sim, SSBTEK_CORS_ORIGINS=origin, SSBTEK_CORS_HEADERS="X-Kommun-App")
+    sent = {
+        "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        "tracestate": "kommun=1",
+        "baggage": "app=ekb",
+        "sentry-trace": "0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-1",
+        "apollographql-client-name": "ekb-web",
+        "apollographql-client-version": "1.4.0",
+        "apollo-require-preflight": "true",
+        "x-request-id": "r-1",
+        "x-kommun-app": "ekb",
+    }
+
+    async def preflight(client: Any, *names: str) -> Any:
+        return await client.options(
+            "/graphql",
+            headers={
+                "origin": origin,
+                "access-control-request-method": "POST",
+                "access-control-request-headers": ", ".join(names),
+            },
+        )
+
+    async with asgi_client(app) as client:
+        allowed = await preflight(client, "content-type", "authorization", *sent)
+        gateway = await preflight(client, "content-type", "x-handlaggare")
+        unknown = await preflight(client, "content-type", "x-something-else")
+        answer = await client.post(
+            "/graphql",
+            json={"query": PROBE},
+            headers={"origin": origin, "X-Handlaggare": CASEWORKER, **sent},
+        )
+    assert allowed.status_code == 200, allowed.text
+    listed = {h.strip() for h in allowed.headers["access-control-allow-headers"].split(",")}
+    assert {name.lower() for name in sent} <= {h.lower() for h in listed}
+    assert gateway.status_code == 400 and unknown.status_code == 400
+    assert answer.status_code == 200 and answer.json()["data"]["tjanstestatus"]
+    assert answer.headers["access-control-allow-origin"] == origin
+
+
 async def test_without_cors_origins_no_cross_origin_headers(app: Any) -> None:
     async with asgi_client(app) as client:
         response = await client.options(

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from graph.over_http import GRAPHQL_RESPONSE, JSON, answer_media_type
-from tests.support import PERIOD, Facade
+from tests.support import PERIOD, Facade, Simulator
 from tests.support.queries import QUERY, codes
 
 ALLA = "198503151238"
 BOTH = f"{GRAPHQL_RESPONSE}, {JSON};q=0.9"
+TWO_OPERATIONS = "query Typ { __typename } query Probe { tjanstestatus { myndighet } }"
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,10 @@ REQUEST_ERRORS = {
     "a variable that cannot be coerced": (
         {"query": QUERY, "variables": {"pnr": ALLA, "period": {"from": "2026-02-30"}}},
         "BAD_USER_INPUT",
+    ),
+    "several operations and no operationName": (
+        {"query": TWO_OPERATIONS},
+        "OPERATION_RESOLUTION_FAILURE",
     ),
 }
 
@@ -109,3 +114,22 @@ def test_a_field_error_is_200_with_data_under_graphql_response_json(api: Facade)
     answer = response.json()
     assert answer["data"] == {"person": None}
     assert answer["errors"][0]["path"] == ["person"]
+
+
+def test_a_document_of_several_operations_runs_the_one_named_and_none_unnamed(
+    api: Facade, fresh: Simulator, audit_lines: list[dict[str, Any]]
+) -> None:
+    """The spec's GetOperation: several operations need `operationName`; without it nothing
+    runs (strawberry ran the first), and the refusal is audited as the others are."""
+    unnamed = api.post({"query": TWO_OPERATIONS}, accept=BOTH)
+    assert unnamed.status_code == 400
+    [error] = unnamed.json()["errors"]
+    assert error["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+    assert "operationName" in error["message"]
+    assert fresh.requests() == []
+    assert any(line.get("reason") == "OPERATION_RESOLUTION_FAILURE" for line in audit_lines)
+    second = api.post({"query": TWO_OPERATIONS, "operationName": "Probe"}, accept=BOTH)
+    assert second.status_code == 200
+    assert [row["myndighet"] for row in second.json()["data"]["tjanstestatus"]]
+    first = api.post({"query": TWO_OPERATIONS, "operationName": "Typ"}, accept=BOTH)
+    assert first.json() == {"data": {"__typename": "Query"}}

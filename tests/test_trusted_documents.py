@@ -4,6 +4,9 @@ and with SSBTEK_TRUSTED_ONLY nothing else runs (a stolen token cannot run arbitr
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +16,11 @@ import pytest
 from graph.settings import SettingsError, load_settings
 from graph.trusted import sha256
 from tests.support import PERIOD, Facade, Simulator, facade, facade_env
+from tests.support.node import node_project
 from tests.support.queries import QUERY, codes
 
+ROOT = Path(__file__).parent.parent
+CODEGEN = Path(__file__).parent / "codegen"
 ALLA = "198503151238"
 VEHICLES = """query Fordon($pnr: Personnummer!, $period: PeriodInput!) {
   person(personnummer: $pnr, period: $period, arende: "A") { transportstyrelsen { resultat } }
@@ -114,3 +120,57 @@ def test_a_manifest_that_does_not_hold_is_a_configuration_error(tmp_path: Path) 
         load_settings(facade_env("http://x/ssbtek", SSBTEK_TRUSTED_DOCUMENTS=str(forged)))
     with pytest.raises(SettingsError, match="SSBTEK_TRUSTED_ONLY"):
         load_settings(facade_env("http://x/ssbtek", SSBTEK_TRUSTED_ONLY="true"))
+    sha1 = tmp_path / "sha1.json"  # the client preset's hashAlgorithm: "sha1"
+    sha1.write_text(json.dumps({"0" * 40: VEHICLES}), encoding="utf-8")
+    with pytest.raises(SettingsError, match="hashAlgorithm sha256"):
+        load_settings(facade_env("http://x/ssbtek", SSBTEK_TRUSTED_DOCUMENTS=str(sha1)))
+
+
+def _run_by_id(api: Facade, document_ids: list[str]) -> None:
+    """Each id runs its document of the manifest, as a client sends it (`documentId`)."""
+    for document_id in document_ids:
+        response = api.post({"documentId": document_id, "variables": VARIABLES})
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert "errors" not in answer and answer["data"], document_id
+
+
+def test_a_manifest_as_the_client_preset_writes_it_is_taken(sim: Simulator) -> None:
+    """graphql-codegen's client preset (6.x) keys its manifest `sha256:<hex>`, and its documents
+    send that same string as `documentId`. tests/codegen/persisted-documents.json is what it
+    wrote for tests/codegen/src (the test below checks that it still writes that)."""
+    manifest = CODEGEN / "persisted-documents.json"
+    written = json.loads(manifest.read_text(encoding="utf-8"))
+    assert written and all(key.startswith("sha256:") for key in written)
+    env = facade_env(sim.url, SSBTEK_TRUSTED_DOCUMENTS=str(manifest), SSBTEK_TRUSTED_ONLY="true")
+    with facade(env) as api:
+        _run_by_id(api, list(written))
+
+
+@pytest.fixture(scope="module")
+def codegen() -> Path:
+    """graphql-codegen with its client preset (tests/codegen/package-lock.json pins them) in
+    build/codegen, with the operations of tests/codegen."""
+    return node_project(
+        "codegen", ("codegen.ts", "src"), "the committed manifest stands for what it writes"
+    )
+
+
+def test_graphql_codegen_writes_a_manifest_the_facade_takes(codegen: Path, sim: Simulator) -> None:
+    """The client preset run on the repository's schema.graphql: its manifest is the committed
+    one, each of its documents sends an id the manifest holds, and the facade, started with
+    the manifest as written, runs each by that id."""
+    subprocess.run(
+        [str(codegen / "node_modules" / ".bin" / "graphql-codegen"), "--config", "codegen.ts"],
+        cwd=codegen, check=True, timeout=300, capture_output=True,
+        env={**os.environ, "SCHEMA": str(ROOT / "schema.graphql")},
+    )  # fmt: skip
+    manifest = codegen / "src" / "gql" / "persisted-documents.json"
+    written = json.loads(manifest.read_text(encoding="utf-8"))
+    assert written == json.loads((CODEGEN / "persisted-documents.json").read_text("utf-8"))
+    generated = (codegen / "src" / "gql" / "graphql.ts").read_text(encoding="utf-8")
+    sent = re.findall(r'"__meta__":\{"hash":"([^"]+)"\}', generated)
+    assert sorted(sent) == sorted(written)
+    env = facade_env(sim.url, SSBTEK_TRUSTED_DOCUMENTS=str(manifest), SSBTEK_TRUSTED_ONLY="true")
+    with facade(env) as api:
+        _run_by_id(api, sent)
