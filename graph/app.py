@@ -88,9 +88,13 @@ class FacadeGraphQL(GraphQL):
         audit: AuditTrail,
         limits: Limits,
         introspection: bool,
+        fast_execution: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(build_schema(introspection=introspection, limits=limits), **kwargs)
+        schema = build_schema(
+            introspection=introspection, limits=limits, fast_execution=fast_execution
+        )
+        super().__init__(schema, **kwargs)
         self.introspection = introspection
         # The GraphiQL page, made once; None when GraphiQL is off or its files are missing.
         self.graphiql_html: str | None = None
@@ -318,6 +322,7 @@ def create_app(
         audit,
         limits=settings.limits,
         introspection=settings.http.introspection,
+        fast_execution=settings.fast_execution,
         graphql_ide="graphiql" if settings.http.graphiql else None,
         allow_queries_via_get=False,
     )

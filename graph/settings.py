@@ -65,6 +65,8 @@ class Settings:
     ready_probe: bool = False
     log_format: str = "text"  # SSBTEK_LOG_FORMAT: text or json (graph/logs.py)
     metrics: bool = True  # SSBTEK_METRICS: serve /metrics (graph/metrics.py)
+    # SSBTEK_FAST_EXECUTION: complete plain data in one pass (schema/execution.py)
+    fast_execution: bool = True
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -104,6 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ready_probe=env.boolean("SSBTEK_READY_PROBE", default=False),
         log_format=env.choice("SSBTEK_LOG_FORMAT", FORMATS, default_format()),
         metrics=env.boolean("SSBTEK_METRICS", default=True),
+        fast_execution=env.boolean("SSBTEK_FAST_EXECUTION", default=True),
     )
 
 

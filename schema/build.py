@@ -14,6 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from schema.coded_execution import CodedExecutionContext
 from schema.errors import log_errors, mask_internal_errors
 from schema.execution import FacadeExecutionContext
 from schema.lefi_types import resolve_attribute
@@ -45,10 +46,14 @@ class FacadeSchema(strawberry.Schema):
 
 
 @cache
-def build_schema(introspection: bool = True, limits: Limits | None = None) -> strawberry.Schema:
+def build_schema(
+    introspection: bool = True, limits: Limits | None = None, fast_execution: bool = True
+) -> strawberry.Schema:
     """The GraphQL schema of the facade, with its limits; without `introspection`, `__schema`
-    and `__type` are refused at validation. Built once per set of options and process (it holds
-    no per-request state; its document cache is shared by whoever uses it)."""
+    and `__type` are refused at validation; without `fast_execution` (SSBTEK_FAST_EXECUTION)
+    graphql-core completes every field (`schema/execution.py` says what the fast path does).
+    Built once per set of options and process (it holds no per-request state; its document cache
+    is shared by whoever uses it)."""
     limits = limits or Limits()
     documents = DocumentCache()
     # One rule class for the schema's life: the document cache matches validation results by
@@ -73,7 +78,9 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
             mask_internal_errors,
         ],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
-        execution_context_class=FacadeExecutionContext,
+        execution_context_class=(
+            FacadeExecutionContext if fast_execution else CodedExecutionContext
+        ),
     )
 
 

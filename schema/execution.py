@@ -15,7 +15,13 @@ effects and raises the error it always raises, with its path and locations.
 Compiling costs about what completing costs, so the completions are kept across executions of
 the same parsed operation (the document cache hands out the same one each time) for as long as it
 lives, by the path of the object in the answer and the values of the variables the operation's
-directives read.
+directives read (a variable not given is told apart from one given as null). A selection whose
+directives cannot be coerced (`@include(if: $a)` with `$a` null) is not plain: graphql-core
+collects it where it always does, and its error (coded, `schema/coded_execution.py`) is the same
+on both paths.
+
+`SSBTEK_FAST_EXECUTION=false` builds the schema with `CodedExecutionContext` instead: graphql-core
+completes every field, and no compiled completion is made or used.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 from graphql import (
     DirectiveNode,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -46,10 +53,9 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from schema.limits import coded
+from schema.coded_execution import CodedExecutionContext
 
 Completion = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -57,6 +63,8 @@ FieldDetailsList = list[FieldDetails]
 # graphql-core completes `__typename` from the parent type, whatever the source.
 _TYPENAME = "__typename"
 _UNKNOWN: Any = object()
+# A directive variable the request did not give (and that has no default).
+_NOT_GIVEN: Any = object()
 # Completions are kept for this many sets of directive variable values per operation.
 MAX_VARIABLE_SETS = 16
 
@@ -83,7 +91,7 @@ class _OperationCompletions:
 
     def for_values(self, variables: dict[str, Any]) -> dict[tuple[Any, ...], Completion | None]:
         """The completions for these variable values (a fresh dict when they cannot be kept)."""
-        values = tuple(variables.get(name) for name in self.directive_variables)
+        values = tuple(variables.get(name, _NOT_GIVEN) for name in self.directive_variables)
         try:
             held = self.by_values.get(values)
         except TypeError:  # an unhashable value: nothing is kept for it
@@ -125,7 +133,7 @@ class _CompletionCache:
 COMPLETIONS = _CompletionCache()
 
 
-class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FacadeExecutionContext(CodedExecutionContext):
     """graphql-core's execution, with objects of plain data completed in one pass."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -140,15 +148,6 @@ class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
         manager = self.middleware_manager
         self._plain_allowed = manager is None or not manager.middlewares
-
-    @classmethod
-    def build(cls, *args: Any, **kwargs: Any) -> Any:
-        """The execution context, or the errors of variables that cannot be coerced to their
-        types: BAD_USER_INPUT, coded here, where they are found."""
-        built = super().build(*args, **kwargs)
-        if isinstance(built, list):
-            return [coded(error, "BAD_USER_INPUT") for error in built]
-        return built
 
     def collect_and_execute_subfields(
         self,
@@ -194,7 +193,10 @@ class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Completion | None:
         if object_type.is_type_of is not None:
             return None
-        grouped, deferred, _forbidden = self.collect_subfields(object_type, field_details_list)
+        try:
+            grouped, deferred, _forbidden = self.collect_subfields(object_type, field_details_list)
+        except GraphQLError:  # a directive that cannot be coerced: graphql-core reports it
+            return None
         if deferred:
             return None
         fields: list[tuple[str, str | None, Completion | None]] = []
