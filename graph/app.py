@@ -71,7 +71,7 @@ from resolvers.loader import Upstream
 from resolvers.privacy import redact
 from schema.build import build_schema, schema_sdl
 from schema.context import new_context
-from schema.errors import INTERNAL_MESSAGE, REFUSAL_CODES, error_code, with_code
+from schema.errors import INTERNAL_MESSAGE, REFUSAL_CODES, error_code, in_path_order, with_code
 from schema.limits import Limits
 
 log = logging.getLogger(__name__)
@@ -188,9 +188,9 @@ class FacadeGraphQL(GraphQL):
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
-            result.errors = [
-                with_code(error, suggestions=self.introspection) for error in result.errors
-            ]
+            result.errors = in_path_order(
+                [with_code(error, suggestions=self.introspection) for error in result.errors]
+            )
             refusals = sorted({error_code(e) for e in result.errors} & REFUSAL_CODES)
             if refusals:
                 caller = caller_of(request)

@@ -95,6 +95,18 @@ def with_code(error: GraphQLError, suggestions: bool = True) -> GraphQLError:
     )
 
 
+def in_path_order(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors in a fixed order, whatever order concurrent fields failed in: those without a
+    path first, then by path (keys and list indices), message, locations and code."""
+
+    def order(error: GraphQLError) -> tuple[Any, ...]:
+        path = [(0, key, 0) if isinstance(key, str) else (1, "", key) for key in error.path or ()]
+        locations = [(location.line, location.column) for location in error.locations or ()]
+        return (error.path is not None, path, error.message, locations, error_code(error))
+
+    return sorted(errors, key=order)
+
+
 def log_errors(errors: list[GraphQLError]) -> None:
     """Log each error without personal data: its code, path and redacted message; internal errors
     with their traceback (tracebacks name code, not people)."""
