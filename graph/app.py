@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as strawberry_process_result
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionResult
 
 from graph.auth import (
@@ -133,7 +134,7 @@ class FacadeGraphQL(GraphQL):
             response = await self.run(request)
         except HTTPException as exc:
             response = Response(
-                graphql_error(exc.reason, "BAD_REQUEST"),
+                graphql_error(http_refusal(exc), "BAD_REQUEST"),
                 status_code=exc.status_code,
                 media_type=answer_media_type(request.headers.get("accept")),
             )
@@ -198,6 +199,20 @@ class FacadeGraphQL(GraphQL):
                     reason=",".join(refusals), tenant=caller.tenant, caseworker=caller.handlaggare
                 )
         return strawberry_process_result(result)
+
+
+NO_SUCH_OPERATION = (
+    "the document has no operation of the name in operationName, or several operations and "
+    "no operationName"
+)
+
+
+def http_refusal(exc: HTTPException) -> str:
+    """The message of strawberry's refusal before execution: its own fixed sentences, except
+    where it would echo the request (an unknown `operationName`, which may be anything)."""
+    if isinstance(exc.__cause__, CannotGetOperationTypeError):
+        return NO_SUCH_OPERATION
+    return exc.reason
 
 
 ANY_ADDRESS = ("0.0.0.0", "::", "[::]")

@@ -35,7 +35,17 @@ class FacadeSchema(strawberry.Schema):
         self.limits = limits
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        log_errors(errors)
+        log_errors(errors, self.field_names)
+
+    @cached_property
+    def field_names(self) -> frozenset[str]:
+        """Every field name of the schema: a key of an error's path that is none of these is an
+        alias, which the caller wrote."""
+        return frozenset(
+            name
+            for kind in self.graphql_schema.type_map.values()
+            for name in getattr(kind, "fields", None) or ()
+        )
 
     @cached_property
     def graphql_schema(self) -> GraphQLSchema:

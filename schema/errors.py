@@ -12,8 +12,10 @@ from strawberry.extensions import MaskErrors
 from resolvers.audit import AuditUnavailable
 from resolvers.errors import BadUserInput, Forbidden, UpstreamError
 from resolvers.privacy import redact
+from resolvers.tracebacks import BARE_TRACEBACKS
 
 log = logging.getLogger("ssbtek_graphql.errors")
+log.addFilter(BARE_TRACEBACKS)
 
 INTERNAL_MESSAGE = "Internal error in the facade; it has been logged."
 
@@ -107,31 +109,36 @@ def in_path_order(errors: list[GraphQLError]) -> list[GraphQLError]:
     return sorted(errors, key=order)
 
 
-def log_errors(errors: list[GraphQLError]) -> None:
-    """Log each error without personal data: its code, path and redacted message; internal errors
-    with their traceback (tracebacks name code, not people)."""
+def log_errors(errors: list[GraphQLError], field_names: frozenset[str] = frozenset()) -> None:
+    """Log each error with nothing the caller wrote: its code and path (an alias, which is the
+    caller's, as `[alias]`: a key that is none of `field_names`); the message only of the
+    facade's own errors, which are its own sentences (graphql-core's quote the document and the
+    variables); internal errors with a traceback without messages (`resolvers/tracebacks.py`)."""
     for error in errors:
         code = error_code(error)
-        if isinstance(error.original_error, UpstreamError):
+        path = _path(error, field_names)
+        original = error.original_error
+        if isinstance(original, UpstreamError):
             # SSBTEK's own words may name the person: only the codes are logged.
-            details = error.original_error.details
-            log.info(
-                "graphql error code=%s path=%s felkod=%s",
-                code,
-                _path(error),
-                redact(str(details.get("felkod"))),
-            )
+            felkod = redact(str(original.details.get("felkod")))
+            log.info("graphql error code=%s path=%s felkod=%s", code, path, felkod)
+        elif isinstance(original, CODED_ERRORS):
+            log.info("graphql error code=%s path=%s: %s", code, path, redact(error.message))
         elif is_public(error):
-            log.info("graphql error code=%s path=%s: %s", code, _path(error), redact(error.message))
+            log.info("graphql error code=%s path=%s", code, path)
         else:
             log.error(
-                "internal error path=%s: %s",
-                _path(error),
-                type(error.original_error).__name__,
-                exc_info=error.original_error,
+                "internal error path=%s: %s", path, type(original).__name__, exc_info=original
             )
 
 
-def _path(error: GraphQLError) -> str:
-    """The error's path for a log line; aliases may be named after the person, so redacted."""
-    return redact("/".join(map(str, error.path or [])))
+def _path(error: GraphQLError, field_names: frozenset[str]) -> str:
+    """The error's path for a log line: list indices and field names; an alias is the caller's
+    text (it may be named after the person), so it is `[alias]`."""
+    return "/".join(
+        str(key) if isinstance(key, int) or key in field_names else ALIAS
+        for key in error.path or []
+    )
+
+
+ALIAS = "[alias]"
