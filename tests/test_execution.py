@@ -15,6 +15,7 @@ from unittest.mock import ANY
 import pytest
 import strawberry
 from graphql import parse
+from hypothesis import given
 from strawberry.schema.config import StrawberryConfig
 
 from schema.build import build_schema
@@ -28,6 +29,13 @@ from schema.execution import (
 from schema.lefi_types import resolve_attribute
 from schema.scalars import SCALARS
 from tests.support import Facade
+from tests.support.fuzz import (
+    DIRECTIVE_SHAPES,
+    Operation,
+    check_answer,
+    fuzz_settings,
+    operations,
+)
 from tests.support.queries import answered_fields, every_field
 
 ALLA = "198503151238"
@@ -270,6 +278,29 @@ def test_a_directive_variable_given_as_null_is_graphql_cores_coded_error_on_both
     else:
         assert fast["data"] == {"person": {"transportstyrelsen": {"resultat": ANY, "fordon": None}}}
         assert error["path"] == ["person", "transportstyrelsen", "fordon", 0]
+
+
+def test_generated_operations_answer_alike_with_and_without_the_fast_path(
+    api: Facade, api_slow: Facade
+) -> None:
+    """Operations hypothesis-graphql generates over the facade's schema, with `@include`/`@skip`
+    on fields whose conditions are variables given as null, not given, true or false: the fast
+    path gives graphql-core's data and errors (the facade with SSBTEK_FAST_EXECUTION=false)."""
+    seen = {"answered": 0, "directive errors": 0}
+
+    @fuzz_settings(40)
+    @given(operation=operations(DIRECTIVE_SHAPES))
+    def alike(operation: Operation) -> None:
+        fast = api.post(operation.body())
+        slow = api_slow.post(operation.body())
+        assert fast.status_code == slow.status_code, operation
+        assert _per_call_left_out(fast.json()) == _per_call_left_out(slow.json()), operation
+        answer = check_answer(fast, operation, spec_valid=True)
+        seen["answered"] += bool(answer.get("data"))
+        seen["directive errors"] += "Argument 'if' has invalid value" in fast.text
+
+    alike()
+    assert seen["answered"] > 0 and seen["directive errors"] > 0, seen
 
 
 def test_kept_completions_are_bounded() -> None:
