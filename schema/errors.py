@@ -86,7 +86,7 @@ def with_code(error: GraphQLError, suggestions: bool = True) -> GraphQLError:
     message = redact(error.message)
     if not suggestions:
         message = _SUGGESTIONS.sub("", message)
-    return GraphQLError(
+    with_extensions = GraphQLError(
         message,
         nodes=error.nodes,
         source=error.source,
@@ -95,6 +95,9 @@ def with_code(error: GraphQLError, suggestions: bool = True) -> GraphQLError:
         original_error=error.original_error,
         extensions=extensions,
     )
+    if with_extensions.locations is None and error.locations:  # a refusal remembered
+        with_extensions.locations = error.locations
+    return with_extensions
 
 
 def in_path_order(errors: list[GraphQLError]) -> list[GraphQLError]:

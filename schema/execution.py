@@ -33,7 +33,6 @@ from functools import partial
 from typing import Any
 
 from graphql import (
-    DirectiveNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLList,
@@ -48,8 +47,6 @@ from graphql import (
     Undefined,
     ValueNode,
     VariableNode,
-    Visitor,
-    visit,
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
@@ -248,18 +245,23 @@ def _place(path: Path | None) -> Iterator[tuple[str, str | None]]:
 
 
 def _directive_variables(operation: OperationDefinitionNode, fragments: Any) -> tuple[str, ...]:
-    """The variables the directives of an operation and its fragments read (`@include(if: $x)`),
-    which decide what is collected."""
+    """The variables the directives of an operation's selections and its fragments' read
+    (`@include(if: $x)`), which decide what is collected. An operation without variables has
+    none, and is not walked (a large document's walk would cost the event loop milliseconds)."""
+    if not operation.variable_definitions:
+        return ()
     found: set[str] = set()
-
-    class Finder(Visitor):
-        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
-            for argument in node.arguments:
-                for variable in _variables_in(argument.value):
-                    found.add(variable)
-
-    for node in (operation, *(getattr(f, "definition", f) for f in fragments.values())):
-        visit(node, Finder())
+    definitions = (operation, *(getattr(f, "definition", f) for f in fragments.values()))
+    sets = [definition.selection_set for definition in definitions]
+    while sets:
+        selection_set = sets.pop()
+        for selection in selection_set.selections:
+            for directive in selection.directives or ():
+                for argument in directive.arguments:
+                    found.update(_variables_in(argument.value))
+            inner = getattr(selection, "selection_set", None)  # (a fragment spread has none)
+            if inner is not None:
+                sets.append(inner)
     return tuple(sorted(found))
 
 

@@ -114,3 +114,13 @@ def test_a_manifest_that_does_not_hold_is_a_configuration_error(tmp_path: Path) 
         load_settings(facade_env("http://x/ssbtek", SSBTEK_TRUSTED_DOCUMENTS=str(forged)))
     with pytest.raises(SettingsError, match="SSBTEK_TRUSTED_ONLY"):
         load_settings(facade_env("http://x/ssbtek", SSBTEK_TRUSTED_ONLY="true"))
+
+
+def test_a_trusted_document_over_the_document_size_limit_stops_start_up(tmp_path: Path) -> None:
+    """A trusted document larger than SSBTEK_MAX_DOCUMENT_BYTES would be refused every time:
+    the facade does not start, and says which limit to raise."""
+    manifest = _codegen_manifest(tmp_path)
+    env = facade_env("https://ssbtek.example/ssbtek", SSBTEK_TRUSTED_DOCUMENTS=manifest)
+    assert load_settings(env).http.trusted.documents
+    with pytest.raises(SettingsError, match="more than SSBTEK_MAX_DOCUMENT_BYTES"):
+        load_settings({**env, "SSBTEK_MAX_DOCUMENT_BYTES": "50"})
