@@ -22,6 +22,8 @@ either way.
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -89,10 +91,35 @@ def validated(
 
 
 async def off_the_loop_if_large(query: str, work: Callable[[], T]) -> T:
-    """`work()` for `query`: in a worker thread when the query is large, else here."""
+    """`work()` for `query`: in a worker thread, with the garbage collector paused, when the
+    query is large; else here."""
     if len(query) > INLINE_MAX_CHARS:
-        return await asyncio.to_thread(work)
+        return await asyncio.to_thread(_collector_paused, work)
     return work()
+
+
+_paused = 0
+_pausing = threading.Lock()
+
+
+def _collector_paused(work: Callable[[], T]) -> T:
+    """`work()` with the garbage collector's automatic passes paused (while any thread is in
+    here). Parsing 32 KB allocates some 50 000 objects, all alive until it ends: each pass that
+    the allocations bring on walks them all again, in the worker thread but holding the
+    interpreter, and so the event loop (ten full passes for thirty such documents, 150 ms each;
+    paused: one, docs/performance.md). The passes resume, and catch up, when the work is done."""
+    global _paused
+    with _pausing:
+        _paused += 1
+        if _paused == 1:
+            gc.disable()
+    try:
+        return work()
+    finally:
+        with _pausing:
+            _paused -= 1
+            if _paused == 0:
+                gc.enable()
 
 
 @dataclass

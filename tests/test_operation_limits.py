@@ -224,10 +224,11 @@ async def test_depth_and_tokens_are_bounded(sim: Simulator, setting: str, query:
 
 
 def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[bool]]:
-    """Each parse and each validation from now on, as whether it ran on an event loop."""
+    """Each parse and each validation from now on, as whether it ran on an event loop; and
+    whether the garbage collector's automatic passes were on meanwhile (`collecting`)."""
     import strawberry.schema.schema as strawberry_schema
 
-    seen: dict[str, list[bool]] = {"parsed": [], "validated": []}
+    seen: dict[str, list[bool]] = {"parsed": [], "validated": [], "collecting": []}
 
     def on_a_loop() -> bool:
         try:
@@ -240,10 +241,12 @@ def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[bool]]:
 
     def parsing(self: Parser) -> Any:
         seen["parsed"].append(on_a_loop())
+        seen["collecting"].append(gc.isenabled())
         return parse_document(self)
 
     def validating(*args: Any) -> Any:
         seen["validated"].append(on_a_loop())
+        seen["collecting"].append(gc.isenabled())
         return validate_document(*args)
 
     monkeypatch.setattr(Parser, "parse_document", parsing)
@@ -276,6 +279,7 @@ def test_a_refused_document_is_refused_again_without_being_read(
     assert codes(first) == {"QUERY_TOO_COMPLEX"}
     assert again == first
     assert (len(seen["parsed"]), seen["validated"]) == (parsed, [])
+    assert gc.isenabled()
     assert [line["reason"] for line in audit_lines] == ["QUERY_TOO_COMPLEX"] * 2
 
 
@@ -331,17 +335,19 @@ def test_a_large_document_is_read_off_the_event_loop(
     api: Facade, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A document of more than INLINE_MAX_CHARS is parsed and validated in a worker thread,
-    and is answered as a small one is; a small document is read on the loop."""
+    with the garbage collector's automatic passes paused meanwhile, and is answered as a small
+    one is; a small document is read on the loop."""
     person_type = build_schema().graphql_schema.get_type("Person")
     large = f"{{ offLoop: person({PERSON_ARGS}) {{ {every_field(person_type, 3)} }} }}"
     small = f"{{ onLoop: person({PERSON_ARGS}) {{ transportstyrelsen {{ resultat }} }} }}"
     assert len(small) <= INLINE_MAX_CHARS < len(large)
     seen = _counting_reads(monkeypatch)
     assert "errors" not in api.query(large)
-    assert seen == {"parsed": [False], "validated": [False]}
-    seen.update(parsed=[], validated=[])
+    assert seen == {"parsed": [False], "validated": [False], "collecting": [False, False]}
+    assert gc.isenabled()
+    seen.update(parsed=[], validated=[], collecting=[])
     assert "errors" not in api.query(small)
-    assert seen == {"parsed": [True], "validated": [True]}
+    assert seen == {"parsed": [True], "validated": [True], "collecting": [True, True]}
 
 
 def _graphql_core_counts(document: str, count: int) -> bool:
