@@ -98,7 +98,8 @@ async def off_the_loop_if_large(query: str, work: Callable[[], T]) -> T:
     return work()
 
 
-_paused = 0
+_paused = 0  # the threads in `_collector_paused`
+_resume = True  # whether the collector was on when the first of them paused it
 _pausing = threading.Lock()
 
 
@@ -107,18 +108,20 @@ def _collector_paused(work: Callable[[], T]) -> T:
     here). Parsing 32 KB allocates some 50 000 objects, all alive until it ends: each pass that
     the allocations bring on walks them all again, in the worker thread but holding the
     interpreter, and so the event loop (ten full passes for thirty such documents, 150 ms each;
-    paused: one, docs/performance.md). The passes resume, and catch up, when the work is done."""
-    global _paused
+    paused: one, docs/performance.md). The passes resume, and catch up, when the work is done
+    (unless they were off before)."""
+    global _paused, _resume
     with _pausing:
         _paused += 1
         if _paused == 1:
+            _resume = gc.isenabled()
             gc.disable()
     try:
         return work()
     finally:
         with _pausing:
             _paused -= 1
-            if _paused == 0:
+            if _paused == 0 and _resume:
                 gc.enable()
 
 

@@ -12,11 +12,14 @@ import re
 from collections.abc import Iterator
 
 # One token; what is skipped between matches is ignored text (whitespace, commas, BOMs), which
-# no alternative matches.
+# no alternative matches. A string or block string that is not closed is one token to the end of
+# its line (of the document): graphql-core refuses it, and matching it so keeps every match
+# linear (a pattern that needed the closing quote would try again from every quote after a
+# failed one, quadratic in a line of escaped quotes).
 _TOKEN = re.compile(
     r"#[^\n\r]*"  # a comment
-    r'|"""(?:\\"""|(?!""")[\s\S])*"""'  # a block string
-    r'|"(?:\\.|[^"\\\n\r])*"'  # a string
+    r'|"""[^"\\]*(?:(?:\\"""|\\|"(?!""))[^"\\]*)*(?:""")?'  # a block string
+    r'|"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"?'  # a string
     r"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"  # a number
     r"|[_A-Za-z][_0-9A-Za-z]*"  # a name
     r"|\.\.\."  # a spread

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import time
 from typing import Any
 
 import pytest
@@ -425,3 +426,29 @@ def test_a_parsed_document_is_freed_without_the_garbage_collector() -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '{ a(b: "' + '\\"' * 20_000 + " }",  # a string never closed, of escaped quotes
+        '"' * 40_000,  # quotes that each open a string
+        '"""' + '"" ' * 13_000,  # a block string never closed, of quotes
+    ],
+    ids=["escaped-quotes", "quotes", "block-string"],
+)
+def test_counting_tokens_costs_what_reading_the_document_does(hostile: str) -> None:
+    """Strings that are never closed cost the token count no more than ordinary text of the
+    same length, within a wide margin (a count that tried each quote again would be quadratic:
+    seconds for 40 KB). The baseline is measured here, beside."""
+    ordinary = ("{ a(b: " + '"x" ' * (len(hostile) // 4))[: len(hostile)]
+
+    def best_of_three(document: str) -> float:
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            token_count(document)
+            timings.append(time.perf_counter() - started)
+        return min(timings)
+
+    assert best_of_three(hostile) < 50 * best_of_three(ordinary) + 0.005
