@@ -105,7 +105,7 @@ _pausing = threading.Lock()
 
 def _collector_paused(work: Callable[[], T]) -> T:
     """`work()` with the garbage collector's automatic passes paused (while any thread is in
-    here). Parsing 32 KB allocates some 50 000 objects, all alive until it ends: each pass that
+    here). Parsing 32 KB makes some 20 000 objects, all alive until it ends: each pass that
     the allocations bring on walks them all again, in the worker thread but holding the
     interpreter, and so the event loop (ten full passes for thirty such documents, 150 ms each;
     paused: one, docs/performance.md). The passes resume, and catch up, when the work is done
