@@ -58,9 +58,11 @@ chromium:
 			apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else echo "Install chromium and chromium-driver (Debian: apt-get install chromium chromium-driver): the browser test needs them"; exit 1; fi; }
 
-# A longer run of the GraphQL fuzzing that `make test` runs briefly (about four minutes).
+# A longer run of the GraphQL fuzzing that `make test` runs briefly, and of the comparison of
+# the fast path with graphql-core on generated operations (about seven minutes).
 fuzz: $(STAMP)
-	SSBTEK_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
+	SSBTEK_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py \
+		tests/test_execution.py::test_generated_operations_answer_alike_with_and_without_the_fast_path
 
 # wrk (a load generator in C) measures requests per second; redis-server the Redis cache.
 bench: $(STAMP) redis-server

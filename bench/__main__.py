@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cache, load, memory, selection, stall
+from bench import cache, load, memory, refusals, selection, stall
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -26,11 +26,11 @@ def _median(values: list[float] | float) -> float:
     return statistics.median(values) if isinstance(values, list) else values
 
 
-def _spread(values: list[float], unit: str = "ms") -> str:
-    """Median and range of the rounds."""
+def _spread(values: list[float], unit: str = "ms", of: str = "rounds") -> str:
+    """Median and range of the rounds (or other repeats, `of`)."""
     return (
         f"{statistics.median(values):.1f} {unit} ({min(values):.1f}–{max(values):.1f}, "
-        f"{len(values)} rounds)"
+        f"{len(values)} {of})"
     )
 
 
@@ -129,6 +129,45 @@ def stall_rows(results: dict[str, list[dict[str, float]]]) -> list[dict[str, str
     ]
 
 
+def refusal_rows(f: dict[str, Any]) -> list[dict[str, str]]:
+    """The rows of refused and large documents (bench/refusals.py)."""
+    cpu, served = f["loop_cpu"], f["served"]
+    refused = [kind for kind in cpu if kind.startswith("refused")]
+    rows = [
+        _row(
+            f"{kind} (64 KB), the loop thread's CPU per request: 10 distinct vs one again",
+            _spread(cpu[kind]["first_ms"], of="requests"),
+            _spread(cpu[kind]["again_ms"], of="requests"),
+            None,
+            "≤ 5 ms",
+        )
+        for kind in refused
+    ]
+    rows.append(
+        _row(
+            "accepted, large (32 KB, asks nothing), the loop thread's CPU: 10 distinct vs again",
+            _spread(cpu["accepted, large"]["first_ms"], of="requests"),
+            _spread(cpu["accepted, large"]["again_ms"], of="requests"),
+        )
+    )
+    idle = served["idle"]
+    for kind in [*refused, "accepted, large"]:
+        first = served[f"{kind}, first"]
+        rows.append(
+            _row(
+                f"event-loop lag, most (p99), while 10 distinct {kind} are read vs idle; "
+                "/healthz p50",
+                f"{first['lag_max_ms']:.1f} ms ({first['lag_p99_ms']:.1f}); "
+                f"{first['healthz_p50_ms']:.1f} ms",
+                f"{idle['lag_max_ms']:.1f} ms ({idle['lag_p99_ms']:.1f}); "
+                f"{idle['healthz_p50_ms']:.1f} ms",
+                None,
+                "~10 ms" if kind.startswith("accepted") else "",
+            )
+        )
+    return rows
+
+
 def _row(
     what: str, facade: str, compared: str = "", ratio: float | None = None, goal: str = ""
 ) -> dict[str, str]:
@@ -159,8 +198,16 @@ def markdown(rows: list[dict[str, str]], notes: list[tuple[str, str]]) -> str:
 def main() -> None:
     """Run every measurement, print the table and write the results."""
     started = datetime.now(UTC)
-    figures: dict[str, Any] = {"selection": selection.measure(), "stalls": stall.measure()}
-    rows = selection_rows(figures["selection"]) + stall_rows(figures["stalls"])
+    figures: dict[str, Any] = {
+        "selection": selection.measure(),
+        "stalls": stall.measure(),
+        "refusals": {"loop_cpu": refusals.loop_cpu(), "served": refusals.served()},
+    }
+    rows = (
+        selection_rows(figures["selection"])
+        + stall_rows(figures["stalls"])
+        + refusal_rows(figures["refusals"])
+    )
     with selection.simulator_process(latency=False) as sim_url:
         notes = cache.measure(sim_url)
         figures["memory"] = memory.measure(sim_url)

@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as strawberry_process_result
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionResult
 
 from graph.apq import AutomaticPersistedQueries, build_persisted_queries
@@ -73,7 +74,7 @@ from resolvers.loader import Upstream
 from resolvers.privacy import redact
 from schema.build import build_schema, schema_sdl
 from schema.context import new_context
-from schema.errors import INTERNAL_MESSAGE, REFUSAL_CODES, error_code, with_code
+from schema.errors import INTERNAL_MESSAGE, REFUSAL_CODES, error_code, in_path_order, with_code
 from schema.limits import Limits
 
 log = logging.getLogger(__name__)
@@ -90,9 +91,13 @@ class FacadeGraphQL(GraphQL):
         audit: AuditTrail,
         limits: Limits,
         introspection: bool,
+        fast_execution: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(build_schema(introspection=introspection, limits=limits), **kwargs)
+        schema = build_schema(
+            introspection=introspection, limits=limits, fast_execution=fast_execution
+        )
+        super().__init__(schema, **kwargs)
         self.introspection = introspection
         # The GraphiQL page, made once; None when GraphiQL is off or its files are missing.
         self.graphiql_html: str | None = None
@@ -131,7 +136,7 @@ class FacadeGraphQL(GraphQL):
             response = await self.run(request)
         except HTTPException as exc:
             response = Response(
-                graphql_error(exc.reason, "BAD_REQUEST"),
+                graphql_error(http_refusal(exc), "BAD_REQUEST"),
                 status_code=exc.status_code,
                 media_type=answer_media_type(request.headers.get("accept")),
             )
@@ -189,9 +194,9 @@ class FacadeGraphQL(GraphQL):
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
-            result.errors = [
-                with_code(error, suggestions=self.introspection) for error in result.errors
-            ]
+            result.errors = in_path_order(
+                [with_code(error, suggestions=self.introspection) for error in result.errors]
+            )
             refusals = sorted({error_code(e) for e in result.errors} & REFUSAL_CODES)
             if refusals:
                 caller = caller_of(request)
@@ -199,6 +204,20 @@ class FacadeGraphQL(GraphQL):
                     reason=",".join(refusals), tenant=caller.tenant, caseworker=caller.handlaggare
                 )
         return strawberry_process_result(result)
+
+
+NO_SUCH_OPERATION = (
+    "the document has no operation of the name in operationName, or several operations and "
+    "no operationName"
+)
+
+
+def http_refusal(exc: HTTPException) -> str:
+    """The message of strawberry's refusal before execution: its own fixed sentences, except
+    where it would echo the request (an unknown `operationName`, which may be anything)."""
+    if isinstance(exc.__cause__, CannotGetOperationTypeError):
+        return NO_SUCH_OPERATION
+    return exc.reason
 
 
 ANY_ADDRESS = ("0.0.0.0", "::", "[::]")
@@ -334,6 +353,7 @@ def create_app(
         audit,
         limits=settings.limits,
         introspection=settings.http.introspection,
+        fast_execution=settings.fast_execution,
         graphql_ide="graphiql" if settings.http.graphiql else None,
         allow_queries_via_get=False,
     )

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from resolvers.tracebacks import BARE_TRACEBACKS
+
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 FORMATS = ("text", "json")
 
@@ -53,8 +55,10 @@ class JsonFormatter(logging.Formatter):
         trace_id = current_trace_id()
         if trace_id:
             fields["traceId"] = trace_id
-        if record.exc_info:
-            fields["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:  # made bare by resolvers/tracebacks.py where it passed its filter
+            fields["exception"] = record.exc_text
         return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
@@ -65,9 +69,11 @@ def formatter(log_format: str) -> logging.Formatter:
 
 def configure_logging(log_format: str) -> dict[str, Any]:
     """Send the facade's logs to stderr in `log_format`; uvicorn's logging configuration to
-    match (its access log stays off: the facade logs requests without their query string)."""
+    match (its access log stays off: the facade logs requests without their query string).
+    Every exception logged there is printed without its message (`BareTracebacks`)."""
     handler = logging.StreamHandler()
     handler.setFormatter(formatter(log_format))
+    handler.addFilter(BARE_TRACEBACKS)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
@@ -83,8 +89,13 @@ def configure_logging(log_format: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"facade": {"()": kind, **fmt}},
+        "filters": {"bare": {"()": "resolvers.tracebacks.BareTracebacks"}},
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "facade"},
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "facade",
+                "filters": ["bare"],
+            },
         },
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},

@@ -70,6 +70,8 @@ class Settings:
     log_format: str = "text"  # SSBTEK_LOG_FORMAT: text or json (graph/logs.py)
     metrics: bool = True  # SSBTEK_METRICS: serve /metrics (graph/metrics.py)
     connections: ConnectionSettings = field(default_factory=ConnectionSettings)
+    # SSBTEK_FAST_EXECUTION: complete plain data in one pass (schema/execution.py)
+    fast_execution: bool = True
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -97,15 +99,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError("SSBTEK_KEY_FILE is set but SSBTEK_CERT_FILE is not")
     _check_tls(client)
     requester = _requester(env, demo)
+    http = _http(env, demo)
+    limits = _limits(env)
+    _check_trusted_sizes(http.trusted, limits)
     return Settings(
         demo=demo,
         client=client,
         requester=requester,
         auth=_auth(env, demo, default_tenant=requester.organisationsnummer),
         audit=_audit(env, demo),
-        http=_http(env, demo),
+        http=http,
         cache=_cache(env),
-        limits=_limits(env),
+        limits=limits,
         ready_probe=env.boolean("SSBTEK_READY_PROBE", default=False),
         caller_questions_per_minute=env.non_negative_int(
             "SSBTEK_CALLER_QUESTIONS_PER_MINUTE", Settings.caller_questions_per_minute
@@ -113,6 +118,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_format=env.choice("SSBTEK_LOG_FORMAT", FORMATS, default_format()),
         metrics=env.boolean("SSBTEK_METRICS", default=True),
         connections=_connections(env),
+        fast_execution=env.boolean("SSBTEK_FAST_EXECUTION", default=True),
     )
 
 
@@ -145,6 +151,7 @@ def _limits(env: _Env) -> Limits:
         fields=env.positive_int("SSBTEK_MAX_FIELDS", default.fields),
         response_bytes=env.positive_int("SSBTEK_MAX_RESPONSE_BYTES", default.response_bytes),
         questions=env.positive_int("SSBTEK_MAX_QUESTIONS_PER_OPERATION", default.questions),
+        document_bytes=env.positive_int("SSBTEK_MAX_DOCUMENT_BYTES", default.document_bytes),
     )
 
 
@@ -297,6 +304,17 @@ def _trusted(env: _Env) -> TrustedDocuments:
         return TrustedDocuments(read_manifest(path), only)
     except ManifestError as exc:
         raise SettingsError(f"SSBTEK_TRUSTED_DOCUMENTS ({path}) {exc}") from None
+
+
+def _check_trusted_sizes(trusted: TrustedDocuments, limits: Limits) -> None:
+    """Every trusted document must be one the facade would read: none larger than
+    SSBTEK_MAX_DOCUMENT_BYTES."""
+    largest = max((len(d.encode()) for d in trusted.documents.values()), default=0)
+    if largest > limits.document_bytes:
+        raise SettingsError(
+            f"SSBTEK_TRUSTED_DOCUMENTS holds a document of {largest} bytes, more than "
+            f"SSBTEK_MAX_DOCUMENT_BYTES ({limits.document_bytes}): raise that limit"
+        )
 
 
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "::1")

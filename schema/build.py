@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from typing import Any
 
 import strawberry
@@ -13,15 +13,19 @@ from strawberry.extensions import (
     MaxTokensLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionResult
 
+from schema.coded_execution import CodedExecutionContext
+from schema.documents import DocumentCache, off_the_loop_if_large, refusal_before_parsing
 from schema.errors import log_errors, mask_internal_errors
 from schema.execution import FacadeExecutionContext
 from schema.lefi_types import resolve_attribute
-from schema.limits import DocumentCache, Limits, operation_limits
+from schema.limits import Limits, operation_limits
 from schema.operation_name import RequireOperationName
 from schema.partial import ReportPartialAnswers
 from schema.plan_step import PlanOperation
 from schema.query import Query
+from schema.refusals import RefusedDocuments
 from schema.scalars import SCALARS
 from schema.trace_step import TraceOperation
 from schema.validated import NoteValidDocuments
@@ -29,14 +33,62 @@ from schema.validated import NoteValidDocuments
 
 class FacadeSchema(strawberry.Schema):
     """The schema with the limits it was built with; its errors are logged without personal
-    data."""
+    data, and a document it refused before running is refused again at the cost of a hash
+    (`schema/refusals.py`)."""
 
-    def __init__(self, *, limits: Limits, **kwargs: Any) -> None:
+    def __init__(self, *, limits: Limits, documents: DocumentCache, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.limits = limits
+        self.documents = documents
+        self.refused = RefusedDocuments()
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Any = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """strawberry's execution, after the checks of a document before it is parsed
+        (`schema/documents.py`); a document refused before (it does not parse, is over a limit,
+        or is not valid) gets the same errors without being read again."""
+        errors = self.refused.get(query, operation_name)
+        if errors is None and query and not self.documents.holds(query):
+            check = partial(refusal_before_parsing, query, self.limits)
+            errors = await off_the_loop_if_large(query, check) or None
+            if errors is not None:
+                self.refused.remember(query, operation_name, errors)
+        if errors is not None:
+            self.process_errors(errors)
+            return ExecutionResult(data=None, errors=errors)
+        result = await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        if result.data is None and result.errors:
+            self.refused.remember(query, operation_name, result.errors)
+        return result
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        log_errors(errors)
+        log_errors(errors, self.field_names)
+
+    @cached_property
+    def field_names(self) -> frozenset[str]:
+        """Every field name of the schema: a key of an error's path that is none of these is an
+        alias, which the caller wrote."""
+        return frozenset(
+            name
+            for kind in self.graphql_schema.type_map.values()
+            for name in getattr(kind, "fields", None) or ()
+        )
 
     @cached_property
     def graphql_schema(self) -> GraphQLSchema:
@@ -47,12 +99,16 @@ class FacadeSchema(strawberry.Schema):
 
 
 @cache
-def build_schema(introspection: bool = True, limits: Limits | None = None) -> strawberry.Schema:
+def build_schema(
+    introspection: bool = True, limits: Limits | None = None, fast_execution: bool = True
+) -> strawberry.Schema:
     """The GraphQL schema of the facade, with its limits; without `introspection`, `__schema`
-    and `__type` are refused at validation. Built once per set of options and process (it holds
-    no per-request state; its document cache is shared by whoever uses it)."""
+    and `__type` are refused at validation; without `fast_execution` (SSBTEK_FAST_EXECUTION)
+    graphql-core completes every field (`schema/execution.py` says what the fast path does).
+    Built once per set of options and process (it holds no per-request state; its document cache
+    is shared by whoever uses it)."""
     limits = limits or Limits()
-    documents = DocumentCache()
+    documents = DocumentCache(limits=limits)
     # One rule class for the schema's life: the document cache matches validation results by
     # the rules they were made with.
     limit_rule = operation_limits(limits)
@@ -64,6 +120,7 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
         rules.append(DisableIntrospection)
     return FacadeSchema(
         limits=limits,
+        documents=documents,
         query=Query,
         # The document cache comes after every extension that adds validation rules.
         extensions=[
@@ -77,7 +134,9 @@ def build_schema(introspection: bool = True, limits: Limits | None = None) -> st
             mask_internal_errors,
         ],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
-        execution_context_class=FacadeExecutionContext,
+        execution_context_class=(
+            FacadeExecutionContext if fast_execution else CodedExecutionContext
+        ),
     )
 
 

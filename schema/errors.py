@@ -12,8 +12,10 @@ from strawberry.extensions import MaskErrors
 from resolvers.audit import AuditUnavailable
 from resolvers.errors import BadUserInput, Forbidden, TooManyQuestions, UpstreamError
 from resolvers.privacy import redact
+from resolvers.tracebacks import BARE_TRACEBACKS
 
 log = logging.getLogger("ssbtek_graphql.errors")
+log.addFilter(BARE_TRACEBACKS)
 
 INTERNAL_MESSAGE = "Internal error in the facade; it has been logged."
 
@@ -84,7 +86,7 @@ def with_code(error: GraphQLError, suggestions: bool = True) -> GraphQLError:
     message = redact(error.message)
     if not suggestions:
         message = _SUGGESTIONS.sub("", message)
-    return GraphQLError(
+    with_extensions = GraphQLError(
         message,
         nodes=error.nodes,
         source=error.source,
@@ -93,33 +95,53 @@ def with_code(error: GraphQLError, suggestions: bool = True) -> GraphQLError:
         original_error=error.original_error,
         extensions=extensions,
     )
+    if with_extensions.locations is None and error.locations:  # a refusal remembered
+        with_extensions.locations = error.locations
+    return with_extensions
 
 
-def log_errors(errors: list[GraphQLError]) -> None:
-    """Log each error without personal data: its code, path and redacted message; internal errors
-    with their traceback (tracebacks name code, not people)."""
+def in_path_order(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors in a fixed order, whatever order concurrent fields failed in: those without a
+    path first, then by path (keys and list indices), message, locations and code."""
+
+    def order(error: GraphQLError) -> tuple[Any, ...]:
+        path = [(0, key, 0) if isinstance(key, str) else (1, "", key) for key in error.path or ()]
+        locations = [(location.line, location.column) for location in error.locations or ()]
+        return (error.path is not None, path, error.message, locations, error_code(error))
+
+    return sorted(errors, key=order)
+
+
+def log_errors(errors: list[GraphQLError], field_names: frozenset[str] = frozenset()) -> None:
+    """Log each error with nothing the caller wrote: its code and path (an alias, which is the
+    caller's, as `[alias]`: a key that is none of `field_names`); the message only of the
+    facade's own errors, which are its own sentences (graphql-core's quote the document and the
+    variables); internal errors with a traceback without messages (`resolvers/tracebacks.py`)."""
     for error in errors:
         code = error_code(error)
-        if isinstance(error.original_error, UpstreamError):
+        path = _path(error, field_names)
+        original = error.original_error
+        if isinstance(original, UpstreamError):
             # SSBTEK's own words may name the person: only the codes are logged.
-            details = error.original_error.details
-            log.info(
-                "graphql error code=%s path=%s felkod=%s",
-                code,
-                _path(error),
-                redact(str(details.get("felkod"))),
-            )
+            felkod = redact(str(original.details.get("felkod")))
+            log.info("graphql error code=%s path=%s felkod=%s", code, path, felkod)
+        elif isinstance(original, CODED_ERRORS):
+            log.info("graphql error code=%s path=%s: %s", code, path, redact(error.message))
         elif is_public(error):
-            log.info("graphql error code=%s path=%s: %s", code, _path(error), redact(error.message))
+            log.info("graphql error code=%s path=%s", code, path)
         else:
             log.error(
-                "internal error path=%s: %s",
-                _path(error),
-                type(error.original_error).__name__,
-                exc_info=error.original_error,
+                "internal error path=%s: %s", path, type(original).__name__, exc_info=original
             )
 
 
-def _path(error: GraphQLError) -> str:
-    """The error's path for a log line; aliases may be named after the person, so redacted."""
-    return redact("/".join(map(str, error.path or [])))
+def _path(error: GraphQLError, field_names: frozenset[str]) -> str:
+    """The error's path for a log line: list indices and field names; an alias is the caller's
+    text (it may be named after the person), so it is `[alias]`."""
+    return "/".join(
+        str(key) if isinstance(key, int) or key in field_names else ALIAS
+        for key in error.path or []
+    )
+
+
+ALIAS = "[alias]"

@@ -15,7 +15,13 @@ effects and raises the error it always raises, with its path and locations.
 Compiling costs about what completing costs, so the completions are kept across executions of
 the same parsed operation (the document cache hands out the same one each time) for as long as it
 lives, by the path of the object in the answer and the values of the variables the operation's
-directives read.
+directives read (a variable not given is told apart from one given as null). A selection whose
+directives cannot be coerced (`@include(if: $a)` with `$a` null) is not plain: graphql-core
+collects it where it always does, and its error (coded, `schema/coded_execution.py`) is the same
+on both paths.
+
+`SSBTEK_FAST_EXECUTION=false` builds the schema with `CodedExecutionContext` instead: graphql-core
+completes every field, and no compiled completion is made or used.
 """
 
 from __future__ import annotations
@@ -27,8 +33,8 @@ from functools import partial
 from typing import Any
 
 from graphql import (
-    DirectiveNode,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -41,15 +47,12 @@ from graphql import (
     Undefined,
     ValueNode,
     VariableNode,
-    Visitor,
-    visit,
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from schema.limits import coded
+from schema.coded_execution import CodedExecutionContext
 
 Completion = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -57,6 +60,8 @@ FieldDetailsList = list[FieldDetails]
 # graphql-core completes `__typename` from the parent type, whatever the source.
 _TYPENAME = "__typename"
 _UNKNOWN: Any = object()
+# A directive variable the request did not give (and that has no default).
+_NOT_GIVEN: Any = object()
 # Completions are kept for this many sets of directive variable values per operation.
 MAX_VARIABLE_SETS = 16
 
@@ -83,7 +88,7 @@ class _OperationCompletions:
 
     def for_values(self, variables: dict[str, Any]) -> dict[tuple[Any, ...], Completion | None]:
         """The completions for these variable values (a fresh dict when they cannot be kept)."""
-        values = tuple(variables.get(name) for name in self.directive_variables)
+        values = tuple(variables.get(name, _NOT_GIVEN) for name in self.directive_variables)
         try:
             held = self.by_values.get(values)
         except TypeError:  # an unhashable value: nothing is kept for it
@@ -125,7 +130,7 @@ class _CompletionCache:
 COMPLETIONS = _CompletionCache()
 
 
-class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FacadeExecutionContext(CodedExecutionContext):
     """graphql-core's execution, with objects of plain data completed in one pass."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -140,15 +145,6 @@ class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
         manager = self.middleware_manager
         self._plain_allowed = manager is None or not manager.middlewares
-
-    @classmethod
-    def build(cls, *args: Any, **kwargs: Any) -> Any:
-        """The execution context, or the errors of variables that cannot be coerced to their
-        types: BAD_USER_INPUT, coded here, where they are found."""
-        built = super().build(*args, **kwargs)
-        if isinstance(built, list):
-            return [coded(error, "BAD_USER_INPUT") for error in built]
-        return built
 
     def collect_and_execute_subfields(
         self,
@@ -194,7 +190,10 @@ class FacadeExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Completion | None:
         if object_type.is_type_of is not None:
             return None
-        grouped, deferred, _forbidden = self.collect_subfields(object_type, field_details_list)
+        try:
+            grouped, deferred, _forbidden = self.collect_subfields(object_type, field_details_list)
+        except GraphQLError:  # a directive that cannot be coerced: graphql-core reports it
+            return None
         if deferred:
             return None
         fields: list[tuple[str, str | None, Completion | None]] = []
@@ -246,18 +245,23 @@ def _place(path: Path | None) -> Iterator[tuple[str, str | None]]:
 
 
 def _directive_variables(operation: OperationDefinitionNode, fragments: Any) -> tuple[str, ...]:
-    """The variables the directives of an operation and its fragments read (`@include(if: $x)`),
-    which decide what is collected."""
+    """The variables the directives of an operation's selections and its fragments' read
+    (`@include(if: $x)`), which decide what is collected. An operation without variables has
+    none, and is not walked (a large document's walk would cost the event loop milliseconds)."""
+    if not operation.variable_definitions:
+        return ()
     found: set[str] = set()
-
-    class Finder(Visitor):
-        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
-            for argument in node.arguments:
-                for variable in _variables_in(argument.value):
-                    found.add(variable)
-
-    for node in (operation, *(getattr(f, "definition", f) for f in fragments.values())):
-        visit(node, Finder())
+    definitions = (operation, *(getattr(f, "definition", f) for f in fragments.values()))
+    sets = [definition.selection_set for definition in definitions]
+    while sets:
+        selection_set = sets.pop()
+        for selection in selection_set.selections:
+            for directive in selection.directives or ():
+                for argument in directive.arguments:
+                    found.update(_variables_in(argument.value))
+            inner = getattr(selection, "selection_set", None)  # (a fragment spread has none)
+            if inner is not None:
+                sets.append(inner)
     return tuple(sorted(found))
 
 

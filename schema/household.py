@@ -21,6 +21,7 @@ from resolvers import payments
 from resolvers.errors import BadUserInput
 from resolvers.plan import QuestionKey
 from resolvers.privacy import redact
+from resolvers.tracebacks import BARE_TRACEBACKS
 from schema.common import described_enum
 from schema.context import Info
 from schema.errors import CODED_ERRORS, INTERNAL_MESSAGE
@@ -37,6 +38,7 @@ from schema.person import Person
 from schema.planning import SelectionWalker
 
 log = logging.getLogger(__name__)
+log.addFilter(BARE_TRACEBACKS)  # tracebacks without messages
 
 
 class Roll(enum.Enum):

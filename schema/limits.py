@@ -1,15 +1,15 @@
-"""What one operation may cost before anything runs: tokens at parse; depth, aliases and selected
-fields at validation; and the cache of parsed and validated documents, bounded by
-entries and bytes and holding only small documents."""
+"""What one operation may cost before anything runs: its size and tokens before parsing; depth,
+aliases and selected fields before the rest of validation (`schema/documents.py` reads a
+document in that order, and keeps parsed documents)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -19,14 +19,13 @@ from graphql import (
     ValidationRule,
     parse,
 )
-from strawberry.extensions import SchemaExtension
 
 
 @dataclass(frozen=True)
 class Limits:
     """`SSBTEK_MAX_DEPTH`, `SSBTEK_MAX_ALIASES`, `SSBTEK_MAX_TOKENS`, `SSBTEK_MAX_FIELDS`,
-    `SSBTEK_MAX_RESPONSE_BYTES`, `SSBTEK_MAX_QUESTIONS_PER_OPERATION`: defaults every documented
-    query passes with room to spare."""
+    `SSBTEK_MAX_RESPONSE_BYTES`, `SSBTEK_MAX_DOCUMENT_BYTES`, `SSBTEK_MAX_QUESTIONS_PER_OPERATION`:
+    defaults every documented query passes with room to spare."""
 
     depth: int = 20
     aliases: int = 60
@@ -38,18 +37,20 @@ class Limits:
     # Distinct SSBTEK questions (person, period, case) one operation may ask: a household or a
     # screen of people, not an export of many.
     questions: int = 10
+    # The body's own bound by default; a second one where SSBTEK_MAX_BODY_BYTES is raised.
+    document_bytes: int = 65_536
 
 
 @dataclass(frozen=True)
-class _Cost:
+class Cost:
     """What a selection set costs: fields selected, aliases, and depth below it."""
 
     fields: int = 0
     aliases: int = 0
     depth: int = 0
 
-    def __add__(self, other: _Cost) -> _Cost:
-        return _Cost(
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(
             self.fields + other.fields, self.aliases + other.aliases, max(self.depth, other.depth)
         )
 
@@ -57,16 +58,16 @@ class _Cost:
 def selection_cost(
     selection_set: SelectionSetNode | None,
     fragments: dict[str, FragmentDefinitionNode],
-    costs: dict[str, _Cost],
+    costs: dict[str, Cost],
     open_names: frozenset[str] = frozenset(),
-) -> _Cost:
+) -> Cost:
     """What a selection set costs, each fragment's cost worked out once (kept in `costs`)."""
-    total = _Cost()
+    total = Cost()
     for selection in selection_set.selections if selection_set else ():
         if isinstance(selection, FieldNode):
             below = selection_cost(selection.selection_set, fragments, costs, open_names)
             alias = 1 if selection.alias is not None else 0
-            total += _Cost(1 + below.fields, alias + below.aliases, 1 + below.depth)
+            total += Cost(1 + below.fields, alias + below.aliases, 1 + below.depth)
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             if name in open_names or name not in fragments:
@@ -115,28 +116,51 @@ def operation_limits(limits: Limits) -> type[ValidationRule]:
 
     class OperationLimits(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
-            fragments = {
-                d.name.value: d
-                for d in self.context.document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            found = selection_cost(node.selection_set, fragments, {})
-            for measured, limit, what in (
-                (found.depth, limits.depth, "levels of fields"),
-                (found.aliases, limits.aliases, "aliases"),
-                (found.fields, limits.fields, "fields (fragments counted where they are spread)"),
-            ):
-                if measured > limit:
-                    self.report_error(
-                        GraphQLError(
-                            f"the operation has more than {limit} {what}; ask for less, or in "
-                            "several operations",
-                            node,
-                            extensions={"code": "QUERY_TOO_COMPLEX"},
-                        )
-                    )
+            for error in operation_cost_errors(node, _fragments(self.context.document), limits):
+                self.report_error(error)
 
     return OperationLimits
+
+
+def operation_cost_errors(
+    node: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode], limits: Limits
+) -> list[GraphQLError]:
+    """QUERY_TOO_COMPLEX for each of depth, aliases and fields over its limit in the operation."""
+    return cost_errors(selection_cost(node.selection_set, fragments, {}), limits, nodes=node)
+
+
+def cost_errors(found: Cost, limits: Limits, **where: Any) -> list[GraphQLError]:
+    """QUERY_TOO_COMPLEX for each of depth, aliases and fields of `found` over its limit, at
+    `where` (GraphQLError's `nodes`, or `source` and `positions`)."""
+    return [
+        GraphQLError(
+            f"the operation has more than {limit} {what}; ask for less, or in several operations",
+            **where,
+            extensions={"code": "QUERY_TOO_COMPLEX"},
+        )
+        for measured, limit, what in (
+            (found.depth, limits.depth, "levels of fields"),
+            (found.aliases, limits.aliases, "aliases"),
+            (found.fields, limits.fields, "fields (fragments counted where they are spread)"),
+        )
+        if measured > limit
+    ]
+
+
+def document_cost_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
+    """The operation limits' errors of every operation in the document, as the validation rule
+    reports them: checked before the rest of validation, which a document over them is spared."""
+    fragments = _fragments(document)
+    return [
+        error
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+        for error in operation_cost_errors(definition, fragments, limits)
+    ]
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
 def coded(error: GraphQLError, code: str) -> GraphQLError:
@@ -149,10 +173,11 @@ def coded(error: GraphQLError, code: str) -> GraphQLError:
 
 
 def parse_coded(query: str, **options: Any) -> Any:
-    """The parsed document; a syntax error coded GRAPHQL_PARSE_FAILED, and a document over the
-    token limit QUERY_TOO_COMPLEX (graphql-core gives neither a code)."""
+    """The parsed document, its tokens unlinked (`unlinked`); a syntax error coded
+    GRAPHQL_PARSE_FAILED, and a document over the token limit QUERY_TOO_COMPLEX (graphql-core
+    gives neither a code)."""
     try:
-        return parse(query, **options)
+        return unlinked(parse(query, **options))
     except GraphQLError as error:
         too_long = "more than" in error.message and "tokens" in error.message
         raise GraphQLError(
@@ -163,86 +188,15 @@ def parse_coded(query: str, **options: Any) -> Any:
         ) from None
 
 
-@dataclass
-class _Document:
-    document: Any
-    rules: tuple[Any, ...] | None = None
-    errors: list[GraphQLError] | None = None
-
-
-class DocumentCache:
-    """Parsed documents and their validation errors by document text: frontends send the same
-    documents again and again. Only documents of at most `max_document_bytes` are kept, at most
-    `max_entries` of them and `max_bytes` of text in all, least recently used out first (a parsed
-    document takes about 80 times its text: 256 kB of text is about 20 MB). A document is held
-    in memory only, never logged."""
-
-    def __init__(
-        self, max_entries: int = 256, max_bytes: int = 256_000, max_document_bytes: int = 65_536
-    ) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self.max_document_bytes = max_document_bytes
-        self._entries: OrderedDict[str, _Document] = OrderedDict()
-        self._bytes = 0
-
-    def get(self, query: str | None) -> _Document | None:
-        """The entry for a document, if held."""
-        if query is None or query not in self._entries:
-            return None
-        self._entries.move_to_end(query)
-        return self._entries[query]
-
-    def put(self, query: str, document: Any) -> _Document | None:
-        """Hold a parsed document if it is small enough; the entry, or None."""
-        if len(query) > self.max_document_bytes:
-            return None
-        entry = self._entries.get(query)
-        if entry is None:
-            entry = self._entries[query] = _Document(document)
-            self._bytes += len(query)
-        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            oldest, _ = self._entries.popitem(last=False)
-            self._bytes -= len(oldest)
-        return entry
-
-    @property
-    def held_bytes(self) -> int:
-        """The text held, in characters."""
-        return self._bytes
-
-    def extension(self) -> type[SchemaExtension]:
-        """The strawberry extension that reads and fills this cache (list it after every
-        extension that adds validation rules)."""
-        cache = self
-
-        class CachedDocuments(SchemaExtension):
-            def on_parse(self) -> Iterator[None]:
-                execution = self.execution_context
-                entry = cache.get(execution.query)
-                if entry is not None:
-                    execution.graphql_document = entry.document
-                elif execution.query:
-                    execution.graphql_document = parse_coded(
-                        execution.query, **execution.parse_options
-                    )
-                    cache.put(execution.query, execution.graphql_document)
-                yield
-
-            def on_validate(self) -> Iterator[None]:
-                execution = self.execution_context
-                entry = cache.get(execution.query)
-                rules = tuple(execution.validation_rules)
-                if entry is not None and entry.rules == rules and entry.errors is not None:
-                    execution.pre_execution_errors = list(entry.errors)
-                yield
-                if execution.pre_execution_errors:
-                    execution.pre_execution_errors = [
-                        coded(error, "GRAPHQL_VALIDATION_FAILED")
-                        for error in execution.pre_execution_errors
-                    ]
-                if entry is not None and entry.errors is None:
-                    entry.rules = rules
-                    entry.errors = list(execution.pre_execution_errors or [])
-
-        return CachedDocuments
+def unlinked(document: DocumentNode) -> DocumentNode:
+    """The document with its tokens' links cut. graphql-core's lexer chains every token to the
+    next and the previous one, a cycle as long as the document that only the garbage collector
+    can free, and that each of its full passes walks while the document lives; the nodes need
+    only their own first and last tokens (for their locations). Cut, a document is freed as soon
+    as it is dropped (docs/performance.md has what this saved)."""
+    token = document.loc.start_token if document.loc is not None else None
+    while token is not None:
+        following = token.next
+        token.prev = token.next = None
+        token = following
+    return document

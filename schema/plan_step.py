@@ -11,6 +11,7 @@ from typing import Any
 from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import TooManyQuestions
+from resolvers.tracebacks import BARE_TRACEBACKS
 from resolvers.tracing import span
 from schema.context import OperationContext
 from schema.household import person_nodes
@@ -19,6 +20,7 @@ from schema.planning import plan_operation
 from schema.query import person_keys
 
 log = logging.getLogger(__name__)
+log.addFilter(BARE_TRACEBACKS)  # tracebacks without messages
 
 
 class PlanOperation(SchemaExtension):

@@ -159,7 +159,9 @@ class SelectionWalker:
             if name not in ("skip", "include"):
                 continue
             condition = next((a.value for a in directive.arguments if a.name.value == "if"), None)
-            value = self._value(condition, GraphQLBoolean) if condition is not None else False
+            value = self._value(condition, GraphQLBoolean) if condition is not None else None
+            if value is None:  # null: execution refuses the selection, so nothing here is read
+                return False
             if (name == "skip") == bool(value):
                 return False
         return True

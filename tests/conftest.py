@@ -30,6 +30,14 @@ def api(sim: Simulator) -> Iterator[Facade]:
 
 
 @pytest.fixture(scope="session")
+def api_slow(sim: Simulator) -> Iterator[Facade]:
+    """A facade speaking ssbt/11 to the simulator with the fast path switched off
+    (SSBTEK_FAST_EXECUTION=false): graphql-core completes every field."""
+    with facade(facade_env(sim.url, SSBTEK_FAST_EXECUTION="false")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
 def api_v10(sim: Simulator) -> Iterator[Facade]:
     """A facade speaking ssbt/10 to the simulator."""
     with facade(facade_env(sim.url, SSBTEK_VERSION="10")) as running:

@@ -10,13 +10,16 @@ import gc
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 import strawberry
 from graphql import parse
+from hypothesis import given
 from strawberry.schema.config import StrawberryConfig
 
 from schema.build import build_schema
+from schema.coded_execution import CodedExecutionContext
 from schema.execution import (
     MAX_VARIABLE_SETS,
     FacadeExecutionContext,
@@ -26,6 +29,13 @@ from schema.execution import (
 from schema.lefi_types import resolve_attribute
 from schema.scalars import SCALARS
 from tests.support import Facade
+from tests.support.fuzz import (
+    DIRECTIVE_SHAPES,
+    Operation,
+    check_answer,
+    fuzz_settings,
+    operations,
+)
 from tests.support.queries import answered_fields, every_field
 
 ALLA = "198503151238"
@@ -149,15 +159,32 @@ def _per_call_left_out(value: Any) -> Any:
 
 @pytest.mark.parametrize("number", [ALLA, OMFATTANDE])
 def test_a_whole_person_is_the_same_answer_without_the_fast_path(
-    api: Facade, number: str, monkeypatch: pytest.MonkeyPatch
+    api: Facade, api_slow: Facade, number: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The same whole person from a facade with the fast path and one with it switched off
+    (SSBTEK_FAST_EXECUTION=false), where graphql-core executes every answered field: no
+    completion compiled by the fast path, kept or new, is used there."""
     body = _whole_person(number)
     fast = api.post(body).json()
-    monkeypatch.setattr(FacadeExecutionContext, "plain_completion", lambda *_: None)
-    slow = api.post(body).json()
+    executed = _counting_field_executions(monkeypatch)
+    slow = api_slow.post(body).json()
     assert "errors" not in fast
     assert answered_fields(fast) > 20_000
+    assert executed["fields"] == answered_fields(slow["data"])
     assert _per_call_left_out(fast) == _per_call_left_out(slow)
+
+
+def _counting_field_executions(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Counts graphql-core's field executions from now on (either path)."""
+    counted = {"fields": 0}
+    execute_field = CodedExecutionContext.execute_field
+
+    def counting(self: Any, *args: Any) -> Any:
+        counted["fields"] += 1
+        return execute_field(self, *args)
+
+    monkeypatch.setattr(CodedExecutionContext, "execute_field", counting)
+    return counted
 
 
 def test_plain_data_is_completed_without_field_executions_and_compiled_once(
@@ -209,6 +236,71 @@ def test_a_directive_variable_decides_each_time_what_is_completed(api: Facade) -
     assert with_fordon["fordon"] and all(set(f) == {"regnr"} for f in with_fordon["fordon"])
     assert ask(False) == {"resultat": with_fordon["resultat"]}
     assert ask(True) == with_fordon
+
+
+NULLABLE_DIRECTIVES = {
+    # A directive deep in a list of objects: graphql-core nulls the nearest nullable field.
+    "nested": """query($a: Boolean = true, $pnr: Personnummer!, $period: PeriodInput!) {
+      person(personnummer: $pnr, period: $period, arende: "A") {
+        transportstyrelsen { resultat fordon { regnr @DIRECTIVE(if: $a) fabrikat } } } }""",
+    # In a fragment on a root field: the whole answer is that one error.
+    "root": """query($a: Boolean = false, $pnr: Personnummer!, $period: PeriodInput!) {
+      ...Root }
+      fragment Root on Query { tjanstestatus @DIRECTIVE(if: $a) { __typename }
+        person(personnummer: $pnr, period: $period, arende: "A") { personnummer } }""",
+}
+
+
+@pytest.mark.parametrize("where", sorted(NULLABLE_DIRECTIVES))
+@pytest.mark.parametrize("directive", ["include", "skip"])
+@pytest.mark.parametrize("value", [None, "missing", True, False])
+def test_a_directive_variable_given_as_null_is_graphql_cores_coded_error_on_both_paths(
+    api: Facade, api_slow: Facade, where: str, directive: str, value: Any
+) -> None:
+    """`@include(if: $a)` / `@skip(if: $a)` with `$a: Boolean = <default>` given as null is
+    graphql-core's error where it collects the selection, coded BAD_USER_INPUT; not given, the
+    default applies. The fast path answers as graphql-core does (the facade without it)."""
+    query = NULLABLE_DIRECTIVES[where].replace("DIRECTIVE", directive)
+    variables: dict[str, Any] = {"pnr": ALLA, "period": LONG_PERIOD}
+    if value != "missing":
+        variables["a"] = value
+    fast = api.query(query, variables)
+    slow = api_slow.query(query, variables)
+    assert _per_call_left_out(fast) == _per_call_left_out(slow)
+    if value is not None:
+        assert "errors" not in fast
+        return
+    [error] = fast["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert "Expected variable '$a' provided to non-null type 'Boolean!'" in error["message"]
+    if where == "root":
+        assert fast["data"] is None and "path" not in error
+    else:
+        assert fast["data"] == {"person": {"transportstyrelsen": {"resultat": ANY, "fordon": None}}}
+        assert error["path"] == ["person", "transportstyrelsen", "fordon", 0]
+
+
+def test_generated_operations_answer_alike_with_and_without_the_fast_path(
+    api: Facade, api_slow: Facade
+) -> None:
+    """Operations hypothesis-graphql generates over the facade's schema, with `@include`/`@skip`
+    on fields whose conditions are variables given as null, not given, true or false: the fast
+    path gives graphql-core's data and errors (the facade with SSBTEK_FAST_EXECUTION=false)."""
+    seen = {"answered": 0, "directive errors": 0}
+
+    @fuzz_settings(40)
+    @given(operation=operations(DIRECTIVE_SHAPES))
+    def alike(operation: Operation) -> None:
+        fast = api.post(operation.body())
+        slow = api_slow.post(operation.body())
+        assert fast.status_code == slow.status_code, operation
+        assert _per_call_left_out(fast.json()) == _per_call_left_out(slow.json()), operation
+        answer = check_answer(fast, operation, spec_valid=True)
+        seen["answered"] += bool(answer.get("data"))
+        seen["directive errors"] += "Argument 'if' has invalid value" in fast.text
+
+    alike()
+    assert seen["answered"] > 0 and seen["directive errors"] > 0, seen
 
 
 def test_kept_completions_are_bounded() -> None:

@@ -8,11 +8,10 @@ sets) runs that many random examples instead."""
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.support import PERIOD, Facade, Simulator
@@ -22,33 +21,13 @@ from tests.support.fuzz import (
     FULL_WIDTH,
     Operation,
     check_answer,
+    fuzz_settings,
     invalid_personnummer,
     operations,
 )
 from tests.support.queries import codes
 
-FUZZ_EXAMPLES = int(os.environ.get("SSBTEK_FUZZ_EXAMPLES") or 0)
 ALLA = "198503151238"
-
-
-def fuzz_settings(in_suite: int, share: float = 1.0) -> settings:
-    """`in_suite` fixed examples in the suite; when SSBTEK_FUZZ_EXAMPLES is set, `share` of that
-    many random ones."""
-    slow = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-    if FUZZ_EXAMPLES:
-        return settings(
-            max_examples=max(1, int(FUZZ_EXAMPLES * share)),
-            deadline=None,
-            suppress_health_check=slow,
-            print_blob=True,
-        )
-    return settings(
-        max_examples=in_suite,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=slow,
-    )
 
 
 @pytest.mark.parametrize(

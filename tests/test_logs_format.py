@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
 import sys
 from typing import Any
 
@@ -93,3 +94,33 @@ def test_a_process_on_every_address_answers_its_own_health_check() -> None:
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
         refused = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"host": "evil.example"})
         assert refused.status_code == 400
+
+
+# A process logging as `ssbtek-graphql serve` does: uvicorn's loggers and any other logger's
+# records with an exception whose message quotes a document (as graphql-core's errors do).
+_LOGGING_PROCESS = """
+import logging, logging.config, sys
+from graphql import GraphQLError, Source
+from graph.logs import configure_logging
+
+logging.config.dictConfig(configure_logging(sys.argv[1]))
+document = Source('{ person(personnummer: "198503151238") { namn } }')
+for name in ("uvicorn.error", "asyncio", "strawberry.execution"):
+    try:
+        raise GraphQLError("Cannot query field 'namn'.", source=document, positions=[40])
+    except GraphQLError:
+        logging.getLogger(name).exception("Exception in ASGI application")
+"""
+
+
+def test_every_logged_exception_is_printed_without_its_message() -> None:
+    for log_format in ("text", "json"):
+        printed = subprocess.run(
+            [sys.executable, "-c", _LOGGING_PROCESS, log_format],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stderr
+        assert printed.count("graphql.error.graphql_error.GraphQLError (message not logged)") == 3
+        assert ALLA not in printed and "namn" not in printed, printed

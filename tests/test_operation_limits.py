@@ -2,27 +2,51 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import time
 from typing import Any
 
 import pytest
-from graphql import parse
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    Source,
+    parse,
+)
+from graphql.language.parser import Parser
+from hypothesis import given
 
 from graph.app import create_app
 from graph.settings import load_settings
 from schema.build import build_schema
-from schema.limits import DocumentCache
+from schema.documents import INLINE_MAX_CHARS, DocumentCache, refusal_before_parsing
+from schema.limits import Limits, document_cost_errors, parse_coded, selection_cost
 from schema.planning import SelectionWalker
+from schema.refusals import RefusedDocuments
+from schema.text_cost import operation_costs
+from schema.token_count import token_count
 from tests.support import (
     CASEWORKER,
     PERIOD,
     Facade,
     Simulator,
     asgi_client,
+    facade,
     facade_app,
     facade_env,
 )
-from tests.support.queries import PERSON_ARGS, QUERY, codes, every_field, fragment_chain
+from tests.support.fuzz import Operation, fuzz_settings, operations
+from tests.support.queries import (
+    PERSON_ARGS,
+    QUERY,
+    codes,
+    every_field,
+    fragment_chain,
+    refused_document,
+)
 
 ALLA = "198503151238"
 
@@ -198,3 +222,233 @@ async def test_depth_and_tokens_are_bounded(sim: Simulator, setting: str, query:
     async with asgi_client(app, **{"X-Handlaggare": CASEWORKER}) as client:
         answer = (await client.post("/graphql", json={"query": query})).json()
     assert codes(answer) == {"QUERY_TOO_COMPLEX"}
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[bool]]:
+    """Each parse and each validation from now on, as whether it ran on an event loop; and
+    whether the garbage collector's automatic passes were on meanwhile (`collecting`)."""
+    import strawberry.schema.schema as strawberry_schema
+
+    seen: dict[str, list[bool]] = {"parsed": [], "validated": [], "collecting": []}
+
+    def on_a_loop() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
+    parse_document, validate_document = Parser.parse_document, strawberry_schema.validate_document
+
+    def parsing(self: Parser) -> Any:
+        seen["parsed"].append(on_a_loop())
+        seen["collecting"].append(gc.isenabled())
+        return parse_document(self)
+
+    def validating(*args: Any) -> Any:
+        seen["validated"].append(on_a_loop())
+        seen["collecting"].append(gc.isenabled())
+        return validate_document(*args)
+
+    monkeypatch.setattr(Parser, "parse_document", parsing)
+    monkeypatch.setattr(strawberry_schema, "validate_document", validating)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("kind", "parsed"),
+    [("aliases", 0), ("fields", 0), ("tokens", 0), ("fragment chain", 1)],
+)
+def test_a_refused_document_is_refused_again_without_being_read(
+    api: Facade,
+    monkeypatch: pytest.MonkeyPatch,
+    audit_lines: list[dict[str, Any]],
+    kind: str,
+    parsed: int,
+) -> None:
+    """A 64 KB document over a limit is refused without parsing it: too many tokens, or an
+    operation whose own text is over the alias or field limit. A fragment chain, whose cost is
+    in its spreads, is parsed, but refused without graphql-core's validation. The same document
+    again gets the same answer without being read at all; each refusal is audited."""
+    if kind == "fragment chain":
+        document = fragment_chain(30).replace("person(", "chained: person(")
+    else:
+        document = refused_document(kind, seed=19)
+    seen = _counting_reads(monkeypatch)
+    first = api.post({"query": document}).json()
+    again = api.post({"query": document}).json()
+    assert codes(first) == {"QUERY_TOO_COMPLEX"}
+    assert again == first
+    assert (len(seen["parsed"]), seen["validated"]) == (parsed, [])
+    assert gc.isenabled()
+    assert [line["reason"] for line in audit_lines] == ["QUERY_TOO_COMPLEX"] * 2
+
+
+def test_an_operation_over_a_limit_in_its_own_text_is_refused_as_when_parsed() -> None:
+    """The reading of a large document's tokens finds the very errors the parsed document's
+    check finds (same message, same place), for an operation without spreads."""
+    limits = Limits()
+    for kind in ("aliases", "fields"):
+        document = refused_document(kind, seed=3)
+        unparsed = refusal_before_parsing(document, limits)
+        assert unparsed, kind
+        assert [e.formatted for e in unparsed] == [
+            e.formatted for e in document_cost_errors(parse(document), limits)
+        ]
+
+
+def test_a_refusal_is_remembered_per_document_and_only_for_the_document() -> None:
+    """What depends on the document alone is remembered (with its locations); a refusal that
+    depends on variables or on the answer is not, and at most `max_entries` are kept."""
+    refused = RefusedDocuments(max_entries=2)
+    syntax = GraphQLError(
+        "Syntax Error: Expected Name, found <EOF>.",
+        source=Source("{ a "),
+        positions=[4],
+        extensions={"code": "GRAPHQL_PARSE_FAILED"},
+    )
+    assert refused.remember("{ a ", None, [syntax])
+    [again] = refused.get("{ a ", None) or []
+    assert again.formatted == syntax.formatted
+    assert refused.get("{ a ", "Other") is None  # another operation name: not this refusal
+    variable = GraphQLError(
+        "Variable '$x' got invalid value", extensions={"code": "BAD_USER_INPUT"}
+    )
+    assert not refused.remember("query($x: Int) { a }", None, [variable])
+    assert not refused.remember("{ b }", None, [GraphQLError("fault", path=["b"])])
+    for query in ("{ c ", "{ d "):
+        refused.remember(query, None, [syntax])
+    assert len(refused) == 2 and refused.get("{ a ", None) is None
+
+
+def test_a_document_over_the_byte_limit_is_refused_before_it_is_parsed(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _counting_reads(monkeypatch)
+    with facade(facade_env(sim.url, SSBTEK_MAX_DOCUMENT_BYTES="200")) as small:
+        answer = small.query("{ tjanstestatus { myndighet } }" + " " * 200)
+    assert codes(answer) == {"QUERY_TOO_COMPLEX"}
+    assert "larger than 200 bytes" in answer["errors"][0]["message"]
+    assert seen["parsed"] == []
+
+
+def test_a_large_document_is_read_off_the_event_loop(
+    api: Facade, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document of more than INLINE_MAX_CHARS is parsed and validated in a worker thread,
+    with the garbage collector's automatic passes paused meanwhile, and is answered as a small
+    one is; a small document is read on the loop."""
+    person_type = build_schema().graphql_schema.get_type("Person")
+    large = f"{{ offLoop: person({PERSON_ARGS}) {{ {every_field(person_type, 3)} }} }}"
+    small = f"{{ onLoop: person({PERSON_ARGS}) {{ transportstyrelsen {{ resultat }} }} }}"
+    assert len(small) <= INLINE_MAX_CHARS < len(large)
+    seen = _counting_reads(monkeypatch)
+    assert "errors" not in api.query(large)
+    assert seen == {"parsed": [False], "validated": [False], "collecting": [False, False]}
+    assert gc.isenabled()
+    seen.update(parsed=[], validated=[], collecting=[])
+    assert "errors" not in api.query(small)
+    assert seen == {"parsed": [True], "validated": [True], "collecting": [True, True]}
+
+
+def _graphql_core_counts(document: str, count: int) -> bool:
+    """Whether graphql-core's parser counts exactly `count` tokens in `document`: it parses with
+    `max_tokens=count` and refuses it with one fewer."""
+    parse(document, max_tokens=count)
+    with pytest.raises(GraphQLError, match="more than"):
+        parse(document, max_tokens=count - 1)
+    return True
+
+
+TOKEN_CASES = [
+    "{ a }",
+    "# a comment\n{ a # another\n b, c,, }\n",
+    '\ufeff{ a(s: """block "" \\""" x\n  y""", t: "q\\"u\\u00e5", n: -1.5e3, m: 0) }',
+    "query Q($a: [Int!] = [1, 2], $b: In = {x: null, y: ENUM}) "
+    "{ ...F ... on Query @skip(if: true) { a } } fragment F on Query { b }",
+]
+
+
+@pytest.mark.parametrize("document", TOKEN_CASES)
+def test_tokens_are_counted_as_graphql_core_counts_them(document: str) -> None:
+    assert _graphql_core_counts(document, token_count(document))
+
+
+def test_tokens_of_generated_operations_are_counted_as_graphql_core_counts_them() -> None:
+    @fuzz_settings(60)
+    @given(operation=operations())
+    def counted(operation: Operation) -> None:
+        assert _graphql_core_counts(operation.query, token_count(operation.query)), operation
+
+    counted()
+
+
+def test_an_operations_own_text_never_costs_more_than_the_operation() -> None:
+    """For generated operations (with named and inline fragments, aliases, directives), what
+    each operation's own text costs is at most what `selection_cost` counts, and the same when
+    it spreads no named fragment: refusing on it never refuses what the parse would let by."""
+
+    @fuzz_settings(60)
+    @given(operation=operations())
+    def bounded(operation: Operation) -> None:
+        document = parse(operation.query)
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        parsed = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        read = operation_costs(operation.query)
+        assert read is not None and len(read) == len(parsed), operation
+        for text, node in zip(read, parsed, strict=True):
+            found = selection_cost(node.selection_set, fragments, {})
+            own = (text.fields, text.aliases, text.depth)
+            assert text.start == node.loc.start, operation
+            counted = (found.fields, found.aliases, found.depth)
+            if fragments:
+                assert all(a <= b for a, b in zip(own, counted, strict=True)), operation
+            else:
+                assert own == counted, operation
+
+    bounded()
+
+
+def test_a_parsed_document_is_freed_without_the_garbage_collector() -> None:
+    """graphql-core links every token to its neighbours, a cycle the collector must walk and
+    free; the facade's parse cuts those links, so that a dropped document leaves nothing for
+    the collector (whose full passes hold the event loop)."""
+    person_type = build_schema().graphql_schema.get_type("Person")
+    query = f"{{ person({PERSON_ARGS}) {{ {every_field(person_type, 3)} }} }}"
+    gc.collect()
+    gc.disable()
+    try:
+        document = parse_coded(query)
+        assert document.definitions[0].loc.start_token.line == 1  # locations are still read
+        del document
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '{ a(b: "' + '\\"' * 20_000 + " }",  # a string never closed, of escaped quotes
+        '"' * 40_000,  # quotes that each open a string
+        '"""' + '"" ' * 13_000,  # a block string never closed, of quotes
+    ],
+    ids=["escaped-quotes", "quotes", "block-string"],
+)
+def test_counting_tokens_costs_what_reading_the_document_does(hostile: str) -> None:
+    """Strings that are never closed cost the token count no more than ordinary text of the
+    same length, within a wide margin (a count that tried each quote again would be quadratic:
+    seconds for 40 KB). The baseline is measured here, beside."""
+    ordinary = ("{ a(b: " + '"x" ' * (len(hostile) // 4))[: len(hostile)]
+
+    def best_of_three(document: str) -> float:
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            token_count(document)
+            timings.append(time.perf_counter() - started)
+        return min(timings)
+
+    assert best_of_three(hostile) < 50 * best_of_three(ordinary) + 0.005

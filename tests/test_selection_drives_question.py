@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import ANY
+
 from tests.support import PERIOD, Facade, Simulator
 
 ALLA = "198503151238"
@@ -72,6 +74,31 @@ def test_skip_and_include_follow_variables(api: Facade, fresh: Simulator) -> Non
     first, second = fresh.questions()
     assert first["included"] == ["AF"]
     assert second["included"] == ["TNS", "MIV"]
+
+
+def test_a_directive_given_null_asks_nothing_for_its_field(api: Facade, fresh: Simulator) -> None:
+    """`@skip(if: $a)` and `@include(if: $a)` with `$a` null are an error where the selection
+    is collected (BAD_USER_INPUT), so the field they are on is never read: neither directive
+    asks SSBTEK for it (here: no LEFI group for it, though `forsakringskassan` is read)."""
+    query = """
+        query($pnr: Personnummer!, $period: PeriodInput!, $a: Boolean = true) {
+          person(personnummer: $pnr, period: $period, arende: "A-1") {
+            arbetsformedlingen { statusKod }
+            forsakringskassan {
+              sjukpenning @skip(if: $a) { aktivt }
+              barnbidrag @include(if: $a) { beslut { fattades } }
+            }
+          }
+        }
+    """
+    answer = api.query(query, {**VARIABLES, "a": None})
+    assert answer["data"] == {"person": {"arbetsformedlingen": ANY, "forsakringskassan": None}}
+    [error] = answer["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    [question] = fresh.questions()
+    assert question["included"] == ["AF", "FK"]
+    asked = question["lefiQuestion"].get("formansinformation", [])
+    assert not {"FK:SJP", "FK:ABB"} & set(asked)
 
 
 def test_nothing_agency_selected_asks_nothing(api: Facade, fresh: Simulator) -> None:

@@ -174,3 +174,13 @@ def test_graphql_codegen_writes_a_manifest_the_facade_takes(codegen: Path, sim: 
     env = facade_env(sim.url, SSBTEK_TRUSTED_DOCUMENTS=str(manifest), SSBTEK_TRUSTED_ONLY="true")
     with facade(env) as api:
         _run_by_id(api, sent)
+
+
+def test_a_trusted_document_over_the_document_size_limit_stops_start_up(tmp_path: Path) -> None:
+    """A trusted document larger than SSBTEK_MAX_DOCUMENT_BYTES would be refused every time:
+    the facade does not start, and says which limit to raise."""
+    manifest = _codegen_manifest(tmp_path)
+    env = facade_env("https://ssbtek.example/ssbtek", SSBTEK_TRUSTED_DOCUMENTS=manifest)
+    assert load_settings(env).http.trusted.documents
+    with pytest.raises(SettingsError, match="more than SSBTEK_MAX_DOCUMENT_BYTES"):
+        load_settings({**env, "SSBTEK_MAX_DOCUMENT_BYTES": "50"})

@@ -19,6 +19,7 @@ from resolvers.errors import UpstreamInvalidResponse
 from resolvers.loader import Upstream
 from resolvers.plan import FetchPlan, Period, QuestionKey
 from simulator.app import SimulatorConfig
+from simulator.latency import DEFAULT_AGENCY_LATENCY, LatencyModel
 from tests.support import (
     PERIOD,
     REQUESTER,
@@ -149,6 +150,30 @@ def test_one_failing_person_does_not_fail_the_household(api: Facade, fresh: Simu
     assert error["path"] == ["personer", 1, "transportstyrelsen"]
     assert error["extensions"]["code"] == "UPSTREAM_FAULT"
     assert len(fresh.questions()) == 3
+
+
+def test_errors_come_in_path_order_whatever_order_the_people_failed_in() -> None:
+    """`a`'s question takes longer than `b`'s people's (Transportstyrelsen is slow here), so
+    its error comes last; the answer lists errors by path all the same, each time alike."""
+    latency = LatencyModel(
+        enabled=True,
+        overhead_s=0.0,
+        agencies={**DEFAULT_AGENCY_LATENCY, "TNS": (0.3, 0.0), "AF": (0.0, 0.0)},
+    )
+    query = """query($period: PeriodInput!, $people: [Personnummer!]!, $slow: Personnummer!) {
+      b: personer(personnummer: $people, period: $period, arende: "A-1") {
+        arbetsformedlingen { fornamn } }
+      a: person(personnummer: $slow, period: $period, arende: "A-1") {
+        transportstyrelsen { resultat } } }"""
+    variables = {"period": PERIOD, "people": [TRASIG, OTILLGANGLIG], "slow": SOAP_FAULT}
+    with simulator(SimulatorConfig(latency=latency)) as sim, facade(facade_env(sim.url)) as api:
+        first, again = (api.query(query, variables)["errors"] for _ in range(2))
+    assert [(error["path"], error["extensions"]["code"]) for error in first] == [
+        (["a", "transportstyrelsen"], "UPSTREAM_FAULT"),
+        (["b", 0, "arbetsformedlingen"], "UPSTREAM_INVALID_RESPONSE"),
+        (["b", 1, "arbetsformedlingen"], "UPSTREAM_UNAVAILABLE"),
+    ]
+    assert again == first
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,6 +22,7 @@ from typing import Any
 
 import graphql
 import httpx
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
 
@@ -49,6 +51,31 @@ TOKEN_LIMIT = "Syntax Error: Document contains more than"
 def _mostly(draw: st.DrawFn, one_in: int = 10) -> bool:
     """True but for about one draw in `one_in` (shrinks towards True)."""
     return draw(st.integers(0, one_in - 1)) < one_in - 1
+
+
+# --- How many examples ---
+
+FUZZ_EXAMPLES = int(os.environ.get("SSBTEK_FUZZ_EXAMPLES") or 0)
+
+
+def fuzz_settings(in_suite: int, share: float = 1.0) -> settings:
+    """`in_suite` fixed examples in the suite; when SSBTEK_FUZZ_EXAMPLES is set, `share` of that
+    many random ones."""
+    slow = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    if FUZZ_EXAMPLES:
+        return settings(
+            max_examples=max(1, int(FUZZ_EXAMPLES * share)),
+            deadline=None,
+            suppress_health_check=slow,
+            print_blob=True,
+        )
+    return settings(
+        max_examples=in_suite,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=slow,
+    )
 
 
 # --- Valid values -----------------------------------------------------------------------------
@@ -144,6 +171,12 @@ class Shape:
 
 
 SHAPES = st.builds(Shape, st.booleans(), st.booleans(), st.booleans(), st.booleans())
+# Shapes with directives whose conditions are often variables.
+DIRECTIVE_SHAPES = st.builds(Shape, st.just(True), st.just(True), st.booleans(), st.booleans())
+# A variable left out of the request's `variables`.
+NOT_GIVEN: Any = object()
+# What a `Boolean = <default>` directive variable is given.
+DIRECTIVE_VALUES = (None, NOT_GIVEN, True, False)
 
 
 def _name(value: str) -> graphql.NameNode:
@@ -163,16 +196,37 @@ class _Rewrite(graphql.Visitor):
         self.variables: dict[str, Any] = {}
         self.aliases = itertools.count(1)
 
-    def _variable(self, type_: graphql.GraphQLInputType, value: Any) -> graphql.VariableNode:
-        """A new variable of `type_` holding `value`."""
+    def _variable(
+        self,
+        type_: graphql.GraphQLInputType,
+        value: Any,
+        default: graphql.ConstValueNode | None = None,
+    ) -> graphql.VariableNode:
+        """A new variable of `type_` (with a `default`) holding `value`, or not given at all
+        when `value` is NOT_GIVEN."""
         variable = graphql.VariableNode(name=_name(f"v{len(self.definitions)}"))
         self.definitions.append(
             graphql.VariableDefinitionNode(
-                variable=variable, type=graphql.parse_type(str(type_)), directives=()
+                variable=variable,
+                type=graphql.parse_type(str(type_)),
+                default_value=default,
+                directives=(),
             )
         )
-        self.variables[variable.name.value] = value
+        if value is not NOT_GIVEN:
+            self.variables[variable.name.value] = value
         return variable
+
+    def _condition(self, flag: bool) -> graphql.ValueNode:
+        """The `if:` of a directive: the literal `flag`; or a `Boolean!` variable holding it; or
+        a `Boolean = flag` variable given as null, not given, true or false (null is
+        graphql-core's error where it collects the selection)."""
+        if not (self.shape.variables and self.draw(st.booleans())):
+            return nodes.Boolean(flag)
+        if self.draw(st.booleans()):
+            return self._variable(graphql.GraphQLNonNull(graphql.GraphQLBoolean), flag)
+        value = self.draw(st.sampled_from(DIRECTIVE_VALUES))
+        return self._variable(graphql.GraphQLBoolean, value, default=nodes.Boolean(flag))
 
     def _value(self, name: str, value: graphql.ValueNode) -> graphql.ValueNode | None:
         """The argument's value, mostly made acceptable; None drops the argument."""
@@ -206,10 +260,7 @@ class _Rewrite(graphql.Visitor):
             return None
         if self.shape.directives and not _mostly(self.draw, one_in=4):
             name = self.draw(st.sampled_from(["include", "skip"]))
-            flag = self.draw(st.booleans())
-            condition: graphql.ValueNode = nodes.Boolean(flag)
-            if self.shape.variables and self.draw(st.booleans()):
-                condition = self._variable(graphql.GraphQLNonNull(graphql.GraphQLBoolean), flag)
+            condition = self._condition(self.draw(st.booleans()))
             directive = graphql.DirectiveNode(
                 name=_name(name),
                 arguments=(graphql.ArgumentNode(name=_name("if"), value=condition),),
@@ -285,14 +336,15 @@ class Operation:
 
 
 @st.composite
-def operations(draw: st.DrawFn) -> Operation:
+def operations(draw: st.DrawFn, shapes: st.SearchStrategy[Shape] = SHAPES) -> Operation:
     """A valid GraphQL operation against the facade's schema (`person`, `personer`,
-    `tjanstestatus`), its arguments mostly ones the facade accepts, in a drawn `Shape`."""
+    `tjanstestatus`), its arguments mostly ones the facade accepts, in a `Shape` drawn from
+    `shapes`."""
     document = draw(
         from_schema(SDL, custom_scalars=CUSTOM_SCALARS, print_ast=lambda document: document)
     )
     type_info = graphql.TypeInfo(SCHEMA)
-    rewrite = _Rewrite(draw, draw(SHAPES), type_info)
+    rewrite = _Rewrite(draw, draw(shapes), type_info)
     rewritten = graphql.visit(document, graphql.TypeInfoVisitor(type_info, rewrite))
     return Operation(graphql.print_ast(rewritten), rewrite.variables)
 

@@ -29,6 +29,26 @@ def fragment_chain(levels: int) -> str:
     return f"{{ person({PERSON_ARGS}) {{ ...F0 }} }} " + " ".join(fragments)
 
 
+def refused_document(kind: str, seed: int = 0, size: int = 64_000) -> str:
+    """A document of about `size` characters that the default limits refuse as
+    QUERY_TOO_COMPLEX, different for each `seed`: `aliases` (aliases of `tjanstestatus`, over
+    the alias limit), `fields` (`__typename` over and over, over the field limit; graphql-core's
+    validation of many fields of one name is its slowest) or `tokens` (over the token limit)."""
+    if kind == "aliases":
+        parts, written = [], 0
+        while written < size - 40:
+            parts.append(f"a{len(parts)}_{seed}: tjanstestatus {{ myndighet }} ")
+            written += len(parts[-1])
+        body = "".join(parts)
+    elif kind == "fields":
+        body = f"s{seed}: __typename " + "__typename " * (size // 11)
+    elif kind == "tokens":
+        body = f"s{seed}: __typename " + "a " * (size // 2)
+    else:
+        raise ValueError(kind)
+    return "{ " + body + "}"
+
+
 def codes(answer: dict[str, Any]) -> set[str]:
     """The `extensions.code` of every error in an answer."""
     return {error["extensions"]["code"] for error in answer.get("errors") or []}
