@@ -57,7 +57,7 @@ OVRIG_INFORMATION = {
 }
 # Försäkringskassan's deduction kinds (`LefiUtbetalningDetalj.beloppstyp`).
 FK_DEDUCTIONS = {
-    "AFR": "Avdrag annan ersättning eller föräldra- eller rehabiliteringsersättning",
+    "AFR": "Avdrag för annan ersättning",
     "ALA": "Avdrag på grund av lön",
     "ART": "Utländsk fordran artikel 68a",
     "AVB": "Avbetalning",
@@ -88,22 +88,22 @@ PAYMENT_KINDS = {0: "Lokal utbetalning", 1: "Månad", 2: "Daglig", 3: "Retro", 4
 PAYERS = {1001: "Försäkringskassan", 1003: "Pensionsmyndigheten"}
 
 _LEVNADSINTYG = {
-    0: "Förfrågan till kund ska skickas",
-    1: "Förfrågan till kund har skickats",
+    0: "Förfrågan ska skickas",
+    1: "Förfrågan skickad",
     2: "Intyg komplett",
     3: "Intyg ej komplett",
-    4: "Påminnelsebrev har skickats",
-    5: "Förmåner har spärrats",
+    4: "Påminnelse skickad",
+    5: "Förmåner spärrade",
     7: "Hanteras av TESS",
     8: "Intyg komplett med förändringar",
     9: "Intyg ej komplett med förändringar",
-    10: "Ej komplett intyg har inkommit efter spärr",
-    20: "Ej skickat: namn eller adress ej kompletta",
-    21: "Ej skickat: ställföreträdarens uppgifter ej kompletta",
-    22: "Ej skickat: personen är avliden eller avregistrerad",
-    23: "Ej skickat: personen har ingen löpande förmån",
-    24: "Ej skickat: personen är inte utlandsbosatt",
-    25: "Ej skickat: personen har nyligen haft komplett intyg",
+    10: "Ofullständigt intyg efter spärr",
+    20: "Ej skickat, namn eller adress saknas",
+    21: "Ej skickat, ställföreträdare saknas",
+    22: "Ej skickat, avliden eller avregistrerad",
+    23: "Ej skickat, ingen löpande förmån",
+    24: "Ej skickat, ej utlandsbosatt",
+    25: "Ej skickat, nyligen komplett",
 }
 # The words of the codes of LEFI's enumerations (the model's `enums`). The contract gives the
 # meanings of some; Pensionsmyndigheten's compensation, deduction and amount codes are read by
@@ -235,12 +235,12 @@ FIELD_CODES: dict[str | tuple[str, str], dict[Any, str]] = {
     },
     ("LefiArbetsskadelivrantaEgenUppgifter", "orsak"): {
         0: "Okänd",
-        1: "Arbetsoförmåga till följd av arbetssjukdom",
-        2: "Arbetsoförmåga till följd av olycksfall i arbetet",
-        3: "Arbetsoförmåga till följd av färdolycksfall",
-        4: "Rehabilitering till följd av arbetssjukdom",
-        5: "Rehabilitering till följd av olycksfall i arbetet",
-        6: "Rehabilitering till följd av färdolycksfall",
+        1: "Arbetsoförmåga, arbetssjukdom",
+        2: "Arbetsoförmåga, olycksfall i arbetet",
+        3: "Arbetsoförmåga, färdolycksfall",
+        4: "Rehabilitering, arbetssjukdom",
+        5: "Rehabilitering, olycksfall i arbetet",
+        6: "Rehabilitering, färdolycksfall",
     },
     ("LefiForaldrapenningBeslut", "ersattning"): {3: "Vanliga dagar", 5: "Dubbeldagar"},
     ("LefiGraviditetspenningBeslut", "ersattning"): {
@@ -325,12 +325,12 @@ FIELD_CODES: dict[str | tuple[str, str], dict[Any, str]] = {
         7: "Ej utnyttjat stöd",
     },
     ("LefiTillfalligForaldrapenningBeslut", "ersattning"): {
-        1: "Tillfällig föräldrapenning (vanlig)",
-        2: "Tillfällig föräldrapenning för kontaktdag",
-        3: "Tillfällig föräldrapenning i samband med barns födelse",
-        4: "Tillfällig föräldrapenning i samband med barns adoption",
-        5: "Tillfällig föräldrapenning då barnets ordinarie vårdgivare är sjuk",
-        6: "Tillfällig föräldrapenning i samband med att barn har avlidit",
+        1: "Vård av barn",
+        2: "Kontaktdag",
+        3: "Barns födelse",
+        4: "Adoption",
+        5: "Ordinarie vårdare sjuk",
+        6: "Barn som har avlidit",
     },
     ("LefiTillfalligForaldrapenningDag", "inkomsttyp"): {
         0: "Inkomsttyp okänd",
