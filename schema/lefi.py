@@ -80,14 +80,20 @@ def _code_enum(name: str, codes: list[str], description: str) -> Any:
 
 
 FkFormansgrupp = _code_enum(
-    "FkFormansgrupp", fk_group_codes(), "A Försäkringskassan benefit group, `FK:<name>` in LEFI."
+    "FkFormansgrupp",
+    fk_group_codes(),
+    "A Försäkringskassan benefit group, named without its prefix: `SJP` is `FK:SJP` in the LEFI "
+    "question and in `avvikelser`, where `Kod.kod` keeps the prefix LEFI sent.",
 )
 FK_BY_NAME = {field.name: field for field in FK_FIELDS}
 PM_BY_NAME = {field.name: field for field in PM_FIELDS}
 PM_BLOCKS = ("levnadsintyg", "pensionsbehallning", "pensionsunderlag")
 
 PmFormansgrupp = _code_enum(
-    "PmFormansgrupp", pm_group_codes(), "A Pensionsmyndigheten benefit group, `PM:<name>` in LEFI."
+    "PmFormansgrupp",
+    pm_group_codes(),
+    "A Pensionsmyndigheten benefit group, named without its prefix: `AP` is `PM:AP` in the LEFI "
+    "question and in every `formansgrupp` `Kod`, which keeps the prefix LEFI sent.",
 )
 
 STATE_FIELDS = {

@@ -15,7 +15,7 @@ from typing import Any
 
 import strawberry
 
-from resolvers.decode.lefi import UNKNOWN, lefi_model, python_name
+from resolvers.decode.lefi import UNKNOWN, lefi_meanings, lefi_model, python_name
 from schema.common import OkantElement
 
 
@@ -27,11 +27,18 @@ def resolve_attribute(source: Any, name: str) -> Any:
 
 
 @strawberry.type(
-    description="LEFI `LefiBelopp`: an amount in a currency (FK amounts have decimals)."
+    description="LEFI `LefiBelopp`: an amount of money in a currency, as Försäkringskassan's "
+    "model writes amounts (with öre where there are any; Pensionsmyndigheten's model writes "
+    "whole kronor as plain numbers instead)."
 )
 class Belopp:
-    summa: Decimal | None = strawberry.field(description="`summa`: the amount.")
-    valuta: str | None = strawberry.field(description="`valuta`: ISO 4217 currency, e.g. SEK.")
+    summa: Decimal | None = strawberry.field(
+        description="`summa`: the amount in `valuta`, exact, with the decimals LEFI sent "
+        "(`1250.5` stays `1250.5`); null when LEFI left it out."
+    )
+    valuta: str | None = strawberry.field(
+        description="`valuta`: the currency as an ISO 4217 code, `SEK` for Swedish kronor."
+    )
 
 
 @strawberry.type(
@@ -52,12 +59,27 @@ class Omfattning:
 
 
 @strawberry.type(
-    description="A LEFI code (`LefiBokstavskod`, `LefiSifferkod`, or a `{kod, beskrivning}` "
-    "enumeration): the code as text and its description. Bare-string codes have no description."
+    description="A code and its words: LEFI's `LefiBokstavskod` (letters), `LefiSifferkod` "
+    "(a number) and every `{kod, beskrivning}` enumeration, and in the payment views the "
+    "codes of every source. What a code means depends on the field that holds it: the "
+    "field's description says. `kod` is always the code exactly as the agency sent it, never "
+    "rewritten: with the provider's prefix where LEFI writes one (Pensionsmyndigheten's "
+    "codes and the group and type codes, `PM:AP`, `PM:PS`, `FK:SJP`), without one where it "
+    "writes none (the letter and number codes of Försäkringskassan's model, `SJP`, `PS`, "
+    "`1001`). The facade writes two codes of its own, in the payment views: "
+    "`ARBETSLOSHETSERSATTNING`, the a-kassor's förmån, and the groups of a "
+    "Pensionsmyndigheten payment that covers several, joined by `+` (`PM:AP+PM:BTI`), each "
+    "as sent."
 )
 class Kod:
-    kod: str | None = strawberry.field(description="`kod` or `id`: the code, as text.")
-    beskrivning: str | None = strawberry.field(description="`beskrivning`: the code in words.")
+    kod: str | None = strawberry.field(
+        description="`kod` or `id`: the code as text, exactly as sent (a number code such as "
+        "`1001` as its digits)."
+    )
+    beskrivning: str | None = strawberry.field(
+        description="`beskrivning`: the code in the agency's words, in Swedish; null when "
+        "the agency sent the code alone."
+    )
 
 
 @strawberry.type(
@@ -123,7 +145,7 @@ def lefi_type(type_name: str) -> Any:
     )
     namespace["__annotations__"] = annotations
     cls = type(type_name, (), namespace)
-    return strawberry.type(cls, description=f"LEFI `{type_name}`, as the LEFI v9 answer has it.")
+    return strawberry.type(cls, description=type_description(type_name))
 
 
 # LEFI properties the contract says are being phased out, with the reason clients see.
@@ -140,13 +162,29 @@ def graphql_name(json_name: str) -> str:
     return json_name[:1].lower() + json_name[1:]
 
 
+def type_description(type_name: str) -> str:
+    """What a LEFI type is, in the project's words, and its name in the contract."""
+    meaning = lefi_meanings().get(type_name, {}).get("")
+    return f"{meaning} LEFI `{type_name}`." if meaning else f"LEFI `{type_name}`."
+
+
 def _field_description(type_name: str, field: dict[str, Any]) -> str:
+    """What a LEFI property means (the project's words), then what it holds, where it comes
+    from and when it is null or empty (generated from the model)."""
+    meaning = lefi_meanings().get(type_name, {}).get(field["name"])
+    generated = _generated_description(type_name, field)
+    return f"{meaning} {generated}" if meaning else generated
+
+
+def _generated_description(type_name: str, field: dict[str, Any]) -> str:
     """What a LEFI property holds, where it comes from and when it is null or empty."""
     kind = field["type"]
     what = _KINDS.get(kind) or _MODEL_KINDS.get(
         lefi_model()["types"].get(kind, {}).get("kind", ""), f"a `{kind}` object"
     )
-    values = lefi_model()["enums"].get(field.get("enum", ""), [])
+    # The contract's list of values: a text's own, or a code type's (`kod` one of them).
+    enum = field.get("enum") or lefi_model()["types"].get(kind, {}).get("enum", "")
+    values = lefi_model()["enums"].get(enum, [])
     listed = f" (one of {', '.join(map(str, values))})" if values else ""
     source = f"LEFI `{type_name}.{field['name']}`"
     if field.get("list"):

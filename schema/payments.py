@@ -138,9 +138,11 @@ class Utbetalning:
         description="Who paid: the agency (FK `foretag`), or the a-kassa (`SvarandeOrganisation`)."
     )
     forman: Kod | None = strawberry.field(
-        description="The förmån: FK `formansfamilj`; PM `formansgrupp` (groups joined by `+` "
-        "when one payment covers several); a-kassa `ARBETSLOSHETSERSATTNING`; CSN the support "
-        "form (`stodform`, `klartext`)."
+        description="The förmån, its code as the source sent it (read it with `kalla`): FK "
+        "`formansfamilj` (no prefix, e.g. `SJP`); PM `formansgrupp` (with its prefix, e.g. "
+        "`PM:AP`; groups joined by `+` when one payment covers several); a-kassa "
+        "`ARBETSLOSHETSERSATTNING`, the facade's own code; CSN the support form (`stodform`, "
+        "`klartext`)."
     )
     delforman: Kod | None = strawberry.field(
         description="The delförmån where the source has one and every part shares it (FK "

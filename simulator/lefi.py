@@ -21,6 +21,16 @@ from typing import Any
 from lxml import etree
 
 from resolvers.contract import CONTRACT_DIR, LEFI_SCHEMA_PATH
+from simulator.lefi_words import (
+    FK_DEDUCTIONS,
+    MADE_UP,
+    PAYERS,
+    PAYMENT_KINDS,
+    enum_words,
+    field_codes,
+    group_words,
+    kind_of_payment,
+)
 from simulator.parts import AgencyFailure
 from simulator.people import EFTERNAMN, FORNAMN, SimPerson, person_number
 from simulator.question import SimPeriod, SimQuestion, month_end
@@ -245,10 +255,9 @@ def lefi_answer(
 
 
 def _utlamnare(kod: str, namn: str, tillstand: str) -> dict[str, Any]:
-    words = {"OK": "Tillgänglig", "OTILLGANGLIG": "Otillgänglig", "FELANDE": "Felande"}
     return {
         "utlamnare": {"kod": kod, "namn": namn},
-        "tillstand": {"kod": tillstand, "beskrivning": words[tillstand]},
+        "tillstand": {"kod": tillstand, "beskrivning": enum_words("LefiTillstandKod", tillstand)},
     }
 
 
@@ -256,8 +265,11 @@ def _deviation(answer: dict[str, Any], information_class: str, code: str) -> Non
     key = "ovrigInformationstyp" if information_class == "ovrigInformation" else "formansgrupp"
     answer["avvikelser"].setdefault(information_class, []).append(
         {
-            "avvikelse": {"kod": "OBEHORIG", "beskrivning": "Aktören saknar behörighet"},
-            key: {"kod": code, "beskrivning": code},
+            "avvikelse": {
+                "kod": "OBEHORIG",
+                "beskrivning": enum_words("LefiAvvikelseKod", "OBEHORIG"),
+            },
+            key: {"kod": code, "beskrivning": group_words(code)},
         }
     )
 
@@ -279,7 +291,7 @@ def _fill(answer: dict[str, Any], world: LefiWorld, information_class: str, code
         item_type = _field(model()["types"]["LefiPmOvrigInformation"], block)["type"]
         answer.setdefault("ovrigInformation", []).append(
             {
-                "informationstyp": {"kod": code, "beskrivning": block},
+                "informationstyp": {"kod": code, "beskrivning": group_words(code)},
                 block: Faker(world, code).object(item_type),
             }
         )
@@ -296,10 +308,10 @@ def _fill(answer: dict[str, Any], world: LefiWorld, information_class: str, code
         item_type = _field(model()["types"]["LefiExternFormansinformationSvar"], information_class)[
             "type"
         ]
-        faker = Faker(world, code)
+        faker = Faker(world, code, group=code)
         items = [faker.object(item_type) for _ in range(faker.count(1, 2, 12))]
         for item in items:
-            item["formansgrupp"] = {"kod": code, "beskrivning": code}
+            item["formansgrupp"] = {"kod": code, "beskrivning": group_words(code)}
         answer.setdefault(information_class, []).extend(items)
 
 
@@ -309,13 +321,29 @@ def _field(spec: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _items(world: LefiWorld, owner: str, prop: str, code: str) -> list[dict[str, Any]]:
     field = _field(model()["types"][owner], prop)
-    faker = Faker(world, f"{code}:{prop}")
+    faker = Faker(world, f"{code}:{prop}", group=code)
     number = within(faker.count(1, 2, 6), rules(owner, prop))
     return [faker.object(field["type"]) for _ in range(number)]
 
 
 def _kr(value: Decimal) -> dict[str, Any]:
     return {"summa": value.quantize(Decimal("0.01")), "valuta": "SEK"}
+
+
+def _fk_code(code: int | str, words: str) -> dict[str, Any]:
+    """A code of Försäkringskassan's model (`LefiBokstavskod`, `LefiSifferkod`): `id` and its
+    Swedish words."""
+    return {"id": code, "beskrivning": words}
+
+
+def _deduction(kind: str) -> dict[str, Any]:
+    """An FK deduction's `beloppstyp` with the contract's words for it."""
+    return _fk_code(kind, FK_DEDUCTIONS[kind])
+
+
+def _pm_code(code: str, enum: str) -> dict[str, Any]:
+    """A code of one of Pensionsmyndigheten's enumerations, and its words."""
+    return {"kod": code, "beskrivning": enum_words(enum, code)}
 
 
 def _pay_days(
@@ -363,7 +391,7 @@ def _fk_payment(
     pay_day: date,
     month: date,
     gross_month: Decimal,
-    typ: tuple[int, str] = (1, "Månad"),
+    typ: int = 1,
 ) -> dict[str, Any]:
     """One FK payment for a month: its detail rows, preliminary tax (PS), for sick and activity
     compensation tax of earlier years too (PST, as a deduction row: LEFI fills `skattebelopp`
@@ -371,7 +399,11 @@ def _fk_payment(
     rows_per_payment = 12 if world.huge else 1
     rng = world.person.rng("FK-pay", code, month.isoformat(), "details")
     end = month_end(month)
-    letters = code.split(":")[1]
+    letters = code.split(":")[1]  # FK's model writes its letter codes without the prefix
+
+    def forman() -> dict[str, Any]:
+        return _fk_code(letters, group_words(code))
+
     details = []
     gross_total = Decimal(0)
     for index in range(rows_per_payment):
@@ -379,9 +411,9 @@ def _fk_payment(
         gross_total += gross.quantize(Decimal("0.01"))
         details.append(
             {
-                "forman": {"id": letters, "beskrivning": letters},
+                "forman": forman(),
                 "period": {"fran": month.isoformat(), "till": end.isoformat()},
-                "beloppstyp": {"id": f"{letters}{index % 3}", "beskrivning": "Utbetalning"},
+                "beloppstyp": _fk_code(f"{letters}{index % 3}", kind_of_payment(code)),
                 "omfattning": {"taljare": 1, "namnare": 1},
                 "dagar": end.day,
                 "bruttobelopp": _kr(gross),
@@ -392,8 +424,8 @@ def _fk_payment(
     if taxable:
         details.append(
             {
-                "forman": {"id": letters},
-                "beloppstyp": {"id": "PS", "beskrivning": "Preliminär skatt"},
+                "forman": forman(),
+                "beloppstyp": _deduction("PS"),
                 "skattebelopp": _kr(tax),
             }
         )
@@ -405,8 +437,8 @@ def _fk_payment(
     if earlier_tax:
         details.append(
             {
-                "forman": {"id": letters},
-                "beloppstyp": {"id": "PST", "beskrivning": "Preliminär skatt tidigare år"},
+                "forman": forman(),
+                "beloppstyp": _deduction("PST"),
                 "avdragsbelopp": _kr(earlier_tax),
             }
         )
@@ -417,16 +449,16 @@ def _fk_payment(
         kind = rng.choice(DEDUCTIONS)
         details.append(
             {
-                "forman": {"id": letters},
-                "beloppstyp": {"id": kind, "beskrivning": kind},
+                "forman": forman(),
+                "beloppstyp": _deduction(kind),
                 "avdragsbelopp": _kr(other),
             }
         )
     withheld = tax + earlier_tax + other
     return {
-        "typ": {"id": typ[0], "beskrivning": typ[1]},
-        "foretag": {"id": 1001, "beskrivning": "Försäkringskassan"},
-        "formansfamilj": {"id": letters, "beskrivning": letters},
+        "typ": _fk_code(typ, PAYMENT_KINDS[typ]),
+        "foretag": _fk_code(1001, PAYERS[1001]),
+        "formansfamilj": forman(),
         "datum": pay_day.isoformat(),
         "period": {"fran": month.strftime("%Y-%m")}
         if rng.random() < 0.2
@@ -458,7 +490,7 @@ def _retro_payment(world: LefiWorld, code: str) -> dict[str, Any] | None:
     gross = _fk_gross(world, code, month)
     if code == "FK:SJP":
         gross = Decimal(FK_MONTHLY[code]) * Decimal("0.2")
-    return _fk_payment(world, code, pay_day, month, gross, (3, "Retro"))
+    return _fk_payment(world, code, pay_day, month, gross, typ=3)  # Retro
 
 
 def _fk_copy(pm: dict[str, Any]) -> dict[str, Any]:
@@ -469,29 +501,29 @@ def _fk_copy(pm: dict[str, Any]) -> dict[str, Any]:
     month = date.fromisoformat(pm["utbetalningsperiod"]["from"])
     details = [
         {
-            "forman": {"id": "AP", "beskrivning": "Allmän pension"},
+            "forman": _fk_code("AP", group_words("FK:AP")),
             "period": {"fran": month.isoformat(), "till": pm["utbetalningsperiod"]["tom"]},
-            "beloppstyp": {"id": "AP0", "beskrivning": "Utbetalning"},
+            "beloppstyp": _fk_code("AP0", kind_of_payment("FK:AP")),
             "bruttobelopp": _kr(gross),
         },
         {
-            "forman": {"id": "AP"},
-            "beloppstyp": {"id": "PS", "beskrivning": "Preliminär skatt"},
+            "forman": _fk_code("AP", group_words("FK:AP")),
+            "beloppstyp": _deduction("PS"),
             "skattebelopp": _kr(tax),
         },
     ]
     if other:
         details.append(
             {
-                "forman": {"id": "AP"},
-                "beloppstyp": {"id": "INF", "beskrivning": "Utmätning"},
+                "forman": _fk_code("AP", group_words("FK:AP")),
+                "beloppstyp": _deduction("INF"),
                 "avdragsbelopp": _kr(other),
             }
         )
     return {
-        "typ": {"id": 1, "beskrivning": "Månad"},
-        "foretag": {"id": 1003, "beskrivning": "Pensionsmyndigheten"},
-        "formansfamilj": {"id": "AP", "beskrivning": "Allmän pension"},
+        "typ": _fk_code(1, PAYMENT_KINDS[1]),
+        "foretag": _fk_code(1003, PAYERS[1003]),
+        "formansfamilj": _fk_code("AP", group_words("FK:AP")),
         "datum": pm["utbetalningsdatum"],
         "period": {"fran": month.isoformat(), "till": pm["utbetalningsperiod"]["tom"]},
         "bruttobelopp": _kr(gross),
@@ -510,11 +542,14 @@ def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
         tax = -round(gross * 0.28)  # PM deductions may come negative
         other = -rng.choice((0, 0, 450))
         avdrag = [
-            {"belopp": tax, "avdragstyp": {"kod": "PM:PS", "beskrivning": "Preliminär skatt"}}
+            {"belopp": tax, "avdragstyp": _pm_code("PM:PS", "LefiPmFormanUtbetalningAvdragTypKod")}
         ]
         if other:
             avdrag.append(
-                {"belopp": other, "avdragstyp": {"kod": "PM:UTMATNING", "beskrivning": "Utmätning"}}
+                {
+                    "belopp": other,
+                    "avdragstyp": _pm_code("PM:UTMATNING", "LefiPmFormanUtbetalningAvdragTypKod"),
+                }
             )
         end = month_end(month)
         payment: dict[str, Any] = {
@@ -525,13 +560,12 @@ def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
             "avdrag": avdrag,
             "utbetalningsrader": [
                 {
-                    "formansgrupp": {"kod": code, "beskrivning": code},
+                    "formansgrupp": {"kod": code, "beskrivning": group_words(code)},
                     "belopp": gross,
-                    "utbetalningsforman": {
-                        "kod": "PM:AP38" if code == "PM:AP" else "PM:EP",
-                        "beskrivning": "Pension",
-                    },
-                    "beloppstyp": {"kod": "PM:IP", "beskrivning": "Inkomstpension"},
+                    "utbetalningsforman": _pm_code(
+                        "PM:AP38" if code == "PM:AP" else "PM:EP", "LefiPmUtbetalningFormanKod"
+                    ),
+                    "beloppstyp": _pm_code("PM:IP", "LefiPmFormanUtbetalningBeloppTypKod"),
                 }
             ],
         }
@@ -542,11 +576,13 @@ def _pm_payments(world: LefiWorld, code: str, preliminary: bool) -> list[dict[st
 
 
 class Faker:
-    """Fills any LEFI model type with plausible values inside the asked period."""
+    """Fills any LEFI model type with plausible values inside the asked period; `group` is the
+    benefit group the items belong to, whose letters and words its förmån codes take."""
 
-    def __init__(self, world: LefiWorld, salt: str) -> None:
+    def __init__(self, world: LefiWorld, salt: str, group: str | None = None) -> None:
         self.world = world
         self.rng: random.Random = world.person.rng("LEFI", salt)
+        self.group = group
 
     def count(self, low: int, high: int, huge: int) -> int:
         """How many items a list gets; the huge scenario gets many."""
@@ -574,10 +610,10 @@ class Faker:
                 number = within(90 if many else self.rng.randint(1, 2), field_rules)
                 item_rules = field_rules.get("items", {})
                 result[field["name"]] = [
-                    self.value(field, depth + 1, item_rules) for _ in range(number)
+                    self.value(field, depth + 1, item_rules, type_name) for _ in range(number)
                 ]
             elif depth < 5:
-                result[field["name"]] = self.value(field, depth + 1, field_rules)
+                result[field["name"]] = self.value(field, depth + 1, field_rules, type_name)
         if type_name == "LefiPersoninformation" and depth == 0:
             person = self.world.person
             result.update(
@@ -589,8 +625,11 @@ class Faker:
             )
         return result
 
-    def value(self, field: dict[str, Any], depth: int, value_rules: dict[str, Any]) -> Any:
-        """One value for a model field, within the schema's rules for it (`value_rules`)."""
+    def value(
+        self, field: dict[str, Any], depth: int, value_rules: dict[str, Any], owner: str
+    ) -> Any:
+        """One value for a field of the model type `owner`, within the schema's rules for it
+        (`value_rules`)."""
         kind, name = field["type"], field["name"]
         enum = model()["enums"].get(field.get("enum", ""))
         if enum:
@@ -611,13 +650,7 @@ class Faker:
             return f"{self.day().isoformat()}T10:15:00Z"
         special = model()["types"][kind]
         if special["kind"] == "code":
-            # A code's key has the kind the schema gives it: LefiBokstavskod's `id` is text,
-            # LefiSifferkod's a whole number.
-            values = model()["enums"].get(special.get("enum", "")) or (
-                (1, 2, 3, 4, 5) if special["keyType"] == "integer" else ("A", "B", "C", "D", "E")
-            )
-            code = self.rng.choice(values)
-            return {special["key"]: code, "beskrivning": f"Beskrivning av {code}"}
+            return self.code(owner, name, special)
         if special["kind"] == "belopp":
             return _kr(Decimal(self.rng.randint(10000, 2500000)) / 100)
         if special["kind"] == "omfattning":
@@ -632,6 +665,25 @@ class Faker:
                 "till": min(self.world.period.tom, start + timedelta(days=30)).isoformat(),
             }
         return self.object(kind, depth)
+
+    def code(self, owner: str, name: str, special: dict[str, Any]) -> dict[str, Any]:
+        """A code of the field `name` of `owner` with its Swedish words: the group's own for a
+        förmån, else one the contract lists for the field (an enumeration's, or the list in
+        the field's description), else a made-up one that says so. Its key has the kind the
+        schema gives it: LefiBokstavskod's `id` is text, LefiSifferkod's a whole number."""
+        key = special["key"]
+        if name in ("forman", "delforman") and self.group and special["keyType"] == "string":
+            return {key: self.group.split(":")[1], "beskrivning": group_words(self.group)}
+        enum = special.get("enum")
+        if enum:
+            code = self.rng.choice(model()["enums"][enum])
+            return {key: code, "beskrivning": enum_words(enum, code)}
+        listed = field_codes(owner, name)
+        if listed:
+            code = self.rng.choice(list(listed))
+            return {key: code, "beskrivning": listed[code]}
+        made_up = (1, 2, 3, 4, 5) if special["keyType"] == "integer" else ("A", "B", "C", "D", "E")
+        return {key: self.rng.choice(made_up), "beskrivning": MADE_UP}
 
     def _patterned(self, value: str, pattern: str | None, name: str) -> str:
         """`value` if the schema's pattern accepts it, else the first shape it accepts of a day

@@ -59,6 +59,22 @@ def lefi_model() -> dict[str, Any]:
     return model
 
 
+@cache
+def lefi_meanings() -> dict[str, dict[str, str]]:
+    """What each LEFI type and property means, in the project's words
+    (`lefi-v9-descriptions.json`): per type, its own meaning under `""` and each property's,
+    a property taking the words of the type's shared groups unless it has its own."""
+    words = json.loads((CONTRACT_DIR / "lefi-v9-descriptions.json").read_text(encoding="utf-8"))
+    meanings: dict[str, dict[str, str]] = {}
+    for type_name, spec in words["types"].items():
+        own: dict[str, str] = {"": spec["meaning"]}
+        for group in reversed(spec.get("shared", [])):
+            own.update(words["shared"][group])
+        own.update(spec.get("fields", {}))
+        meanings[type_name] = own
+    return meanings
+
+
 def python_name(json_name: str) -> str:
     """The key a decoded JSON property gets (and the python name of its GraphQL field)."""
     return f"{json_name}_" if keyword.iskeyword(json_name) else json_name
