@@ -161,6 +161,11 @@ def in_process(data: etree._Element, rounds: int) -> dict[str, Any]:
         "json": [_ms(lambda: lefi.json_document(raw)) for _ in range(rounds)],
         "readers": [_ms(lambda: lefi.normalise(document, root)) for _ in range(rounds)],
     }
+    readers_ms: list[float] = []
+    general_ms: list[float] = []
+    for _ in range(rounds):
+        readers_ms.append(_ms(lambda: lefi.normalise(document, root)))
+        general_ms.append(_ms(lambda: lefi.reference_normalise(document, root)))
     floats = _floats(orjson.loads(raw))
     json_ms: list[float] = []
     orjson_ms: list[float] = []
@@ -175,6 +180,8 @@ def in_process(data: etree._Element, rounds: int) -> dict[str, Any]:
         "before_ms": before,
         "after_ms": after,
         "steps_ms": steps,
+        "readers_ms": readers_ms,
+        "general_ms": general_ms,
         "json_ms": json_ms,
         "orjson_exact_ms": orjson_ms,
         "orjson_alone_ms": alone_ms,
@@ -342,6 +349,13 @@ def rows(figures: dict[str, Any], row: Callable[..., dict[str, str]]) -> list[di
                 "≤ 25 ms" if name == "huge" else "",
             ),
             row(
+                "  its readers vs the general reading value by value (`reference_normalise`), "
+                "interleaved",
+                spread(f["readers_ms"]),
+                spread(f["general_ms"]),
+                _ratio(f["readers_ms"], f["general_ms"]),
+            ),
+            row(
                 f"  its JSON ({f['floats']:,} numbers with a fraction): orjson with the checks "
                 "that keep every digit vs the json module with Decimal",
                 spread(f["orjson_exact_ms"]),
@@ -382,7 +396,7 @@ def main() -> None:
         print(f"  after {spread(f['after_ms'])}; before {spread(f['before_ms'])}; {ratio:.3f}")
         for step, values in f["steps_ms"].items():
             print(f"    {step:<8} {spread(values)}")
-        for key in ("json_ms", "orjson_exact_ms", "orjson_alone_ms"):
+        for key in ("readers_ms", "general_ms", "json_ms", "orjson_exact_ms", "orjson_alone_ms"):
             print(f"  {key:<16} {spread(f[key])}")
         for way in ("thread", "pool", "pieces"):
             for key in ("wall_ms", "cpu_ms", "lag_max_ms", "lag_p99_ms"):
