@@ -1,9 +1,10 @@
 """The fast LEFI decoder answers exactly what the decoder before it answered (issue 23).
 
-`resolvers.decode.lefi.decode` reads the base64 without copying it first, and reads the JSON by
-readers compiled once per model type; the decoder before it (`decode_before` here: base64 after
-taking out blanks, the json module with Decimal, and `reference_normalise`, the general reading
-value by value) is the definition it must keep. Both read the same FK `data` element, and what
+`resolvers.decode.lefi.decode` reads the base64 without copying it first, the JSON by msgspec
+(numbers with a fraction as the Decimal of their text), and the document by readers compiled
+once per model type; the decoder before it (`decode_before` here: base64 after taking out
+blanks, the json module with Decimal, and `reference_normalise`, the general reading value by
+value) is the definition it must keep. Both read the same FK `data` element, and what
 they answer must be identical: the same dicts with their keys in the same order, values of the
 same types (a Decimal with the same digits, a bool never an int), and the same `ovriga_falt`
 entries, in the same order, with the same paths and JSON texts; or the same error.
@@ -19,7 +20,6 @@ hypothesis makes.
 from __future__ import annotations
 
 import base64
-import json
 import random
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -50,10 +50,11 @@ OBJECT_TYPES = sorted(
 
 
 def decode_before(data: etree._Element) -> dict[str, Any]:
-    """The decoder before issue 23, from its parts that are still here (its reading of the JSON,
-    `json_document`, is unchanged)."""
-    raw = base64_of(data, "lefiJsonSvar", "lefiJsonSvar")
-    return lefi.reference_normalise(lefi.json_document(raw), ROOT)
+    """The decoder before issue 23, from its parts that are still here."""
+    document = lefi.read_json(base64_of(data, "lefiJsonSvar", "lefiJsonSvar"))
+    if not isinstance(document, dict):
+        raise PayloadError("lefiJsonSvar is not a JSON object")
+    return lefi.reference_normalise(document, ROOT)
 
 
 def differences(before: Any, after: Any, where: str = "answer") -> list[str]:
@@ -223,16 +224,21 @@ def mutated(value: Any, rng: random.Random, rate: float) -> Any:
 
 
 @pytest.fixture(scope="module")
-def documents(sim: Simulator) -> list[dict[str, Any]]:
-    """LEFI answers of the simulator, as JSON read with Decimal: a scenario person with every
-    group, one with several MB, and two generated people."""
+def raw_answers(sim: Simulator) -> list[bytes]:
+    """LEFI answers of the simulator, their JSON: a scenario person with every group, one with
+    several MB, and two generated people."""
     found = []
     for number in ["198503151238", "195804121233", *generated_people(2)]:
         data = simulator_answer(sim, number, PERIODS[0])
         assert data is not None
-        raw = base64_of(data, "lefiJsonSvar", "lefiJsonSvar")
-        found.append(json.loads(raw, parse_float=Decimal))
+        found.append(base64_of(data, "lefiJsonSvar", "lefiJsonSvar"))
     return found
+
+
+@pytest.fixture(scope="module")
+def documents(raw_answers: list[bytes]) -> list[dict[str, Any]]:
+    """Those answers as JSON read with Decimal by the json module."""
+    return [lefi.read_json(raw) for raw in raw_answers]
 
 
 def sent(document: Any) -> etree._Element:
@@ -336,6 +342,31 @@ def test_crafted_answers_decode_as_before(name: str) -> None:
     assert_decoded_as_before(fk_data(CRAFTED[name].encode()))
 
 
+# JSON texts msgspec refuses and the json module reads, or refuses otherwise: both decoders must
+# end the same way (msgspec's refusal is never the answer).
+REFUSED_BY_MSGSPEC = {
+    "a byte order mark": b'\xef\xbb\xbf{"utbetalningar": [{"bruttobelopp": 1.50}]}',
+    "UTF-16": '{"utbetalningar": [{"nettobelopp": 2.50}]}'.encode("utf-16"),
+    "UTF-32": '{"okand": "å"}'.encode("utf-32"),
+    "an escaped lone surrogate": b'{"okand": "\\ud800", "ansprak": [{"ansprakid": "\\udfff"}]}',
+    "an encoded surrogate": b'{"okand": "\xed\xa0\x80"}',
+    "bytes that are not UTF-8": b'{"okand": "\xc3"}',
+    "an integer of 5,000 digits": b'{"okand": ' + b"1" * 5000 + b"}",
+    "an exponent no Decimal holds": b'{"utbetalningar": [{"bruttobelopp": 1e9999999999999999999}]}',
+    "a trailing comma": b'{"okand": [1, 2,]}',
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED_BY_MSGSPEC))
+def test_what_msgspec_refuses_decodes_as_before(name: str) -> None:
+    data = fk_data(REFUSED_BY_MSGSPEC[name])
+    try:
+        assert_decoded_as_before(data)
+    except (ValueError, ArithmeticError) as exc:  # what the decoder before raised, as it did
+        with pytest.raises(type(exc)):
+            decode_before(data)
+
+
 @pytest.mark.parametrize(
     "payload",
     [
@@ -409,11 +440,21 @@ def test_odd_values_of_an_object_type_read_as_before(value: Any) -> None:
 
 
 def test_the_simulators_answers_take_only_fast_paths(
-    documents: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    raw_answers: list[bytes], documents: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An answer in the shapes LEFI sends (the simulator's conform to LEFI's schema) is read
-    without the general reading: no value goes to `_value`, but a date text seen for the first
-    time (then remembered) and a date-time (a few in an answer, read as before)."""
+    by msgspec, not the json module, and without the general reading: no value goes to
+    `_value`, but a date text seen for the first time (then remembered) and a date-time (a few
+    in an answer, read as before)."""
+
+    def refused(raw: bytes) -> Any:
+        raise AssertionError("msgspec refused a simulator answer")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lefi, "read_json", refused)
+        read = [lefi.json_document(raw) for raw in raw_answers]
+    assert differences(documents, read) == []
+
     general: list[tuple[Any, Any]] = []
     value = lefi._value
 
