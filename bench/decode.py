@@ -9,9 +9,10 @@ the raw SOAP answer the facade receives; what is timed starts at its FK `data` e
 
 - In-process: the decoder (`resolvers.decode.lefi.decode`) and the one before it (base64, the json
   module with Decimal, `reference_normalise`), alternately, `rounds` times each; medians, ranges
-  and their ratio, and the decoder's three steps (base64, JSON, readers). The JSON step beside
-  orjson with the checks that would keep every digit LEFI sent (`orjson_exact`, a prototype
-  measured, not used) and beside orjson alone.
+  and their ratio, and the decoder's three steps (base64, JSON, readers); its readers beside
+  the general reading; its JSON (msgspec with Decimal) beside the json module with Decimal (the
+  way before), orjson with the checks that would keep every digit LEFI sent (`orjson_exact`, a
+  prototype measured, not used) and orjson alone.
 - Offloading: the serving process's event loop awaits one decode, `rounds` times, either in a
   thread (`asyncio.to_thread`, as `resolvers/loader.py` does) or in a process pool (the base64
   text pickled to a worker, the decoded answer pickled back and unpickled in the serving process,
@@ -63,8 +64,8 @@ _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
 def orjson_exact(raw: bytes, floats: list[float]) -> Any:
-    """The prototype measured against `lefi.json_document`: orjson where the checks above find
-    nothing, the json module otherwise; and each of the document's `floats` made the Decimal of
+    """A prototype measured against the json module and msgspec: orjson where the checks above
+    find nothing, the json module otherwise; and each of the document's `floats` made the Decimal of
     its `repr`, as readers would make them where they read one (the floats are found before the
     timing: a walk of the document to find them would be per-value work readers do not need)."""
     if (
@@ -72,7 +73,7 @@ def orjson_exact(raw: bytes, floats: list[float]) -> Any:
         or any(e.search(raw) for e in _EXPONENTS)
         or b"0" * 19 in raw.translate(_DIGITS_AS_ZERO)
     ):
-        return lefi.json_document(raw)
+        return lefi.read_json(raw)
     document = orjson.loads(raw)
     for number in floats:
         Decimal(repr(number))
@@ -168,10 +169,12 @@ def in_process(data: etree._Element, rounds: int) -> dict[str, Any]:
         general_ms.append(_ms(lambda: lefi.reference_normalise(document, root)))
     floats = _floats(orjson.loads(raw))
     json_ms: list[float] = []
+    msgspec_ms: list[float] = []
     orjson_ms: list[float] = []
     alone_ms: list[float] = []
     for _ in range(rounds):
-        json_ms.append(_ms(lambda: lefi.json_document(raw)))
+        json_ms.append(_ms(lambda: lefi.read_json(raw)))
+        msgspec_ms.append(_ms(lambda: lefi.json_document(raw)))
         orjson_ms.append(_ms(lambda: orjson_exact(raw, floats)))
         alone_ms.append(_ms(lambda: orjson.loads(raw)))
     return {
@@ -183,6 +186,7 @@ def in_process(data: etree._Element, rounds: int) -> dict[str, Any]:
         "readers_ms": readers_ms,
         "general_ms": general_ms,
         "json_ms": json_ms,
+        "msgspec_ms": msgspec_ms,
         "orjson_exact_ms": orjson_ms,
         "orjson_alone_ms": alone_ms,
     }
@@ -356,8 +360,15 @@ def rows(figures: dict[str, Any], row: Callable[..., dict[str, str]]) -> list[di
                 _ratio(f["readers_ms"], f["general_ms"]),
             ),
             row(
-                f"  its JSON ({f['floats']:,} numbers with a fraction): orjson with the checks "
-                "that keep every digit vs the json module with Decimal",
+                f"  its JSON ({f['floats']:,} numbers with a fraction): msgspec with Decimal vs "
+                "the json module with Decimal (before)",
+                spread(f["msgspec_ms"]),
+                spread(f["json_ms"]),
+                _ratio(f["msgspec_ms"], f["json_ms"]),
+            ),
+            row(
+                "  its JSON: orjson with the checks that keep every digit (a prototype) vs the "
+                "json module with Decimal",
                 spread(f["orjson_exact_ms"]),
                 spread(f["json_ms"]),
                 _ratio(f["orjson_exact_ms"], f["json_ms"]),
@@ -396,7 +407,14 @@ def main() -> None:
         print(f"  after {spread(f['after_ms'])}; before {spread(f['before_ms'])}; {ratio:.3f}")
         for step, values in f["steps_ms"].items():
             print(f"    {step:<8} {spread(values)}")
-        for key in ("readers_ms", "general_ms", "json_ms", "orjson_exact_ms", "orjson_alone_ms"):
+        for key in (
+            "readers_ms",
+            "general_ms",
+            "json_ms",
+            "msgspec_ms",
+            "orjson_exact_ms",
+            "orjson_alone_ms",
+        ):
             print(f"  {key:<16} {spread(f[key])}")
         for way in ("thread", "pool", "pieces"):
             for key in ("wall_ms", "cpu_ms", "lag_max_ms", "lag_p99_ms"):
