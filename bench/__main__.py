@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cache, load, memory, refusals, selection, stall
+from bench import cache, decode, load, memory, refusals, selection, stall
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -214,6 +214,9 @@ def main() -> None:
     rows += memory.rows(figures["memory"], _row)
     notes += load.measure()
     figures["cache_fairness_overload"] = dict(notes)
+    # Last: it tunes this process as a serving one (gc.freeze, 1 ms switches).
+    figures["decode"] = decode.measure()
+    rows += decode.rows(figures["decode"], _row)
     table = markdown(rows, notes)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"ssbtek-graphql bench, {started:%Y-%m-%d %H:%M} UTC, {machine}\n")

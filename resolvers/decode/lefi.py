@@ -5,10 +5,19 @@ codes as plain strings or `{id, beskrivning}`, `YYYY-MM` and open-ended periods)
 a property the model does not know, or a value of the wrong kind, is kept in `ovriga_falt` as the
 JSON LEFI sent. Numbers are Decimal, never float, kept ones too. What LEFI did not send is None,
 never a default. The result is plain dicts keyed by python field names.
+
+Read at the speed of the wire (issue 23, docs/performance.md): the base64 is decoded without a
+copy first, the JSON is read once by msgspec (a number with a fraction or an exponent as the
+Decimal of its text; the json module reads what msgspec refuses), and each model object type is
+read by a function compiled once from the model (`normalise`), which takes the shapes LEFI sends
+on a fast path and leaves any other value to the general reading (`reference_normalise` and its
+helpers), which defines what is answered.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import calendar
 import json
 import keyword
@@ -18,10 +27,11 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+import msgspec
 from lxml import etree
 
 from resolvers.contract import CONTRACT_DIR
-from resolvers.xmlread import PayloadError, UnknownValue, base64_of
+from resolvers.xmlread import PayloadError, UnknownValue, text
 
 UNKNOWN = "ovriga_falt"
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -82,18 +92,73 @@ def python_name(json_name: str) -> str:
 
 def decode(data: etree._Element) -> dict[str, Any]:
     """Decode FK's `data/lefiJsonSvar` into a normalised `LefiExternFormansinformationSvar`."""
-    raw = base64_of(data, "lefiJsonSvar", "lefiJsonSvar")
+    return decode_payload(text(data, "lefiJsonSvar"))
+
+
+def decode_payload(encoded: str | None) -> dict[str, Any]:
+    """The text of `lefiJsonSvar` (base64 of a LEFI JSON answer, None when it was not sent),
+    decoded and normalised."""
+    if encoded is None:
+        raise PayloadError("lefiJsonSvar is missing")
+    return normalise(json_document(_base64(encoded)), lefi_model()["root"])
+
+
+def json_document(raw: bytes) -> dict[str, Any]:
+    """LEFI's JSON answer read once, every number with a fraction or an exponent as the Decimal
+    of its text: by msgspec, which hands that text to `Decimal` (`float_hook`) and reads the rest
+    in 0.5-0.7 of the json module's time; what msgspec does not read (NaN, a byte order mark,
+    UTF-16, a lone surrogate, anything broken) is read by the json module as before, or refused
+    as before. (orjson has no such hook, and a float would lose digits.)"""
     try:
-        document = json.loads(raw, parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise PayloadError("lefiJsonSvar is not valid JSON") from None
+        document = _JSON.decode(raw)
+    except Exception:  # whatever it is, the json module reads or refuses it as before
+        document = read_json(raw)
     if not isinstance(document, dict):
         raise PayloadError("lefiJsonSvar is not a JSON object")
-    return normalise(document, lefi_model()["root"])
+    return document
+
+
+_JSON = msgspec.json.Decoder(float_hook=Decimal)
+
+
+def read_json(raw: bytes) -> Any:
+    """JSON read by the json module, every number with a fraction or an exponent as the Decimal
+    of its text: the decoder's way before issue 23, and its way still for what msgspec refuses."""
+    try:
+        return json.loads(raw, parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise PayloadError("lefiJsonSvar is not valid JSON") from None
+
+
+def _base64(encoded: str) -> bytes:
+    """The bytes of base64 text, as `xmlread.base64_of` reads them (blanks allowed), without
+    first copying a text that has none: strict decoding refuses a blank, and only then are they
+    taken out."""
+    try:
+        return binascii.a2b_base64(encoded, strict_mode=True)
+    except (binascii.Error, ValueError):
+        try:
+            return base64.b64decode("".join(encoded.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise PayloadError("lefiJsonSvar is not valid base64") from None
 
 
 def normalise(value: Any, type_name: str) -> dict[str, Any]:
-    """A JSON value read as the model object type `type_name`.
+    """A JSON value read as the model object type `type_name` by the type's compiled reader:
+    what `reference_normalise` answers (the same dicts, keys, values and `ovriga_falt` entries,
+    in the same order), without its work per value where a value is of the kind LEFI sends.
+
+    Every object keeps its own `ovriga_falt`: properties the model does not know and values of
+    the wrong kind, with paths relative to that object.
+    """
+    return _readers()[f"read_{type_name}"](value)
+
+
+def reference_normalise(value: Any, type_name: str) -> dict[str, Any]:
+    """A JSON value read as the model object type `type_name`, value by value: the general
+    lenient reading, which defines what `normalise` answers (tests/test_lefi_fast.py compares
+    the two on every simulator answer and on crafted ones) and which its readers fall back on for
+    a value that is not of the kind they expect.
 
     Every object keeps its own `ovriga_falt`: properties the model does not know and values of
     the wrong kind, with paths relative to that object.
@@ -199,7 +264,7 @@ def _value(raw: Any, field: dict[str, Any], path: Path, unknown: list[UnknownVal
         return _omfattning(raw, path, unknown)
     if special == "frantill":
         return _fran_till(raw, path, unknown)
-    return normalise(raw, kind)
+    return reference_normalise(raw, kind)
 
 
 @cache
@@ -392,3 +457,280 @@ def _period_day(value: Any, first: bool) -> date | None:
         return date.fromisoformat(value[:10])
     except (ValueError, calendar.IllegalMonthError):
         return None  # the text itself stays in `fran`/`till`
+
+
+# --- The compiled readers ---------------------------------------------------------------------
+#
+# One function per model object type, generated from the model once (`_readers`). Each reads its
+# known properties in the model's order with a few statements that take the kind LEFI sends on a
+# fast path (type identity, no call), and hand anything else (a list of one, a wrong kind, a code
+# with other keys, an amount as text) to the general reading above (`_value`), with the
+# property's name as the path: a path is written out only when a value is kept.
+
+_FAST_TYPE = {"string": "str", "integer": "int", "boolean": "bool"}
+# Date texts and period ends read once and remembered (short texts only, and a bounded number):
+# the same days come back in every payment and every decision.
+_MAX_REMEMBERED = 20_000
+_DAYS: dict[str, date] = {}
+_FIRST_DAYS: dict[str | None, date | None] = {None: None}
+_LAST_DAYS: dict[str | None, date | None] = {None: None}
+_ANDELAR: dict[tuple[int, int], Decimal | None] = {}
+
+
+@cache
+def _readers() -> dict[str, Any]:
+    """The namespace of the readers: `read_<type>` for every model object type, compiled when
+    it is first called (a reader calls the reader of a nested type by that name)."""
+    namespace: dict[str, Any] = {
+        "Decimal": Decimal,
+        "DAYS": _DAYS,
+        "FIRST": _FIRST_DAYS,
+        "LAST": _LAST_DAYS,
+        "ANDEL": _ANDELAR,
+        "FRAN_TILL": frozenset({"fran", "till"}),
+        "single": _single,
+        "single_day": _single_day,
+        "single_object": _single_object,
+        "item": _item,
+        "at_most_one": _at_most_one,
+        "odd_object": _odd_object,
+        "unknown_properties": _unknown_properties,
+        "first_day": _first_day,
+        "last_day": _last_day,
+        "andel": _andel,
+    }
+    for name, spec in lefi_model()["types"].items():
+        if not name.isidentifier():
+            raise ValueError(f"a LEFI model type's name is not a name in Python: {name!r}")
+        if spec["kind"] == "object":
+            namespace[f"read_{name}"] = _compiled_when_called(namespace, name)
+    return namespace
+
+
+def _compiled_when_called(namespace: dict[str, Any], type_name: str) -> Any:
+    """A stand-in for a type's reader that compiles the reader, puts it in its place and reads."""
+
+    def read(value: Any) -> dict[str, Any]:
+        source, constants = _object_reader(type_name)
+        namespace.update(constants)
+        exec(compile(source, f"<LEFI reader of {type_name}>", "exec"), namespace)
+        return namespace[f"read_{type_name}"](value)
+
+    return read
+
+
+def _object_reader(type_name: str) -> tuple[str, dict[str, Any]]:
+    """The source of one object type's reader, and the constants it names."""
+    fields = lefi_model()["types"][type_name]["fields"]
+    known = f"KNOWN_{type_name}"
+    constants: dict[str, Any] = {known: frozenset(f["name"] for f in fields)}
+    body: list[str] = []
+    for index, field in enumerate(fields):
+        spec = f"F{index}_{type_name}"
+        constants[spec] = field
+        body += _field_reader(f"v{index}", field, spec, type_name)
+    values = "".join(f"{python_name(f['name'])!r}: v{i}, " for i, f in enumerate(fields))
+    lines = [
+        f"def read_{type_name}(value):",
+        "    if type(value) is not dict:",
+        f"        return odd_object(value, read_{type_name})",
+        "    own = []",
+        "    get = value.get",
+        *(f"    {line}" for line in body),
+        f"    if not value.keys() <= {known}:",
+        f"        unknown_properties(value, {known}, own)",
+        f"    return {{{values}{UNKNOWN!r}: own}}",
+    ]
+    return "\n".join(lines), constants
+
+
+def _field_reader(value: str, field: dict[str, Any], spec: str, owner: str) -> list[str]:
+    """Statements that read one field of a JSON object (`get`) into the variable `value`."""
+    name, kind = repr(field["name"]), field["type"]
+    kind_of_type = lefi_model()["types"].get(kind, {}).get("kind")
+    if field.get("list"):
+        if (owner, field["name"]) in AT_MOST_ONE:
+            if kind_of_type != "object":
+                raise ValueError("only a list of objects may be read as one object")
+            return [
+                f"x = get({name})",
+                f"{value} = [] if x is None else at_most_one(x, {name}, own, read_{kind})",
+            ]
+        if kind_of_type == "object":
+            return [
+                f"x = get({name})",
+                f"if x is None: {value} = []",
+                f"elif isinstance(x, list): {value} = [read_{kind}(y) for y in x]",
+                f"else: {value} = [read_{kind}(x)]",
+            ]
+        # A null in a list of scalars stays null; in a list of a value type it is read as any
+        # value that is not of the type's shape.
+        null = "None" if kind in _SCALARS else f"item(x, {spec}, {name}, i, own)"
+        return [
+            f"xs = get({name})",
+            f"{value} = []",
+            "if xs is not None:",
+            "    for i, x in enumerate(xs if isinstance(xs, list) else [xs]):",
+            f"        if x is None: {value}.append({null})",
+            *(
+                f"        elif {test}: {value}.append({read})"
+                for test, read in _fast(kind, kind_of_type)
+            ),
+            f"        else: {value}.append(item(x, {spec}, {name}, i, own))",
+        ]
+    if kind_of_type == "object":
+        return [
+            f"x = get({name})",
+            f"if x is None: {value} = None",
+            f"elif type(x) is dict: {value} = read_{kind}(x)",
+            f"else: {value} = single_object(x, read_{kind})",
+        ]
+    general = "single_day" if kind == "date" else "single"
+    return [
+        f"x = get({name})",
+        f"if x is None: {value} = None",
+        *(f"elif {test}: {value} = {read}" for test, read in _fast(kind, kind_of_type)),
+        f"else: {value} = {general}(x, {spec}, {name}, own)",
+    ]
+
+
+def _fast(kind: str, kind_of_type: str | None) -> list[tuple[str, str]]:
+    """The fast paths of a kind of value `x` that is not null: (the test of its shape, its
+    reading). Each is the shape LEFI sends, with nothing more; the general reading is left for
+    anything else."""
+    if kind in _FAST_TYPE:
+        return [(f"type(x) is {_FAST_TYPE[kind]}", "x")]
+    if kind == "number":
+        return [("type(x) is Decimal", "x"), ("type(x) is int", "Decimal(x)")]
+    if kind == "date":
+        return [("type(x) is str and x in DAYS", "DAYS[x]")]
+    if kind == "datetime":
+        return []
+    if kind_of_type == "code":
+        spec = lefi_model()["types"][kind]
+        key, key_type = spec["key"], spec["keyType"]
+        code = "k" if key_type == "string" else "str(k)"
+        return [
+            (
+                f"type(x) is dict and type(k := x.get({key!r})) is {_FAST_TYPE[key_type]}"
+                " and ((n := len(x)) == 1 or n == 2 and type(b := x.get('beskrivning')) is str)",
+                f"{{'kod': {code}, 'beskrivning': b if n == 2 else None}}",
+            ),
+            ("type(x) is str", "{'kod': x, 'beskrivning': None}"),
+        ]
+    if kind_of_type == "belopp":
+        return [
+            (
+                "type(x) is dict and len(x) == 2 and type(s := x.get('summa')) is Decimal"
+                " and type(c := x.get('valuta')) is str",
+                "{'summa': s, 'valuta': c}",
+            )
+        ]
+    if kind_of_type == "omfattning":
+        return [
+            (
+                "type(x) is dict and len(x) == 2 and type(t := x.get('taljare')) is int"
+                " and type(n := x.get('namnare')) is int",
+                "{'taljare': t, 'namnare': n,"
+                " 'andel': ANDEL[t, n] if (t, n) in ANDEL else andel(t, n)}",
+            )
+        ]
+    if kind_of_type == "frantill":
+        return [
+            (
+                "type(x) is dict and x.keys() <= FRAN_TILL"
+                " and (type(a := x.get('fran')) is str or a is None)"
+                " and (type(b := x.get('till')) is str or b is None)",
+                "{'fran': a, 'till': b,"
+                " 'fran_datum': FIRST[a] if a in FIRST else first_day(a),"
+                " 'till_datum': LAST[b] if b in LAST else last_day(b)}",
+            )
+        ]
+    raise ValueError(f"the LEFI model has a kind the readers do not know: {kind}")
+
+
+def _single(raw: Any, field: dict[str, Any], path: Path, unknown: list[UnknownValue]) -> Any:
+    """A property that is not a list, read generally: a list of one is its item."""
+    if isinstance(raw, list) and len(raw) == 1:
+        raw = raw[0]
+    return None if raw is None else _value(raw, field, path, unknown)
+
+
+def _single_day(raw: Any, field: dict[str, Any], path: Path, unknown: list[UnknownValue]) -> Any:
+    """A date property read generally; a text that is a date is remembered."""
+    day = _single(raw, field, path, unknown)
+    if day is not None and type(raw) is str and len(raw) <= 32 and len(_DAYS) < _MAX_REMEMBERED:
+        _DAYS[raw] = day
+    return day
+
+
+def _single_object(raw: Any, read: Any) -> Any:
+    """An object property that is not a JSON object: a list of one is its item."""
+    if isinstance(raw, list) and len(raw) == 1:
+        raw = raw[0]
+    return None if raw is None else read(raw)
+
+
+def _item(
+    raw: Any, field: dict[str, Any], name: str, index: int, unknown: list[UnknownValue]
+) -> Any:
+    """An item of a list of scalars or of a LEFI value type, read generally."""
+    return _value(raw, field, (name, index), unknown)
+
+
+def _at_most_one(raw: Any, name: str, unknown: list[UnknownValue], read: Any) -> list[Any]:
+    """A list the contract allows one item in (`AT_MOST_ONE`): the first read, the rest kept."""
+    items = raw if isinstance(raw, list) else [raw]
+    for index, extra in enumerate(items[1:], start=1):
+        _keep(unknown, (name, index), extra)
+    return [read(item) for item in items[:1]]
+
+
+def _odd_object(value: Any, read: Any) -> dict[str, Any]:
+    """An object type's reading of a value that is not a JSON object: a list's items and any
+    other value kept, every field empty."""
+    if isinstance(value, dict):  # a mapping of another class than JSON's
+        return read(dict(value))
+    own: list[UnknownValue] = []
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _keep(own, f"[{index}]", item)
+    else:
+        _keep(own, "", value)
+    result = read({})
+    result[UNKNOWN] = own
+    return result
+
+
+def _unknown_properties(
+    value: dict[str, Any], known: frozenset[str], unknown: list[UnknownValue]
+) -> None:
+    """Keep, in the order LEFI sent them, the properties of an object the model does not know."""
+    for key, extra in value.items():
+        if key not in known:
+            _keep(unknown, key, extra)
+
+
+def _first_day(text: str) -> date | None:
+    """A FranTill start as a date (`_period_day`), remembered."""
+    return _remember(_FIRST_DAYS, text, _period_day(text, first=True))
+
+
+def _last_day(text: str) -> date | None:
+    """A FranTill end as a date (`_period_day`), remembered."""
+    return _remember(_LAST_DAYS, text, _period_day(text, first=False))
+
+
+def _andel(taljare: int, namnare: int) -> Decimal | None:
+    """An extent's share (`_omfattning`), remembered for small numbers (computed in the decimal
+    context of the thread that first needs it; the facade never changes that context)."""
+    andel = Decimal(taljare) / Decimal(namnare) if namnare else None
+    if -1000 < taljare < 1000 and -1000 < namnare < 1000 and len(_ANDELAR) < _MAX_REMEMBERED:
+        _ANDELAR[taljare, namnare] = andel
+    return andel
+
+
+def _remember(known: dict[Any, Any], text: str, value: Any) -> Any:
+    if len(text) <= 32 and len(known) < _MAX_REMEMBERED:
+        known[text] = value
+    return value
