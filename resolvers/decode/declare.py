@@ -245,15 +245,15 @@ class AgencyDeclaration:
             _add(tree, path, self.type.known)
         return tree
 
+    @cached_property
+    def _root(self) -> Reader:
+        return _sent(self.at) if self.at else lambda element, _children: element
+
     def read(self, element: etree._Element) -> Any:
         """The decoded answer below `element`, or None when none of `at` was sent."""
-        found = element
-        if self.at:
-            found = next(
-                (e for e in (_element_at(element, p) for p in self.at) if e is not None), None
-            )
-            if found is None:
-                return None
+        found = self._root(element, _children(element) if self.at else {})
+        if found is None:
+            return None
         return self.type.read(found, unknown_content(element, self.known))
 
 
@@ -264,24 +264,23 @@ def _paths(path: str | tuple[str, ...] | None) -> tuple[str, ...]:
 
 
 def _add(tree: dict[str, Any], path: str, inner: Any) -> None:
+    """Name `path` in `tree`, with `inner` (LEAF, or a type's tree) below it. The trees below are
+    copied where they change: a type's own tree is shared by every place it is read."""
     *wrappers, last = path.split("/")
     for step in wrappers:
-        tree = tree.setdefault(step, {})
-        if tree is LEAF:
+        if step in tree and tree[step] is LEAF:
             raise ValueError(f"{step} is read as a value and as a wrapper")
-    held = tree.get(last, inner)
-    if (held is LEAF) != (inner is LEAF):
+        tree[step] = tree = dict(tree.get(step) or {})
+    if last in tree and (tree[last] is LEAF) != (inner is LEAF):
         raise ValueError(f"{last} is read as a value and as an object")
-    tree[last] = inner if held is LEAF else _merged(held, inner)
+    tree[last] = _merged(tree[last], inner) if last in tree and inner is not LEAF else inner
 
 
 def _merged(one: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
     merged = dict(one)
     for name, inner in other.items():
-        if name in merged and merged[name] is not LEAF and inner is not LEAF:
-            merged[name] = _merged(merged[name], inner)
-        else:
-            merged[name] = inner
+        held = merged.get(name)
+        merged[name] = _merged(held, inner) if held and inner else inner
     return merged
 
 
@@ -329,15 +328,6 @@ def _named(item: etree._Element, name: str) -> bool:
     """Whether `item` is an element of this local name (not a comment or instruction)."""
     tag = item.tag
     return tag.__class__ is str and tag[tag.find("}") + 1 :] == name
-
-
-def _element_at(element: etree._Element, path: str) -> etree._Element | None:
-    for step in path.split("/"):
-        found = _first(element, step)
-        if found is None:
-            return None
-        element = found
-    return element
 
 
 def _wrapper(steps: tuple[str, ...]) -> Callable[[etree._Element, dict], etree._Element | None]:
@@ -411,23 +401,27 @@ def _value(kind: Kind | Type) -> Callable[[Any], Any]:
     return value
 
 
-def _field(member: Field) -> Reader:
-    value = _value(member.kind)
-    paths = [_raw(path) for path in _paths(member.path)]
-    if not paths:
-        return lambda _element, _children: None
-    if len(paths) == 1:
-        [raw] = paths
-        return lambda element, children: value(raw(element, children))
+def _sent(paths: tuple[str, ...]) -> Reader:
+    """What the first of `paths` that was sent gives: an element, or an attribute's text."""
+    raws = [_raw(path) for path in paths]
+    if len(raws) == 1:
+        return raws[0]
 
     def first_sent(element: etree._Element, children: dict) -> Any:
-        for raw in paths:
+        for raw in raws:
             found = raw(element, children)
             if found is not None and (found.__class__ is not str or found):  # "": no attribute
-                return value(found)
+                return found
         return None
 
     return first_sent
+
+
+def _field(member: Field) -> Reader:
+    if member.path is None:
+        return lambda _element, _children: None
+    value, sent = _value(member.kind), _sent(_paths(member.path))
+    return lambda element, children: value(sent(element, children))
 
 
 def _elements(path: str) -> Callable[[etree._Element, dict], list[etree._Element]]:
