@@ -208,8 +208,8 @@ TEST = AgencyDeclaration(
         "ProvSvar",
         "The test's answer.",
         Field("namn", ("Namn", "Name"), TEXT, "The first of two spellings that was sent."),
-        Field("sprak", "Inner/@lang", TEXT, "An attribute of an element below."),
         Field("inner", "Inner", INNER, "An object."),
+        Field("typ", "Inner/@typ", TEXT, "An attribute of an element below."),
         Items("texter", "Lista/Text", TEXT, "Texts, a nil one null."),
         Items("inre", ("Gamla/Inner", "Nya/Inner"), INNER, "Items of both wrappers, in order."),
         Items("saknas", "Saknas/Inner", INNER, "Null without its wrapper.", null_without="Saknas"),
@@ -228,7 +228,7 @@ def test_every_construct_reads_what_it_declares_and_keeps_the_rest() -> None:
     element = parse_xml(
         '<data xmlns:x="urn:x" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         "<x:Svar><!-- a comment --><?pi here?><Name>second spelling</Name>"
-        '<x:Inner lang="sv"><kod>K</kod><ny>n</ny></x:Inner>'
+        '<x:Inner lang="sv" typ="t"><kod>K</kod><ny>n</ny></x:Inner>'
         '<Lista><Text>a</Text><Text xsi:nil="true"/><Text/></Lista>'
         "<Gamla><Inner><kod>1</kod></Inner></Gamla><Nya><Inner><kod>2</kod></Inner></Nya>"
         "<A>a0</A><B>b0</B><A>a1</A><Okand>o</Okand></x:Svar><Eko>e</Eko></data>",
@@ -236,7 +236,7 @@ def test_every_construct_reads_what_it_declares_and_keeps_the_rest() -> None:
     )
     read = TEST.read(element)
     assert read.namn == "second spelling"
-    assert (read.sprak, read.inner.kod, read.inner.lang) == ("sv", "K", "sv")
+    assert (read.typ, read.inner.kod, read.inner.lang) == ("t", "K", "sv")
     assert read.texter == ["a", None, ""]
     assert [item.kod for item in read.inre] == ["1", "2"]
     assert read.saknas is None
@@ -248,6 +248,7 @@ def test_every_construct_reads_what_it_declares_and_keeps_the_rest() -> None:
         UnknownValue("Eko", "e"),
     ]
     assert TEST.read(parse_xml("<data><Annat/></data>", "test")) is None
+    assert INNER.known == {"kod": None, "@lang": None}  # not changed by TEST's "Inner/@typ"
 
 
 def test_a_declaration_that_cannot_be_read_fails_when_made() -> None:
