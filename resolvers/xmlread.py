@@ -92,8 +92,9 @@ def base64_of(parent: etree._Element, name: str, what: str) -> bytes:
 
 
 def local(element: etree._Element) -> str:
-    """The local name of an element, without its namespace."""
-    return etree.QName(element).localname
+    """The local name of an element, without its namespace (`{ns}name` or `name`)."""
+    tag = element.tag
+    return tag[tag.find("}") + 1 :]
 
 
 def elements(parent: etree._Element | None) -> Iterator[etree._Element]:

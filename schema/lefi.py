@@ -17,7 +17,6 @@ from resolvers.errors import BadUserInput
 from resolvers.plan import FetchPlan
 from schema.common import Myndighetsfel, OkantElement
 from schema.context import Info
-from schema.convert import convert
 from schema.lefi_fields import (
     FK_FIELDS,
     PM_FIELDS,
@@ -122,7 +121,7 @@ def _codes_of(values: list[Any] | None) -> set[str] | None:
 
 def _state(part: AgencyPart, answer: dict[str, Any] | None) -> dict[str, Any]:
     return {
-        "fel": convert(Myndighetsfel, part.fel),
+        "fel": part.fel,
         "utlamnare": None if answer is None else answer["utlamnare"],
         "avvikelser": None if answer is None else answer["avvikelser"],
     }

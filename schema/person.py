@@ -39,7 +39,8 @@ def _agency_fields() -> dict[str, PersonField]:
 PERSON_FIELDS: dict[str, PersonField] = _agency_fields()
 
 
-def _person_type() -> type:
+def person_type(fields: dict[str, PersonField]) -> type:
+    """The `Person` type with these fields after `personnummer`."""
     namespace: dict[str, Any] = {
         "__annotations__": {"personnummer": Personnummer, "key": strawberry.Private[QuestionKey]},
         "__module__": __name__,
@@ -47,7 +48,7 @@ def _person_type() -> type:
             description="The person's personnummer or samordningsnummer, 12 digits."
         ),
     }
-    namespace.update({name: person_field.field for name, person_field in PERSON_FIELDS.items()})
+    namespace.update({name: person_field.field for name, person_field in fields.items()})
     return strawberry.type(
         type("Person", (), namespace),
         description="One person's data from the agencies behind SSBTEK. Each agency field asks "
@@ -55,7 +56,7 @@ def _person_type() -> type:
     )
 
 
-Person: Any = _person_type()
+Person: Any = person_type(PERSON_FIELDS)
 
 # How each `Person` field adds to the fetch plan.
 PERSON_FIELD_PLANNERS: dict[str, FieldPlanner] = {

@@ -12,10 +12,11 @@ from graphql import FieldNode
 
 from resolvers.agencies import Agency
 from resolvers.decode.answer import AgencyPart
+from resolvers.decode.declare import AgencyDeclaration
 from resolvers.plan import FetchPlan, QuestionKey
 from schema.common import PeriodInput, period_of
 from schema.context import Info
-from schema.convert import convert_agency
+from schema.declared import agency_type, agency_value
 from schema.planning import FieldPlanner, SelectionWalker
 
 
@@ -57,15 +58,17 @@ def include(agency: Agency, takes_period: bool = False) -> FieldPlanner:
     return planner
 
 
-def agency_field(agency: Agency, graphql_type: type, description: str) -> PersonField:
-    """The `Person` field of an agency whose whole part becomes `graphql_type` (its `fel`, or its
-    data through `convert_agency`), with a `period` argument when the registry says the agency
-    takes an own period (`ContractAgency.own_period`: stated there only)."""
+def agency_field(declaration: AgencyDeclaration) -> dict[str, PersonField]:
+    """The `Person` field of an XML agency, from its declaration: named by the registry
+    (`Agency.module_name`), described by `about`, its type built from the declared type (its
+    `fel`, or its data), with a `period` argument when the registry says the agency takes an own
+    period (`ContractAgency.own_period`: stated there only), planned to ask that agency."""
+    agency = declaration.agency
+    graphql_type = agency_type(declaration)
     takes_period = agency.accepts_own_period
 
     async def value(info: Info, key: QuestionKey) -> Any:
-        part = await agency_part(info, key, agency)
-        return convert_agency(graphql_type, part.fel, part.data)
+        return agency_value(await agency_part(info, key, agency))
 
     resolve: Callable[..., Awaitable[Any]]
     if takes_period:
@@ -87,8 +90,10 @@ def agency_field(agency: Agency, graphql_type: type, description: str) -> Person
         **arguments,
         "return": graphql_type | None,
     }
-    return PersonField(
-        strawberry.field(resolver=resolve, description=description),
-        planner=include(agency, takes_period),
-        reads=frozenset({agency}),
-    )
+    return {
+        agency.module_name: PersonField(
+            strawberry.field(resolver=resolve, description=declaration.about),
+            planner=include(agency, takes_period),
+            reads=frozenset({agency}),
+        )
+    }

@@ -12,7 +12,6 @@ from resolvers.plan import QuestionKey
 from resolvers.question import check_arende
 from schema.common import Myndighetsfel, PeriodInput, described_enum, period_of
 from schema.context import Info, OperationContext
-from schema.convert import convert
 from schema.household import Hushall, Members, Roll, household_keys
 from schema.person import Person
 from schema.scalars import Personnummer
@@ -209,7 +208,7 @@ class Query:
             Tjanstestatus(
                 myndighet=result.agency,
                 anropad=result.anropad,
-                fel=convert(Myndighetsfel, result.fel),
+                fel=result.fel,
             )
             for result in results
         ]

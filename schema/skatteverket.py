@@ -1,71 +1,26 @@
-"""Skatteverket: taxation data decoded from the XML document inside `svar`."""
+"""Skatteverket: taxation data decoded from the XML document inside `svar`.
+
+The type comes from the agency's declaration in `resolvers/decode/skatteverket.py`
+(`schema/declared.py`); the `Person` field adds the `ar` argument, which the planner reads as
+the set of tax years to ask Skatteverket for."""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 
 import strawberry
 from graphql import FieldNode
 
-from resolvers.agencies import Agency
+from resolvers.decode.skatteverket import SKATTEVERKET
 from resolvers.errors import BadUserInput
 from resolvers.plan import FetchPlan
-from schema.common import Myndighetsfel, OkantElement
 from schema.context import Info
-from schema.convert import convert_agency
+from schema.declared import agency_type, agency_value
 from schema.person_field import PersonField, agency_part
 from schema.planning import SelectionWalker
 
-
-@strawberry.type(description="Skatteverket `Kapitaluppgift`: capital income for one tax year.")
-class Kapitaluppgift:
-    taxeringsar: int | None = strawberry.field(description="`besko:Taxeringsar`.")
-    summa_intakter_pa_kapital: Decimal | None = strawberry.field(
-        description="`besko:SummaIntakterPaKapital`, kronor."
-    )
-    overskott_pa_kapital: Decimal | None = strawberry.field(
-        description="`besko:OverskottPaKapital`, kronor."
-    )
-
-
-@strawberry.type(description="Skatteverket `PersonuppgiftLista/Personuppgift`.")
-class SkvPersonuppgift:
-    identitetsbeteckning: str | None = strawberry.field(
-        description="`folko:IdentitetsbeteckningFysiskPerson`."
-    )
-    fornamn: str | None = strawberry.field(description="`folko:Fornamn`.")
-    efternamn: str | None = strawberry.field(description="`folko:Efternamn`.")
-    status_personuppgift_kod: str | None = strawberry.field(
-        description="`StatusPersonuppgiftKod`: Skatteverket's code for the state of the person's "
-        "record."
-    )
-    kapitaluppgifter: list[Kapitaluppgift] = strawberry.field(
-        description="`Kapitaluppgift`, one per tax year asked."
-    )
-
-
-@strawberry.type(
-    description="Skatteverket's answer (`SKV`, the XML document "
-    "`SvarBeskattningsuppgifterEnligtSFS2008-975` inside `svar`). Data fields are null when "
-    "`fel` is set."
-)
-class Skatteverket:
-    fel: Myndighetsfel | None = strawberry.field(
-        description="Skatteverket's `error`, or the facade's `INVALID_PAYLOAD` when `svar` cannot "
-        "be read; null when Skatteverket answered."
-    )
-    personuppgifter: list[SkvPersonuppgift] | None = strawberry.field(
-        description="`PersonuppgiftLista/Personuppgift`."
-    )
-    ovriga_element: list[OkantElement] | None = strawberry.field(
-        description="Every element of the document that the facade does not model, at any depth, "
-        "with its path from the root. Skatteverket's full schema is not published with the "
-        "contract: everything beyond `Personuppgift` and `Kapitaluppgift` is here."
-    )
-
-
+Skatteverket = agency_type(SKATTEVERKET)
 MIN_TAX_YEAR = 1900
 TaxYears = Annotated[
     list[int] | None,
@@ -77,8 +32,7 @@ TaxYears = Annotated[
 
 
 async def _skatteverket(root: Any, info: Info, ar: TaxYears = None) -> Skatteverket | None:
-    part = await agency_part(info, root.key, Agency.SKV)
-    return convert_agency(Skatteverket, part.fel, part.data)
+    return agency_value(await agency_part(info, root.key, SKATTEVERKET.agency))
 
 
 def _plan_skatteverket(
@@ -92,11 +46,9 @@ def _plan_skatteverket(
 
 
 PERSON_FIELDS = {
-    "skatteverket": PersonField(
-        strawberry.field(
-            resolver=_skatteverket, description="Skatteverket (`SKV`): taxation data."
-        ),
+    SKATTEVERKET.agency.module_name: PersonField(
+        strawberry.field(resolver=_skatteverket, description=SKATTEVERKET.about),
         planner=_plan_skatteverket,
-        reads=frozenset({Agency.SKV}),
+        reads=frozenset({SKATTEVERKET.agency}),
     )
 }

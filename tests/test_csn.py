@@ -231,3 +231,39 @@ def test_a_samordningsnummer_is_rebuilt_from_csns_day_of_birth(api: Facade) -> N
     [person] = csn(api, number)["personer"]
     assert person["personnummerCsn"] == f"{number[2:6]}07{number[8:]}"
     assert person["personnummer"] == number
+
+
+def test_both_plan_spellings_and_a_hemutrustningslan_payment_are_read_once() -> None:
+    """`UtbetalningsPlan` and `Utbetalningsplan` are both read, in order; a hemutrustningslån
+    payment's `Beloppen`, which holds its dates and amounts directly, is one more covered period
+    after those of `Utbetaldatider`. What is read is not kept again in `ovrigaElement`."""
+    svar = csn_decoder.decode(
+        _csn_data(
+            '<CSNSvar schemaVersion="4.0" xmlns="http://schema.csn.se/v4.0/kommunfraga" '
+            'xmlns:t="http://schema.csn.se/v4.0/csntyper"><Personer><Person>'
+            "<HemutrustningsLan><Arenden><Arende>"
+            "<t:UtbetalningsPlan><t:Utbetalning><t:utbetdatum>20260105</t:utbetdatum>"
+            "<t:Utbetaldatider><t:Utbetaldtid><t:startvecka>202602</t:startvecka>"
+            "<t:Beloppen><t:Belopp><t:belopp>100</t:belopp></t:Belopp></t:Beloppen>"
+            "</t:Utbetaldtid></t:Utbetaldatider>"
+            "<t:Beloppen><t:startdatum>20260110</t:startdatum><t:slutdatum>20260120</t:slutdatum>"
+            "<t:Belopp><t:beloppstyp>HUT</t:beloppstyp><t:belopp>1200</t:belopp></t:Belopp>"
+            "</t:Beloppen></t:Utbetalning></t:UtbetalningsPlan>"
+            "<t:Utbetalningsplan><t:Utbetalning><t:utbetdatum>20260205</t:utbetdatum>"
+            "</t:Utbetalning></t:Utbetalningsplan>"
+            "</Arende></Arenden></HemutrustningsLan></Person></Personer></CSNSvar>"
+        )
+    )
+    [person] = svar.personer
+    [arende] = person.hemutrustningslan
+    first, second = arende.utbetalningsplan
+    assert (first.utbetdatum, second.utbetdatum) == (date(2026, 1, 5), date(2026, 2, 5))
+    weeks, loan = first.utbetalda_tider
+    assert weeks.startvecka.text == "202602" and [b.belopp for b in weeks.belopp] == [100]
+    assert (loan.startvecka, loan.startdatum, loan.slutdatum) == (
+        None,
+        date(2026, 1, 10),
+        date(2026, 1, 20),
+    )
+    assert [(b.beloppstyp, b.belopp) for b in loan.belopp] == [("HUT", 1200)]
+    assert svar.ovriga_element == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -188,7 +189,7 @@ def test_required_elements_left_out_are_null_not_made_up() -> None:
         )
     )
     assert tns.resultat is None
-    assert set(vars(tns.fordon[0]).values()) == {None}
+    assert set(dataclasses.astuple(tns.fordon[0])) == {None}
     assert tns.felresultat[0].feltext is None
     miv = migrationsverket.decode(parse_xml(data("<response/>"), "test"))
     assert miv is not None and miv.correlationid is None

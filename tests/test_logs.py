@@ -105,7 +105,7 @@ SWEEP_DOCUMENTS = {
 }
 BUGS = {
     "planning bug": "schema.plan_step.plan_operation",
-    "resolver bug": "schema.person_field.convert_agency",
+    "resolver bug": "schema.person_field.agency_value",
 }
 
 

@@ -92,3 +92,12 @@ def test_an_agency_takes_a_period_argument_exactly_when_the_registry_says_so() -
         [agency] = person_field.reads
         if agency is not Agency.FK and agency is not Agency.SKV:
             assert ("period" in person.fields[name].args) == agency.accepts_own_period, name
+
+
+def test_the_xml_field_recipe_names_the_one_file_a_field_is_declared_in() -> None:
+    recipe = _recipe("Adding a field of an XML agency")
+    paths = _paths(recipe)
+    assert {"resolvers/decode/<name>.py", "tests/test_declarations.py"} <= paths
+    for agency in set(Agency) - {Agency.FK}:
+        for path in paths:
+            assert (ROOT / path.replace("<name>", agency.module_name)).is_file(), path

@@ -1,189 +1,125 @@
-"""The a-kassor's part: `GetUnemploymentBenefitPaymentResponseType` (INT014 namespace)."""
+"""The a-kassor's part: `GetUnemploymentBenefitPaymentResponseType` (INT014 namespace), declared
+once (`resolvers/decode/declare.py`). Missing echo fields are tolerated: what was not sent is
+null."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 
-from resolvers.xmlread import (
-    LEAF,
-    Known,
-    UnknownValue,
-    bool_of,
-    child,
-    children,
-    date_of,
-    decimal_of,
-    stripped,
-    text,
-    unknown_content,
+from resolvers.agencies import Agency
+from resolvers.decode.declare import (
+    BOOL,
+    DATE,
+    DECIMAL,
+    TEXT,
+    TRIMMED,
+    AgencyDeclaration,
+    Field,
+    Items,
+    Kind,
+    Pairs,
+    Type,
+    Unknown,
 )
 
 
-@dataclass(frozen=True)
-class SoUtbetalning:
-    """`Utbetalningar`: one payment of unemployment benefit."""
-
-    utbetalningsdatum: date | None
-    netto_efter_skatt: Decimal | None
-    netto_efter_avdrag: Decimal | None
-    ersattningsdagar: Decimal | None
-    avser_from: date | None
-    avser_tom: date | None
+def _empty_is_null(value: str) -> str | None:
+    return value or None
 
 
-@dataclass(frozen=True)
-class Avstangning:
-    """`Avstangningar`: a period in which the person was barred from benefit."""
+# The echoed processors: the text as sent, an empty element null.
+ECHOED = Kind("String", _empty_is_null)
 
-    avstangd_from: date | None
-    avstangd_tom: date | None
+SO_UTBETALNING = Type(
+    "SoUtbetalning",
+    "`Utbetalningar`: one payment of unemployment benefit.",
+    Field("utbetalningsdatum", "Utbetalningsdatum", DATE, "`Utbetalningsdatum`: pay date."),
+    Field("netto_efter_skatt", "NettoEfterSkatt", DECIMAL,
+          "`NettoEfterSkatt`: net after tax, kronor."),
+    Field("netto_efter_avdrag", "NettoEfterAvdrag", DECIMAL,
+          "`NettoEfterAvdrag`: net after deductions, kronor."),
+    Field("ersattningsdagar", "Ersattningsdagar", DECIMAL,
+          "`Ersattningsdagar`: compensated days."),
+    Field("avser_from", "AvserFrom", DATE, "`AvserFrom`: first day paid for."),
+    Field("avser_tom", "AvserTom", DATE, "`AvserTom`: last day paid for."),
+)  # fmt: skip
 
+AVSTANGNING = Type(
+    "Avstangning",
+    "`Avstangningar`: a period barred from benefit.",
+    Field("avstangd_from", "AvstangdFrom", DATE, "`AvstangdFrom`: the first day of the bar."),
+    Field("avstangd_tom", "AvstangdTom", DATE,
+          "`AvstangdTom`: the last day of the bar; null while it is open."),
+)  # fmt: skip
 
-@dataclass(frozen=True)
-class AnsoktOmErsattning:
-    """`AnsoktOmErsattning`: the state of an application for benefit."""
+ANSOKT_OM_ERSATTNING = Type(
+    "AnsoktOmErsattning",
+    "`AnsoktOmErsattning`: the state of an application for benefit.",
+    Field("beslut_om_ratt_till_ersattning", "BeslutOmRattTillErsattning", DATE,
+          "`BeslutOmRattTillErsattning`: date of the decision on the right to benefit; null "
+          "(nil) while undecided."),
+    Field("ansokan_om_utbetalning_inlamnad", "AnsokanOmUtbetalningInlamnad", BOOL,
+          "`AnsokanOmUtbetalningInlamnad`: a claim for payment has been filed."),
+)  # fmt: skip
 
-    beslut_om_ratt_till_ersattning: date | None
-    ansokan_om_utbetalning_inlamnad: bool | None
+ARBETSLOSHETSERSATTNING = Type(
+    "Arbetsloshetsersattning",
+    "`Arbetsloshetsersattning`: what one a-kassa answered.",
+    Field("svarande_organisation", "SvarandeOrganisation", TEXT,
+          "`SvarandeOrganisation`: the answering a-kassa; null when not sent."),
+    Field("status_svarande_organisation", "StatusSvarandeOrganisation", TEXT,
+          "`StatusSvarandeOrganisation`: its status text; null when not sent."),
+    Items("utbetalningar", "Utbetalningar", SO_UTBETALNING, "`Utbetalningar`: payments."),
+    Items("avstangningar", "Avstangningar", AVSTANGNING, "`Avstangningar`: bars."),
+    Field("ansokt_om_ersattning", "AnsoktOmErsattning", ANSOKT_OM_ERSATTNING,
+          "`AnsoktOmErsattning`: application state."),
+)  # fmt: skip
 
+SO_PERSONUPPGIFTSBITRADE = Type(
+    "SoPersonuppgiftsbitrade",
+    "An echoed `personuppgiftsbitrade` (organisation number and name).",
+    Field("organisationsnummer", "OrganisationsnummerPersonuppgiftsbitrade", ECHOED,
+          "`OrganisationsnummerPersonuppgiftsbitrade`: the processor's organisation number, as "
+          "the a-kassor echo it."),
+    Field("namn", "NamnPersonuppgiftsbitrade", ECHOED,
+          "`NamnPersonuppgiftsbitrade`: the processor's name, paired by position."),
+)  # fmt: skip
 
-@dataclass(frozen=True)
-class Arbetsloshetsersattning:
-    """`Arbetsloshetsersattning`: what one a-kassa answered."""
-
-    svarande_organisation: str | None
-    status_svarande_organisation: str | None
-    utbetalningar: list[SoUtbetalning]
-    avstangningar: list[Avstangning]
-    ansokt_om_ersattning: AnsoktOmErsattning | None
-
-
-@dataclass(frozen=True)
-class Personuppgiftsbitrade:
-    """An echoed processor: organisation number and name, paired by position."""
-
-    organisationsnummer: str | None
-    namn: str | None
-
-
-@dataclass(frozen=True)
-class SoSvar:
-    """The a-kassor's answer: the echoed question and every a-kassa's benefit."""
-
-    organisationsnummer_ingivare: str | None
-    namn_ingivare: str | None
-    kontonamn_handlaggare: str | None
-    referensnummer: str | None
-    from_: date | None
-    tom: date | None
-    syfte: str | None
-    paragraf: str | None
-    personuppgiftsbitraden: list[Personuppgiftsbitrade]
-    identification_number: str | None
-    arbetsloshetsersattningar: list[Arbetsloshetsersattning]
-    ovriga_element: list[UnknownValue]
-
-
-_DATA: Known = {
-    "OrganisationsnummerIngivare": LEAF,
-    "NamnIngivare": LEAF,
-    "KontonamnHandlaggare": LEAF,
-    "Referensnummer": LEAF,
-    "From": LEAF,
-    "Tom": LEAF,
-    "Syfte": LEAF,
-    "Paragraf": LEAF,
-    "OrganisationsnummerPersonuppgiftsbitrade": LEAF,
-    "NamnPersonuppgiftsbitrade": LEAF,
-    "IdentificationNumber": LEAF,
-    "ArbetsloshetsersattningLista": {
-        "Arbetsloshetsersattning": {
-            "SvarandeOrganisation": LEAF,
-            "StatusSvarandeOrganisation": LEAF,
-            "Utbetalningar": dict.fromkeys(
-                (
-                    "Utbetalningsdatum",
-                    "NettoEfterSkatt",
-                    "NettoEfterAvdrag",
-                    "Ersattningsdagar",
-                    "AvserFrom",
-                    "AvserTom",
-                ),
-                LEAF,
-            ),
-            "Avstangningar": {"AvstangdFrom": LEAF, "AvstangdTom": LEAF},
-            "AnsoktOmErsattning": {
-                "BeslutOmRattTillErsattning": LEAF,
-                "AnsokanOmUtbetalningInlamnad": LEAF,
-            },
-        }
-    },
-}
-
-
-def decode(data: etree._Element) -> SoSvar:
-    """Decode the a-kassor's `data`; missing echo fields are tolerated."""
-    orgnrs = [e.text for e in children(data, "OrganisationsnummerPersonuppgiftsbitrade")]
-    names = [e.text for e in children(data, "NamnPersonuppgiftsbitrade")]
-    count = max(len(orgnrs), len(names))
-    return SoSvar(
-        organisationsnummer_ingivare=text(data, "OrganisationsnummerIngivare"),
-        namn_ingivare=text(data, "NamnIngivare"),
-        kontonamn_handlaggare=text(data, "KontonamnHandlaggare"),
-        referensnummer=text(data, "Referensnummer"),
-        from_=date_of(data, "From"),
-        tom=date_of(data, "Tom"),
-        syfte=text(data, "Syfte"),
-        paragraf=text(data, "Paragraf"),
-        personuppgiftsbitraden=[
-            Personuppgiftsbitrade(
-                organisationsnummer=orgnrs[i] if i < len(orgnrs) else None,
-                namn=names[i] if i < len(names) else None,
-            )
-            for i in range(count)
-        ],
-        identification_number=stripped(text(data, "IdentificationNumber")),
-        arbetsloshetsersattningar=[
-            _ersattning(item)
-            for item in children(
-                child(data, "ArbetsloshetsersattningLista"), "Arbetsloshetsersattning"
-            )
-        ],
-        ovriga_element=unknown_content(data, _DATA),
-    )
+AKASSORNA = AgencyDeclaration(
+    Agency.SO,
+    Type(
+        "Akassorna",
+        "The a-kassor's answer (`SO`, `GetUnemploymentBenefitPaymentResponseType`). Data fields "
+        "are null when `fel` is set.",
+        Field("organisationsnummer_ingivare", "OrganisationsnummerIngivare", TEXT,
+              "`OrganisationsnummerIngivare`: the asking municipality, echoed."),
+        Field("namn_ingivare", "NamnIngivare", TEXT, "`NamnIngivare`, echoed."),
+        Field("kontonamn_handlaggare", "KontonamnHandlaggare", TEXT,
+              "`KontonamnHandlaggare`: the caseworker, echoed."),
+        Field("referensnummer", "Referensnummer", TEXT, "`Referensnummer`: the case id."),
+        Field("from_", "From", DATE, "`From`: period start, echoed."),
+        Field("tom", "Tom", DATE, "`Tom`: period end, echoed."),
+        Field("syfte", "Syfte", TEXT, "`Syfte`: purpose, echoed."),
+        Field("paragraf", "Paragraf", TEXT, "`Paragraf`: legal ground, echoed."),
+        Pairs("personuppgiftsbitraden", SO_PERSONUPPGIFTSBITRADE,
+              "Echoed processors, pairing `OrganisationsnummerPersonuppgiftsbitrade` and "
+              "`NamnPersonuppgiftsbitrade` by position."),
+        Field("identification_number", "IdentificationNumber", TRIMMED,
+              "`IdentificationNumber`: the person's 12-digit number."),
+        Items("arbetsloshetsersattningar", "ArbetsloshetsersattningLista/Arbetsloshetsersattning",
+              ARBETSLOSHETSERSATTNING,
+              "`ArbetsloshetsersattningLista/Arbetsloshetsersattning`: one per a-kassa."),
+        Unknown("Every element and attribute below `data` that the facade does not model, at "
+                "any depth, with its path from `data`."),
+    ),
+    about="The a-kassor (`SO`): unemployment benefit payments and bars.",
+    fel="The a-kassor's `error`; null when they answered.",
+    module=__name__,
+)  # fmt: skip
 
 
-def _ersattning(item: etree._Element) -> Arbetsloshetsersattning:
-    ansokt = child(item, "AnsoktOmErsattning")
-    return Arbetsloshetsersattning(
-        svarande_organisation=text(item, "SvarandeOrganisation"),
-        status_svarande_organisation=text(item, "StatusSvarandeOrganisation"),
-        utbetalningar=[
-            SoUtbetalning(
-                utbetalningsdatum=date_of(row, "Utbetalningsdatum"),
-                netto_efter_skatt=decimal_of(row, "NettoEfterSkatt"),
-                netto_efter_avdrag=decimal_of(row, "NettoEfterAvdrag"),
-                ersattningsdagar=decimal_of(row, "Ersattningsdagar"),
-                avser_from=date_of(row, "AvserFrom"),
-                avser_tom=date_of(row, "AvserTom"),
-            )
-            for row in children(item, "Utbetalningar")
-        ],
-        avstangningar=[
-            Avstangning(
-                avstangd_from=date_of(row, "AvstangdFrom"),
-                avstangd_tom=date_of(row, "AvstangdTom"),
-            )
-            for row in children(item, "Avstangningar")
-        ],
-        ansokt_om_ersattning=None
-        if ansokt is None
-        else AnsoktOmErsattning(
-            beslut_om_ratt_till_ersattning=date_of(ansokt, "BeslutOmRattTillErsattning"),
-            ansokan_om_utbetalning_inlamnad=bool_of(ansokt, "AnsokanOmUtbetalningInlamnad"),
-        ),
-    )
+def decode(data: etree._Element) -> Any:
+    """Decode the a-kassor's `data` (an `Akassorna`)."""
+    return AKASSORNA.read(data)

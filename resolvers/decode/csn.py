@@ -1,334 +1,35 @@
 """CSN's part: `svar` is base64 of an XML document `CSNSvar` (kommunfraga namespace, schema
-versions 3.0 and 4.0). Dates are `yyyyMMdd` with `0` for none, weeks `yyyyWW`, personnummer 10
-digits with `sekel`, and some attributes arrive blank-padded."""
+versions 3.0 and 4.0), declared once (`resolvers/decode/declare.py`). Dates are `yyyyMMdd` with
+`0` for none, weeks `yyyyWW`, personnummer 10 digits with `sekel`, and some attributes arrive
+blank-padded."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from lxml import etree
 
-from resolvers.personnummer import InvalidPersonnummer, normalise
-from resolvers.xmlread import (
-    LEAF,
-    Known,
-    PayloadError,
-    UnknownValue,
-    base64_of,
-    child,
-    children,
-    local,
-    parse_document,
-    text,
-    unknown_content,
+from resolvers.agencies import Agency
+from resolvers.decode.declare import (
+    BLANK_IS_NULL,
+    DATE,
+    INT,
+    TEXT,
+    AgencyDeclaration,
+    Derived,
+    Field,
+    Items,
+    Kind,
+    Type,
+    Unknown,
 )
+from resolvers.personnummer import InvalidPersonnummer, normalise
+from resolvers.xmlread import PayloadError, base64_of, local, parse_document
 
 SCHEMA_VERSIONS = {"3.0": "v3.0", "4.0": "v4.0"}
 _DIGITS = re.compile(r"^-?\d+$")
-
-
-@dataclass(frozen=True)
-class YearWeek:
-    """A CSN week `yyyyWW` (ISO week)."""
-
-    ar: int
-    vecka: int
-
-    @property
-    def text(self) -> str:
-        """The week as CSN writes it."""
-        return f"{self.ar:04d}{self.vecka:02d}"
-
-    @property
-    def forsta_dag(self) -> date:
-        """The Monday of the week."""
-        return date.fromisocalendar(self.ar, self.vecka, 1)
-
-    @property
-    def sista_dag(self) -> date:
-        """The Sunday of the week."""
-        return date.fromisocalendar(self.ar, self.vecka, 7)
-
-
-@dataclass(frozen=True)
-class CsnBelopp:
-    """`Belopp`: one amount by type, whole kronor."""
-
-    beloppstyp: str | None
-    klartext: str | None
-    belopp: int | None
-    totbelopp: int | None
-
-
-@dataclass(frozen=True)
-class SoktTid:
-    """`soktTid`: a period applied for."""
-
-    soktfrom: date | None
-    sokttom: date | None
-    soktomfattning: str | None
-    soktlan: bool | None
-
-
-@dataclass(frozen=True)
-class BeviljadTid:
-    """`BeviljadTid`: a granted period in weeks, with its amounts."""
-
-    starttid: YearWeek | None
-    sluttid: YearWeek | None
-    takt: str | None
-    gr_takt: str | None
-    belopp: list[CsnBelopp]
-    totbelopp: int | None
-
-
-@dataclass(frozen=True)
-class UtbetaldTid:
-    """`Utbetaldtid`: the weeks one payment covers, with its amounts."""
-
-    startvecka: YearWeek | None
-    slutvecka: YearWeek | None
-    startdatum: date | None
-    slutdatum: date | None
-    belopp: list[CsnBelopp]
-    totbelopp: int | None
-
-
-@dataclass(frozen=True)
-class CsnUtbetalning:
-    """`UtbetalningsPlan/Utbetalning`: a paid or planned payment."""
-
-    utbetdatum: date | None
-    utbetstatus: str | None
-    utbetalda_tider: list[UtbetaldTid]
-    totbelopp: int | None
-
-
-@dataclass(frozen=True)
-class CsnArende:
-    """`Arenden/Arende`: one case of a support form."""
-
-    lopnummer: str | None
-    medlanare: str | None
-    stodform: str | None
-    klartext: str | None
-    status: str | None
-    relarende: str | None
-    sokta_tider: list[SoktTid]
-    beviljade_tider: list[BeviljadTid]
-    utbetalningsplan: list[CsnUtbetalning]
-
-
-@dataclass(frozen=True)
-class Studiestodstyper:
-    """`Studiestodstypforteckning`: CSN's summary per support form."""
-
-    studiemedel: str | None
-    studiehjalp: str | None
-    hemutrustningslan: str | None
-    studiestartsstod: str | None
-    omstallningsstudiestod: str | None
-
-
-@dataclass(frozen=True)
-class CsnPerson:
-    """`Personer/Person`: one person and their cases per support form."""
-
-    personnummer: str | None
-    personnummer_csn: str | None
-    sekel: str | None
-    status: str | None
-    sekretess: str | None
-    studiestodstyper: Studiestodstyper | None
-    studiemedel: list[CsnArende]
-    studiehjalp: list[CsnArende]
-    hemutrustningslan: list[CsnArende]
-    studiestartsstod: list[CsnArende]
-    omstallningsstudiestod: list[CsnArende]
-
-
-@dataclass(frozen=True)
-class CsnSvar:
-    """`CSNSvar`: CSN's answer."""
-
-    schema_version: str
-    resultat_kod: str | None
-    resultat_text: str | None
-    personer: list[CsnPerson]
-    ovriga_element: list[UnknownValue] = field(default_factory=list)
-
-
-def decode(data: etree._Element) -> CsnSvar:
-    """Decode CSN's `data/svar`: base64, then the `CSNSvar` document inside."""
-    return read_csn_svar(parse_document(base64_of(data, "svar", "CSN's svar"), "CSN's svar"))
-
-
-def read_csn_svar(root: etree._Element) -> CsnSvar:
-    """Read a parsed `CSNSvar` of schema version 3.0 or 4.0."""
-    version = (root.get("schemaVersion") or "").strip()
-    namespace = etree.QName(root).namespace or ""
-    expected = SCHEMA_VERSIONS.get(version)
-    if local(root) != "CSNSvar" or expected is None or f"/{expected}/" not in namespace + "/":
-        raise PayloadError("CSN's svar has an unknown schemaVersion or namespace")
-    resultat = child(child(root, "GemensamtSvarEkbistand"), "Resultat")
-    return CsnSvar(
-        schema_version=version,
-        resultat_kod=_clean(text(resultat, "ResultatKod")),
-        resultat_text=_clean(text(resultat, "ResultatText")),
-        personer=[_person(p) for p in children(child(root, "Personer"), "Person")],
-        ovriga_element=unknown_content(root, _ROOT),
-    )
-
-
-FORMS = {
-    "studiemedel": "Studiemedel",
-    "studiehjalp": "Studiehjalp",
-    "hemutrustningslan": "HemutrustningsLan",
-    "studiestartsstod": "Studiestartsstod",
-    "omstallningsstudiestod": "Omstallningsstudiestod",
-}
-
-
-_BELOPP: Known = dict.fromkeys(("beloppstyp", "klartext", "belopp", "totbelopp"), LEAF)
-_WEEKS_AND_AMOUNTS: Known = {
-    **dict.fromkeys(("startvecka", "slutvecka", "startdatum", "slutdatum", "totbelopp"), LEAF),
-    "Beloppen": {"Belopp": _BELOPP},
-}
-_PLAN: Known = {
-    "Utbetalning": {
-        "utbetdatum": LEAF,
-        "utbetstatus": LEAF,
-        "Utbetaldatider": {"Utbetaldtid": _WEEKS_AND_AMOUNTS},
-        "Beloppen": {"startdatum": LEAF, "slutdatum": LEAF, "Belopp": _BELOPP},
-        "totbelopp": LEAF,
-    }
-}
-_ARENDE: Known = {
-    "@lopnummer": LEAF,
-    "@medlanare": LEAF,
-    **dict.fromkeys(("stodform", "klartext", "status", "relarende"), LEAF),
-    "soktaTider": {
-        "soktTid": dict.fromkeys(("soktfrom", "sokttom", "soktomfattning", "soktlan"), LEAF)
-    },
-    "BeviljadeTider": {
-        "BeviljadTid": {
-            **dict.fromkeys(("starttid", "sluttid", "takt", "gr_takt", "totbelopp"), LEAF),
-            "Beloppen": {"Belopp": _BELOPP},
-        }
-    },
-    "UtbetalningsPlan": _PLAN,
-    "Utbetalningsplan": _PLAN,
-}
-_ROOT: Known = {
-    "@schemaVersion": LEAF,
-    "GemensamtSvarEkbistand": {"Resultat": {"ResultatKod": LEAF, "ResultatText": LEAF}},
-    "Personer": {
-        "Person": {
-            **dict.fromkeys(("@personnummer", "@sekel", "@Status", "@status", "@sekretess"), LEAF),
-            "Studiestodstypforteckning": dict.fromkeys(FORMS, LEAF),
-            **{element: {"Arenden": {"Arende": _ARENDE}} for element in FORMS.values()},
-        }
-    },
-}
-
-
-def _person(person: etree._Element) -> CsnPerson:
-    ten = _clean(person.get("personnummer"))
-    sekel = _clean(person.get("sekel"))
-    typer = child(person, "Studiestodstypforteckning")
-    return CsnPerson(
-        personnummer=_twelve(ten, sekel),
-        personnummer_csn=ten,
-        sekel=sekel,
-        status=_clean(person.get("Status") or person.get("status")),
-        sekretess=_clean(person.get("sekretess")),
-        studiestodstyper=None
-        if typer is None
-        else Studiestodstyper(*(_clean(text(typer, name)) for name in FORMS)),
-        **{
-            attribute: [
-                _arende(a) for a in children(child(child(person, element), "Arenden"), "Arende")
-            ]
-            for attribute, element in FORMS.items()
-        },
-    )
-
-
-def _arende(arende: etree._Element) -> CsnArende:
-    plan = child(arende, "UtbetalningsPlan")
-    if plan is None:
-        plan = child(arende, "Utbetalningsplan")
-    return CsnArende(
-        lopnummer=_clean(arende.get("lopnummer")),
-        medlanare=_clean(arende.get("medlanare")),
-        stodform=_clean(text(arende, "stodform")),
-        klartext=_clean(text(arende, "klartext")),
-        status=_clean(text(arende, "status")),
-        relarende=_clean(text(arende, "relarende")),
-        sokta_tider=[
-            SoktTid(
-                soktfrom=csn_date(text(t, "soktfrom")),
-                sokttom=csn_date(text(t, "sokttom")),
-                soktomfattning=_clean(text(t, "soktomfattning")),
-                soktlan=_soktlan(text(t, "soktlan")),
-            )
-            for t in children(child(arende, "soktaTider"), "soktTid")
-        ],
-        beviljade_tider=[
-            BeviljadTid(
-                starttid=csn_week(text(t, "starttid")),
-                sluttid=csn_week(text(t, "sluttid")),
-                takt=_clean(text(t, "takt")),
-                gr_takt=_clean(text(t, "gr_takt")),
-                belopp=_belopp(child(t, "Beloppen")),
-                totbelopp=_amount(text(t, "totbelopp")),
-            )
-            for t in children(child(arende, "BeviljadeTider"), "BeviljadTid")
-        ],
-        utbetalningsplan=[_utbetalning(u) for u in children(plan, "Utbetalning")],
-    )
-
-
-def _utbetalning(utbetalning: etree._Element) -> CsnUtbetalning:
-    tider = [
-        _utbetald_tid(t) for t in children(child(utbetalning, "Utbetaldatider"), "Utbetaldtid")
-    ]
-    beloppen = child(utbetalning, "Beloppen")  # the hemutrustningslån shape (hutgetinfo)
-    if beloppen is not None:
-        tider.append(_utbetald_tid(beloppen))
-    return CsnUtbetalning(
-        utbetdatum=csn_date(text(utbetalning, "utbetdatum")),
-        utbetstatus=_clean(text(utbetalning, "utbetstatus")),
-        utbetalda_tider=tider,
-        totbelopp=_amount(text(utbetalning, "totbelopp")),
-    )
-
-
-def _utbetald_tid(tid: etree._Element) -> UtbetaldTid:
-    """An `Utbetaldtid`, or a hemutrustningslån `Beloppen` that holds its amounts directly."""
-    beloppen = child(tid, "Beloppen")
-    return UtbetaldTid(
-        startvecka=csn_week(text(tid, "startvecka")),
-        slutvecka=csn_week(text(tid, "slutvecka")),
-        startdatum=csn_date(text(tid, "startdatum")),
-        slutdatum=csn_date(text(tid, "slutdatum")),
-        belopp=_belopp(beloppen if beloppen is not None else tid),
-        totbelopp=_amount(text(tid, "totbelopp")),
-    )
-
-
-def _belopp(beloppen: etree._Element | None) -> list[CsnBelopp]:
-    return [
-        CsnBelopp(
-            beloppstyp=_clean(text(b, "beloppstyp")),
-            klartext=_clean(text(b, "klartext")),
-            belopp=_amount(text(b, "belopp")),
-            totbelopp=_amount(text(b, "totbelopp")),
-        )
-        for b in children(beloppen, "Belopp")
-    ]
 
 
 def csn_date(value: str | None) -> date | None:
@@ -344,42 +45,33 @@ def csn_date(value: str | None) -> date | None:
         raise PayloadError("a CSN date is not a real date") from None
 
 
-def csn_week(value: str | None) -> YearWeek | None:
-    """A CSN week `yyyyWW`; `0`, blank or absent is None."""
+def csn_week(value: str | None) -> Any:
+    """A CSN week `yyyyWW` (a `CsnVecka`); `0`, blank or absent is None."""
     value = (value or "").strip()
     if value in ("", "0"):
         return None
     if len(value) != 6 or not value.isdigit():
         raise PayloadError("a CSN week is not yyyyWW")
-    week = YearWeek(int(value[:4]), int(value[4:]))
+    year, week = int(value[:4]), int(value[4:])
     try:
-        week.forsta_dag  # noqa: B018 - checks that the week exists in that year
+        monday = date.fromisocalendar(year, week, 1)
     except ValueError:
         raise PayloadError("a CSN week does not exist in its year") from None
-    return week
+    return CSN_VECKA.cls(year, week, value, monday, date.fromisocalendar(year, week, 7))
 
 
-def _soktlan(value: str | None) -> bool | None:
+def _soktlan(value: str) -> bool:
     """`soktlan`: `J` when a loan was applied for, a blank when not."""
-    if value is None:
-        return None
     return value.strip() == "J"
 
 
-def _amount(value: str | None) -> int | None:
-    value = (value or "").strip()
+def _amount(value: str) -> int | None:
+    value = value.strip()
     if not value:
         return None
     if not _DIGITS.match(value):
         raise PayloadError("a CSN amount is not whole kronor")
     return int(value)
-
-
-def _clean(value: str | None) -> str | None:
-    """CSN pads some values with blanks; blank means absent."""
-    if value is None:
-        return None
-    return value.strip() or None
 
 
 def _twelve(ten: str | None, sekel: str | None) -> str | None:
@@ -400,3 +92,185 @@ def _twelve(ten: str | None, sekel: str | None) -> str | None:
         except InvalidPersonnummer:
             continue
     return None
+
+
+CSN_VECKA = Type(
+    "CsnVecka",
+    "A CSN week `yyyyWW` (ISO week), e.g. `starttid`.",
+    Field("ar", None, INT, "The ISO week-numbering year of the week.", required=True),
+    Field("vecka", None, INT, "The ISO week number.", required=True),
+    Field("text", None, TEXT, "The week as CSN writes it, `yyyyWW`.", required=True),
+    Field("forsta_dag", None, DATE, "Monday of the week.", required=True),
+    Field("sista_dag", None, DATE, "Sunday of the week.", required=True),
+)
+# CSN pads values with blanks; blank means absent.
+CSN_TEXT = BLANK_IS_NULL
+CSN_DATE = Kind("Date", csn_date)
+CSN_WEEK = Kind(CSN_VECKA, csn_week)
+CSN_AMOUNT = Kind("Int", _amount)  # whole kronor
+SOKTLAN = Kind("Boolean", _soktlan)
+
+CSN_BELOPP = Type(
+    "CsnBelopp",
+    "CSN `Belopp`: one amount by type, in whole kronor.",
+    Field("beloppstyp", "beloppstyp", CSN_TEXT,
+          "`beloppstyp`, e.g. GRUNDB, GRUNDL, STUDB; null when not sent or blank."),
+    Field("klartext", "klartext", CSN_TEXT,
+          "`klartext`: the type in words; null when not sent or blank."),
+    Field("belopp", "belopp", CSN_AMOUNT, "`belopp`, kronor."),
+    Field("totbelopp", "totbelopp", CSN_AMOUNT, "`totbelopp`, kronor."),
+)  # fmt: skip
+
+SOKT_TID = Type(
+    "SoktTid",
+    "CSN `soktTid`: a period applied for.",
+    Field("soktfrom", "soktfrom", CSN_DATE, "`soktfrom` (`0` from CSN is null)."),
+    Field("sokttom", "sokttom", CSN_DATE,
+          "`sokttom`: the last day applied for; null when CSN left it out."),
+    Field("soktomfattning", "soktomfattning", CSN_TEXT,
+          "`soktomfattning`: study pace in per cent."),
+    Field("soktlan", "soktlan", SOKTLAN, "`soktlan`: a loan was applied for (J)."),
+)  # fmt: skip
+
+BEVILJAD_TID = Type(
+    "BeviljadTid",
+    "CSN `BeviljadTid`: a granted period in weeks, with amounts.",
+    Field("starttid", "starttid", CSN_WEEK, "`starttid`: first week."),
+    Field("sluttid", "sluttid", CSN_WEEK, "`sluttid`: last week."),
+    Field("takt", "takt", CSN_TEXT, "`takt`: study pace in per cent."),
+    Field("gr_takt", "gr_takt", CSN_TEXT,
+          "`gr_takt`: the pace of study granted, in percent of full time, as CSN writes it."),
+    Items("belopp", "Beloppen/Belopp", CSN_BELOPP, "`Beloppen/Belopp`."),
+    Field("totbelopp", "totbelopp", CSN_AMOUNT, "`totbelopp`, kronor."),
+)  # fmt: skip
+
+UTBETALD_TID = Type(
+    "UtbetaldTid",
+    "CSN `Utbetaldtid`: the weeks (or, for hemutrustningslån, the dates) a payment covers, with "
+    "amounts.",
+    Field("startvecka", "startvecka", CSN_WEEK,
+          "`startvecka`: the first week the payment covers; null for a loan paid at once."),
+    Field("slutvecka", "slutvecka", CSN_WEEK,
+          "`slutvecka`: the last week the payment covers; null for a loan paid at once."),
+    Field("startdatum", "startdatum", CSN_DATE,
+          "`startdatum`: the first day the payment covers, where CSN gives days "
+          "(hemutrustningslån); else null."),
+    Field("slutdatum", "slutdatum", CSN_DATE,
+          "`slutdatum`: the last day the payment covers, where CSN gives days "
+          "(hemutrustningslån); else null."),
+    # A hemutrustningslån payment's `Beloppen` holds its amounts directly (below).
+    Items("belopp", ("Beloppen/Belopp", "Belopp"), CSN_BELOPP, "`Beloppen/Belopp`."),
+    Field("totbelopp", "totbelopp", CSN_AMOUNT, "`totbelopp`, kronor."),
+)  # fmt: skip
+
+CSN_UTBETALNING = Type(
+    "CsnUtbetalning",
+    "CSN `UtbetalningsPlan/Utbetalning`: a paid or planned payment.",
+    Field("utbetdatum", "utbetdatum", CSN_DATE, "`utbetdatum`: pay date."),
+    Field("utbetstatus", "utbetstatus", CSN_TEXT,
+          "`utbetstatus`: Utbetald, UTBETALAD or Planerad."),
+    # The hemutrustningslån shape (hutgetinfo): its `Beloppen` is one more covered period.
+    Items("utbetalda_tider", ("Utbetaldatider/Utbetaldtid", "Beloppen"), UTBETALD_TID,
+          "`Utbetaldatider/Utbetaldtid`."),
+    Field("totbelopp", "totbelopp", CSN_AMOUNT, "`totbelopp`, kronor."),
+)  # fmt: skip
+
+CSN_ARENDE = Type(
+    "CsnArende",
+    "CSN `Arenden/Arende`: one case of a support form.",
+    Field("lopnummer", "@lopnummer", CSN_TEXT, "`lopnummer` attribute."),
+    Field("medlanare", "@medlanare", CSN_TEXT,
+          "`medlanare` attribute (hemutrustningslån co-borrower)."),
+    Field("stodform", "stodform", CSN_TEXT,
+          "`stodform`, e.g. GRUND, SH, HUT, SSSTÖD, OSS; null when not sent or blank."),
+    Field("klartext", "klartext", CSN_TEXT,
+          "`klartext`: the support form in words; null when not sent or blank."),
+    Field("status", "status", CSN_TEXT,
+          "`status`: BESLUTAD, INITIERAD, AVSLUTAD (…); blank is null."),
+    Field("relarende", "relarende", CSN_TEXT, "`relarende`: related case."),
+    Items("sokta_tider", "soktaTider/soktTid", SOKT_TID, "`soktaTider/soktTid`."),
+    Items("beviljade_tider", "BeviljadeTider/BeviljadTid", BEVILJAD_TID,
+          "`BeviljadeTider/BeviljadTid`."),
+    # Both spellings are seen.
+    Items("utbetalningsplan", ("UtbetalningsPlan/Utbetalning", "Utbetalningsplan/Utbetalning"),
+          CSN_UTBETALNING, "`UtbetalningsPlan/Utbetalning`: the payment plan."),
+)  # fmt: skip
+
+STUDIESTODSTYPER = Type(
+    "Studiestodstyper",
+    "CSN `Studiestodstypforteckning`: a summary per support form.",
+    Field("studiemedel", "studiemedel", CSN_TEXT,
+          "`studiemedel`: CSN's summary of the person's studiemedel (e.g. whether they have "
+          "any); null when not sent."),
+    Field("studiehjalp", "studiehjalp", CSN_TEXT,
+          "`studiehjalp`: CSN's summary of studiehjälp; null when not sent."),
+    Field("hemutrustningslan", "hemutrustningslan", CSN_TEXT,
+          "`hemutrustningslan`: CSN's summary of hemutrustningslån; null when not sent."),
+    Field("studiestartsstod", "studiestartsstod", CSN_TEXT,
+          "`studiestartsstod`: CSN's summary of studiestartsstöd; null when not sent."),
+    Field("omstallningsstudiestod", "omstallningsstudiestod", CSN_TEXT,
+          "`omstallningsstudiestod` (absent in schema version 3.0)."),
+)  # fmt: skip
+
+CSN_PERSON = Type(
+    "CsnPerson",
+    "CSN `Personer/Person`: a person and their cases per support form.",
+    Derived("personnummer", "Personnummer",
+            "`sekel` + `personnummer` as 12 digits; null if CSN's number is not valid.",
+            _twelve, ("personnummer_csn", "sekel")),
+    Field("personnummer_csn", "@personnummer", CSN_TEXT,
+          "`personnummer` as CSN sent it (10 digits), trimmed; null when not sent."),
+    Field("sekel", "@sekel", CSN_TEXT, "`sekel`: the century digits."),
+    Field("status", ("@Status", "@status"), CSN_TEXT,
+          "`Status` trimmed (CSN pads it with blanks); null when blank, `Ej träff` when CSN "
+          "does not know the person."),
+    Field("sekretess", "@sekretess", CSN_TEXT, "`sekretess` trimmed; null when blank."),
+    Field("studiestodstyper", "Studiestodstypforteckning", STUDIESTODSTYPER,
+          "`Studiestodstypforteckning`: CSN's summary per support form; null when not sent."),
+    Items("studiemedel", "Studiemedel/Arenden/Arende", CSN_ARENDE,
+          "`Studiemedel/Arenden/Arende`."),
+    Items("studiehjalp", "Studiehjalp/Arenden/Arende", CSN_ARENDE,
+          "`Studiehjalp/Arenden/Arende`."),
+    Items("hemutrustningslan", "HemutrustningsLan/Arenden/Arende", CSN_ARENDE,
+          "`HemutrustningsLan/Arenden/Arende`."),
+    Items("studiestartsstod", "Studiestartsstod/Arenden/Arende", CSN_ARENDE,
+          "`Studiestartsstod/Arenden/Arende`."),
+    Items("omstallningsstudiestod", "Omstallningsstudiestod/Arenden/Arende", CSN_ARENDE,
+          "`Omstallningsstudiestod/Arenden/Arende`."),
+)  # fmt: skip
+
+CSN = AgencyDeclaration(
+    Agency.CSN,
+    Type(
+        "Csn",
+        "CSN's answer (`CSN`, base64 `CSNSvar` in `svar`, schema version 3.0 or 4.0). Data "
+        "fields are null when `fel` is set.",
+        Field("schema_version", "@schemaVersion", CSN_TEXT, "`schemaVersion`: 3.0 or 4.0."),
+        Field("resultat_kod", "GemensamtSvarEkbistand/Resultat/ResultatKod", CSN_TEXT,
+              "`Resultat/ResultatKod`."),
+        Field("resultat_text", "GemensamtSvarEkbistand/Resultat/ResultatText", CSN_TEXT,
+              "`Resultat/ResultatText`."),
+        Items("personer", "Personer/Person", CSN_PERSON, "`Personer/Person`."),
+        Unknown("Every element and attribute of `CSNSvar` that the facade does not model (e.g. "
+                "the question echo), at any depth, with its path from `CSNSvar`."),
+    ),
+    about="CSN (`CSN`): study support per support form.",
+    fel="CSN's `error` (e.g. `-1005` for an `arende` of 32 or more characters), or the "
+    "facade's `INVALID_PAYLOAD` when `svar` cannot be read; null when CSN answered.",
+    module=__name__,
+)  # fmt: skip
+
+
+def decode(data: etree._Element) -> Any:
+    """Decode CSN's `data/svar` (a `Csn`): base64, then the `CSNSvar` document inside."""
+    return read_csn_svar(parse_document(base64_of(data, "svar", "CSN's svar"), "CSN's svar"))
+
+
+def read_csn_svar(root: etree._Element) -> Any:
+    """Read a parsed `CSNSvar` of schema version 3.0 or 4.0."""
+    version = (root.get("schemaVersion") or "").strip()
+    namespace = etree.QName(root).namespace or ""
+    expected = SCHEMA_VERSIONS.get(version)
+    if local(root) != "CSNSvar" or expected is None or f"/{expected}/" not in namespace + "/":
+        raise PayloadError("CSN's svar has an unknown schemaVersion or namespace")
+    return CSN.read(root)

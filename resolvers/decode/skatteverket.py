@@ -1,79 +1,79 @@
 """Skatteverket's part: `svar` is a string holding an XML document
-`SvarBeskattningsuppgifterEnligtSFS2008-975`. Skatteverket's full schema is not published with the
-contract, so the facade types what is known and keeps everything else as path and value."""
+`SvarBeskattningsuppgifterEnligtSFS2008-975`, declared once (`resolvers/decode/declare.py`).
+Skatteverket's full schema is not published with the contract, so the facade types what is known
+and keeps everything else as path and value."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 
-from resolvers.xmlread import (
-    LEAF,
-    Known,
-    PayloadError,
-    UnknownValue,
-    child,
-    children,
-    decimal_of,
-    int_of,
-    local,
-    parse_document,
-    text,
-    unknown_content,
+from resolvers.agencies import Agency
+from resolvers.decode.declare import (
+    BLANK_IS_NULL,
+    DECIMAL,
+    INT,
+    TEXT,
+    TRIMMED,
+    AgencyDeclaration,
+    Field,
+    Items,
+    Type,
+    Unknown,
 )
+from resolvers.xmlread import PayloadError, local, parse_document, text
 
 ROOT = "SvarBeskattningsuppgifterEnligtSFS2008-975"
 _DECLARATION = re.compile(r"^<\?xml[^>]*\?>")
 
+KAPITALUPPGIFT = Type(
+    "Kapitaluppgift",
+    "Skatteverket `Kapitaluppgift`: capital income for one tax year.",
+    Field("taxeringsar", "Taxeringsar", INT, "`besko:Taxeringsar`."),
+    Field("summa_intakter_pa_kapital", "SummaIntakterPaKapital", DECIMAL,
+          "`besko:SummaIntakterPaKapital`, kronor."),
+    Field("overskott_pa_kapital", "OverskottPaKapital", DECIMAL,
+          "`besko:OverskottPaKapital`, kronor."),
+)  # fmt: skip
 
-@dataclass(frozen=True)
-class Kapitaluppgift:
-    """`Kapitaluppgift`: capital income for one tax year."""
+SKV_PERSONUPPGIFT = Type(
+    "SkvPersonuppgift",
+    "Skatteverket `PersonuppgiftLista/Personuppgift`.",
+    Field("identitetsbeteckning", "IdentitetsbeteckningFysiskPerson", BLANK_IS_NULL,
+          "`folko:IdentitetsbeteckningFysiskPerson`."),
+    Field("fornamn", "Fornamn", TEXT, "`folko:Fornamn`."),
+    Field("efternamn", "Efternamn", TEXT, "`folko:Efternamn`."),
+    Field("status_personuppgift_kod", "StatusPersonuppgiftKod", TRIMMED,
+          "`StatusPersonuppgiftKod`: Skatteverket's code for the state of the person's record."),
+    Items("kapitaluppgifter", "Kapitaluppgift", KAPITALUPPGIFT,
+          "`Kapitaluppgift`, one per tax year asked."),
+)  # fmt: skip
 
-    taxeringsar: int | None
-    summa_intakter_pa_kapital: Decimal | None
-    overskott_pa_kapital: Decimal | None
-
-
-@dataclass(frozen=True)
-class SkvPersonuppgift:
-    """`PersonuppgiftLista/Personuppgift`: the person and their taxation figures."""
-
-    identitetsbeteckning: str | None
-    fornamn: str | None
-    efternamn: str | None
-    status_personuppgift_kod: str | None
-    kapitaluppgifter: list[Kapitaluppgift]
-
-
-@dataclass(frozen=True)
-class SkvSvar:
-    """Skatteverket's answer: the persons, and everything the facade does not model."""
-
-    personuppgifter: list[SkvPersonuppgift]
-    ovriga_element: list[UnknownValue]
-
-
-_ROOT: Known = {
-    "PersonuppgiftLista": {
-        "Personuppgift": {
-            "IdentitetsbeteckningFysiskPerson": LEAF,
-            "Fornamn": LEAF,
-            "Efternamn": LEAF,
-            "StatusPersonuppgiftKod": LEAF,
-            "Kapitaluppgift": dict.fromkeys(
-                ("Taxeringsar", "SummaIntakterPaKapital", "OverskottPaKapital"), LEAF
-            ),
-        }
-    }
-}
+SKATTEVERKET = AgencyDeclaration(
+    Agency.SKV,
+    Type(
+        "Skatteverket",
+        "Skatteverket's answer (`SKV`, the XML document "
+        "`SvarBeskattningsuppgifterEnligtSFS2008-975` inside `svar`). Data fields are null when "
+        "`fel` is set.",
+        Items("personuppgifter", "PersonuppgiftLista/Personuppgift", SKV_PERSONUPPGIFT,
+              "`PersonuppgiftLista/Personuppgift`."),
+        Unknown("Every element of the document that the facade does not model, at any depth, "
+                "with its path from the root. Skatteverket's full schema is not published with "
+                "the contract: everything beyond `Personuppgift` and `Kapitaluppgift` is here."),
+    ),
+    about="Skatteverket (`SKV`): taxation data.",
+    fel="Skatteverket's `error`, or the facade's `INVALID_PAYLOAD` when `svar` cannot be read; "
+    "null when Skatteverket answered.",
+    module=__name__,
+)  # fmt: skip
 
 
-def decode(data: etree._Element) -> SkvSvar:
-    """Decode Skatteverket's `data/svar`: the XML document inside the string."""
+def decode(data: etree._Element) -> Any:
+    """Decode Skatteverket's `data/svar` (a `Skatteverket`): the XML document inside the
+    string."""
     document = text(data, "svar")
     if document is None or not document.strip():
         raise PayloadError("the Skatteverket answer has no svar")
@@ -83,27 +83,4 @@ def decode(data: etree._Element) -> SkvSvar:
         raise PayloadError(
             "Skatteverket's svar is not a SvarBeskattningsuppgifterEnligtSFS2008-975"
         )
-    lista = child(root, "PersonuppgiftLista")
-    return SkvSvar(
-        personuppgifter=[_person(p) for p in children(lista, "Personuppgift")],
-        ovriga_element=unknown_content(root, _ROOT),
-    )
-
-
-def _person(person: etree._Element) -> SkvPersonuppgift:
-    status = text(person, "StatusPersonuppgiftKod")
-    return SkvPersonuppgift(
-        identitetsbeteckning=(text(person, "IdentitetsbeteckningFysiskPerson") or "").strip()
-        or None,
-        fornamn=text(person, "Fornamn"),
-        efternamn=text(person, "Efternamn"),
-        status_personuppgift_kod=status.strip() if status is not None else None,
-        kapitaluppgifter=[
-            Kapitaluppgift(
-                taxeringsar=int_of(k, "Taxeringsar"),
-                summa_intakter_pa_kapital=decimal_of(k, "SummaIntakterPaKapital"),
-                overskott_pa_kapital=decimal_of(k, "OverskottPaKapital"),
-            )
-            for k in children(person, "Kapitaluppgift")
-        ],
-    )
+    return SKATTEVERKET.read(root)

@@ -1,81 +1,64 @@
-"""Transportstyrelsen's part: `HamtaUppgifterResponseType` with the person's vehicles."""
+"""Transportstyrelsen's part: `HamtaUppgifterResponseType` with the person's vehicles, declared
+once (`resolvers/decode/declare.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
-from resolvers.xmlread import (
-    LEAF,
-    Known,
-    UnknownValue,
-    child,
-    children,
-    int_of,
-    stripped,
-    text,
-    unknown_content,
+from resolvers.agencies import Agency
+from resolvers.decode.declare import (
+    INT,
+    TEXT,
+    TRIMMED,
+    AgencyDeclaration,
+    Field,
+    Items,
+    Type,
+    Unknown,
 )
 
+FORDON = Type(
+    "Fordon",
+    "`fordonsinnehav/fordon`: one vehicle the person holds.",
+    Field("regnr", "regnr", TEXT, "`regnr`: registration number; null when not sent."),
+    Field("fabrikat", "fabrikat", TEXT, "`fabrikat`: make; null when not sent."),
+    Field("fordonsar", "fordonsar", TEXT, "`fordonsar`: model year; null when not sent."),
+    Field("fordonsslag", "fordonsslag", TEXT,
+          "`fordonsslag`: kind of vehicle; null when not sent."),
+    Field("handelsbeteckning", "handelsbeteckning", TEXT,
+          "`handelsbeteckning`: model name; null when not sent."),
+)  # fmt: skip
 
-@dataclass(frozen=True)
-class Fordon:
-    """`fordon`: one vehicle the person holds."""
+FELRESULTAT = Type(
+    "Felresultat",
+    "`felresultat`: an error Transportstyrelsen reports in its answer.",
+    Field("felkod", "felkod", INT, "`felkod`: the error code."),
+    Field("feltext", "feltext", TEXT, "`feltext`: the error in words; null when not sent."),
+)
 
-    regnr: str | None
-    fabrikat: str | None
-    fordonsar: str | None
-    fordonsslag: str | None
-    handelsbeteckning: str | None
-
-
-@dataclass(frozen=True)
-class Felresultat:
-    """`felresultat`: an error Transportstyrelsen reports inside a valid answer."""
-
-    felkod: int | None
-    feltext: str | None
-
-
-@dataclass(frozen=True)
-class TnsSvar:
-    """Transportstyrelsen's answer: result code, vehicles (None when not sent) and errors."""
-
-    resultat: str | None
-    fordon: list[Fordon] | None
-    felresultat: list[Felresultat]
-    ovriga_element: list[UnknownValue]
-
-
-_FORDON = ("regnr", "fabrikat", "fordonsar", "fordonsslag", "handelsbeteckning")
-_DATA: Known = {
-    "resultat": LEAF,
-    "fordonsinnehav": {"fordon": dict.fromkeys(_FORDON, LEAF)},
-    "felresultat": {"felkod": LEAF, "feltext": LEAF},
-}
+TRANSPORTSTYRELSEN = AgencyDeclaration(
+    Agency.TNS,
+    Type(
+        "Transportstyrelsen",
+        "Transportstyrelsen's answer (`TNS`, `HamtaUppgifterResponseType`). Data fields are null "
+        "when `fel` is set.",
+        Field("resultat", "resultat", TRIMMED, "`resultat`: `OK`, or `FEL` with `felresultat`."),
+        Items("fordon", "fordonsinnehav/fordon", FORDON,
+              "`fordonsinnehav/fordon`: vehicles held; null when no `fordonsinnehav` came.",
+              null_without="fordonsinnehav"),
+        Items("felresultat", "felresultat", FELRESULTAT,
+              "`felresultat`: Transportstyrelsen's own errors."),
+        Unknown("Every element and attribute below `data` that the facade does not model (open "
+                "content), at any depth, with its path from `data`."),
+    ),
+    about="Transportstyrelsen (`TNS`): vehicles held.",
+    fel="Transportstyrelsen's `error` in SSBTEK; null when it answered.",
+    module=__name__,
+)  # fmt: skip
 
 
-def decode(data: etree._Element) -> TnsSvar:
-    """Decode Transportstyrelsen's `data`."""
-    innehav = child(data, "fordonsinnehav")
-    return TnsSvar(
-        resultat=stripped(text(data, "resultat")),
-        fordon=None
-        if innehav is None
-        else [
-            Fordon(
-                regnr=text(item, "regnr"),
-                fabrikat=text(item, "fabrikat"),
-                fordonsar=text(item, "fordonsar"),
-                fordonsslag=text(item, "fordonsslag"),
-                handelsbeteckning=text(item, "handelsbeteckning"),
-            )
-            for item in children(innehav, "fordon")
-        ],
-        felresultat=[
-            Felresultat(felkod=int_of(item, "felkod"), feltext=text(item, "feltext"))
-            for item in children(data, "felresultat")
-        ],
-        ovriga_element=unknown_content(data, _DATA),
-    )
+def decode(data: etree._Element) -> Any:
+    """Decode Transportstyrelsen's `data` (a `Transportstyrelsen`)."""
+    return TRANSPORTSTYRELSEN.read(data)
