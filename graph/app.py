@@ -190,7 +190,7 @@ class FacadeGraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any) -> Any:
         if request.method in ("GET", "HEAD") and not is_authenticated(request):
             return None  # the GraphiQL page: strawberry builds a context it does not use
-        return new_context(caller_of(request), self.upstream)
+        return new_context(caller_of(request), self.upstream, self.limits)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:

@@ -151,6 +151,9 @@ def _limits(env: _Env) -> Limits:
         fields=env.positive_int("SSBTEK_MAX_FIELDS", default.fields),
         response_bytes=env.positive_int("SSBTEK_MAX_RESPONSE_BYTES", default.response_bytes),
         questions=env.positive_int("SSBTEK_MAX_QUESTIONS_PER_OPERATION", default.questions),
+        questions_per_person=env.positive_int(
+            "SSBTEK_MAX_QUESTIONS_PER_PERSON", default.questions_per_person
+        ),
         document_bytes=env.positive_int("SSBTEK_MAX_DOCUMENT_BYTES", default.document_bytes),
     )
 

@@ -272,6 +272,10 @@ def asked_for(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> AskedF
     )
 
 
+# One SSBTEK question of a person: the agencies it asks, and its answer.
+Question = tuple[frozenset[Agency], "asyncio.Future[Answer]"]
+
+
 class OperationLoader:
     """The answers of one GraphQL operation: the operation's plan is made before execution, then
     each question is fetched at most once, however many fields read it."""
@@ -280,7 +284,10 @@ class OperationLoader:
         self.upstream = upstream
         self.caller = caller
         self.plan = plan
-        self._fetches: dict[QuestionKey, asyncio.Future[Answer]] = {}
+        # Per key, one fetch per question (the first payload's, and deferred fragments').
+        self._fetches: dict[
+            QuestionKey, list[tuple[frozenset[Agency], asyncio.Future[Answer]]]
+        ] = {}
         self._probe: asyncio.Future[list[ProbeResult]] | None = None
 
     def release(self) -> None:
@@ -297,13 +304,34 @@ class OperationLoader:
         return await asyncio.shield(self._probe)
 
     async def load(self, key: QuestionKey, agency: Agency) -> Answer:
-        """The answer for `key`, fetched on first use; `agency` must be in the key's plan (the
-        planners and resolvers agree by construction: `tests/test_person_fields.py` proves it)."""
+        """The answer for `key` that holds `agency`. The first load of a key starts every
+        question the plan gives the person at once (one, or one more per deferred fragment that
+        needs further agencies), so that a deferred fragment's question runs beside the first
+        payload's; `agency` must be in the key's plan (the planner reads the very fields
+        execution runs: `schema/planner.py`)."""
         plan = self.plan.plans.get(key)
         if plan is None or agency not in plan.agencies:
             raise RuntimeError("a field read an agency that the operation's plan did not ask for")
-        fetch = self._fetches.get(key)
-        if fetch is None:
-            fetch = asyncio.ensure_future(self.upstream.fetch(key, plan, self.caller))
-            self._fetches[key] = fetch
+        fetches = self._fetches.get(key)
+        if fetches is None:
+            questions = self.plan.questions.get(key) or [frozenset(plan.agencies)]
+            fetches = self._fetches[key] = [
+                (
+                    agencies,
+                    asyncio.ensure_future(
+                        self.upstream.fetch(key, plan.only(agencies), self.caller)
+                    ),
+                )
+                for agencies in questions
+            ]
+            for _, fetch in fetches:
+                fetch.add_done_callback(_retrieved)
+        fetch = next(fetch for agencies, fetch in fetches if agency in agencies)
         return await asyncio.shield(fetch)
+
+
+def _retrieved(fetch: asyncio.Future[Any]) -> None:
+    """A question's failure is read by the fields that await it; one no field awaits (its
+    fields nulled before they were reached) is read here, so that asyncio does not log it."""
+    if not fetch.cancelled():
+        fetch.exception()

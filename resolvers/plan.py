@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from resolvers.agencies import Agency
 from resolvers.contract import SsbtVersion
@@ -210,12 +211,54 @@ class FetchPlan:
             self.ask_skv_years(years)
         self.counted_periods |= other.counted_periods
 
+    def only(self, agencies: frozenset[Agency]) -> FetchPlan:
+        """The part of this plan that asks `agencies` (a question of its own, as a deferred
+        fragment's further agencies are)."""
+        part = FetchPlan(
+            agencies=set(self.agencies & agencies),
+            period_requests={a: set(p) for a, p in self.period_requests.items() if a in agencies},
+            counted_periods=set(self.counted_periods),
+        )
+        if Agency.FK in agencies:
+            part.lefi = {name: set(codes) for name, codes in self.lefi.items()}
+            part.lefi_fallback = {name: set(codes) for name, codes in self.lefi_fallback.items()}
+            part.lefi_exact = dict(self.lefi_exact)
+        if Agency.SKV in agencies:
+            part.skv_year_sets = set(self.skv_year_sets)
+        return part
+
+
+@dataclass
+class RootPlan:
+    """What a root field of the operation asks: its people (with their role in a household), or
+    the error its arguments give, which its resolver raises."""
+
+    members: list[tuple[Any, QuestionKey]] = field(default_factory=list)
+    error: Exception | None = None
+
+    @property
+    def keys(self) -> list[QuestionKey]:
+        """The root field's questions, in the order its people were given."""
+        return [key for _, key in self.members]
+
 
 @dataclass
 class OperationPlan:
-    """The fetch plan of every question of one GraphQL operation, made once before execution,
-    and the questions whose selection cannot be asked (with the error to raise for them)."""
+    """The fetch plan of every question of one GraphQL operation, made once before execution
+    from graphql-core's own collected fields (`schema/planner.py`): each root field's people by
+    its response key, each question's plan, each person's deliveries (the plans of the fields in
+    the first payload and of each deferred fragment, which decide the person's questions), and
+    the questions whose selection cannot be asked (with the error to raise for them)."""
 
     plans: dict[QuestionKey, FetchPlan] = field(default_factory=dict)
     errors: dict[QuestionKey, Exception] = field(default_factory=dict)
+    roots: dict[str, RootPlan] = field(default_factory=dict)
+    deliveries: dict[QuestionKey, list[tuple[Any, FetchPlan]]] = field(default_factory=dict)
+    questions: dict[QuestionKey, list[frozenset[Agency]]] = field(default_factory=dict)
     refused: Exception | None = None  # the whole operation cannot be planned
+    planned: bool = False  # planning has run (it runs once, as execution starts)
+
+    def question_count(self) -> int:
+        """The SSBTEK questions the plan asks: each person's questions, for every person whose
+        selection asks SSBTEK anything."""
+        return sum(len(questions) for questions in self.questions.values())

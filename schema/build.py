@@ -15,7 +15,6 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult
 
-from schema.coded_execution import CodedExecutionContext
 from schema.documents import DocumentCache, off_the_loop_if_large, refusal_before_parsing
 from schema.errors import log_errors, mask_internal_errors
 from schema.execution import FacadeExecutionContext
@@ -23,9 +22,10 @@ from schema.lefi_types import resolve_attribute
 from schema.limits import Limits, operation_limits
 from schema.operation_name import RequireOperationName
 from schema.partial import ReportPartialAnswers
-from schema.plan_step import PlanOperation
+from schema.planned_execution import PlanningExecutionContext
 from schema.query import Query
 from schema.refusals import RefusedDocuments
+from schema.release import ReleaseAnswers
 from schema.scalars import SCALARS
 from schema.trace_step import TraceOperation
 from schema.validated import NoteValidDocuments
@@ -129,13 +129,13 @@ def build_schema(
             documents.extension(),
             NoteValidDocuments,
             RequireOperationName,
-            PlanOperation,
+            ReleaseAnswers,
             ReportPartialAnswers,
             mask_internal_errors,
         ],
         config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
         execution_context_class=(
-            FacadeExecutionContext if fast_execution else CodedExecutionContext
+            FacadeExecutionContext if fast_execution else PlanningExecutionContext
         ),
     )
 

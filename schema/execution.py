@@ -20,8 +20,8 @@ directives cannot be coerced (`@include(if: $a)` with `$a` null) is not plain: g
 collects it where it always does, and its error (coded, `schema/coded_execution.py`) is the same
 on both paths.
 
-`SSBTEK_FAST_EXECUTION=false` builds the schema with `CodedExecutionContext` instead: graphql-core
-completes every field, and no compiled completion is made or used.
+`SSBTEK_FAST_EXECUTION=false` builds the schema with `PlanningExecutionContext` instead:
+graphql-core completes every field, and no compiled completion is made or used.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from schema.coded_execution import CodedExecutionContext
+from schema.planned_execution import PlanningExecutionContext
 
 Completion = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -130,7 +130,7 @@ class _CompletionCache:
 COMPLETIONS = _CompletionCache()
 
 
-class FacadeExecutionContext(CodedExecutionContext):
+class FacadeExecutionContext(PlanningExecutionContext):
     """graphql-core's execution, with objects of plain data completed in one pass."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

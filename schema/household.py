@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry
-from graphql import FieldNode, GraphQLObjectType
 
 from resolvers import payments
 from resolvers.errors import BadUserInput
@@ -35,7 +34,7 @@ from schema.payments import (
     sources_of,
 )
 from schema.person import Person
-from schema.planning import SelectionWalker
+from schema.planner import Selected
 
 log = logging.getLogger(__name__)
 log.addFilter(BARE_TRACEBACKS)  # tracebacks without messages
@@ -237,19 +236,16 @@ def household_keys(
     return [(roll, key_of(number)) for roll, number in members]
 
 
-def person_nodes(walker: SelectionWalker, root: FieldNode) -> Iterator[tuple[Any, FieldNode]]:
-    """What selects on each member of `hushall`: the fields under `medlemmar { person }`, and
-    `manadssummor` (its arguments belong to `Hushall`); for other roots, their own selection."""
-    schema = walker.schema
-    person: GraphQLObjectType = schema.get_type("Person")  # type: ignore[assignment]
-    if root.name.value != "hushall":
-        yield from ((person, node) for node in walker.fields(root.selection_set))
+def fields_of_people(root: Selected) -> Iterator[Selected]:
+    """What selects on each person of a root field: for `hushall`, the fields under `medlemmar
+    { person }` and `manadssummor` (its arguments are `Hushall`'s); for other roots, the root's
+    own selection."""
+    if root.name != "hushall":
+        yield from root.fields()
         return
-    hushall: GraphQLObjectType = schema.get_type("Hushall")  # type: ignore[assignment]
-    for node in walker.fields(root.selection_set):
-        if node.name.value == "manadssummor":
-            yield hushall, node
-        elif node.name.value == "medlemmar":
-            for member in walker.fields(node.selection_set):
-                if member.name.value == "person":
-                    yield from ((person, inner) for inner in walker.fields(member.selection_set))
+    for selected in root.fields():
+        if selected.name == "manadssummor":
+            yield selected
+        elif selected.name == "medlemmar":
+            for member in selected.field("person"):
+                yield from member.fields()

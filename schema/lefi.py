@@ -8,7 +8,6 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from graphql import FieldNode
 
 from resolvers.agencies import Agency
 from resolvers.decode.answer import AgencyPart
@@ -27,7 +26,7 @@ from schema.lefi_fields import (
 )
 from schema.lefi_types import lefi_type
 from schema.person_field import PersonField, agency_part
-from schema.planning import SelectionWalker
+from schema.planner import Selected
 
 # What each benefit group is, in the words of the benefit (Swedish names as the agencies use them).
 GROUP_WORDS = {
@@ -252,19 +251,16 @@ def pensionsmyndigheten_value(part: AgencyPart) -> dict[str, Any]:
     return value
 
 
-def plan_forsakringskassan(
-    plan: FetchPlan, _arguments: dict[str, Any], walker: SelectionWalker, node: FieldNode
-) -> None:
+def plan_forsakringskassan(plan: FetchPlan, forsakringskassan: Selected) -> None:
     """Add what the selection under `forsakringskassan` needs from LEFI."""
     plan.include(Agency.FK)
     plan.fall_back_to_lefi("formansinformation", {"FK:PJOB"})
-    fk_type = walker.schema.get_type("Forsakringskassan")
-    for selected in walker.fields(node.selection_set):
-        field = FK_BY_NAME.get(selected.name.value)
+    for selected in forsakringskassan.fields():
+        field = FK_BY_NAME.get(selected.name)
         if field is None:
             continue
         if field.payments:
-            narrowed = _codes_of(walker.arguments(fk_type, selected).get("formansgrupper"))
+            narrowed = _codes_of(selected.arguments.get("formansgrupper"))
             codes = narrowed if narrowed is not None else set(fk_group_codes())
             if not codes:
                 raise BadUserInput("formansgrupper must name at least one group")
@@ -273,18 +269,16 @@ def plan_forsakringskassan(
             plan.ask_lefi(field.information_class, set(field.codes))
 
 
-def plan_pensionsmyndigheten(
-    plan: FetchPlan, arguments: dict[str, Any], walker: SelectionWalker, node: FieldNode
-) -> None:
+def plan_pensionsmyndigheten(plan: FetchPlan, pensionsmyndigheten: Selected) -> None:
     """Add what the selection under `pensionsmyndigheten` needs from LEFI."""
-    narrowed = _codes_of(arguments.get("formansgrupper"))
+    narrowed = _codes_of(pensionsmyndigheten.arguments.get("formansgrupper"))
     groups = narrowed if narrowed is not None else set(pm_group_codes())
     if not groups:
         raise BadUserInput("formansgrupper must name at least one group")
     plan.include(Agency.FK)
     plan.fall_back_to_lefi(PM_SMALLEST[0], {PM_SMALLEST[1]})
-    for selected in walker.fields(node.selection_set):
-        field = PM_BY_NAME.get(selected.name.value)
+    for selected in pensionsmyndigheten.fields():
+        field = PM_BY_NAME.get(selected.name)
         if field is None:
             continue
         if field.codes:

@@ -37,6 +37,9 @@ class Limits:
     # Distinct SSBTEK questions (person, period, case) one operation may ask: a household or a
     # screen of people, not an export of many.
     questions: int = 10
+    # SSBTEK questions one person may need in one operation: the first payload's, and those of
+    # deferred fragments (past it, the later fragments share the last question).
+    questions_per_person: int = 3
     # The body's own bound by default; a second one where SSBTEK_MAX_BODY_BYTES is raised.
     document_bytes: int = 65_536
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import strawberry
-from graphql import FieldNode
 
 from resolvers import payments
 from resolvers.agencies import Agency
@@ -30,7 +29,7 @@ from schema.lefi_fields import (
 from schema.lefi_types import Kod
 from schema.partial import report_beside
 from schema.person_field import PersonField, agency_part
-from schema.planning import SelectionWalker
+from schema.planner import Selected
 
 Utbetalningskalla = described_enum(
     Source,
@@ -316,10 +315,9 @@ def sources_of(kallor: list[Any] | None) -> list[Source]:
     return [source for source in payments.SOURCES if source in chosen]
 
 
-def plan_payments(
-    plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
-) -> None:
+def plan_payments(plan: FetchPlan, selected: Selected) -> None:
     """Ask for the payment classes of the sources asked, and nothing else."""
+    arguments = selected.arguments
     sources = sources_of(arguments.get("kallor"))
     for provider, codes in (("FK", fk_group_codes()), ("PM", pm_group_codes())):
         if Source(provider) in sources:

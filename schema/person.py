@@ -17,7 +17,7 @@ import strawberry
 from resolvers.agencies import Agency
 from resolvers.plan import QuestionKey
 from schema.person_field import PersonField
-from schema.planning import FieldPlanner
+from schema.planner import FieldPlanner
 from schema.scalars import Personnummer
 
 # Fields that read several agencies, after the agencies' own.

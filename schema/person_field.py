@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import strawberry
-from graphql import FieldNode
 
 from resolvers.agencies import Agency
 from resolvers.decode.answer import AgencyPart
@@ -17,7 +16,7 @@ from resolvers.plan import FetchPlan, QuestionKey
 from schema.common import PeriodInput, period_of
 from schema.context import Info
 from schema.declared import agency_type, agency_value
-from schema.planning import FieldPlanner, SelectionWalker
+from schema.planner import FieldPlanner, Selected
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,8 @@ def include(agency: Agency, takes_period: bool = False) -> FieldPlanner:
     """The planner of a field that needs `agency` (for its own `period` argument, if it takes
     one)."""
 
-    def planner(
-        plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
-    ) -> None:
-        period = arguments.get("period") if takes_period else None
+    def planner(plan: FetchPlan, selected: Selected) -> None:
+        period = selected.arguments.get("period") if takes_period else None
         plan.include(agency, period_of(period) if period is not None else None)
 
     return planner

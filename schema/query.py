@@ -8,12 +8,13 @@ import strawberry
 
 from resolvers.agencies import Agency
 from resolvers.errors import BadUserInput, Forbidden
-from resolvers.plan import QuestionKey
+from resolvers.plan import QuestionKey, RootPlan
 from resolvers.question import check_arende
 from schema.common import Myndighetsfel, PeriodInput, described_enum, period_of
 from schema.context import Info, OperationContext
 from schema.household import Hushall, Members, Roll, household_keys
 from schema.person import Person
+from schema.planner import PlanningFailed
 from schema.scalars import Personnummer
 
 MAX_PERSONER = 50
@@ -88,18 +89,12 @@ class Tjanstestatus:
     fel: Myndighetsfel | None = strawberry.field(description="`error`, when the call failed.")
 
 
-def person_keys(
-    context: OperationContext, field_name: str, args: dict[str, Any]
-) -> list[QuestionKey]:
-    """The questions a root field asks; BAD_USER_INPUT for unusable arguments, FORBIDDEN for a
-    caller who may not read people."""
-    return [key for _, key in _members(context, field_name, args)]
-
-
-def _members(
+def root_members(
     context: OperationContext, field_name: str, args: dict[str, Any]
 ) -> list[tuple[Roll | None, QuestionKey]]:
-    """The questions of a root field, with each member's role in a household."""
+    """The questions of a root field, with each member's role in a household (the planner's
+    `root_keys`); BAD_USER_INPUT for unusable arguments, FORBIDDEN for a caller who may not read
+    people."""
     if field_name not in ("person", "personer", "hushall"):
         return []
     if not context.caller.may_read_people:
@@ -122,23 +117,27 @@ def _members(
     return [(None, key_of(number)) for number in numbers]
 
 
-def _planned_people(info: Info, field_name: str, args: dict[str, Any]) -> list[Any]:
-    """The people a root field asks about, from the plan the planning step made."""
-    keys = _planned_keys(info, field_name, args)
-    context = info.context
+def planned_root(info: Info) -> RootPlan:
+    """What the planner read for this root field (by its response key), once the operation as a
+    whole may be asked: its people, or the error its arguments give."""
+    plan = info.context.plan
+    if plan.refused is not None:
+        raise plan.refused  # e.g. TOO_MANY_QUESTIONS: nothing of it is asked
+    root = plan.roots.get(info.path.key)
+    if root is None:  # planning did not run (a bug, logged where it failed)
+        raise PlanningFailed("the operation could not be planned")
+    if root.error is not None:
+        raise root.error
+    return root
+
+
+def _planned_people(info: Info) -> list[Any]:
+    """The people a root field asks about, as the planner read them."""
+    keys = planned_root(info).keys
     for key in keys:
-        if key in context.plan.errors:
-            raise context.plan.errors[key]
+        if key in info.context.plan.errors:
+            raise info.context.plan.errors[key]
     return [Person(personnummer=key.personnummer, key=key) for key in keys]
-
-
-def _planned_keys(info: Info, field_name: str, args: dict[str, Any]) -> list[QuestionKey]:
-    """A root field's questions, once the operation as a whole may be asked."""
-    context = info.context
-    keys = person_keys(context, field_name, args)
-    if context.plan.refused is not None:
-        raise context.plan.refused  # e.g. TOO_MANY_QUESTIONS: nothing of it is asked
-    return keys
 
 
 @strawberry.type(description="Questions to SSBTEK.")
@@ -154,8 +153,7 @@ class Query:
         period: AskedPeriod,
         arende: Arende,
     ) -> Person | None:
-        args = {"personnummer": personnummer, "period": period, "arende": arende}
-        return _planned_people(info, "person", args)[0]
+        return _planned_people(info)[0]
 
     @strawberry.field(
         description=f"Several people (at most {MAX_PERSONER}), e.g. a household, fetched "
@@ -168,8 +166,7 @@ class Query:
         period: AskedPeriod,
         arende: Arende,
     ) -> list[Person] | None:
-        args = {"personnummer": personnummer, "period": period, "arende": arende}
-        return _planned_people(info, "personer", args)
+        return _planned_people(info)
 
     @strawberry.field(
         description="A household applying for ekonomiskt bistånd: the applicant, a co-applicant "
@@ -185,18 +182,9 @@ class Query:
         medsokande: Medsokande = None,
         barn: Barn = None,
     ) -> Hushall | None:
-        args = {
-            "sokande": sokande,
-            "medsokande": medsokande,
-            "barn": barn,
-            "period": period,
-            "arende": arende,
-        }
-        keys = _planned_keys(info, "hushall", args)  # raises when nothing may be asked
-        errors = {
-            key: info.context.plan.errors[key] for key in keys if key in info.context.plan.errors
-        }
-        roles = _members(info.context, "hushall", args)
+        roles = planned_root(info).members  # raises when nothing may be asked
+        plan = info.context.plan
+        errors = {key: plan.errors[key] for _, key in roles if key in plan.errors}
         return Hushall(members=Members(roles=roles, errors=errors))  # type: ignore[call-arg]
 
     @strawberry.field(

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from graphql import FieldNode
 
 from resolvers.decode.skatteverket import SKATTEVERKET
 from resolvers.errors import BadUserInput
@@ -18,7 +17,7 @@ from resolvers.plan import FetchPlan
 from schema.context import Info
 from schema.declared import agency_type, agency_value
 from schema.person_field import PersonField, agency_part
-from schema.planning import SelectionWalker
+from schema.planner import Selected
 
 Skatteverket = agency_type(SKATTEVERKET)
 MIN_TAX_YEAR = 1900
@@ -35,10 +34,8 @@ async def _skatteverket(root: Any, info: Info, ar: TaxYears = None) -> Skattever
     return agency_value(await agency_part(info, root.key, SKATTEVERKET.agency))
 
 
-def _plan_skatteverket(
-    plan: FetchPlan, arguments: dict[str, Any], _walker: SelectionWalker, _node: FieldNode
-) -> None:
-    years = arguments.get("ar")
+def _plan_skatteverket(plan: FetchPlan, selected: Selected) -> None:
+    years = selected.arguments.get("ar")
     last = date.today().year
     if years is not None and not all(MIN_TAX_YEAR <= year <= last for year in years):
         raise BadUserInput(f"ar takes tax years from {MIN_TAX_YEAR} to {last}")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import FieldNode, OperationDefinitionNode, parse
+from graphql import parse
 from strawberry.schema.config import StrawberryConfig
 
 import resolvers.loader
@@ -36,7 +36,7 @@ from resolvers.xmlread import UnknownValue, parse_xml
 from schema.lefi_types import resolve_attribute
 from schema.person import person_type
 from schema.person_field import agency_field
-from schema.planning import SelectionWalker
+from schema.planner import selection_of
 from schema.scalars import SCALARS
 from tests.support import PERIOD, facade, facade_env, simulator
 
@@ -125,15 +125,14 @@ async def test_a_field_added_to_a_declaration_is_in_the_schema_decoded_and_plann
     [(name, person_field)] = person_fields.items()
     assert name == "arbetsformedlingen"
     document = parse(
-        '{ arbetsformedlingen(period: {from: "2026-02-01", tom: "2026-02-28"}) { hemkommun } }'
+        '{ person { arbetsformedlingen(period: {from: "2026-02-01", tom: "2026-02-28"}) '
+        "{ hemkommun } } }"
     )
-    [operation] = document.definitions
-    assert isinstance(operation, OperationDefinitionNode)
-    [node] = operation.selection_set.selections
-    assert isinstance(node, FieldNode)
+    [person] = selection_of(schema._schema, document)
+    [selected] = person.fields()
     plan = FetchPlan()
     own = {"from": date(2026, 2, 1), "tom": date(2026, 2, 28)}
-    person_field.planner(plan, {"period": own}, SelectionWalker(schema._schema, {}, {}), node)
+    person_field.planner(plan, selected)
     assert plan.agencies == {Agency.AF} == person_field.reads
     assert plan.own_periods(KEY.period) == {Agency.AF: Period(own["from"], own["tom"])}
 

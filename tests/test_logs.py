@@ -104,7 +104,7 @@ SWEEP_DOCUMENTS = {
     ),
 }
 BUGS = {
-    "planning bug": "schema.plan_step.plan_operation",
+    "planning bug": "schema.planned_execution.plan_operation",
     "resolver bug": "schema.person_field.agency_value",
 }
 

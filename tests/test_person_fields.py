@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
-from graphql import FieldNode, OperationDefinitionNode, parse
+from graphql import parse
 
 from resolvers.agencies import Agency
 from resolvers.decode.answer import AgencyPart, Answer
 from resolvers.plan import FetchPlan, Period, QuestionKey
 from schema.build import build_schema
 from schema.person import PERSON_FIELDS, Person
-from schema.planning import SelectionWalker
+from schema.planner import Selected, selection_of
+from tests.support.queries import PERSON_ARGS
 
 KEY = QuestionKey("t", "198503151238", Period(date(2026, 1, 1), date(2026, 6, 30)), "A-1")
 SCHEMA = build_schema()
@@ -41,18 +42,19 @@ class FakeInfo:
     context: FakeContext
 
 
-def field_node(name: str) -> FieldNode:
-    """The node of `Person.<name>` with every one of its object's fields selected."""
+def selected_on_person(name: str) -> Selected:
+    """`Person.<name>` with every one of its object's fields selected, as the planner sees it."""
     kind = SCHEMA.graphql_schema.get_type("Person").fields[name].type
     while hasattr(kind, "of_type"):
         kind = kind.of_type
     inner = " ".join(f"{sub} {{ __typename }}" for sub in kind.fields if sub != "fel")
-    document = parse(f"{{ {name} {{ fel {{ felkod }} {inner} }} }}", no_location=True)
-    [operation] = document.definitions
-    assert isinstance(operation, OperationDefinitionNode)
-    [node] = operation.selection_set.selections
-    assert isinstance(node, FieldNode)
-    return node
+    document = parse(
+        f"{{ person({PERSON_ARGS}) {{ {name} {{ fel {{ felkod }} {inner} }} }} }}",
+        no_location=True,
+    )
+    [person] = selection_of(SCHEMA.graphql_schema, document)
+    [selected] = person.fields()
+    return selected
 
 
 def test_every_person_field_but_the_number_is_an_agency_field() -> None:
@@ -66,8 +68,7 @@ def test_every_person_field_but_the_number_is_an_agency_field() -> None:
 async def test_the_resolver_reads_only_what_the_planner_asks(name: str) -> None:
     person_field = PERSON_FIELDS[name]
     plan = FetchPlan()
-    walker = SelectionWalker(SCHEMA.graphql_schema, {}, {})
-    person_field.planner(plan, {}, walker, field_node(name))
+    person_field.planner(plan, selected_on_person(name))
     assert person_field.reads <= plan.agencies, name
 
     loader = RecordingLoader()

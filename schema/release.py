@@ -1,0 +1,23 @@
+"""Letting go of an operation's answers as soon as it is answered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from strawberry.extensions import SchemaExtension
+
+from schema.context import OperationContext
+
+
+class ReleaseAnswers(SchemaExtension):
+    """Once the operation is answered, its loader lets go of the answers
+    (`OperationLoader.release`): graphql-core's execution keeps itself in reference cycles that
+    reach the context, so without this a huge answer would live until the next full garbage
+    collection. An operation whose fragments are delivered later lets go when its last payload
+    is sent (`graph/app.py`)."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        if isinstance(context, OperationContext) and not context.streaming:
+            context.loader.release()
