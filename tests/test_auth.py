@@ -3,6 +3,7 @@ question carries the caseworker from the token."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -444,19 +445,27 @@ def test_settings_name_what_is_missing(overrides: dict[str, str], named: str) ->
 
 
 def test_a_key_file_that_cannot_verify_stops_start_up(tmp_path: Path, sim: Simulator) -> None:
+    """The key file is tried while the settings are read, with the others, and again when the
+    application is built from settings made another way."""
     secret = tmp_path / "secret.pem"
     secret.write_text("just a shared secret")
-    settings = load_settings(
-        facade_env(
-            sim.url,
-            SSBTEK_AUTH="jwt",
-            SSBTEK_JWT_PUBLIC_KEY_FILE=str(secret),
-            SSBTEK_JWT_ISSUER=ISSUER,
-            SSBTEK_JWT_AUDIENCE=AUDIENCE,
-        )
+    env = facade_env(
+        sim.url,
+        SSBTEK_AUTH="jwt",
+        SSBTEK_JWT_PUBLIC_KEY_FILE=str(secret),
+        SSBTEK_JWT_ISSUER=ISSUER,
+        SSBTEK_JWT_AUDIENCE=AUDIENCE,
     )
-    with pytest.raises(SettingsError, match="SSBTEK_JWT_PUBLIC_KEY_FILE"):
-        create_app(settings)
+    with pytest.raises(SettingsError, match="SSBTEK_JWT_PUBLIC_KEY_FILE cannot verify tokens"):
+        load_settings(env)
+    usable = tmp_path / "public.pem"
+    usable.write_bytes(pem_public(ec.generate_private_key(ec.SECP256R1())))
+    good = load_settings({**env, "SSBTEK_JWT_PUBLIC_KEY_FILE": str(usable)})
+    swapped = dataclasses.replace(
+        good, auth=dataclasses.replace(good.auth, public_key_file=str(secret))
+    )
+    with pytest.raises(SettingsError, match="SSBTEK_JWT_PUBLIC_KEY_FILE cannot verify tokens"):
+        create_app(swapped)
 
 
 async def test_an_unreachable_jwks_shows_in_the_log_at_start_up(
