@@ -525,7 +525,7 @@ async def test_a_bad_jwks_answer_neither_hangs_nor_breaks_authentication(
 
     async def jwks(_request: Request) -> Any:
         if kind == "slow":
-            await asyncio.sleep(5)
+            await asyncio.Event().wait()  # never answers
         if kind == "huge":
             return JSONResponse({"keys": [{"kty": "RSA", "n": "A" * 2_000_000}]})
         from starlette.responses import Response
@@ -544,10 +544,10 @@ async def test_a_bad_jwks_answer_neither_hangs_nor_breaks_authentication(
     )
     backend = FacadeAuthentication(settings, http=http)
     key = ec.generate_private_key(ec.SECP256R1())
-    started = time.monotonic()
-    with pytest.raises(Refused, match="unknown key"):
-        await backend.claims(f"Bearer {token(key, headers={'kid': 'k'})}")
-    assert time.monotonic() - started < 3
+    # The JWKS deadline ends the wait; the generous bound only ends a test that would hang.
+    async with asyncio.timeout(60):
+        with pytest.raises(Refused, match="unknown key"):
+            await backend.claims(f"Bearer {token(key, headers={'kid': 'k'})}")
     await http.aclose()
 
 
