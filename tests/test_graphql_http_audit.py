@@ -6,6 +6,7 @@ rules are covered in Python by tests/test_over_http.py."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -25,13 +26,20 @@ def audit() -> Path:
     if node is None or npm is None:
         pytest.skip("Node.js and npm are not installed: tests/test_over_http.py covers the rules")
     WORK.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json", "audit.mjs"):
-        shutil.copyfile(HERE / name, WORK / name)
-    if not (WORK / "node_modules" / "graphql-http").is_dir():
-        subprocess.run(
-            [npm, "ci", "--silent", "--no-audit", "--no-fund"],
-            cwd=WORK, check=True, timeout=300,
-        )  # fmt: skip
+    # Another run of the suite in this checkout may be installing or running it at the same
+    # time: one installs at a time, and a file is written only when it changed, so that a run
+    # never reads one half written.
+    with (WORK.parent / "graphql-http.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for name in ("package.json", "package-lock.json", "audit.mjs"):
+            wanted = (HERE / name).read_bytes()
+            if not (WORK / name).is_file() or (WORK / name).read_bytes() != wanted:
+                (WORK / name).write_bytes(wanted)
+        if not (WORK / "node_modules" / "graphql-http").is_dir():
+            subprocess.run(
+                [npm, "ci", "--silent", "--no-audit", "--no-fund"],
+                cwd=WORK, check=True, timeout=300,
+            )  # fmt: skip
     return WORK / "audit.mjs"
 
 
