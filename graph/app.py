@@ -55,7 +55,7 @@ from graph.graphiql import page as graphiql_page
 from graph.logs import JsonFormatter
 from graph.metrics import Metrics
 from graph.over_http import GRAPHQL_RESPONSE, JSON, answer_media_type, is_request_error
-from graph.settings import Settings, SettingsError, load_settings
+from graph.settings import Settings, SettingsError, key_file_problem, load_settings
 from graph.surface import (
     NO_STORE,
     SECURITY_HEADERS,
@@ -521,7 +521,7 @@ def build_authentication(settings: Settings) -> FacadeAuthentication:
     try:
         return FacadeAuthentication(settings.auth)
     except KeyError_ as exc:
-        raise SettingsError(f"SSBTEK_JWT_PUBLIC_KEY_FILE cannot verify tokens: {exc}") from None
+        raise SettingsError(key_file_problem(exc)) from None
 
 
 def build_client(

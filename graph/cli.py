@@ -135,7 +135,9 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
         metrics_port = getattr(args, "metrics_port", None)
         app = serving_app(settings, host, metrics_port is None) if workers == 1 else None
     except SettingsError as exc:
-        print(f"ssbtek-graphql: configuration error: {exc}", file=sys.stderr)
+        # Every problem found, one a line, so that one start names all that must change.
+        for problem in exc.problems:
+            print(f"ssbtek-graphql: configuration error: {problem}", file=sys.stderr)
         return 2
     # uvicorn's own access log prints query strings; the app logs requests without them. No
     # `server` header: the facade does not advertise what it runs on.

@@ -1,7 +1,9 @@
 """Settings from the environment, validated once at start-up with messages that name the variable.
 
-Unset `SSBTEK_URL` means demo mode: the embedded simulator answers, and the municipality's
-identity has demo defaults.
+Every setting is read and checked before anything fails: a start that finds several missing or
+wrong settings names them all at once (`SettingsError.problems`), not one per start. Unset
+`SSBTEK_URL` means demo mode: the embedded simulator answers, and the municipality's identity has
+demo defaults.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from graph.auth import AuthMode, AuthSettings
+from graph.auth import AuthMode, AuthSettings, KeyError_, load_public_key_file
 from graph.connections import ConnectionSettings
 from graph.cors import header_problem
 from graph.logs import FORMATS, default_format
@@ -50,7 +52,12 @@ DEMO_REQUESTER = Requester(
 
 
 class SettingsError(ValueError):
-    """A setting is missing or wrong; the message names the variable."""
+    """One or more settings are missing or wrong. Each of `problems` is one sentence that names
+    its variable; the message is those sentences, one a line."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems: tuple[str, ...] = problems
 
 
 @dataclass(frozen=True)
@@ -75,12 +82,14 @@ class Settings:
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate every `SSBTEK_*` variable; raise SettingsError naming the first bad one."""
+    """Read and validate every `SSBTEK_*` variable; raise one SettingsError that names every
+    missing or wrong one. A check that depends on another setting is made only when that setting
+    could be read (a key file that does not exist is not also loaded, say)."""
     env = _Env(os.environ if environ is None else environ)
     url = env.get("SSBTEK_URL")
     demo = url is None
     if url is not None and not _is_http_url(url):
-        raise SettingsError("SSBTEK_URL must be an http:// or https:// URL with a host")
+        env.problem("SSBTEK_URL", "SSBTEK_URL must be an http:// or https:// URL with a host")
     version = env.choice("SSBTEK_VERSION", ("11", "10"), default="11")
     client = ClientConfig(
         url=url or "http://simulator.invalid/ssbtek",
@@ -95,14 +104,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         key_file=None if demo else env.file("SSBTEK_KEY_FILE"),
         ca_file=None if demo else env.file("SSBTEK_CA_FILE"),
     )
-    if client.key_file and not client.cert_file:
-        raise SettingsError("SSBTEK_KEY_FILE is set but SSBTEK_CERT_FILE is not")
-    _check_tls(client)
+    if not demo and env.get("SSBTEK_KEY_FILE") and not env.get("SSBTEK_CERT_FILE"):
+        env.problem("SSBTEK_KEY_FILE", "SSBTEK_KEY_FILE is set but SSBTEK_CERT_FILE is not")
+    else:
+        _check_tls(env, client)
     requester = _requester(env, demo)
     http = _http(env, demo)
     limits = _limits(env)
-    _check_trusted_sizes(http.trusted, limits)
-    return Settings(
+    _check_trusted_sizes(env, http.trusted, limits)
+    settings = Settings(
         demo=demo,
         client=client,
         requester=requester,
@@ -120,6 +130,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         connections=_connections(env),
         fast_execution=env.boolean("SSBTEK_FAST_EXECUTION", default=True),
     )
+    if env.problems:
+        raise SettingsError(*env.problems)
+    return settings
 
 
 def _connections(env: _Env) -> ConnectionSettings:
@@ -165,26 +178,32 @@ def _cache(env: _Env) -> CacheSettings:
     """The brief cache: in memory unless SSBTEK_CACHE_URL names Redis; TTL 0 turns it off."""
     ttl = env.non_negative_float("SSBTEK_CACHE_TTL_S", DEFAULT_TTL_S)
     if ttl > MAX_CACHE_TTL_S:
-        raise SettingsError(f"SSBTEK_CACHE_TTL_S is at most {MAX_CACHE_TTL_S:.0f}: a brief cache")
+        env.problem(
+            "SSBTEK_CACHE_TTL_S",
+            f"SSBTEK_CACHE_TTL_S is at most {MAX_CACHE_TTL_S:.0f}: a brief cache",
+        )
     url = env.get("SSBTEK_CACHE_URL")
     if url is not None:
         try:
             redis_address(url)
         except ValueError as exc:
-            raise SettingsError(f"SSBTEK_CACHE_URL must be {exc}") from None
+            env.problem("SSBTEK_CACHE_URL", f"SSBTEK_CACHE_URL must be {exc}")
     raw_key = env.get("SSBTEK_CACHE_KEY")
     key = None
     if raw_key is not None:
         try:
             key = parse_cache_key(raw_key)
         except ValueError:
-            raise SettingsError(
+            env.problem(
+                "SSBTEK_CACHE_KEY",
                 "SSBTEK_CACHE_KEY must be 32 random bytes in base64 (standard or URL-safe), e.g. "
-                "from: openssl rand -base64 32"
-            ) from None
-    if url is not None and ttl > 0 and key is None:
-        raise SettingsError(
-            "SSBTEK_CACHE_KEY must be set with SSBTEK_CACHE_URL: what Redis holds is encrypted"
+                "from: openssl rand -base64 32",
+            )
+    # Whether a key is needed depends on the TTL: not asked for when the TTL could not be read.
+    if url is not None and raw_key is None and ttl > 0 and not env.failed("SSBTEK_CACHE_TTL_S"):
+        env.problem(
+            "SSBTEK_CACHE_KEY",
+            "SSBTEK_CACHE_KEY must be set with SSBTEK_CACHE_URL: what Redis holds is encrypted",
         )
     return CacheSettings(
         url=url,
@@ -200,32 +219,42 @@ AUTH_MODES = tuple(mode.value for mode in AuthMode if mode is not AuthMode.DEMO)
 
 
 def _auth(env: _Env, demo: bool, default_tenant: str) -> AuthSettings:
-    """Who may call: a bearer JWT, a trusted gateway's header, or (demo only) the demo caller."""
+    """Who may call: a bearer JWT, a trusted gateway's header, or (demo only) the demo caller.
+    The `SSBTEK_JWT_*` variables are checked only when `SSBTEK_AUTH` says `jwt`."""
     mode = env.get("SSBTEK_AUTH")
     if mode is None:
-        if demo:
-            return AuthSettings(mode=AuthMode.DEMO, tenant=default_tenant)
-        raise SettingsError(
-            "SSBTEK_AUTH must be set when SSBTEK_URL is set: 'jwt' (with "
-            "SSBTEK_JWT_PUBLIC_KEY_FILE or SSBTEK_JWT_JWKS_URL) or 'none' (a gateway "
-            "authenticates and sends X-Handlaggare)"
-        )
-    if AuthMode(env.choice("SSBTEK_AUTH", AUTH_MODES, default=mode)) is AuthMode.GATEWAY:
+        if not demo:
+            env.problem(
+                "SSBTEK_AUTH",
+                "SSBTEK_AUTH must be set when SSBTEK_URL is set: 'jwt' (with SSBTEK_JWT_ISSUER, "
+                "SSBTEK_JWT_AUDIENCE and SSBTEK_JWT_PUBLIC_KEY_FILE or SSBTEK_JWT_JWKS_URL) or "
+                "'none' (a gateway authenticates and sends X-Handlaggare)",
+            )
+        return AuthSettings(mode=AuthMode.DEMO, tenant=default_tenant)
+    chosen = env.choice("SSBTEK_AUTH", AUTH_MODES, default=mode)
+    if env.failed("SSBTEK_AUTH") or chosen != AuthMode.JWT.value:
+        # `none`, or a mode that is none of them (reported; its JWT settings are not read).
         return AuthSettings(mode=AuthMode.GATEWAY, tenant=default_tenant)
     key_file = env.file("SSBTEK_JWT_PUBLIC_KEY_FILE")
     jwks_url = env.get("SSBTEK_JWT_JWKS_URL")
-    if bool(key_file) == bool(jwks_url):
-        raise SettingsError(
+    if (env.get("SSBTEK_JWT_PUBLIC_KEY_FILE") is None) == (jwks_url is None):
+        env.problem(
+            "SSBTEK_JWT_PUBLIC_KEY_FILE",
             "SSBTEK_AUTH=jwt needs exactly one of SSBTEK_JWT_PUBLIC_KEY_FILE and "
-            "SSBTEK_JWT_JWKS_URL"
+            "SSBTEK_JWT_JWKS_URL",
         )
+    elif key_file is not None:
+        try:
+            load_public_key_file(key_file)
+        except KeyError_ as exc:
+            env.problem("SSBTEK_JWT_PUBLIC_KEY_FILE", key_file_problem(exc))
     if jwks_url is not None and not _is_http_url(jwks_url):
-        raise SettingsError("SSBTEK_JWT_JWKS_URL must be an http(s) URL with a host")
+        env.problem("SSBTEK_JWT_JWKS_URL", "SSBTEK_JWT_JWKS_URL must be an http(s) URL with a host")
     issuer = env.get("SSBTEK_JWT_ISSUER")
     audience = env.get("SSBTEK_JWT_AUDIENCE")
     for name, value in (("SSBTEK_JWT_ISSUER", issuer), ("SSBTEK_JWT_AUDIENCE", audience)):
         if value is None:
-            raise SettingsError(f"{name} must be set when SSBTEK_AUTH=jwt")
+            env.problem(name, f"{name} must be set when SSBTEK_AUTH=jwt")
     return AuthSettings(
         mode=AuthMode.JWT,
         tenant=default_tenant,
@@ -240,25 +269,32 @@ def _auth(env: _Env, demo: bool, default_tenant: str) -> AuthSettings:
     )
 
 
+def key_file_problem(exc: KeyError_) -> str:
+    """What is said of a `SSBTEK_JWT_PUBLIC_KEY_FILE` that cannot verify tokens."""
+    return f"SSBTEK_JWT_PUBLIC_KEY_FILE cannot verify tokens: {exc}"
+
+
 def _audit(env: _Env, demo: bool) -> AuditSettings:
     secret = env.get("SSBTEK_AUDIT_SECRET")
     if secret is None and not demo:
-        raise SettingsError(
+        env.problem(
+            "SSBTEK_AUDIT_SECRET",
             "SSBTEK_AUDIT_SECRET must be set when SSBTEK_URL is set (the key of the audit "
-            "log's person hash; at least 32 characters, the same on every instance)"
+            "log's person hash; at least 32 characters, the same on every instance)",
         )
     if secret is not None and len(secret) < 32:
-        raise SettingsError("SSBTEK_AUDIT_SECRET must be at least 32 characters")
+        env.problem("SSBTEK_AUDIT_SECRET", "SSBTEK_AUDIT_SECRET must be at least 32 characters")
     audit_file = env.get("SSBTEK_AUDIT_FILE")
     if audit_file is not None:
         try:
             with open(audit_file, "a", encoding="utf-8"):
                 pass
         except OSError:
-            raise SettingsError(
+            env.problem(
+                "SSBTEK_AUDIT_FILE",
                 "SSBTEK_AUDIT_FILE cannot be opened for appending (does its folder exist, and "
-                "may the service write there?)"
-            ) from None
+                "may the service write there?)",
+            )
     return AuditSettings(
         # Demo mode without a secret gets a random one per process: its hashes correlate
         # within one run only.
@@ -269,16 +305,16 @@ def _audit(env: _Env, demo: bool) -> AuditSettings:
 
 def _http(env: _Env, demo: bool) -> HttpSettings:
     origins = env.list("SSBTEK_CORS_ORIGINS")
-    for origin in origins:
-        if not _is_origin(origin):
-            raise SettingsError(
-                "SSBTEK_CORS_ORIGINS must be exact origins such as https://app.example.se "
-                "(scheme, host and optional port, no path, no '*'), separated by commas"
-            )
+    if not all(_is_origin(origin) for origin in origins):
+        env.problem(
+            "SSBTEK_CORS_ORIGINS",
+            "SSBTEK_CORS_ORIGINS must be exact origins such as https://app.example.se "
+            "(scheme, host and optional port, no path, no '*'), separated by commas",
+        )
     cors_headers = env.list("SSBTEK_CORS_HEADERS")
     problem = header_problem(cors_headers)
     if problem is not None:
-        raise SettingsError(problem)
+        env.problem("SSBTEK_CORS_HEADERS", problem)
     return HttpSettings(
         max_body_bytes=env.positive_int("SSBTEK_MAX_BODY_BYTES", HttpSettings.max_body_bytes),
         introspection=env.boolean("SSBTEK_INTROSPECTION", default=demo),
@@ -301,22 +337,26 @@ def _trusted(env: _Env) -> TrustedDocuments:
     only = env.boolean("SSBTEK_TRUSTED_ONLY", default=False)
     if path is None:
         if only:
-            raise SettingsError("SSBTEK_TRUSTED_ONLY=true needs SSBTEK_TRUSTED_DOCUMENTS")
+            env.problem(
+                "SSBTEK_TRUSTED_ONLY", "SSBTEK_TRUSTED_ONLY=true needs SSBTEK_TRUSTED_DOCUMENTS"
+            )
         return TrustedDocuments()
     try:
         return TrustedDocuments(read_manifest(path), only)
     except ManifestError as exc:
-        raise SettingsError(f"SSBTEK_TRUSTED_DOCUMENTS ({path}) {exc}") from None
+        env.problem("SSBTEK_TRUSTED_DOCUMENTS", f"SSBTEK_TRUSTED_DOCUMENTS ({path}) {exc}")
+        return TrustedDocuments()
 
 
-def _check_trusted_sizes(trusted: TrustedDocuments, limits: Limits) -> None:
+def _check_trusted_sizes(env: _Env, trusted: TrustedDocuments, limits: Limits) -> None:
     """Every trusted document must be one the facade would read: none larger than
     SSBTEK_MAX_DOCUMENT_BYTES."""
     largest = max((len(d.encode()) for d in trusted.documents.values()), default=0)
     if largest > limits.document_bytes:
-        raise SettingsError(
+        env.problem(
+            "SSBTEK_TRUSTED_DOCUMENTS",
             f"SSBTEK_TRUSTED_DOCUMENTS holds a document of {largest} bytes, more than "
-            f"SSBTEK_MAX_DOCUMENT_BYTES ({limits.document_bytes}): raise that limit"
+            f"SSBTEK_MAX_DOCUMENT_BYTES ({limits.document_bytes}): raise that limit",
         )
 
 
@@ -335,21 +375,24 @@ def _is_http_url(text: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.hostname)
 
 
-def _check_tls(client: ClientConfig) -> None:
-    """Load the TLS files once now, so that a bad one stops start-up with its variable named."""
+def _check_tls(env: _Env, client: ClientConfig) -> None:
+    """Load the TLS files once now, so that a bad one stops start-up with its variable named.
+    The client certificate is tried only when its key file and the CA file were found."""
     if client.ca_file:
         try:
             ssl.create_default_context(cafile=client.ca_file)
         except (ssl.SSLError, OSError, ValueError):
-            raise SettingsError("SSBTEK_CA_FILE could not be loaded as CA certificates") from None
-    if client.cert_file:
+            env.problem("SSBTEK_CA_FILE", "SSBTEK_CA_FILE could not be loaded as CA certificates")
+            return
+    if client.cert_file and not env.failed("SSBTEK_KEY_FILE", "SSBTEK_CA_FILE"):
         try:
             tls_context(client)
         except (ssl.SSLError, OSError, ValueError):
-            raise SettingsError(
+            env.problem(
+                "SSBTEK_CERT_FILE",
                 "SSBTEK_CERT_FILE and SSBTEK_KEY_FILE could not be loaded as a client certificate "
-                "and its key"
-            ) from None
+                "and its key",
+            )
 
 
 def _requester(env: _Env, demo: bool) -> Requester:
@@ -357,20 +400,28 @@ def _requester(env: _Env, demo: bool) -> Requester:
         given = env.get(name)
         if given is not None:
             return given
-        if demo:
-            return default
-        raise SettingsError(f"{name} must be set when SSBTEK_URL is set")
+        if not demo:
+            env.problem(name, f"{name} must be set when SSBTEK_URL is set")
+        return default
 
     orgnr = value("SSBTEK_INGIVARE_ORGNR", DEMO_REQUESTER.organisationsnummer)
     if not ORGNR.match(orgnr):
-        raise SettingsError("SSBTEK_INGIVARE_ORGNR must be 12 digits with 2-9 as the fifth digit")
+        env.problem(
+            "SSBTEK_INGIVARE_ORGNR",
+            "SSBTEK_INGIVARE_ORGNR must be 12 digits with 2-9 as the fifth digit",
+        )
+    try:
+        bitraden = parse_bitraden(env.get("SSBTEK_PERSONUPPGIFTSBITRADE") or "")
+    except SettingsError as exc:
+        env.problem("SSBTEK_PERSONUPPGIFTSBITRADE", str(exc))
+        bitraden = ()
     return Requester(
         organisationsnummer=orgnr,
         namn=value("SSBTEK_INGIVARE_NAMN", DEMO_REQUESTER.namn),
         aktorsid=value("SSBTEK_AKTORSID", DEMO_REQUESTER.aktorsid),
         syfte=value("SSBTEK_SYFTE", DEMO_REQUESTER.syfte),
         lagtext=value("SSBTEK_LAGTEXT", DEMO_REQUESTER.lagtext),
-        bitraden=parse_bitraden(env.get("SSBTEK_PERSONUPPGIFTSBITRADE") or ""),
+        bitraden=bitraden,
         lefi_version=env.get("SSBTEK_LEFI_VERSION") or "v9",
     )
 
@@ -390,8 +441,23 @@ def parse_bitraden(text: str) -> tuple[Bitrade, ...]:
 
 
 class _Env:
+    """The environment as settings read it: values trimmed, blank as unset, and every problem
+    found kept (`problems`) instead of raised, so that one start reports them all. A value that
+    is wrong reads as its default, so that reading can go on."""
+
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
+        self.problems: list[str] = []
+        self._failed: set[str] = set()
+
+    def problem(self, name: str, message: str) -> None:
+        """Keep `message`, which names the variable `name`."""
+        self.problems.append(message)
+        self._failed.add(name)
+
+    def failed(self, *names: str) -> bool:
+        """Whether any of these variables had a problem."""
+        return not self._failed.isdisjoint(names)
 
     def get(self, name: str) -> str | None:
         value = self.environ.get(name)
@@ -409,7 +475,8 @@ class _Env:
             return True
         if value.lower() in ("false", "0", "no", "off"):
             return False
-        raise SettingsError(f"{name} must be true or false")
+        self.problem(name, f"{name} must be true or false")
+        return default
 
     def bounded_int(self, name: str, default: int, lowest: int, highest: int) -> int:
         return self._number(
@@ -418,9 +485,11 @@ class _Env:
         )  # fmt: skip
 
     def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
+        """One of `allowed`; `default` when unset (and, after the problem is kept, when wrong)."""
         value = self.get(name) or default
         if value not in allowed:
-            raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
+            self.problem(name, f"{name} must be one of {', '.join(allowed)}")
+            return default if default in allowed else allowed[0]
         return value
 
     def bounded_float(self, name: str, default: float, above: float, highest: float) -> float:
@@ -463,13 +532,17 @@ class _Env:
         try:
             value = kind(raw) if raw is not None else default
         except ValueError:
-            raise SettingsError(f"{name} must be {what}") from None
+            self.problem(name, f"{name} must be {what}")
+            return default
         if not allowed(value):
-            raise SettingsError(f"{name} must be {rule}")
+            self.problem(name, f"{name} must be {rule}")
+            return default
         return value
 
     def file(self, name: str) -> str | None:
+        """A path that must name an existing file; None when unset or (a problem) missing."""
         value = self.get(name)
         if value is not None and not Path(value).is_file():
-            raise SettingsError(f"{name} names a file that does not exist")
+            self.problem(name, f"{name} names a file that does not exist")
+            return None
         return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -31,9 +32,11 @@ def test_serve_in_demo_mode_answers_and_offers_graphiql() -> None:
     assert "198503151238" not in process.output  # the number is never logged
 
 
-def test_bad_configuration_stops_with_the_variable_named() -> None:
-    env = {**os.environ, "SSBTEK_URL": "https://ssbtek.example/ssbtek"}
-    env.pop("SSBTEK_INGIVARE_ORGNR", None)
+def test_bad_configuration_stops_with_every_missing_variable_named() -> None:
+    """`SSBTEK_URL` alone: one start names each of the seven settings a real SSBTEK needs, one
+    `configuration error:` line each, and exits 2."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SSBTEK_")}
+    env["SSBTEK_URL"] = "https://ssbtek.example/ssbtek"
     result = subprocess.run(
         [sys.executable, "-m", "graph", "serve"],
         env=env,
@@ -42,7 +45,13 @@ def test_bad_configuration_stops_with_the_variable_named() -> None:
         timeout=60,
     )
     assert result.returncode == 2
-    assert "SSBTEK_INGIVARE_ORGNR" in result.stderr
+    lines = [line for line in result.stderr.splitlines() if "configuration error" in line]
+    named = [re.search(r"configuration error: (SSBTEK_[A-Z_]+)", line) for line in lines]
+    assert sorted(found.group(1) for found in named if found) == sorted(
+        ["SSBTEK_INGIVARE_ORGNR", "SSBTEK_INGIVARE_NAMN", "SSBTEK_AKTORSID", "SSBTEK_SYFTE",
+         "SSBTEK_LAGTEXT", "SSBTEK_AUTH", "SSBTEK_AUDIT_SECRET"]
+    ), result.stderr  # fmt: skip
+    assert all(line.startswith("ssbtek-graphql: configuration error: ") for line in lines)
 
 
 def test_the_simulator_command_serves_the_wsdl() -> None:

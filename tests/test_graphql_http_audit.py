@@ -26,10 +26,12 @@ def test_the_graphql_http_audit_passes_every_must_and_should(audit: Path) -> Non
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with command(["serve", "--port", str(port)], f"{base}/readyz"):
-        printed = subprocess.run(
+        audited = subprocess.run(
             ["node", str(audit), f"{base}/graphql"],
-            capture_output=True, text=True, check=True, timeout=120,
-        ).stdout  # fmt: skip
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert audited.returncode == 0, audited.stderr[-2000:]
+    printed = audited.stdout
     results = [json.loads(line) for line in printed.splitlines() if line.strip()]
     assert len(results) > 40
     failed = [

@@ -89,3 +89,54 @@ def test_an_unreadable_certificate_names_the_settings(tmp_path) -> None:
     cert.write_text("not a certificate")
     with pytest.raises(SettingsError, match="SSBTEK_CERT_FILE"):
         load_settings(facade_env("https://ssbtek.example/ssbtek", SSBTEK_CERT_FILE=str(cert)))
+
+
+def _problems(environ: dict[str, str]) -> list[str]:
+    """What one start says is wrong, one sentence a line, as `serve` prints it."""
+    with pytest.raises(SettingsError) as raised:
+        load_settings(environ)
+    return str(raised.value).splitlines()
+
+
+def test_every_bad_value_is_named_at_once() -> None:
+    """Five wrong values: one start names all five, each in a sentence of its own."""
+    bad = {
+        "SSBTEK_TIMEOUT_S": "soon",
+        "SSBTEK_MAX_CONCURRENCY": "-1",
+        "SSBTEK_CACHE_TTL_S": "4000",
+        "SSBTEK_METRICS": "maybe",
+        "SSBTEK_LOG_FORMAT": "xml",
+    }
+    problems = _problems(facade_env("https://ssbtek.example/ssbtek", **bad))
+    named = [next(name for name in bad if name in line) for line in problems]
+    assert sorted(named) == sorted(bad), problems
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        # A key file that does not exist is that problem, not also "needs exactly one of".
+        (
+            {"SSBTEK_AUTH": "jwt", "SSBTEK_JWT_PUBLIC_KEY_FILE": "/nonexistent/key.pem"},
+            ["SSBTEK_JWT_PUBLIC_KEY_FILE names", "SSBTEK_JWT_ISSUER", "SSBTEK_JWT_AUDIENCE"],
+        ),
+        # An unknown mode is named; what `jwt` would need is not asked for.
+        ({"SSBTEK_AUTH": "basic"}, ["SSBTEK_AUTH must be one of"]),
+        # Whether Redis needs a key depends on the TTL: an unreadable TTL is the one problem.
+        (
+            {"SSBTEK_CACHE_URL": "redis://r:6379", "SSBTEK_CACHE_TTL_S": "soon"},
+            ["SSBTEK_CACHE_TTL_S must be"],
+        ),
+        # A certificate file that does not exist is not "not set", nor loaded with its key.
+        (
+            {"SSBTEK_CERT_FILE": "/nonexistent/cert.pem", "SSBTEK_KEY_FILE": __file__},
+            ["SSBTEK_CERT_FILE names"],
+        ),
+    ],
+)
+def test_checks_that_depend_on_a_bad_value_are_left_out(
+    overrides: dict[str, str], named: list[str]
+) -> None:
+    problems = _problems(facade_env("https://ssbtek.example/ssbtek", **overrides))
+    assert len(problems) == len(named), problems
+    assert all(start in line for start, line in zip(named, problems, strict=True)), problems

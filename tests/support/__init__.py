@@ -19,6 +19,7 @@ from tests.support.inprocess import (
     simulator,
 )
 from tests.support.network import command, free_port, served_facade, served_simulator, serving
+from tests.support.waiting import eventually, until
 
 __all__ = [
     "AUDIT_SECRET",
@@ -29,6 +30,7 @@ __all__ = [
     "Simulator",
     "asgi_client",
     "command",
+    "eventually",
     "facade",
     "facade_app",
     "facade_env",
@@ -37,5 +39,6 @@ __all__ = [
     "served_simulator",
     "serving",
     "simulator",
+    "until",
     "valid_personnummer",
 ]

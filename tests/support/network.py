@@ -24,6 +24,9 @@ from simulator.app import SimulatorConfig
 from simulator.app import create_app as create_simulator
 from tests.support.env import CASEWORKER
 
+# How long a server started for a test may take to answer before the test gives up on it.
+START_BOUND_S = 120.0
+
 
 def free_port() -> int:
     """A loopback port nobody listens on right now."""
@@ -59,7 +62,7 @@ def serving(
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + START_BOUND_S
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
@@ -156,15 +159,25 @@ def command(
         preexec_fn=preexec_fn,
     )
     try:
-        deadline = time.monotonic() + 30
+        # Ready as soon as it answers; the bound only ends a wait for a process that hangs, and is
+        # far past what a start takes on a loaded machine (a few seconds quiet).
+        deadline = time.monotonic() + START_BOUND_S
         while True:
             try:
                 if httpx.get(ready, verify=verify).status_code < 500:
                     break
             except httpx.TransportError:
                 pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"`python -m {module} {' '.join(args[:1])}` did not start")
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"`python -m {module} {' '.join(args[:1])}` stopped with exit code "
+                    f"{process.returncode} before it answered"
+                )
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"`python -m {module} {' '.join(args[:1])}` did not answer {ready} within "
+                    f"{START_BOUND_S:g} s"
+                )
             time.sleep(0.1)
         yield process
     finally:
