@@ -69,6 +69,7 @@ from resolvers.audit import AuditTrail, configure_audit_log
 from resolvers.budget import build_budget
 from resolvers.cache import build_cache
 from resolvers.client import SsbtekClient, WsdlError
+from resolvers.codes import ErrorCode
 from resolvers.errors import UpstreamBusy, UpstreamError
 from resolvers.loader import Upstream
 from resolvers.privacy import redact
@@ -117,11 +118,11 @@ class FacadeGraphQL(GraphQL):
         if len(body) <= self.limits.response_bytes:
             return body, False
         log.warning("an answer of %d bytes was refused: RESPONSE_TOO_LARGE", len(body))
-        self.audit.refused(reason="RESPONSE_TOO_LARGE")
+        self.audit.refused(reason=ErrorCode.RESPONSE_TOO_LARGE)
         refusal = graphql_error(
             f"the answer is larger than {self.limits.response_bytes} bytes; ask for less (fewer "
             "people, fields or aliases) or in several operations",
-            "RESPONSE_TOO_LARGE",
+            ErrorCode.RESPONSE_TOO_LARGE,
         )
         return refusal, True
 
@@ -136,7 +137,7 @@ class FacadeGraphQL(GraphQL):
             response = await self.run(request)
         except HTTPException as exc:
             response = Response(
-                graphql_error(http_refusal(exc), "BAD_REQUEST"),
+                graphql_error(http_refusal(exc), ErrorCode.BAD_REQUEST),
                 status_code=exc.status_code,
                 media_type=answer_media_type(request.headers.get("accept")),
             )
@@ -173,7 +174,7 @@ class FacadeGraphQL(GraphQL):
             state = getattr(sub_response, "operation_state", {})
             self.metrics.operation(
                 state.get("operation_name"),
-                "RESPONSE_TOO_LARGE" if too_large else outcome_of(response_data),
+                ErrorCode.RESPONSE_TOO_LARGE if too_large else outcome_of(response_data),
                 state.get("started", time.perf_counter()),
             )
         response = Response(body, status, media_type=media_type)
@@ -229,7 +230,7 @@ def outcome_of(answer: Any) -> str:
     errors = answer.get("errors") if isinstance(answer, dict) else None
     if not errors:
         return "ok"
-    return str((errors[0].get("extensions") or {}).get("code", "INTERNAL_SERVER_ERROR"))
+    return str((errors[0].get("extensions") or {}).get("code", ErrorCode.INTERNAL_SERVER_ERROR))
 
 
 def retry_after_of(answer: Any) -> int | None:
@@ -238,7 +239,7 @@ def retry_after_of(answer: Any) -> int | None:
     waits = [
         int(extensions["retryAfter"])
         for error in errors or []
-        if (extensions := error.get("extensions") or {}).get("code") == "RATE_LIMITED"
+        if (extensions := error.get("extensions") or {}).get("code") == ErrorCode.RATE_LIMITED
         and "retryAfter" in extensions
     ]
     return max(waits) if waits else None
@@ -492,7 +493,7 @@ async def _probe_once(app: Starlette, upstream: Upstream) -> tuple[float, str | 
         except UpstreamBusy:
             probed = (time.monotonic(), None)
         except TimeoutError:
-            probed = (time.monotonic(), "UPSTREAM_TIMEOUT")
+            probed = (time.monotonic(), ErrorCode.UPSTREAM_TIMEOUT)
         except UpstreamError as exc:
             probed = (time.monotonic(), exc.code)
         app.state.probe = probed
@@ -509,7 +510,7 @@ async def internal_error(_request: Request, _exc: Exception) -> Response:
     """An unexpected failure outside GraphQL execution: a coded GraphQL-shaped 500 with the
     security headers (it is sent from outside the middleware that adds them)."""
     return Response(
-        graphql_error(INTERNAL_MESSAGE, "INTERNAL_SERVER_ERROR"),
+        graphql_error(INTERNAL_MESSAGE, ErrorCode.INTERNAL_SERVER_ERROR),
         status_code=500,
         media_type="application/json",
         headers={**SECURITY_HEADERS, **NO_STORE},

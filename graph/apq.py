@@ -25,6 +25,7 @@ from graph.surface import graphql_error, respond
 from graph.trusted import TrustedDocuments, apq_hash
 from resolvers.cache import CacheSettings, MemoryPartCache, PartCache, RedisPartCache
 from resolvers.caller import Caller
+from resolvers.codes import ErrorCode
 from resolvers.privacy import holds_personnummer
 from schema.validated import noting_valid_documents
 
@@ -86,7 +87,9 @@ class AutomaticPersistedQueries:
             document = await self.store.get(caller, digest)
             if document is None:
                 message = "the facade holds no document of this sha256Hash: send it with its query"
-                await respond(send, 400, graphql_error(message, "PERSISTED_QUERY_NOT_FOUND"))
+                await respond(
+                    send, 400, graphql_error(message, ErrorCode.PERSISTED_QUERY_NOT_FOUND)
+                )
                 return
             body = json.dumps({**request, "query": document}, ensure_ascii=False).encode()
             await self.app(scope, _with_body(body, receive), send)

@@ -39,6 +39,7 @@ from graph.surface import graphql_error
 from resolvers.audit import AuditTrail
 from resolvers.caller import Caller, is_account_name
 from resolvers.client import read_capped
+from resolvers.codes import ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -391,11 +392,11 @@ def refusal_response(audit: AuditTrail) -> Any:
 
     def on_error(_conn: HTTPConnection, exc: AuthenticationError) -> Response:
         # The messages are the facade's own fixed sentences, never token content.
-        audit.refused(reason="UNAUTHENTICATED", detail=str(exc))
+        audit.refused(reason=ErrorCode.UNAUTHENTICATED, detail=str(exc))
         token_given = "authorization" in _conn.headers
         challenge = 'Bearer error="invalid_token"' if token_given else "Bearer"
         return Response(
-            graphql_error(str(exc), "UNAUTHENTICATED"),
+            graphql_error(str(exc), ErrorCode.UNAUTHENTICATED),
             status_code=401,
             media_type="application/json",
             headers={"WWW-Authenticate": challenge},

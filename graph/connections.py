@@ -34,6 +34,7 @@ from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from graph.surface import SECURITY_HEADERS, graphql_error, respond
+from resolvers.codes import ErrorCode
 
 log = logging.getLogger("graph.connections")
 
@@ -222,9 +223,9 @@ class GuardedProtocol(H11Protocol):
         if self.heads.refusal_status == 431:
             log.warning("refused request heads larger than %d bytes (431)", MAX_HEAD_BYTES)
             message = f"the request line and headers are larger than {MAX_HEAD_BYTES} bytes"
-            self._answer_and_close(431, message, "HEADERS_TOO_LARGE")
+            self._answer_and_close(431, message, ErrorCode.HEADERS_TOO_LARGE)
         else:
-            self._answer_and_close(400, "the request is not valid HTTP/1.1", "BAD_REQUEST")
+            self._answer_and_close(400, "the request is not valid HTTP/1.1", ErrorCode.BAD_REQUEST)
 
     def shutdown(self) -> None:
         """Stop as uvicorn does; a connection the protocol has answered just closes."""
@@ -245,7 +246,7 @@ class GuardedProtocol(H11Protocol):
             self.rules.header_timeout_s,
         )
         message = f"the request's headers did not arrive within {self.rules.header_timeout_s:g} s"
-        self._answer_and_close(408, message, "REQUEST_TIMEOUT")
+        self._answer_and_close(408, message, ErrorCode.REQUEST_TIMEOUT)
 
     def _body_overdue(self) -> None:
         self._body_timer = None
@@ -263,7 +264,7 @@ class GuardedProtocol(H11Protocol):
             cycle.disconnected = True
             cycle.message_event.set()
         message = f"the request's body did not arrive within {self.rules.body_timeout_s:g} s"
-        self._answer_and_close(408, message, "REQUEST_TIMEOUT")
+        self._answer_and_close(408, message, ErrorCode.REQUEST_TIMEOUT)
 
     def _answer_and_close(self, status: int, message: str, code: str) -> None:
         """Answer with a coded error (`coded_answer`), end the writing side, then drop what the
@@ -295,7 +296,7 @@ class GuardedProtocol(H11Protocol):
             await respond(
                 send,
                 503,
-                graphql_error(message, "SERVER_BUSY"),
+                graphql_error(message, ErrorCode.SERVER_BUSY),
                 {**headers, **SECURITY_HEADERS},
             )
             return

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.trusted import TrustedDocuments, requested_hash
 from resolvers.audit import AuditTrail
+from resolvers.codes import ErrorCode
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,11 @@ class AllowedHosts:
             host = host_name(Headers(scope=scope).get("host", ""))
             if not host or host not in self.hosts:
                 await refuse(
-                    send, self.audit, 400, "this host name is not served here", "HOST_NOT_ALLOWED"
+                    send,
+                    self.audit,
+                    400,
+                    "this host name is not served here",
+                    ErrorCode.HOST_NOT_ALLOWED,
                 )
                 return
         await self.app(scope, receive, send)
@@ -165,7 +170,7 @@ class PostJsonOnly:
                 send,
                 400,
                 "queries are not allowed when using GET; POST them as application/json",
-                "BAD_REQUEST",
+                ErrorCode.BAD_REQUEST,
             )
             return
         if scope["method"] != "POST":
@@ -178,27 +183,27 @@ class PostJsonOnly:
                 send,
                 415,
                 "a GraphQL request must be sent as application/json",
-                "UNSUPPORTED_MEDIA_TYPE",
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
             )
             return
         charset = _charset(parameters)
         if charset not in (None, "utf-8", "utf8"):
-            await self._refuse(send, 400, "a GraphQL request must be UTF-8", "BAD_REQUEST")
+            await self._refuse(send, 400, "a GraphQL request must be UTF-8", ErrorCode.BAD_REQUEST)
             return
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._refuse(send, 413, self._too_large(), "PAYLOAD_TOO_LARGE")
+            await self._refuse(send, 413, self._too_large(), ErrorCode.PAYLOAD_TOO_LARGE)
             return
         try:
             body = await self._read(receive)
         except ClientGone:  # nobody to answer, nothing was asked (graph/connections.py)
             return
         if body is None:
-            await self._refuse(send, 413, self._too_large(), "PAYLOAD_TOO_LARGE")
+            await self._refuse(send, 413, self._too_large(), ErrorCode.PAYLOAD_TOO_LARGE)
             return
         parsed, problem = read_request_body(body)
         if problem is not None:
-            await self._refuse(send, 400, problem, "BAD_REQUEST")
+            await self._refuse(send, 400, problem, ErrorCode.BAD_REQUEST)
             return
         request, refusal = self.trusted.resolve(parsed)
         # For the operation's metrics (graph/app.py): its name and when it came; and the

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from resolvers.codes import ErrorCode
+
 AUDIT_LOGGER = "ssbtek_graphql.audit"
 
 log = logging.getLogger(AUDIT_LOGGER)
@@ -113,7 +115,7 @@ class AuditTrail:
 class AuditUnavailable(Exception):
     """A person question's audit line could not be written: its answer is not given."""
 
-    code = "AUDIT_UNAVAILABLE"
+    code = ErrorCode.AUDIT_UNAVAILABLE
 
 
 def _write(fields: dict[str, Any]) -> bool:

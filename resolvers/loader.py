@@ -20,6 +20,7 @@ from resolvers.budget import CallerBudget
 from resolvers.cache import PartCache
 from resolvers.caller import Caller
 from resolvers.client import SsbtekClient
+from resolvers.codes import ErrorCode
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, ProbeResult, decode_answer, decode_probe
 from resolvers.errors import UpstreamBusy, UpstreamError, UpstreamFault, UpstreamInvalidResponse
@@ -120,7 +121,7 @@ class Upstream:
         missing = held.missing
         cache_state = "hit" if not missing else "miss" if len(missing) == len(parts) else "partial"
         upstream_ms: float | None = None
-        outcome = "INTERNAL_SERVER_ERROR"
+        outcome = ErrorCode.INTERNAL_SERVER_ERROR
         agency_errors: dict[str, str] = {}
         flight: Flight | None = None
         try:

@@ -18,6 +18,7 @@ import strawberry
 from graphql import FieldNode, GraphQLObjectType
 
 from resolvers import payments
+from resolvers.codes import ErrorCode
 from resolvers.errors import BadUserInput
 from resolvers.plan import QuestionKey
 from resolvers.privacy import redact
@@ -127,7 +128,7 @@ def _medlemsfel(exc: Exception) -> Medlemsfel:
     if isinstance(exc, CODED_ERRORS):
         return Medlemsfel(kod=exc.code, orsak=redact(str(exc)))
     log.error("reading a household member failed: %s", type(exc).__name__, exc_info=exc)
-    return Medlemsfel(kod="INTERNAL_SERVER_ERROR", orsak=INTERNAL_MESSAGE)
+    return Medlemsfel(kod=ErrorCode.INTERNAL_SERVER_ERROR, orsak=INTERNAL_MESSAGE)
 
 
 @strawberry.type(

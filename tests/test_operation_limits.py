@@ -187,6 +187,32 @@ def test_a_document_is_validated_once(
     assert audit_lines[-1]["reason"] == "GRAPHQL_PARSE_FAILED"
 
 
+@pytest.mark.parametrize(
+    ("document", "max_tokens", "code"),
+    [
+        # graphql-core's message quotes the document: "... found String 'more than 9 tokens'."
+        ('{ "more than 9 tokens" }', None, "GRAPHQL_PARSE_FAILED"),
+        ('{ tjanstestatus { "more than 9 tokens" } }', 100, "GRAPHQL_PARSE_FAILED"),
+        ("{ a b c d e }", 3, "QUERY_TOO_COMPLEX"),
+        ("{ a b c d e", 3, "QUERY_TOO_COMPLEX"),  # over the bound before the syntax error
+    ],
+)
+def test_a_syntax_error_is_coded_by_the_document_never_by_its_message(
+    document: str, max_tokens: int | None, code: str
+) -> None:
+    with pytest.raises(GraphQLError) as refused:
+        parse_coded(document, max_tokens=max_tokens)
+    assert refused.value.extensions == {"code": code}
+
+
+def test_a_document_that_quotes_the_token_refusal_is_a_parse_failure(
+    api: Facade, audit_lines: list
+) -> None:
+    answer = api.query('{ tjanstestatus { "more than 15000 tokens" } }')
+    assert codes(answer) == {"GRAPHQL_PARSE_FAILED"}
+    assert audit_lines[-1]["reason"] == "GRAPHQL_PARSE_FAILED"
+
+
 def test_a_list_of_people_multiplies_what_a_selection_costs(api: Facade, fresh: Simulator) -> None:
     """Fifty numbers in `personer` with a rich selection: refused before anything is asked,
     though the document alone is within every limit."""
