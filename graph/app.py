@@ -30,13 +30,14 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.http import process_result as strawberry_process_result
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionResult
 
+from graph.access_log import AccessLog
 from graph.apq import AutomaticPersistedQueries, build_persisted_queries
 from graph.auth import (
     AuthMode,
@@ -52,18 +53,14 @@ from graph.graphiql import BY_NAME as GRAPHIQL_ASSETS
 from graph.graphiql import MEDIA_TYPES as GRAPHIQL_MEDIA_TYPES
 from graph.graphiql import assets_dir, editor_headers, favicon, missing_or_altered
 from graph.graphiql import page as graphiql_page
+from graph.hosts import AllowedHosts
+from graph.http_errors import graphql_error
 from graph.logs import JsonFormatter
 from graph.metrics import Metrics
 from graph.over_http import GRAPHQL_RESPONSE, JSON, answer_media_type, is_request_error
+from graph.request_bodies import PostJsonOnly
+from graph.security_headers import NO_STORE, SECURITY_HEADERS, SecurityHeaders
 from graph.settings import Settings, SettingsError, load_settings
-from graph.surface import (
-    NO_STORE,
-    SECURITY_HEADERS,
-    AllowedHosts,
-    PostJsonOnly,
-    SecurityHeaders,
-    graphql_error,
-)
 from graph.tracing import TraceRequests
 from resolvers.audit import AuditTrail, configure_audit_log
 from resolvers.budget import build_budget
@@ -72,14 +69,12 @@ from resolvers.client import SsbtekClient, WsdlError
 from resolvers.codes import ErrorCode
 from resolvers.errors import UpstreamBusy, UpstreamError
 from resolvers.loader import Upstream
-from resolvers.privacy import redact
 from schema.build import build_schema, schema_sdl
 from schema.context import new_context
 from schema.errors import INTERNAL_MESSAGE, REFUSAL_CODES, error_code, in_path_order, with_code
 from schema.limits import Limits
 
 log = logging.getLogger(__name__)
-access_log = logging.getLogger("ssbtek_graphql.access")
 
 
 class FacadeGraphQL(GraphQL):
@@ -538,38 +533,3 @@ def build_client(
         raise SettingsError(
             f"{name} ({settings.client.wsdl_location}) could not be loaded: {exc}"
         ) from exc
-
-
-class AccessLog:
-    """Logs each request's method, path (never the query string), status and duration; the
-    status is `-` when nothing was answered (the client left before its body was in)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status: int | None = None
-
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        except BaseException:
-            status = status or 500
-            raise
-        finally:
-            access_log.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                redact(scope["path"]),  # a path is the client's: it may hold a number
-                status or "-",
-                (time.perf_counter() - start) * 1000,
-            )

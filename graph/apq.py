@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.auth import caller_of
-from graph.surface import graphql_error, respond
+from graph.http_errors import graphql_error, respond
 from graph.trusted import TrustedDocuments, apq_hash
 from resolvers.cache import CacheSettings, MemoryPartCache, PartCache, RedisPartCache
 from resolvers.caller import Caller
@@ -108,7 +108,7 @@ class AutomaticPersistedQueries:
 
 def _with_body(body: bytes, receive: Receive) -> Receive:
     """`receive` with `body` in place of the first request body it gives (the body PostJsonOnly
-    read and hands on whole, graph/surface.py)."""
+    read and hands on whole, graph/request_bodies.py)."""
     replaced = False
 
     async def replacing() -> dict[str, Any]:

@@ -35,7 +35,7 @@ from starlette.authentication import (
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
-from graph.surface import graphql_error
+from graph.http_errors import graphql_error
 from resolvers.audit import AuditTrail
 from resolvers.caller import Caller, is_account_name
 from resolvers.client import read_capped

@@ -33,7 +33,8 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from graph.surface import SECURITY_HEADERS, graphql_error, respond
+from graph.http_errors import graphql_error, respond
+from graph.security_headers import SECURITY_HEADERS
 from resolvers.codes import ErrorCode
 
 log = logging.getLogger("graph.connections")

@@ -20,7 +20,6 @@ from graph.auth import AuthMode, AuthSettings
 from graph.connections import ConnectionSettings
 from graph.cors import header_problem
 from graph.logs import FORMATS, default_format
-from graph.surface import HttpSettings
 from graph.trusted import ManifestError, TrustedDocuments, read_manifest
 from resolvers.audit import AuditSettings
 from resolvers.cache import (
@@ -51,6 +50,25 @@ DEMO_REQUESTER = Requester(
 
 class SettingsError(ValueError):
     """A setting is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """`SSBTEK_INTROSPECTION`, `SSBTEK_GRAPHIQL`, `SSBTEK_ALLOWED_HOSTS`, `SSBTEK_CORS_ORIGINS`,
+    `SSBTEK_CORS_HEADERS`, `SSBTEK_MAX_BODY_BYTES`, `SSBTEK_SHUTDOWN_GRACE_S`,
+    `SSBTEK_TRUSTED_DOCUMENTS`, `SSBTEK_TRUSTED_ONLY`."""
+
+    introspection: bool
+    graphiql: bool
+    allowed_hosts: tuple[str, ...]
+    cors_origins: tuple[str, ...] = ()
+    # Request headers allowed besides graph/cors.py CLIENT_HEADERS.
+    cors_headers: tuple[str, ...] = ()
+    max_body_bytes: int = 65_536
+    # How long a stopping process keeps answering the operations it has (SIGTERM).
+    shutdown_grace_s: int = 25
+    # SSBTEK_TRUSTED_DOCUMENTS (read) and SSBTEK_TRUSTED_ONLY.
+    trusted: TrustedDocuments = field(default_factory=TrustedDocuments)
 
 
 @dataclass(frozen=True)
