@@ -110,7 +110,7 @@ class ServingConfig(uvicorn.Config):
 
 
 def coded_answer(
-    status: int, message: str, code: str, headers: list[tuple[bytes, bytes]] | None = None
+    status: int, message: str, code: ErrorCode, headers: list[tuple[bytes, bytes]] | None = None
 ) -> bytes:
     """A whole HTTP/1.1 response that closes its connection: a GraphQL-shaped error (no `data`)
     with the security headers, for answers the protocol writes itself."""
@@ -267,7 +267,7 @@ class GuardedProtocol(H11Protocol):
         message = f"the request's body did not arrive within {self.rules.body_timeout_s:g} s"
         self._answer_and_close(408, message, ErrorCode.REQUEST_TIMEOUT)
 
-    def _answer_and_close(self, status: int, message: str, code: str) -> None:
+    def _answer_and_close(self, status: int, message: str, code: ErrorCode) -> None:
         """Answer with a coded error (`coded_answer`), end the writing side, then drop what the
         client still sends until it closes or `LINGER_S` has passed (a close with unread data
         would reset the connection, and the answer could be lost on its way)."""

@@ -47,3 +47,18 @@ class AllowedHosts(HttpMiddleware):
             await refuse(send, self.audit, 400, message, ErrorCode.HOST_NOT_ALLOWED)
             return
         await self.app(scope, receive, send)
+
+
+ANY_ADDRESS = ("0.0.0.0", "::", "[::]")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def served_hosts(allowed: tuple[str, ...], served_host: str | None) -> tuple[str, ...]:
+    """The names served: `SSBTEK_ALLOWED_HOSTS`, and the command's `--host`. No client sends
+    0.0.0.0: for a server on every address, the process's own loopback names are what a
+    container's health check and a sidecar use, and a browser page cannot send them for another
+    name."""
+    hosts = allowed + ((served_host.lower(),) if served_host else ())
+    if served_host in ANY_ADDRESS:
+        hosts += LOOPBACK_HOSTS
+    return hosts

@@ -117,7 +117,7 @@ class PostJsonOnly(HttpMiddleware):
             if not message.get("more_body", False):
                 return bytes(body)
 
-    async def _refuse(self, send: Send, status: int, message: str, code: str) -> None:
+    async def _refuse(self, send: Send, status: int, message: str, code: ErrorCode) -> None:
         await refuse(send, self.audit, status, message, code)
 
 

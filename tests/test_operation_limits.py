@@ -120,7 +120,9 @@ def test_limits_are_settings() -> None:
     assert create_app(settings).state.cache is not None  # the app takes them
 
 
-async def test_an_answer_larger_than_allowed_is_refused_whole(sim: Simulator) -> None:
+async def test_an_answer_larger_than_allowed_is_refused_whole(
+    sim: Simulator, audit_lines: list
+) -> None:
     app = facade_app(facade_env(sim.url, SSBTEK_MAX_RESPONSE_BYTES="100"))
     query = (
         f"{{ person({PERSON_ARGS}) {{ arbetsformedlingen {{ fornamn efternamn }} "
@@ -131,6 +133,8 @@ async def test_an_answer_larger_than_allowed_is_refused_whole(sim: Simulator) ->
     body = response.json()
     assert "data" not in body
     assert body["errors"][0]["extensions"]["code"] == "RESPONSE_TOO_LARGE"
+    refused = [line for line in audit_lines if line["event"] == "refused"]
+    assert [(line["reason"], line["tenant"]) for line in refused] == [("RESPONSE_TOO_LARGE", None)]
 
 
 def test_a_fault_in_planning_is_a_masked_internal_error(
