@@ -25,7 +25,7 @@ from starlette.types import ASGIApp
 
 from graph.access_log import AccessLog
 from graph.apq import AutomaticPersistedQueries, PersistedQueries, build_persisted_queries
-from graph.auth import AuthMode, FacadeAuthentication, KeyError_, Refused, refusal_response
+from graph.auth import AuthMode, FacadeAuthentication, Refused, UnusableKey, refusal_response
 from graph.cors import cors_middleware
 from graph.graphiql import asset as graphiql_asset
 from graph.graphiql import assets_dir, editor_headers, favicon, missing_or_altered
@@ -306,7 +306,7 @@ def build_authentication(settings: Settings) -> FacadeAuthentication:
     """The authentication backend; a token key that cannot be used stops start-up."""
     try:
         return FacadeAuthentication(settings.auth)
-    except KeyError_ as exc:
+    except UnusableKey as exc:
         raise SettingsError(f"SSBTEK_JWT_PUBLIC_KEY_FILE cannot verify tokens: {exc}") from None
 
 

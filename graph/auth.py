@@ -79,7 +79,7 @@ RSA_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512")
 EC_ALGORITHMS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
 
 
-class KeyError_(ValueError):
+class UnusableKey(ValueError):
     """A configured key cannot verify tokens (wrong type, unreadable)."""
 
 
@@ -87,16 +87,16 @@ def algorithms_for(key: Any) -> tuple[str, ...]:
     """The signature algorithms a public key may verify: pinned to its type, never HS* or none."""
     if isinstance(key, rsa.RSAPublicKey):
         if key.key_size < 2048:
-            raise KeyError_("an RSA key shorter than 2048 bits")
+            raise UnusableKey("an RSA key shorter than 2048 bits")
         return RSA_ALGORITHMS
     if isinstance(key, ec.EllipticCurvePublicKey):
         algorithm = EC_ALGORITHMS.get(key.curve.name)
         if algorithm is None:
-            raise KeyError_(f"an EC key on the unsupported curve {key.curve.name}")
+            raise UnusableKey(f"an EC key on the unsupported curve {key.curve.name}")
         return (algorithm,)
     if isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
         return ("EdDSA",)
-    raise KeyError_(f"a key of type {type(key).__name__}, which cannot verify JWTs here")
+    raise UnusableKey(f"a key of type {type(key).__name__}, which cannot verify JWTs here")
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,12 @@ class VerifyingKey:
 
 
 def load_public_key_file(path: str) -> VerifyingKey:
-    """The PEM public key in `path`; raises KeyError_ if it cannot verify JWTs."""
+    """The PEM public key in `path`; raises UnusableKey if it cannot verify JWTs."""
     try:
         with open(path, "rb") as handle:
             key = load_pem_public_key(handle.read())
     except (OSError, ValueError, TypeError) as exc:
-        raise KeyError_(f"not a PEM public key ({type(exc).__name__})") from None
+        raise UnusableKey(f"not a PEM public key ({type(exc).__name__})") from None
     return VerifyingKey(key, algorithms_for(key))
 
 
@@ -195,7 +195,7 @@ def _verifying_keys(document: Any) -> Iterable[tuple[str | None, VerifyingKey]]:
         try:
             key = jwt.PyJWK.from_dict(entry).key
             algorithms = algorithms_for(key)
-        except (jwt.PyJWTError, KeyError_, ValueError, TypeError):
+        except (jwt.PyJWTError, UnusableKey, ValueError, TypeError):
             continue
         named = entry.get("alg")
         if isinstance(named, str):

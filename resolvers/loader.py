@@ -102,7 +102,8 @@ class Upstream:
         """Everything in `plan` for `key` as `caller`: the parts the cache holds for this
         caller, case, person and period, and one SSBTEK call for the rest (shared with identical
         calls in flight). Leaves one audit line, whatever the outcome."""
-        owner = (
+        # One access: who reads about whom, in which case and period (cache keys and flights).
+        access = (
             key.tenant,
             caller.handlaggare,
             key.arende,
@@ -111,7 +112,7 @@ class Upstream:
             key.period.tom.isoformat(),
         )
         parts = needed_parts(key, plan, self.version)
-        keys = {part: self.cache.key(*owner, part.name) for part in parts}
+        keys = {part: self.cache.key(*access, part.name) for part in parts}
         with span(
             "cache.get", **{"cache.backend": self.cache.backend, "cache.parts": len(keys)}
         ) as got:
@@ -129,7 +130,7 @@ class Upstream:
             stored: dict[Part, Any] = {}
             if missing:
                 smaller = held.still_to_ask(key, plan)
-                name = (*owner, repr(smaller))
+                name = (*access, repr(smaller))
                 if name not in self._flights:  # joining a call in flight asks nothing more
                     await self.budget.spend(key.tenant, caller.handlaggare)
                 flight = self._shared(name, key, smaller, caller)
@@ -218,7 +219,7 @@ class Upstream:
         ) as call:
             try:
                 element = await self._noting_health(
-                    self.client.hamta(question, owner=f"{key.tenant}\x1f{caller.handlaggare}")
+                    self.client.hamta(question, asker=f"{key.tenant}\x1f{caller.handlaggare}")
                 )
                 answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
             except PayloadError as exc:
