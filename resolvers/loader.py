@@ -91,7 +91,7 @@ class Upstream:
     health: UpstreamHealth = field(default_factory=UpstreamHealth)
     observer: UpstreamObserver = field(default_factory=lambda: UpstreamObserver())
     budget: CallerBudget = field(default_factory=lambda: CallerBudget(0))
-    _flights: dict[tuple[str, ...], Flight] = field(default_factory=dict, init=False, repr=False)
+    _flights: dict[tuple[object, ...], Flight] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def version(self) -> SsbtVersion:
@@ -130,7 +130,7 @@ class Upstream:
             stored: dict[Part, Any] = {}
             if missing:
                 smaller = held.still_to_ask(key, plan)
-                name = (*access, repr(smaller))
+                name = (*access, smaller.key())
                 if name not in self._flights:  # joining a call in flight asks nothing more
                     await self.budget.spend(key.tenant, caller.handlaggare)
                 flight = self._shared(name, key, smaller, caller)
@@ -179,7 +179,7 @@ class Upstream:
             await self.cache.set_many({keys[part]: entry for part, entry in stored.items()}, ttls)
 
     def _shared(
-        self, name: tuple[str, ...], key: QuestionKey, plan: FetchPlan, caller: Caller
+        self, name: tuple[object, ...], key: QuestionKey, plan: FetchPlan, caller: Caller
     ) -> Flight:
         """One upstream call for identical concurrent fetches (same caller, case, person, period
         and parts): the first starts it, the others wait for it."""
