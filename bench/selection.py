@@ -71,9 +71,9 @@ def question_of(sim_url: str, query: str, variables: dict[str, Any]) -> dict[str
     asked: list[dict[str, Any]] = []
     original = SsbtekClient.hamta
 
-    async def recording(self: SsbtekClient, question: dict[str, Any], owner: str = "") -> Any:
+    async def recording(self: SsbtekClient, question: dict[str, Any], asker: str = "") -> Any:
         asked.append(question)
-        return await original(self, question, owner)
+        return await original(self, question, asker)
 
     SsbtekClient.hamta = recording  # type: ignore[method-assign]
     try:

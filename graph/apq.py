@@ -21,10 +21,11 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.auth import caller_of
-from graph.surface import graphql_error, respond
+from graph.http_errors import graphql_error, respond
 from graph.trusted import TrustedDocuments, apq_hash
 from resolvers.cache import CacheSettings, MemoryPartCache, PartCache, RedisPartCache
 from resolvers.caller import Caller
+from resolvers.codes import ErrorCode
 from resolvers.privacy import holds_personnummer
 from schema.validated import noting_valid_documents
 
@@ -86,7 +87,9 @@ class AutomaticPersistedQueries:
             document = await self.store.get(caller, digest)
             if document is None:
                 message = "the facade holds no document of this sha256Hash: send it with its query"
-                await respond(send, 400, graphql_error(message, "PERSISTED_QUERY_NOT_FOUND"))
+                await respond(
+                    send, 400, graphql_error(message, ErrorCode.PERSISTED_QUERY_NOT_FOUND)
+                )
                 return
             body = json.dumps({**request, "query": document}, ensure_ascii=False).encode()
             await self.app(scope, _with_body(body, receive), send)
@@ -105,7 +108,7 @@ class AutomaticPersistedQueries:
 
 def _with_body(body: bytes, receive: Receive) -> Receive:
     """`receive` with `body` in place of the first request body it gives (the body PostJsonOnly
-    read and hands on whole, graph/surface.py)."""
+    read and hands on whole, graph/request_bodies.py)."""
     replaced = False
 
     async def replacing() -> dict[str, Any]:

@@ -35,10 +35,11 @@ from starlette.authentication import (
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
-from graph.surface import graphql_error
+from graph.http_errors import graphql_error
 from resolvers.audit import AuditTrail
 from resolvers.caller import Caller, is_account_name
 from resolvers.client import read_capped
+from resolvers.codes import ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ RSA_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512")
 EC_ALGORITHMS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
 
 
-class KeyError_(ValueError):
+class UnusableKey(ValueError):
     """A configured key cannot verify tokens (wrong type, unreadable)."""
 
 
@@ -86,16 +87,16 @@ def algorithms_for(key: Any) -> tuple[str, ...]:
     """The signature algorithms a public key may verify: pinned to its type, never HS* or none."""
     if isinstance(key, rsa.RSAPublicKey):
         if key.key_size < 2048:
-            raise KeyError_("an RSA key shorter than 2048 bits")
+            raise UnusableKey("an RSA key shorter than 2048 bits")
         return RSA_ALGORITHMS
     if isinstance(key, ec.EllipticCurvePublicKey):
         algorithm = EC_ALGORITHMS.get(key.curve.name)
         if algorithm is None:
-            raise KeyError_(f"an EC key on the unsupported curve {key.curve.name}")
+            raise UnusableKey(f"an EC key on the unsupported curve {key.curve.name}")
         return (algorithm,)
     if isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
         return ("EdDSA",)
-    raise KeyError_(f"a key of type {type(key).__name__}, which cannot verify JWTs here")
+    raise UnusableKey(f"a key of type {type(key).__name__}, which cannot verify JWTs here")
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,12 @@ class VerifyingKey:
 
 
 def load_public_key_file(path: str) -> VerifyingKey:
-    """The PEM public key in `path`; raises KeyError_ if it cannot verify JWTs."""
+    """The PEM public key in `path`; raises UnusableKey if it cannot verify JWTs."""
     try:
         with open(path, "rb") as handle:
             key = load_pem_public_key(handle.read())
     except (OSError, ValueError, TypeError) as exc:
-        raise KeyError_(f"not a PEM public key ({type(exc).__name__})") from None
+        raise UnusableKey(f"not a PEM public key ({type(exc).__name__})") from None
     return VerifyingKey(key, algorithms_for(key))
 
 
@@ -194,7 +195,7 @@ def _verifying_keys(document: Any) -> Iterable[tuple[str | None, VerifyingKey]]:
         try:
             key = jwt.PyJWK.from_dict(entry).key
             algorithms = algorithms_for(key)
-        except (jwt.PyJWTError, KeyError_, ValueError, TypeError):
+        except (jwt.PyJWTError, UnusableKey, ValueError, TypeError):
             continue
         named = entry.get("alg")
         if isinstance(named, str):
@@ -391,11 +392,11 @@ def refusal_response(audit: AuditTrail) -> Any:
 
     def on_error(_conn: HTTPConnection, exc: AuthenticationError) -> Response:
         # The messages are the facade's own fixed sentences, never token content.
-        audit.refused(reason="UNAUTHENTICATED", detail=str(exc))
+        audit.refused(reason=ErrorCode.UNAUTHENTICATED, detail=str(exc))
         token_given = "authorization" in _conn.headers
         challenge = 'Bearer error="invalid_token"' if token_given else "Bearer"
         return Response(
-            graphql_error(str(exc), "UNAUTHENTICATED"),
+            graphql_error(str(exc), ErrorCode.UNAUTHENTICATED),
             status_code=401,
             media_type="application/json",
             headers={"WWW-Authenticate": challenge},

@@ -33,7 +33,9 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from graph.surface import SECURITY_HEADERS, graphql_error, respond
+from graph.http_errors import graphql_error, respond
+from graph.security_headers import SECURITY_HEADERS
+from resolvers.codes import ErrorCode
 
 log = logging.getLogger("graph.connections")
 
@@ -108,7 +110,7 @@ class ServingConfig(uvicorn.Config):
 
 
 def coded_answer(
-    status: int, message: str, code: str, headers: list[tuple[bytes, bytes]] | None = None
+    status: int, message: str, code: ErrorCode, headers: list[tuple[bytes, bytes]] | None = None
 ) -> bytes:
     """A whole HTTP/1.1 response that closes its connection: a GraphQL-shaped error (no `data`)
     with the security headers, for answers the protocol writes itself."""
@@ -222,9 +224,9 @@ class GuardedProtocol(H11Protocol):
         if self.heads.refusal_status == 431:
             log.warning("refused request heads larger than %d bytes (431)", MAX_HEAD_BYTES)
             message = f"the request line and headers are larger than {MAX_HEAD_BYTES} bytes"
-            self._answer_and_close(431, message, "HEADERS_TOO_LARGE")
+            self._answer_and_close(431, message, ErrorCode.HEADERS_TOO_LARGE)
         else:
-            self._answer_and_close(400, "the request is not valid HTTP/1.1", "BAD_REQUEST")
+            self._answer_and_close(400, "the request is not valid HTTP/1.1", ErrorCode.BAD_REQUEST)
 
     def shutdown(self) -> None:
         """Stop as uvicorn does; a connection the protocol has answered just closes."""
@@ -245,7 +247,7 @@ class GuardedProtocol(H11Protocol):
             self.rules.header_timeout_s,
         )
         message = f"the request's headers did not arrive within {self.rules.header_timeout_s:g} s"
-        self._answer_and_close(408, message, "REQUEST_TIMEOUT")
+        self._answer_and_close(408, message, ErrorCode.REQUEST_TIMEOUT)
 
     def _body_overdue(self) -> None:
         self._body_timer = None
@@ -263,9 +265,9 @@ class GuardedProtocol(H11Protocol):
             cycle.disconnected = True
             cycle.message_event.set()
         message = f"the request's body did not arrive within {self.rules.body_timeout_s:g} s"
-        self._answer_and_close(408, message, "REQUEST_TIMEOUT")
+        self._answer_and_close(408, message, ErrorCode.REQUEST_TIMEOUT)
 
-    def _answer_and_close(self, status: int, message: str, code: str) -> None:
+    def _answer_and_close(self, status: int, message: str, code: ErrorCode) -> None:
         """Answer with a coded error (`coded_answer`), end the writing side, then drop what the
         client still sends until it closes or `LINGER_S` has passed (a close with unread data
         would reset the connection, and the answer could be lost on its way)."""
@@ -295,7 +297,7 @@ class GuardedProtocol(H11Protocol):
             await respond(
                 send,
                 503,
-                graphql_error(message, "SERVER_BUSY"),
+                graphql_error(message, ErrorCode.SERVER_BUSY),
                 {**headers, **SECURITY_HEADERS},
             )
             return

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
 from graph.auth import AuthMode
 
@@ -160,6 +160,18 @@ async def favicon(_request: Request) -> Response:
     """`/favicon.ico`: the page's icon, an SVG."""
     return Response(
         FAVICON, media_type="image/svg+xml", headers={"cache-control": "public, max-age=86400"}
+    )
+
+
+async def asset(served: bool, request: Request) -> Response:
+    """`/graphiql/{name}`: one of GraphiQL's pinned files, while the page is `served`."""
+    pinned = BY_NAME.get(request.path_params["name"])
+    if pinned is None or not served:
+        return Response("not found", status_code=404, media_type="text/plain")
+    return FileResponse(
+        assets_dir() / pinned.name,
+        media_type=MEDIA_TYPES[Path(pinned.name).suffix],
+        headers={"cache-control": "public, max-age=31536000, immutable"},
     )
 
 

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from graph.auth import AuthMode, AuthSettings, KeyError_, load_public_key_file
+from graph.auth import AuthMode, AuthSettings, UnusableKey, load_public_key_file
 from graph.connections import ConnectionSettings
 from graph.cors import header_problem
 from graph.logs import FORMATS, default_format
-from graph.surface import HttpSettings
 from graph.trusted import ManifestError, TrustedDocuments, read_manifest
 from resolvers.audit import AuditSettings
 from resolvers.cache import (
@@ -58,6 +57,25 @@ class SettingsError(ValueError):
     def __init__(self, *problems: str) -> None:
         super().__init__("\n".join(problems))
         self.problems: tuple[str, ...] = problems
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """`SSBTEK_INTROSPECTION`, `SSBTEK_GRAPHIQL`, `SSBTEK_ALLOWED_HOSTS`, `SSBTEK_CORS_ORIGINS`,
+    `SSBTEK_CORS_HEADERS`, `SSBTEK_MAX_BODY_BYTES`, `SSBTEK_SHUTDOWN_GRACE_S`,
+    `SSBTEK_TRUSTED_DOCUMENTS`, `SSBTEK_TRUSTED_ONLY`."""
+
+    introspection: bool
+    graphiql: bool
+    allowed_hosts: tuple[str, ...]
+    cors_origins: tuple[str, ...] = ()
+    # Request headers allowed besides graph/cors.py CLIENT_HEADERS.
+    cors_headers: tuple[str, ...] = ()
+    max_body_bytes: int = 65_536
+    # How long a stopping process keeps answering the operations it has (SIGTERM).
+    shutdown_grace_s: int = 25
+    # SSBTEK_TRUSTED_DOCUMENTS (read) and SSBTEK_TRUSTED_ONLY.
+    trusted: TrustedDocuments = field(default_factory=TrustedDocuments)
 
 
 @dataclass(frozen=True)
@@ -246,7 +264,7 @@ def _auth(env: _Env, demo: bool, default_tenant: str) -> AuthSettings:
     elif key_file is not None:
         try:
             load_public_key_file(key_file)
-        except KeyError_ as exc:
+        except UnusableKey as exc:
             env.problem("SSBTEK_JWT_PUBLIC_KEY_FILE", key_file_problem(exc))
     if jwks_url is not None and not _is_http_url(jwks_url):
         env.problem("SSBTEK_JWT_JWKS_URL", "SSBTEK_JWT_JWKS_URL must be an http(s) URL with a host")
@@ -269,7 +287,7 @@ def _auth(env: _Env, demo: bool, default_tenant: str) -> AuthSettings:
     )
 
 
-def key_file_problem(exc: KeyError_) -> str:
+def key_file_problem(exc: UnusableKey) -> str:
     """What is said of a `SSBTEK_JWT_PUBLIC_KEY_FILE` that cannot verify tokens."""
     return f"SSBTEK_JWT_PUBLIC_KEY_FILE cannot verify tokens: {exc}"
 

@@ -13,8 +13,9 @@ import os
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.trace import SpanKind
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from graph.middleware import HttpMiddleware
 from resolvers.privacy import redact
 from resolvers.tracing import enabled as tracing_enabled
 from resolvers.tracing import state as tracing_state
@@ -41,15 +42,12 @@ def configure_tracing(environ: dict[str, str] | None = None) -> bool:
     return True
 
 
-class TraceRequests:
+class TraceRequests(HttpMiddleware):
     """A server span per HTTP request, continuing the caller's `traceparent`; its attributes are
     the method, the path (never a query string) and the status."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not tracing_enabled():
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not tracing_enabled():
             await self.app(scope, receive, send)
             return
         carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}

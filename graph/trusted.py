@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-Refusal = tuple[int, str, str]  # HTTP status, message, code
+from resolvers.codes import ErrorCode
+
+Refusal = tuple[int, str, ErrorCode]  # HTTP status, message, code
 
 
 def sha256(document: str) -> str:
@@ -86,33 +88,37 @@ class TrustedDocuments:
             document = self.documents.get(wanted)
             if document is not None:
                 if isinstance(query, str) and query != document:
-                    return request, (400, "the query is not the document of its id", "BAD_REQUEST")
+                    return request, (
+                        400,
+                        "the query is not the document of its id",
+                        ErrorCode.BAD_REQUEST,
+                    )
                 return {**request, "query": document}, None
             if self.only and isinstance(query, str):
                 return request, (
                     403,
                     "this facade runs trusted documents only: a client cannot register "
                     "documents (automatic persisted queries are off)",
-                    "PERSISTED_QUERY_NOT_TRUSTED",
+                    ErrorCode.PERSISTED_QUERY_NOT_TRUSTED,
                 )
             if self.only or apq_hash(request) is None:
                 return request, (
                     400,
                     "no trusted document has this id; send one the facade was given",
-                    "PERSISTED_QUERY_NOT_FOUND",
+                    ErrorCode.PERSISTED_QUERY_NOT_FOUND,
                 )
             if isinstance(query, str) and sha256(query) != wanted:
                 return request, (
                     400,
                     "the query is not the document of its sha256Hash",
-                    "BAD_REQUEST",
+                    ErrorCode.BAD_REQUEST,
                 )
             return request, None
         if self.only and not (isinstance(query, str) and sha256(query) in self.documents):
             return request, (
                 403,
                 "this facade runs trusted documents only: send a known documentId",
-                "PERSISTED_QUERY_NOT_TRUSTED",
+                ErrorCode.PERSISTED_QUERY_NOT_TRUSTED,
             )
         return request, None
 

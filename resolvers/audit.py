@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from resolvers.codes import ErrorCode
+
 AUDIT_LOGGER = "ssbtek_graphql.audit"
 
 log = logging.getLogger(AUDIT_LOGGER)
@@ -46,10 +48,12 @@ class AskedFor:
 class AuditTrail:
     """Writes audit lines; holds the key of the person hash."""
 
-    def __init__(self, settings: AuditSettings) -> None:
+    def __init__(
+        self, settings: AuditSettings, on_refused: Callable[[str], None] | None = None
+    ) -> None:
         self._secret = settings.secret
         # Told the reason of every refusal (metrics); nothing by default.
-        self.on_refused: Callable[[str], None] = lambda _reason: None
+        self.on_refused: Callable[[str], None] = on_refused or (lambda _reason: None)
 
     def person_hash(self, personnummer: str) -> str:
         """The keyed hash that stands for a person in the audit: the same for one number under
@@ -113,7 +117,7 @@ class AuditTrail:
 class AuditUnavailable(Exception):
     """A person question's audit line could not be written: its answer is not given."""
 
-    code = "AUDIT_UNAVAILABLE"
+    code = ErrorCode.AUDIT_UNAVAILABLE
 
 
 def _write(fields: dict[str, Any]) -> bool:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from resolvers.codes import ErrorCode
 from resolvers.errors import UpstreamError
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ WINDOW_S = 60
 class RateLimited(UpstreamError):
     """The caller has asked SSBTEK as often as the budget allows this minute."""
 
-    code = "RATE_LIMITED"
+    code = ErrorCode.RATE_LIMITED
 
 
 class CallerBudget:

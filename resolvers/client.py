@@ -149,10 +149,10 @@ class SsbtekClient:
         )
         self.limiter = FairLimiter(config.max_concurrency)
 
-    async def hamta(self, question: dict[str, Any], owner: str = "") -> etree._Element:
-        """Send one question for `owner` (who asks, for the fair share of the upstream slots);
+    async def hamta(self, question: dict[str, Any], asker: str = "") -> etree._Element:
+        """Send one question for `asker` (who asks, for the fair share of the upstream slots);
         return the `hamtaBastjanstInformationResponse` element."""
-        return await self._call("hamtaBastjanstInformation", question, owner)
+        return await self._call("hamtaBastjanstInformation", question, asker)
 
     async def testa(self) -> etree._Element:
         """Send the connectivity probe; return the `testaBastjanstInformationResponse` element."""
@@ -162,12 +162,12 @@ class SsbtekClient:
         """Close the HTTP connections."""
         await self._http.aclose()
 
-    async def _call(self, operation: str, arguments: dict[str, Any], owner: str) -> etree._Element:
+    async def _call(self, operation: str, arguments: dict[str, Any], asker: str) -> etree._Element:
         # One deadline covers the wait for a slot and the call: a queue never waits forever, and a
         # call that could not finish in the time left is not started (UPSTREAM_BUSY).
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.config.connect_timeout_s + self.config.timeout_s
-        await self.limiter.acquire(owner, deadline)
+        await self.limiter.acquire(asker, deadline)
         started = loop.time()
         took: float | None = None
         try:
@@ -190,7 +190,7 @@ class SsbtekClient:
             log.warning(message)
             raise UpstreamUnavailable(message) from None
         finally:
-            self.limiter.release(owner, took)
+            self.limiter.release(asker, took)
         if tracing_enabled():
             trace.get_current_span().set_attribute("ssbtek.answer_bytes", len(response.content))
         # A large envelope is parsed off the event loop.

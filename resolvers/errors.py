@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from resolvers.codes import ErrorCode
+
 
 class UpstreamError(Exception):
     """SSBTEK could not give an answer; `code` says how. Messages carry no personal data."""
 
-    code = "UPSTREAM_UNAVAILABLE"
+    code = ErrorCode.UPSTREAM_UNAVAILABLE
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
@@ -20,52 +22,52 @@ class UpstreamError(Exception):
 class UpstreamFault(UpstreamError):
     """SSBTEK answered with a SOAP fault (`hamtaBastjanstInformationFault` or a generic one)."""
 
-    code = "UPSTREAM_FAULT"
+    code = ErrorCode.UPSTREAM_FAULT
 
 
 class UpstreamTimeout(UpstreamError):
     """SSBTEK did not answer within the configured time."""
 
-    code = "UPSTREAM_TIMEOUT"
+    code = ErrorCode.UPSTREAM_TIMEOUT
 
 
 class UpstreamBusy(UpstreamError):
     """The facade's queue to SSBTEK is longer than the call's deadline allows: refused at once,
     without asking SSBTEK; retry later."""
 
-    code = "UPSTREAM_BUSY"
+    code = ErrorCode.UPSTREAM_BUSY
 
 
 class UpstreamUnavailable(UpstreamError):
     """SSBTEK could not be reached, or answered with an HTTP error and no SOAP fault."""
 
-    code = "UPSTREAM_UNAVAILABLE"
+    code = ErrorCode.UPSTREAM_UNAVAILABLE
 
 
 class UpstreamInvalidResponse(UpstreamError):
     """SSBTEK answered with something that is not a readable SOAP answer."""
 
-    code = "UPSTREAM_INVALID_RESPONSE"
+    code = ErrorCode.UPSTREAM_INVALID_RESPONSE
 
 
 class SourceUnavailable(UpstreamError):
     """SSBTEK answered, but a source a field needs whole (the payments of one paying source)
     answered with an error, or its LEFI provider was not available."""
 
-    code = "SOURCE_UNAVAILABLE"
+    code = ErrorCode.SOURCE_UNAVAILABLE
 
 
 class BadUserInput(Exception):
     """The caller's question cannot be asked as given; the message says why."""
 
-    code = "BAD_USER_INPUT"
+    code = ErrorCode.BAD_USER_INPUT
 
 
 class TooManyQuestions(Exception):
     """The operation would ask SSBTEK more distinct questions than one operation may
     (`SSBTEK_MAX_QUESTIONS_PER_OPERATION`): refused whole, before any call."""
 
-    code = "TOO_MANY_QUESTIONS"
+    code = ErrorCode.TOO_MANY_QUESTIONS
 
     def __init__(self, asked: int, limit: int) -> None:
         super().__init__(
@@ -79,4 +81,4 @@ class TooManyQuestions(Exception):
 class Forbidden(Exception):
     """The caller is authenticated but lacks the role that this question needs."""
 
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN

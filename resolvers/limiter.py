@@ -16,12 +16,13 @@ from resolvers.errors import UpstreamBusy
 @dataclass(order=True)
 class _Waiter:
     sequence: int
-    owner: str = field(compare=False)
+    asker: str = field(compare=False)
     granted: asyncio.Future[None] = field(compare=False)
 
 
 class FairLimiter:
-    """The upstream slots of one process, shared fairly between owners (tenant and caseworker).
+    """The upstream slots of one process, shared fairly between askers: who a call is made for,
+    a caseworker of a tenant (or the connectivity probe, an asker of its own).
 
     `typical_s` is a running estimate of how long a call takes (an exponentially weighted mean of
     finished calls), used to judge whether a call can still finish before its deadline.
@@ -36,7 +37,7 @@ class FairLimiter:
         self.shed = 0
         self.most_active = 0
         self._sequence = itertools.count()
-        self._served: dict[str, int] = {}  # the grant number an owner last got a slot by
+        self._served: dict[str, int] = {}  # the grant number an asker last got a slot by
         self._grants = itertools.count()
 
     @property
@@ -44,39 +45,39 @@ class FairLimiter:
         """Calls waiting for a slot."""
         return len(self.waiters)
 
-    def expected_wait_s(self, owner: str) -> float:
-        """How long a call of `owner` that queues now would wait, roughly: the calls the fair
-        order would serve before it (its own queued calls, and of every other owner at most as
+    def expected_wait_s(self, asker: str) -> float:
+        """How long a call of `asker` that queues now would wait, roughly: the calls the fair
+        order would serve before it (its own queued calls, and of every other asker at most as
         many as it will have waiting), spread over the slots, at the typical call time. A greedy
-        owner's long queue thus makes its own calls wait, not everybody's."""
+        asker's long queue thus makes its own calls wait, not everybody's."""
         if self.active < self.slots and not self.waiters:
             return 0.0
         waiting: dict[str, int] = {}
         for waiter in self.waiters:
-            waiting[waiter.owner] = waiting.get(waiter.owner, 0) + 1
-        mine = waiting.pop(owner, 0) + 1
+            waiting[waiter.asker] = waiting.get(waiter.asker, 0) + 1
+        mine = waiting.pop(asker, 0) + 1
         ahead = mine - 1 + sum(min(count, mine) for count in waiting.values())
         return (ahead + 1) / self.slots * self.typical_s
 
-    async def acquire(self, owner: str, deadline: float) -> None:
+    async def acquire(self, asker: str, deadline: float) -> None:
         """Wait for a slot until `deadline` (loop time); UpstreamBusy when the queue is longer
         than the deadline allows, or the slot would come too late to finish the call."""
         loop = asyncio.get_running_loop()
         remaining = deadline - loop.time()
-        if self.expected_wait_s(owner) + self.needed_s() > remaining:
+        if self.expected_wait_s(asker) + self.needed_s() > remaining:
             self.shed += 1
             raise UpstreamBusy("SSBTEK is busy: the facade's queue to it is too long right now")
         if self.active < self.slots and not self.waiters:
-            self._grant(owner)
+            self._grant(asker)
             return
-        waiter = _Waiter(next(self._sequence), owner, loop.create_future())
+        waiter = _Waiter(next(self._sequence), asker, loop.create_future())
         self.waiters.append(waiter)
         try:
             async with asyncio.timeout_at(deadline - self.needed_s()):
                 await waiter.granted
         except TimeoutError:
             if waiter.granted.done() and not waiter.granted.cancelled():
-                self.release(owner)  # granted just as the time ran out: give it back
+                self.release(asker)  # granted just as the time ran out: give it back
             self.shed += 1
             raise UpstreamBusy(
                 "SSBTEK is busy: no slot came in time to finish the call before its deadline"
@@ -90,37 +91,37 @@ class FairLimiter:
         (calls vary), so that a call is not started only to be cut off at its deadline."""
         return 1.5 * self.typical_s + 0.05
 
-    def release(self, owner: str, took_s: float | None = None) -> None:
+    def release(self, asker: str, took_s: float | None = None) -> None:
         """Give a slot back (with how long the call took, to keep the estimate current) and
         hand it to the fairest waiter."""
         self.active -= 1
-        left = self.in_flight.get(owner, 1) - 1
+        left = self.in_flight.get(asker, 1) - 1
         if left:
-            self.in_flight[owner] = left
+            self.in_flight[asker] = left
         else:
-            self.in_flight.pop(owner, None)
+            self.in_flight.pop(asker, None)
         if took_s is not None:
             self.typical_s = 0.8 * self.typical_s + 0.2 * took_s
         self._hand_on()
 
-    def _grant(self, owner: str) -> None:
-        self._served[owner] = next(self._grants)
-        if len(self._served) > 10_000:  # owners come and go: forget the oldest
+    def _grant(self, asker: str) -> None:
+        self._served[asker] = next(self._grants)
+        if len(self._served) > 10_000:  # askers come and go: forget the oldest
             for stale in sorted(self._served, key=self._served.__getitem__)[:5_000]:
                 del self._served[stale]
         self.active += 1
         self.most_active = max(self.most_active, self.active)
-        self.in_flight[owner] = self.in_flight.get(owner, 0) + 1
+        self.in_flight[asker] = self.in_flight.get(asker, 0) + 1
 
     def _hand_on(self) -> None:
         while self.active < self.slots and self.waiters:
-            # Fewest calls in flight first, then the owner served longest ago, then arrival.
+            # Fewest calls in flight first, then the asker served longest ago, then arrival.
             fairest = min(
                 self.waiters,
-                key=lambda w: (self.in_flight.get(w.owner, 0), self._served.get(w.owner, -1), w),
+                key=lambda w: (self.in_flight.get(w.asker, 0), self._served.get(w.asker, -1), w),
             )
             self.waiters.remove(fairest)
             if fairest.granted.done():
                 continue  # it gave up meanwhile
-            self._grant(fairest.owner)
+            self._grant(fairest.asker)
             fairest.granted.set_result(None)

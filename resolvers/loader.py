@@ -20,6 +20,7 @@ from resolvers.budget import CallerBudget
 from resolvers.cache import PartCache
 from resolvers.caller import Caller
 from resolvers.client import SsbtekClient
+from resolvers.codes import ErrorCode
 from resolvers.contract import SsbtVersion
 from resolvers.decode.answer import Answer, ProbeResult, decode_answer, decode_probe
 from resolvers.errors import UpstreamBusy, UpstreamError, UpstreamFault, UpstreamInvalidResponse
@@ -90,7 +91,7 @@ class Upstream:
     health: UpstreamHealth = field(default_factory=UpstreamHealth)
     observer: UpstreamObserver = field(default_factory=lambda: UpstreamObserver())
     budget: CallerBudget = field(default_factory=lambda: CallerBudget(0))
-    _flights: dict[tuple[str, ...], Flight] = field(default_factory=dict, init=False, repr=False)
+    _flights: dict[tuple[object, ...], Flight] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def version(self) -> SsbtVersion:
@@ -101,7 +102,8 @@ class Upstream:
         """Everything in `plan` for `key` as `caller`: the parts the cache holds for this
         caller, case, person and period, and one SSBTEK call for the rest (shared with identical
         calls in flight). Leaves one audit line, whatever the outcome."""
-        owner = (
+        # One access: who reads about whom, in which case and period (cache keys and flights).
+        access = (
             key.tenant,
             caller.handlaggare,
             key.arende,
@@ -110,7 +112,7 @@ class Upstream:
             key.period.tom.isoformat(),
         )
         parts = needed_parts(key, plan, self.version)
-        keys = {part: self.cache.key(*owner, part.name) for part in parts}
+        keys = {part: self.cache.key(*access, part.name) for part in parts}
         with span(
             "cache.get", **{"cache.backend": self.cache.backend, "cache.parts": len(keys)}
         ) as got:
@@ -120,7 +122,7 @@ class Upstream:
         missing = held.missing
         cache_state = "hit" if not missing else "miss" if len(missing) == len(parts) else "partial"
         upstream_ms: float | None = None
-        outcome = "INTERNAL_SERVER_ERROR"
+        outcome = ErrorCode.INTERNAL_SERVER_ERROR
         agency_errors: dict[str, str] = {}
         flight: Flight | None = None
         try:
@@ -128,7 +130,7 @@ class Upstream:
             stored: dict[Part, Any] = {}
             if missing:
                 smaller = held.still_to_ask(key, plan)
-                name = (*owner, repr(smaller))
+                name = (*access, smaller.key())
                 if name not in self._flights:  # joining a call in flight asks nothing more
                     await self.budget.spend(key.tenant, caller.handlaggare)
                 flight = self._shared(name, key, smaller, caller)
@@ -177,7 +179,7 @@ class Upstream:
             await self.cache.set_many({keys[part]: entry for part, entry in stored.items()}, ttls)
 
     def _shared(
-        self, name: tuple[str, ...], key: QuestionKey, plan: FetchPlan, caller: Caller
+        self, name: tuple[object, ...], key: QuestionKey, plan: FetchPlan, caller: Caller
     ) -> Flight:
         """One upstream call for identical concurrent fetches (same caller, case, person, period
         and parts): the first starts it, the others wait for it."""
@@ -217,7 +219,7 @@ class Upstream:
         ) as call:
             try:
                 element = await self._noting_health(
-                    self.client.hamta(question, owner=f"{key.tenant}\x1f{caller.handlaggare}")
+                    self.client.hamta(question, asker=f"{key.tenant}\x1f{caller.handlaggare}")
                 )
                 answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
             except PayloadError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -194,6 +194,22 @@ class FetchPlan:
                 f"Försäkringskassan and Pensionsmyndigheten (LEFI) answer for at most "
                 f"{LEFI_MAX_YEARS} years; shorten the period"
             )
+
+    def key(self) -> tuple[object, ...]:
+        """The plan as a hashable value, equal exactly when the plans are equal, whatever order
+        they were built in (a dict's order, a set's where hashes collide, and so `repr`, are the
+        order things were added in): what identical questions in flight are shared by."""
+
+        def frozen(value: object) -> object:
+            if isinstance(value, dict):
+                return frozenset((name, frozen(item)) for name, item in value.items())
+            if isinstance(value, set | frozenset):
+                return frozenset(frozen(item) for item in value)
+            if isinstance(value, list | tuple):
+                return tuple(frozen(item) for item in value)
+            return value
+
+        return tuple(frozen(getattr(self, each.name)) for each in fields(self))
 
     def merge(self, other: FetchPlan) -> None:
         """Add everything another plan asks for to this one."""

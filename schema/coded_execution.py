@@ -16,9 +16,10 @@ from graphql import GraphQLError, GraphQLObjectType
 from graphql.execution.collect_fields import collect_fields
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from resolvers.codes import ErrorCode
 from schema.limits import coded
 
-INPUT_CODE = "BAD_USER_INPUT"
+INPUT_CODE = ErrorCode.BAD_USER_INPUT
 
 
 class CodedExecutionContext(StrawberryGraphQLCoreExecutionContext):

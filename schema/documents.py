@@ -34,6 +34,7 @@ import strawberry.schema.schema as strawberry_schema
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, Source
 from strawberry.extensions import SchemaExtension
 
+from resolvers.codes import ErrorCode
 from schema.limits import Cost, Limits, coded, cost_errors, document_cost_errors, parse_coded
 from schema.text_cost import operation_costs
 from schema.token_count import token_count
@@ -54,7 +55,7 @@ def refusal_before_parsing(query: str, limits: Limits) -> list[GraphQLError]:
             GraphQLError(
                 f"the document is larger than {limits.document_bytes} bytes; ask for less, or "
                 "in several operations",
-                extensions={"code": "QUERY_TOO_COMPLEX"},
+                extensions={"code": ErrorCode.QUERY_TOO_COMPLEX},
             )
         ]
     if len(query) > limits.tokens and token_count(query) > limits.tokens:
@@ -62,7 +63,7 @@ def refusal_before_parsing(query: str, limits: Limits) -> list[GraphQLError]:
             GraphQLError(
                 f"Syntax Error: Document contains more than {limits.tokens} tokens. Parsing "
                 "aborted.",
-                extensions={"code": "QUERY_TOO_COMPLEX"},
+                extensions={"code": ErrorCode.QUERY_TOO_COMPLEX},
             )
         ]
     if len(query) <= INLINE_MAX_CHARS:
@@ -226,7 +227,7 @@ class DocumentCache:
                 yield
                 if execution.pre_execution_errors:
                     execution.pre_execution_errors = [
-                        coded(error, "GRAPHQL_VALIDATION_FAILED")
+                        coded(error, ErrorCode.GRAPHQL_VALIDATION_FAILED)
                         for error in execution.pre_execution_errors
                     ]
                     cache.drop(query)  # not worth the memory of its parse

@@ -10,6 +10,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from resolvers.audit import AuditUnavailable
+from resolvers.codes import ErrorCode
 from resolvers.errors import BadUserInput, Forbidden, TooManyQuestions, UpstreamError
 from resolvers.privacy import redact
 from resolvers.tracebacks import BARE_TRACEBACKS
@@ -25,13 +26,13 @@ CODED_ERRORS = (UpstreamError, BadUserInput, Forbidden, TooManyQuestions, AuditU
 # Codes of an operation refused for its input or the caller's rights: each leaves an audit line.
 REFUSAL_CODES = frozenset(
     {
-        "BAD_USER_INPUT",
-        "FORBIDDEN",
-        "GRAPHQL_VALIDATION_FAILED",
-        "GRAPHQL_PARSE_FAILED",
-        "QUERY_TOO_COMPLEX",
-        "TOO_MANY_QUESTIONS",
-        "OPERATION_RESOLUTION_FAILURE",
+        ErrorCode.BAD_USER_INPUT,
+        ErrorCode.FORBIDDEN,
+        ErrorCode.GRAPHQL_VALIDATION_FAILED,
+        ErrorCode.GRAPHQL_PARSE_FAILED,
+        ErrorCode.QUERY_TOO_COMPLEX,
+        ErrorCode.TOO_MANY_QUESTIONS,
+        ErrorCode.OPERATION_RESOLUTION_FAILURE,
     }
 )
 
@@ -64,8 +65,8 @@ def error_code(error: GraphQLError) -> str:
     if isinstance(original, CODED_ERRORS):
         return original.code
     if error.path is None:  # a request error no step coded: the document is not as it must be
-        return "GRAPHQL_VALIDATION_FAILED"
-    return "INTERNAL_SERVER_ERROR"
+        return ErrorCode.GRAPHQL_VALIDATION_FAILED
+    return ErrorCode.INTERNAL_SERVER_ERROR
 
 
 # graphql-core's "Did you mean 'tjanstestatus'?": it names fields, which introspection being off

@@ -17,6 +17,7 @@ from typing import Any
 import strawberry
 
 from resolvers import payments
+from resolvers.codes import ErrorCode
 from resolvers.errors import BadUserInput
 from resolvers.plan import QuestionKey
 from resolvers.privacy import redact
@@ -126,7 +127,7 @@ def _medlemsfel(exc: Exception) -> Medlemsfel:
     if isinstance(exc, CODED_ERRORS):
         return Medlemsfel(kod=exc.code, orsak=redact(str(exc)))
     log.error("reading a household member failed: %s", type(exc).__name__, exc_info=exc)
-    return Medlemsfel(kod="INTERNAL_SERVER_ERROR", orsak=INTERNAL_MESSAGE)
+    return Medlemsfel(kod=ErrorCode.INTERNAL_SERVER_ERROR, orsak=INTERNAL_MESSAGE)
 
 
 @strawberry.type(

@@ -177,8 +177,8 @@ def _asks(field: FkField) -> str:
     return f"`{field.information_class}` {codes}"
 
 
-def _item_type(owner: str, property_name: str) -> str:
-    spec = lefi_model()["types"][owner]
+def _item_type(type_name: str, property_name: str) -> str:
+    spec = lefi_model()["types"][type_name]
     return next(f["type"] for f in spec["fields"] if f["name"] == property_name)
 
 
@@ -192,12 +192,12 @@ Forsakringskassan = _build_type(
 
 def _pm_fields() -> dict[str, tuple[Any, str, Any]]:
     fields = {name: (kind, text, None) for name, (kind, text) in STATE_FIELDS.items()}
-    owner = "LefiExternFormansinformationSvar"
+    type_name = "LefiExternFormansinformationSvar"
     for field in PM_FIELDS:
         if field.name in PM_BLOCKS:
             item = lefi_type(_item_type("LefiPmOvrigInformation", field.name))
         else:
-            item = lefi_type(_item_type(owner, field.name))
+            item = lefi_type(_item_type(type_name, field.name))
         asks = ", ".join(field.codes) or "the PM groups of `formansgrupper` (default all)"
         text = f"{field.description} LEFI `{field.name}`; asks `{field.information_class}` {asks}."
         fields[field.name] = (list[item] | None, text, None)

@@ -20,6 +20,9 @@ from graphql import (
     parse,
 )
 
+from resolvers.codes import ErrorCode
+from schema.token_count import token_count
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -139,7 +142,7 @@ def cost_errors(found: Cost, limits: Limits, **where: Any) -> list[GraphQLError]
         GraphQLError(
             f"the operation has more than {limit} {what}; ask for less, or in several operations",
             **where,
-            extensions={"code": "QUERY_TOO_COMPLEX"},
+            extensions={"code": ErrorCode.QUERY_TOO_COMPLEX},
         )
         for measured, limit, what in (
             (found.depth, limits.depth, "levels of fields"),
@@ -176,18 +179,22 @@ def coded(error: GraphQLError, code: str) -> GraphQLError:
 
 
 def parse_coded(query: str, **options: Any) -> Any:
-    """The parsed document, its tokens unlinked (`unlinked`); a syntax error coded
-    GRAPHQL_PARSE_FAILED, and a document over the token limit QUERY_TOO_COMPLEX (graphql-core
-    gives neither a code)."""
+    """The parsed document, its tokens unlinked (`unlinked`); graphql-core's syntax error coded
+    by what the document is: over the parser's `max_tokens` by graphql-core's own count
+    (`schema/token_count.py`, the count that refuses a document before parsing) is
+    QUERY_TOO_COMPLEX, anything else GRAPHQL_PARSE_FAILED. graphql-core raises the same
+    exception for both, and its message quotes the document, so it is never read."""
     try:
         return unlinked(parse(query, **options))
     except GraphQLError as error:
-        too_long = "more than" in error.message and "tokens" in error.message
+        max_tokens = options.get("max_tokens")
+        too_long = max_tokens is not None and token_count(query) > max_tokens
+        code = ErrorCode.QUERY_TOO_COMPLEX if too_long else ErrorCode.GRAPHQL_PARSE_FAILED
         raise GraphQLError(
             error.message,
             source=error.source,
             positions=error.positions,
-            extensions={"code": "QUERY_TOO_COMPLEX" if too_long else "GRAPHQL_PARSE_FAILED"},
+            extensions={"code": code},
         ) from None
 
 

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
-CODE = "OPERATION_RESOLUTION_FAILURE"
+from resolvers.codes import ErrorCode
+
+CODE = ErrorCode.OPERATION_RESOLUTION_FAILURE
 
 
 class RequireOperationName(SchemaExtension):

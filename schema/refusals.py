@@ -19,9 +19,15 @@ from typing import Any
 
 from graphql import GraphQLError, SourceLocation
 
+from resolvers.codes import ErrorCode
+
 # Codes of a refusal that depends on the document alone.
 DOCUMENT_REFUSALS = frozenset(
-    {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_COMPLEX"}
+    {
+        ErrorCode.GRAPHQL_PARSE_FAILED,
+        ErrorCode.GRAPHQL_VALIDATION_FAILED,
+        ErrorCode.QUERY_TOO_COMPLEX,
+    }
 )
 
 

@@ -15,12 +15,13 @@ from typing import Any, NewType, TypeVar
 import strawberry
 from graphql import GraphQLError, StringValueNode, ValueNode
 
+from resolvers.codes import ErrorCode
 from resolvers.personnummer import InvalidPersonnummer, normalise
 
 
 def bad_input(message: str) -> GraphQLError:
     """An error in what the caller gave; its message never echoes the value."""
-    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+    return GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT})
 
 
 def parse_personnummer(value: object) -> str:
@@ -56,13 +57,15 @@ def literal_reader(parse: Callable[[object], T]) -> Callable[..., T]:
     def parse_literal(node: ValueNode, _variables: Any = None) -> T:
         if not isinstance(node, StringValueNode):
             raise GraphQLError(
-                "a string is needed here", node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"}
+                "a string is needed here",
+                node,
+                extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED},
             )
         try:
             return parse(node.value)
         except GraphQLError as error:
             raise GraphQLError(
-                error.message, node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"}
+                error.message, node, extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED}
             ) from None
 
     return parse_literal

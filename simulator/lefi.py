@@ -319,10 +319,10 @@ def _field(spec: dict[str, Any], name: str) -> dict[str, Any]:
     return next(f for f in spec["fields"] if f["name"] == name)
 
 
-def _items(world: LefiWorld, owner: str, prop: str, code: str) -> list[dict[str, Any]]:
-    field = _field(model()["types"][owner], prop)
+def _items(world: LefiWorld, type_name: str, prop: str, code: str) -> list[dict[str, Any]]:
+    field = _field(model()["types"][type_name], prop)
     faker = Faker(world, f"{code}:{prop}", group=code)
-    number = within(faker.count(1, 2, 6), rules(owner, prop))
+    number = within(faker.count(1, 2, 6), rules(type_name, prop))
     return [faker.object(field["type"]) for _ in range(number)]
 
 
@@ -626,9 +626,9 @@ class Faker:
         return result
 
     def value(
-        self, field: dict[str, Any], depth: int, value_rules: dict[str, Any], owner: str
+        self, field: dict[str, Any], depth: int, value_rules: dict[str, Any], type_name: str
     ) -> Any:
-        """One value for a field of the model type `owner`, within the schema's rules for it
+        """One value for a field of the model type `type_name`, within the schema's rules for it
         (`value_rules`)."""
         kind, name = field["type"], field["name"]
         enum = model()["enums"].get(field.get("enum", ""))
@@ -650,7 +650,7 @@ class Faker:
             return f"{self.day().isoformat()}T10:15:00Z"
         special = model()["types"][kind]
         if special["kind"] == "code":
-            return self.code(owner, name, special)
+            return self.code(type_name, name, special)
         if special["kind"] == "belopp":
             return _kr(Decimal(self.rng.randint(10000, 2500000)) / 100)
         if special["kind"] == "omfattning":
@@ -666,8 +666,8 @@ class Faker:
             }
         return self.object(kind, depth)
 
-    def code(self, owner: str, name: str, special: dict[str, Any]) -> dict[str, Any]:
-        """A code of the field `name` of `owner` with its Swedish words: the group's own for a
+    def code(self, type_name: str, name: str, special: dict[str, Any]) -> dict[str, Any]:
+        """A code of the field `name` of `type_name` with its Swedish words: the group's own for a
         förmån, else one the contract lists for the field (an enumeration's, or the list in
         the field's description), else a made-up one that says so. Its key has the kind the
         schema gives it: LefiBokstavskod's `id` is text, LefiSifferkod's a whole number."""
@@ -678,7 +678,7 @@ class Faker:
         if enum:
             code = self.rng.choice(model()["enums"][enum])
             return {key: code, "beskrivning": enum_words(enum, code)}
-        listed = field_codes(owner, name)
+        listed = field_codes(type_name, name)
         if listed:
             code = self.rng.choice(list(listed))
             return {key: code, "beskrivning": listed[code]}

@@ -10,24 +10,32 @@ import base64
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 
-from resolvers.cache import MemoryPartCache
+from graph.app import create_app
+from graph.settings import load_settings
+from resolvers.agencies import Agency
+from resolvers.audit import AuditSettings, AuditTrail
+from resolvers.cache import MemoryPartCache, PartCache
+from resolvers.caller import Caller
+from resolvers.client import ClientConfig, SsbtekClient
+from resolvers.loader import Upstream
 from resolvers.memory import FreedMemory, trim
-from simulator.app import SimulatorConfig
-from simulator.latency import LatencyModel
+from resolvers.plan import FetchPlan, Period, QuestionKey, default_skv_years
 from tests.support import (
     CASEWORKER,
     PERIOD,
+    REQUESTER,
     Simulator,
     asgi_client,
     facade_app,
     facade_env,
     until,
 )
-from tests.support import simulator as in_process_simulator
+from tests.support.held import HeldTransport, eventually
 from tests.support.queries import lefi_classes
 from tests.support.redis_server import RedisServer, redis_server
 
@@ -184,22 +192,124 @@ async def test_nobody_reads_another_caseworkers_or_cases_entries(
 
 
 async def test_identical_questions_in_flight_share_one_call(
-    backend: dict[str, str], audit_lines: list
+    fresh: Simulator, backend: dict[str, str], audit_lines: list, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Five operations ask one question at once: SSBTEK's answer is held until all five have
+    looked in the cache, so none is a hit, and they share one call (one korrelationsid). Two
+    caseworkers asking at once never share one: both calls are in flight together."""
     one_agency = f"{HEAD} {{ person({ARGS}) {{ transportstyrelsen {{ fordon {{ regnr }} }} }} }}"
-    latency = LatencyModel(enabled=True, overhead_s=0.2)
-    with in_process_simulator(SimulatorConfig(latency=latency)) as slow:
-        async for running in started(slow, backend):
-            answers = await asyncio.gather(*(running.ask(one_agency) for _ in range(5)))
-            assert len(slow.questions()) == 1
-            assert all(answer == answers[0] for answer in answers)
-            # ...but never across caseworkers
-            await asyncio.gather(
-                running.ask(one_agency, pnr=INGENTING),
-                running.ask(one_agency, pnr=INGENTING, caseworker="bo.annan"),
-            )
-            assert len(slow.questions()) == 3
+    held = HeldTransport(fresh.transport())
+    app = create_app(load_settings(facade_env(fresh.url, **backend)), transport=held)
+    async with app.router.lifespan_context(app):
+        running = Running(app)
+        looked = _counting_lookups(monkeypatch, app.state.cache)
+        asking = asyncio.gather(*(running.ask(one_agency) for _ in range(5)))
+        await eventually(lambda: len(looked) == 5)
+        held.release()
+        answers = await asking
+        assert held.arrived == len(fresh.questions()) == 1
+        assert all(answer == answers[0] for answer in answers)
+        shared = [line for line in audit_lines if line["event"] == "question"]
+        assert [line["cache"] for line in shared] == ["miss"] * 5
+        assert len({line["korrelationsid"] for line in shared}) == 1
+        # ...but never across caseworkers
+        held.hold()
+        apart = asyncio.gather(
+            running.ask(one_agency, pnr=INGENTING),
+            running.ask(one_agency, pnr=INGENTING, caseworker="bo.annan"),
+        )
+        await eventually(lambda: held.arrived == 3)  # both in flight at once
+        held.release()
+        await apart
+    assert len(fresh.questions()) == 3
     assert len([line for line in audit_lines if line["event"] == "question"]) == 7
+
+
+async def test_equal_plans_built_in_other_orders_share_one_call(fresh: Simulator) -> None:
+    """Two fetches of one question whose plans are equal but were built in other orders (the
+    planner adds what it meets in document order) share one SSBTEK call: the call in flight is
+    found by the plan's value (`FetchPlan.key`), not by its `repr`, which keeps the order
+    things were added in. The period is one whose two sets of Skatteverket years iterate in
+    the order they were added (their hashes collide), as a plan cut to what is missing keeps
+    them."""
+    period, years = _period_whose_year_sets_keep_their_order()
+    first, second = FetchPlan(), FetchPlan()
+    first.include(Agency.TNS)
+    first.ask_skv_years(None)  # `skatteverket { … }`: the default years,
+    first.ask_skv_years(years)  # and `skatteverket(ar: …)` naming the same
+    second.ask_skv_years(years)
+    second.ask_skv_years(None)
+    second.include(Agency.TNS)
+    assert first == second
+    lookups: list[int] = []
+
+    class CountingLookups(PartCache):
+        async def get_many(self, keys: list[str]) -> dict[str, Any]:
+            lookups.append(len(keys))
+            return {}
+
+    held = HeldTransport(fresh.transport())
+    client = SsbtekClient(ClientConfig(url=fresh.url), transport=held)
+    upstream = Upstream(
+        client, REQUESTER, AuditTrail(AuditSettings(b"k" * 32)), cache=CountingLookups()
+    )
+    key = QuestionKey("162120000010", ALLA, period, "EKB-1")
+    caller = Caller("162120000010", CASEWORKER)
+    try:
+        fetching = asyncio.gather(
+            upstream.fetch(key, first, caller), upstream.fetch(key, second, caller)
+        )
+        await eventually(lambda: len(lookups) == 2)
+        held.release()
+        await fetching
+    finally:
+        await client.aclose()
+    assert held.arrived == len(fresh.questions()) == 1
+
+
+def test_a_plans_key_is_its_value_whatever_order_it_was_built_in() -> None:
+    own = Period(date(2026, 1, 1), date(2026, 3, 31))
+    first, second = FetchPlan(), FetchPlan()
+    first.include(Agency.AF)
+    first.include(Agency.TNS, own)
+    first.ask_lefi("formansinformation", {"FK:SJP", "FK:ABB"})
+    first.ask_skv_years(None)
+    second.ask_skv_years(None)
+    second.ask_lefi("formansinformation", {"FK:ABB"})
+    second.ask_lefi("formansinformation", {"FK:SJP"})
+    second.include(Agency.TNS, own)
+    second.include(Agency.AF)
+    assert first == second and repr(first) != repr(second)
+    assert first.key() == second.key() and hash(first.key()) == hash(second.key())
+    second.ask_lefi("utbetalningar", {"FK:SJP"})
+    assert first.key() != second.key()
+
+
+def _period_whose_year_sets_keep_their_order() -> tuple[Period, frozenset[int]]:
+    """A period, and its default tax years, for which a set of None and those years iterates in
+    the order the two were added (their hashes collide); the latest period if none does."""
+    for year in range(2026, 1902, -1):
+        period = Period(date(year, 1, 1), date(year, 6, 30))
+        years = frozenset(default_skv_years(period))
+        if list({None, years}) != list({years, None}):
+            return period, years
+    period = Period(date(2026, 1, 1), date(2026, 6, 30))
+    return period, frozenset(default_skv_years(period))
+
+
+def _counting_lookups(monkeypatch: pytest.MonkeyPatch, cache: PartCache) -> list[int]:
+    """Each lookup the cache has answered from now on (an operation asks SSBTEK, or joins the
+    call in flight, right after its lookup, before anything else can run)."""
+    looked: list[int] = []
+    lookup = cache.get_many
+
+    async def counting(keys: list[str]) -> dict[str, Any]:
+        found = await lookup(keys)
+        looked.append(len(keys))
+        return found
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    return looked
 
 
 async def test_entries_expire(sim: Simulator, fresh: Simulator, backend: dict[str, str]) -> None:

@@ -94,10 +94,23 @@ async def test_configured_hosts_replace_the_defaults(sim: Simulator) -> None:
         assert (await client.get("/healthz")).status_code == 400
 
 
-def test_the_served_host_is_allowed_too(sim: Simulator) -> None:
-    app = facade_app(facade_env(sim.url), served_host="10.1.2.3")
-    hosts = next(m for m in app.user_middleware if m.cls.__name__ == "AllowedHosts").kwargs
-    assert "10.1.2.3" in hosts["hosts"]
+@pytest.mark.parametrize(
+    ("served", "allowed", "answered", "refused"),
+    [
+        ("10.1.2.3", "localhost", ["10.1.2.3", "10.1.2.3:8000", "localhost"], ["10.1.2.4"]),
+        ("Facade.Kommun.SE", "internal", ["facade.kommun.se:443", "internal"], ["kommun.se"]),
+        # On every address: the process's own loopback names too.
+        ("0.0.0.0", "facade.kommun.se", ["localhost:8000", "127.0.0.1", "[::1]"], ["10.1.2.3"]),
+        ("10.1.2.3", "facade.kommun.se", ["facade.kommun.se"], ["localhost", "127.0.0.1"]),
+    ],
+)
+async def test_the_served_host_is_allowed_too(
+    sim: Simulator, served: str, allowed: str, answered: list[str], refused: list[str]
+) -> None:
+    app = facade_app(facade_env(sim.url, SSBTEK_ALLOWED_HOSTS=allowed), served_host=served)
+    for host, status in [(host, 200) for host in answered] + [(host, 400) for host in refused]:
+        async with asgi_client(app, host=host) as client:
+            assert (await client.get("/healthz")).status_code == status, host
 
 
 async def test_every_response_has_the_security_headers(app: Any) -> None:

@@ -419,4 +419,6 @@ def test_a_second_general_person_information_is_kept() -> None:
         UnknownValue("generellPersoninformation[1]", '{"namn": "Andra", "x": 1.50}')
     ]
     single = {f.source for f in FK_FIELDS if f.single}
-    assert single == {name for owner, name in lefi.AT_MOST_ONE if owner == "LefiFormansinformation"}
+    assert single == {
+        name for type_name, name in lefi.AT_MOST_ONE if type_name == "LefiFormansinformation"
+    }

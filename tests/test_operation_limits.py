@@ -117,7 +117,9 @@ def test_limits_are_settings() -> None:
     assert create_app(settings).state.cache is not None  # the app takes them
 
 
-async def test_an_answer_larger_than_allowed_is_refused_whole(sim: Simulator) -> None:
+async def test_an_answer_larger_than_allowed_is_refused_whole(
+    sim: Simulator, audit_lines: list
+) -> None:
     app = facade_app(facade_env(sim.url, SSBTEK_MAX_RESPONSE_BYTES="100"))
     query = (
         f"{{ person({PERSON_ARGS}) {{ arbetsformedlingen {{ fornamn efternamn }} "
@@ -128,6 +130,8 @@ async def test_an_answer_larger_than_allowed_is_refused_whole(sim: Simulator) ->
     body = response.json()
     assert "data" not in body
     assert body["errors"][0]["extensions"]["code"] == "RESPONSE_TOO_LARGE"
+    refused = [line for line in audit_lines if line["event"] == "refused"]
+    assert [(line["reason"], line["tenant"]) for line in refused] == [("RESPONSE_TOO_LARGE", None)]
 
 
 def test_a_fault_in_planning_is_a_masked_internal_error(
@@ -181,6 +185,32 @@ def test_a_document_is_validated_once(
         api.query(query)
     assert len(calls) == 1
     api.query("{ tjanstestatus { myndighet ")  # a syntax error is a refusal too
+    assert audit_lines[-1]["reason"] == "GRAPHQL_PARSE_FAILED"
+
+
+@pytest.mark.parametrize(
+    ("document", "max_tokens", "code"),
+    [
+        # graphql-core's message quotes the document: "... found String 'more than 9 tokens'."
+        ('{ "more than 9 tokens" }', None, "GRAPHQL_PARSE_FAILED"),
+        ('{ tjanstestatus { "more than 9 tokens" } }', 100, "GRAPHQL_PARSE_FAILED"),
+        ("{ a b c d e }", 3, "QUERY_TOO_COMPLEX"),
+        ("{ a b c d e", 3, "QUERY_TOO_COMPLEX"),  # over the bound before the syntax error
+    ],
+)
+def test_a_syntax_error_is_coded_by_the_document_never_by_its_message(
+    document: str, max_tokens: int | None, code: str
+) -> None:
+    with pytest.raises(GraphQLError) as refused:
+        parse_coded(document, max_tokens=max_tokens)
+    assert refused.value.extensions == {"code": code}
+
+
+def test_a_document_that_quotes_the_token_refusal_is_a_parse_failure(
+    api: Facade, audit_lines: list
+) -> None:
+    answer = api.query('{ tjanstestatus { "more than 15000 tokens" } }')
+    assert codes(answer) == {"GRAPHQL_PARSE_FAILED"}
     assert audit_lines[-1]["reason"] == "GRAPHQL_PARSE_FAILED"
 
 

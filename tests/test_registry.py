@@ -5,19 +5,27 @@ from __future__ import annotations
 
 import importlib
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from resolvers.agencies import Agency
-from resolvers.contract import CONTRACT_AGENCIES
+from resolvers.client import ClientConfig, SsbtekClient
+from resolvers.contract import CONTRACT_AGENCIES, SsbtVersion
+from resolvers.decode.answer import decode_answer, decode_probe
+from resolvers.plan import FetchPlan, Period, QuestionKey
+from resolvers.question import build_question
+from resolvers.xmlread import child
 from schema.lefi_fields import FK_FIELDS, PM_FIELDS
 from schema.person import PERSON_FIELDS
 from simulator.agencies import SIM_AGENCIES
-from simulator.app import PROBE_AGENCIES
 from simulator.latency import DEFAULT_AGENCY_LATENCY
+from tests.support import CASEWORKER, REQUESTER, Simulator
 
 ROOT = Path(__file__).resolve().parent.parent
+ALLA = "198503151238"  # a scenario person with data from every agency
 ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 
 
@@ -41,9 +49,27 @@ def test_every_layer_has_the_agencys_module(agency: Agency) -> None:
     assert DEFAULT_AGENCY_LATENCY[agency.value] == simulator_module.LATENCY
 
 
-def test_the_simulator_answers_for_exactly_the_registry() -> None:
-    assert list(SIM_AGENCIES) == [a.value for a in Agency]
-    assert tuple(row.element for row in CONTRACT_AGENCIES if row.test_service) == PROBE_AGENCIES
+async def test_the_simulator_answers_for_exactly_the_registry(sim: Simulator) -> None:
+    """A question that includes every agency gets one part per registry row, in the contract's
+    order, each read as data; the probe answers for exactly the rows with a test service."""
+    plan = FetchPlan()
+    for agency in Agency:
+        plan.include(agency)
+    key = QuestionKey("162120000010", ALLA, Period(date(2026, 1, 1), date(2026, 6, 30)), "EKB-1")
+    client = SsbtekClient(ClientConfig(url=sim.url), transport=sim.transport())
+    try:
+        answer = await client.hamta(
+            build_question(key, plan, REQUESTER, CASEWORKER, SsbtVersion.V11)
+        )
+        probe = await client.testa()
+    finally:
+        await client.aclose()
+    answered = [etree.QName(part).localname for part in child(answer, "svarsdata")]
+    assert answered == [row.element for row in CONTRACT_AGENCIES]
+    parts = decode_answer(answer, list(Agency)).parts
+    assert all(part.fel is None and part.data is not None for part in parts.values()), parts
+    probed = [result.agency.value for result in decode_probe(probe)]
+    assert probed == [row.element for row in CONTRACT_AGENCIES if row.test_service]
 
 
 def _recipe(title: str) -> str:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.types import Message
 
-from graph.surface import _json_depth
+from graph.request_bodies import _json_depth
 from tests.support import CASEWORKER, Simulator, asgi_client, facade_app, facade_env
 
 

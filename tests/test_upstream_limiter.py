@@ -16,11 +16,11 @@ async def test_a_greedy_caller_does_not_starve_the_others() -> None:
     deadline = asyncio.get_running_loop().time() + 10
     order: list[str] = []
 
-    async def call(owner: str) -> None:
-        await limiter.acquire(owner, deadline)
-        order.append(owner)
+    async def call(asker: str) -> None:
+        await limiter.acquire(asker, deadline)
+        order.append(asker)
         await asyncio.sleep(0.02)
-        limiter.release(owner, 0.02)
+        limiter.release(asker, 0.02)
 
     greedy = [asyncio.create_task(call("greedy")) for _ in range(8)]
     await asyncio.sleep(0)  # the greedy caller queues first

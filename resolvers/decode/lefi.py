@@ -544,12 +544,12 @@ def _object_reader(type_name: str) -> tuple[str, dict[str, Any]]:
     return "\n".join(lines), constants
 
 
-def _field_reader(value: str, field: dict[str, Any], spec: str, owner: str) -> list[str]:
+def _field_reader(value: str, field: dict[str, Any], spec: str, type_name: str) -> list[str]:
     """Statements that read one field of a JSON object (`get`) into the variable `value`."""
     name, kind = repr(field["name"]), field["type"]
     kind_of_type = lefi_model()["types"].get(kind, {}).get("kind")
     if field.get("list"):
-        if (owner, field["name"]) in AT_MOST_ONE:
+        if (type_name, field["name"]) in AT_MOST_ONE:
             if kind_of_type != "object":
                 raise ValueError("only a list of objects may be read as one object")
             return [

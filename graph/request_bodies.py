@@ -1,139 +1,25 @@
-"""The HTTP surface around `/graphql`: which hosts are served, which bodies are read and which
-headers every response carries (CORS for configured browser origins is Starlette's middleware,
-set up by `graph/cors.py` from `HttpSettings.cors_origins` and `cors_headers`)."""
+"""Which request bodies are read: an operation comes only as a POST of one JSON object in UTF-8,
+bounded in size and nesting and checked in shape, before authentication and before strawberry
+(trusted documents are looked up here too, `graph/trusted.py`)."""
 
 from __future__ import annotations
 
 import json
 import re
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph.http_errors import refuse
+from graph.middleware import HttpMiddleware
 from graph.trusted import TrustedDocuments, requested_hash
 from resolvers.audit import AuditTrail
+from resolvers.codes import ErrorCode
 
 
-@dataclass(frozen=True)
-class HttpSettings:
-    """`SSBTEK_INTROSPECTION`, `SSBTEK_GRAPHIQL`, `SSBTEK_ALLOWED_HOSTS`, `SSBTEK_CORS_ORIGINS`,
-    `SSBTEK_CORS_HEADERS`, `SSBTEK_MAX_BODY_BYTES`, `SSBTEK_SHUTDOWN_GRACE_S`,
-    `SSBTEK_TRUSTED_DOCUMENTS`, `SSBTEK_TRUSTED_ONLY`."""
-
-    introspection: bool
-    graphiql: bool
-    allowed_hosts: tuple[str, ...]
-    cors_origins: tuple[str, ...] = ()
-    # Request headers allowed besides graph/cors.py CLIENT_HEADERS.
-    cors_headers: tuple[str, ...] = ()
-    max_body_bytes: int = 65_536
-    # How long a stopping process keeps answering the operations it has (SIGTERM).
-    shutdown_grace_s: int = 25
-    # SSBTEK_TRUSTED_DOCUMENTS (read) and SSBTEK_TRUSTED_ONLY.
-    trusted: TrustedDocuments = field(default_factory=TrustedDocuments)
-
-
-# Every response: no sniffing, no framing, no referrer, and (where personal data can be) no
-# storing. GraphiQL's own page is framed by nobody either.
-SECURITY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "content-security-policy": "frame-ancestors 'none'",
-    "referrer-policy": "no-referrer",
-}
-NO_STORE = {"cache-control": "no-store", "pragma": "no-cache"}
-PERSONAL_PATHS = ("/graphql",)
-
-
-def graphql_error(message: str, code: str) -> bytes:
-    """A GraphQL-shaped error body (no `data`): for refusals before strawberry runs."""
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
-
-
-async def respond(
-    send: Send, status: int, body: bytes, headers: dict[str, str] | None = None
-) -> None:
-    """Send a whole JSON response."""
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    raw += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
-
-
-_PORT = re.compile(r"\d{1,5}")
-
-
-async def refuse(send: Send, audit: AuditTrail, status: int, message: str, code: str) -> None:
-    """Refuse a request before it reaches GraphQL: an audit line and a coded error."""
-    audit.refused(reason=code)
-    await respond(send, status, graphql_error(message, code))
-
-
-def host_name(host_header: str) -> str:
-    """The host of a `Host` header without its port: `[::1]:8000` → `::1`, `a.se:80` → `a.se`;
-    "" for anything else (a port that is not digits, text after `]`, a bare IPv6 address)."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        inside, bracket, after = host[1:].partition("]")
-        if not bracket or (after and not (after[0] == ":" and _PORT.fullmatch(after[1:]))):
-            return ""
-        return inside
-    name, colon, port = host.partition(":")
-    if colon and not _PORT.fullmatch(port):
-        return ""
-    return name
-
-
-class AllowedHosts:
-    """Serves only requests whose `Host` is one of the configured names (no DNS rebinding);
-    others get 400 with a GraphQL-shaped error and an audit line."""
-
-    def __init__(self, app: ASGIApp, hosts: tuple[str, ...], audit: AuditTrail) -> None:
-        self.app = app
-        self.hosts = frozenset(hosts)
-        self.audit = audit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            host = host_name(Headers(scope=scope).get("host", ""))
-            if not host or host not in self.hosts:
-                await refuse(
-                    send, self.audit, 400, "this host name is not served here", "HOST_NOT_ALLOWED"
-                )
-                return
-        await self.app(scope, receive, send)
-
-
-class SecurityHeaders:
-    """Adds `SECURITY_HEADERS` to every response and `no-store` to those that can carry personal
-    data."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        personal = scope["path"].startswith(PERSONAL_PATHS)
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers[name] = value
-                if personal:
-                    for name, value in NO_STORE.items():
-                        headers[name] = value
-            await send(message)
-
-        await self.app(scope, receive, sending)
-
-
-class PostJsonOnly:
+class PostJsonOnly(HttpMiddleware):
     """Operations come only as a POST of a JSON object in UTF-8, of at most `max_body_bytes`.
 
     Refused before authentication and before strawberry, each with a GraphQL-shaped error, a code
@@ -151,21 +37,18 @@ class PostJsonOnly:
         max_body_bytes: int,
         trusted: TrustedDocuments | None = None,
     ) -> None:
-        self.app = app
+        super().__init__(app)
         self.audit = audit
         self.max_body_bytes = max_body_bytes
         self.trusted = trusted or TrustedDocuments()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] in ("GET", "HEAD") and scope["query_string"]:
             await self._refuse(
                 send,
                 400,
                 "queries are not allowed when using GET; POST them as application/json",
-                "BAD_REQUEST",
+                ErrorCode.BAD_REQUEST,
             )
             return
         if scope["method"] != "POST":
@@ -178,27 +61,27 @@ class PostJsonOnly:
                 send,
                 415,
                 "a GraphQL request must be sent as application/json",
-                "UNSUPPORTED_MEDIA_TYPE",
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
             )
             return
         charset = _charset(parameters)
         if charset not in (None, "utf-8", "utf8"):
-            await self._refuse(send, 400, "a GraphQL request must be UTF-8", "BAD_REQUEST")
+            await self._refuse(send, 400, "a GraphQL request must be UTF-8", ErrorCode.BAD_REQUEST)
             return
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._refuse(send, 413, self._too_large(), "PAYLOAD_TOO_LARGE")
+            await self._refuse(send, 413, self._too_large(), ErrorCode.PAYLOAD_TOO_LARGE)
             return
         try:
             body = await self._read(receive)
         except ClientGone:  # nobody to answer, nothing was asked (graph/connections.py)
             return
         if body is None:
-            await self._refuse(send, 413, self._too_large(), "PAYLOAD_TOO_LARGE")
+            await self._refuse(send, 413, self._too_large(), ErrorCode.PAYLOAD_TOO_LARGE)
             return
         parsed, problem = read_request_body(body)
         if problem is not None:
-            await self._refuse(send, 400, problem, "BAD_REQUEST")
+            await self._refuse(send, 400, problem, ErrorCode.BAD_REQUEST)
             return
         request, refusal = self.trusted.resolve(parsed)
         # For the operation's metrics (graph/app.py): its name and when it came; and the
@@ -234,7 +117,7 @@ class PostJsonOnly:
             if not message.get("more_body", False):
                 return bytes(body)
 
-    async def _refuse(self, send: Send, status: int, message: str, code: str) -> None:
+    async def _refuse(self, send: Send, status: int, message: str, code: ErrorCode) -> None:
         await refuse(send, self.audit, status, message, code)
 
 
