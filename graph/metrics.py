@@ -41,6 +41,11 @@ class Metrics(UpstreamObserver):
             "ssbtek_graphql_operation_seconds", "Time to answer a GraphQL operation.",
             ["operation"], buckets=BUCKETS, registry=r,
         )  # fmt: skip
+        self.first_payload_seconds = Histogram(
+            "ssbtek_graphql_first_payload_seconds", "Time to the first payload of a GraphQL "
+            "operation delivered in parts (@defer, @stream).", ["operation"], buckets=BUCKETS,
+            registry=r,
+        )  # fmt: skip
         self.calls = Counter(
             "ssbtek_graphql_ssbtek_calls", "SSBTEK calls by outcome (ok or the error code) and "
             "the number of agencies asked.", ["outcome", "agencies"], registry=r,
@@ -99,6 +104,13 @@ class Metrics(UpstreamObserver):
         label = self.operation_label(name)
         self.operations.labels(operation=label, outcome=outcome).inc()
         self.operation_seconds.labels(operation=label).observe(time.perf_counter() - started)
+
+    def first_payload(self, name: Any, started: float | None) -> None:
+        """The first payload of an operation delivered in parts is sent."""
+        if started is not None:
+            self.first_payload_seconds.labels(operation=self.operation_label(name)).observe(
+                time.perf_counter() - started
+            )
 
     def refusal(self, reason: str) -> None:
         """A refusal as the audit names it (codes, comma-separated)."""

@@ -9,21 +9,18 @@ for it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
-def _quality(accept: str, media_type: str) -> float:
-    """How much `accept` takes `media_type` (its q value; wildcards count), 0 if not at all."""
-    kind = media_type.partition("/")[0]
-    best = 0.0
+def _items(accept: str) -> Iterator[tuple[str, float]]:
+    """Each media range of an `Accept` header, lowercased, with its q value (1 when absent, 0
+    when unreadable); its other parameters are left out."""
     for item in accept.split(","):
         name, *parameters = (part.strip() for part in item.split(";"))
-        name = name.lower()
-        if name not in (media_type, f"{kind}/*", "*/*"):
-            continue
         quality = 1.0
         for parameter in parameters:
             key, _, value = parameter.partition("=")
@@ -32,8 +29,21 @@ def _quality(accept: str, media_type: str) -> float:
                     quality = max(0.0, min(1.0, float(value)))
                 except ValueError:
                     quality = 0.0
-        best = max(best, quality)
-    return best
+        yield name.lower(), quality
+
+
+def _quality(accept: str, media_type: str) -> float:
+    """How much `accept` takes `media_type` (its q value; wildcards count), 0 if not at all."""
+    kind = media_type.partition("/")[0]
+    return max(
+        (q for name, q in _items(accept) if name in (media_type, f"{kind}/*", "*/*")), default=0.0
+    )
+
+
+def names(accept: str | None, media_type: str) -> bool:
+    """Whether `accept` names `media_type` itself (with any parameters) with a q above 0; a
+    wildcard does not count."""
+    return any(name == media_type and q > 0 for name, q in _items(accept or ""))
 
 
 def answer_media_type(accept: str | None) -> str:

@@ -186,6 +186,7 @@ def _limits(env: _Env) -> Limits:
             "SSBTEK_MAX_QUESTIONS_PER_PERSON", default.questions_per_person
         ),
         document_bytes=env.positive_int("SSBTEK_MAX_DOCUMENT_BYTES", default.document_bytes),
+        deferred=env.positive_int("SSBTEK_MAX_DEFERRED", default.deferred),
     )
 
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import AsyncGenerator
+from functools import partial
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -23,6 +26,7 @@ from strawberry.types import ExecutionResult
 from graph.auth import caller_of, is_authenticated
 from graph.http_errors import graphql_error
 from graph.metrics import Metrics
+from graph.multipart import CONTENT_TYPE, Payloads, accepts_multipart, multipart_body
 from graph.over_http import GRAPHQL_RESPONSE, answer_media_type, is_request_error
 from resolvers.audit import AuditTrail
 from resolvers.codes import ErrorCode
@@ -30,6 +34,7 @@ from resolvers.loader import Upstream
 from schema.build import build_schema
 from schema.context import new_context
 from schema.errors import REFUSAL_CODES, error_code, in_path_order, with_code
+from schema.incremental import is_incremental
 from schema.limits import Limits
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,8 @@ class OperationResponse(Response):
         self.answer_media_type = media_type
         self.operation_name = operation_name
         self.started = started
+        # An answer delivered in parts, kept here for `create_streaming_response`.
+        self.incremental: Any = None
 
 
 class FacadeGraphQL(GraphQL):
@@ -126,6 +133,8 @@ class FacadeGraphQL(GraphQL):
         if sub_response.answer_media_type == GRAPHQL_RESPONSE and is_request_error(response_data):
             response_data = {k: v for k, v in response_data.items() if k != "data"}
             status = 400
+        if outcome_of(response_data) == ErrorCode.NOT_ACCEPTABLE:
+            status = 406  # the answer would come in parts, which the client does not take
         body, refused_bytes = bounded_body(response_data, self.limits.response_bytes)
         if refused_bytes is not None:
             log.warning("an answer of %d bytes was refused: RESPONSE_TOO_LARGE", refused_bytes)
@@ -152,20 +161,111 @@ class FacadeGraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any) -> Any:
         if request.method in ("GET", "HEAD") and not is_authenticated(request):
             return None  # the GraphiQL page: strawberry builds a context it does not use
-        return new_context(caller_of(request), self.upstream, self.limits)
+        return new_context(
+            caller_of(request),
+            self.upstream,
+            self.limits,
+            accepts_incremental=accepts_multipart(request.headers.get("accept")),
+        )
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         if result.errors:
-            result.errors = in_path_order(
-                [with_code(error, suggestions=self.introspection) for error in result.errors]
-            )
-            refusals = sorted({error_code(e) for e in result.errors} & REFUSAL_CODES)
-            if refusals:
-                caller = caller_of(request)
-                self.audit.refused(
-                    reason=",".join(refusals), tenant=caller.tenant, caseworker=caller.handlaggare
-                )
+            result.errors = self.coded_errors(request, result.errors)
         return strawberry_process_result(result)
+
+    def coded_errors(self, request: Any, errors: list[GraphQLError]) -> list[GraphQLError]:
+        """Errors as the answer shows them: coded, redacted, in path order; a refusal for the
+        caller's input or rights leaves an audit line."""
+        errors = in_path_order([with_code(e, suggestions=self.introspection) for e in errors])
+        refusals = sorted({error_code(e) for e in errors} & REFUSAL_CODES)
+        if refusals:
+            caller = caller_of(request)
+            self.audit.refused(
+                reason=",".join(refusals), tenant=caller.tenant, caseworker=caller.handlaggare
+            )
+        return errors
+
+    def shown_errors(self, request: Any, errors: list[GraphQLError]) -> list[dict[str, Any]]:
+        """The errors of one payload of an answer in parts, coded and formatted."""
+        return [error.formatted for error in self.coded_errors(request, errors)]
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        """strawberry's execution; an answer delivered in parts (`@defer`, `@stream`) is kept
+        with the sub-response for `create_streaming_response`, which sends it."""
+        result = await super().execute_operation(*args, **kwargs)
+        if is_incremental(result):
+            kwargs["sub_response"].incremental = result
+        return result
+
+    async def create_streaming_response(
+        self, request: Any, stream: Any, sub_response: OperationResponse, headers: Any
+    ) -> Response:
+        """An operation delivered in parts, as `multipart/mixed` (graph/multipart.py);
+        strawberry's own `stream` of it is never started. A first payload over
+        SSBTEK_MAX_RESPONSE_BYTES is refused whole, as a single answer is."""
+        result = sub_response.incremental
+        payloads = Payloads(partial(self.shown_errors, request))
+        first = payloads.first(result.initial_result)
+        body = encode_answer(first)
+        if len(body) > self.limits.response_bytes:
+            await result.subsequent_results.aclose()
+            return self.create_response(first, sub_response)
+        if self.metrics is not None:
+            self.metrics.first_payload(sub_response.operation_name, sub_response.started)
+        response = StreamingResponse(
+            self._counted(
+                multipart_body(
+                    body,
+                    result,
+                    payloads,
+                    encode_answer,
+                    self.limits.response_bytes,
+                    self._parts_too_large,
+                ),
+                payloads,
+                sub_response,
+            ),
+            status_code=200,
+            headers={"content-type": CONTENT_TYPE},
+        )
+        retry_after = retry_after_of(first)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        response.headers.raw.extend(
+            (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
+        )
+        return response
+
+    def _parts_too_large(self) -> dict[str, Any]:
+        """The error that ends an answer in parts larger than SSBTEK_MAX_RESPONSE_BYTES in all,
+        logged and audited."""
+        log.warning("an answer in parts passed SSBTEK_MAX_RESPONSE_BYTES: RESPONSE_TOO_LARGE")
+        self.audit.refused(reason=ErrorCode.RESPONSE_TOO_LARGE)
+        return {
+            "message": f"the answer's parts are larger than {self.limits.response_bytes} bytes "
+            "together; ask for less (fewer people, fields or aliases) or in several operations",
+            "extensions": {"code": ErrorCode.RESPONSE_TOO_LARGE},
+        }
+
+    async def _counted(
+        self,
+        body: AsyncGenerator[bytes, None],
+        payloads: Payloads,
+        sub_response: OperationResponse,
+    ) -> AsyncGenerator[bytes, None]:
+        """The body; the operation counted in the metrics when its last part is sent (or the
+        client left), its outcome the first error code of any of its payloads."""
+        try:
+            async for chunk in body:
+                yield chunk
+        finally:
+            await body.aclose()
+            if self.metrics is not None:
+                self.metrics.operation(
+                    sub_response.operation_name,
+                    payloads.codes[0] if payloads.codes else "ok",
+                    sub_response.started,
+                )
 
 
 NO_SUCH_OPERATION = (

@@ -31,6 +31,8 @@ class ErrorCode(StrEnum):
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
+    # An operation that would defer or stream, for a client that does not take parts (HTTP 406).
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
     # After execution, and anything the facade did not expect.
     RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"

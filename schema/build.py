@@ -16,8 +16,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult
 
 from schema.documents import DocumentCache, off_the_loop_if_large, refusal_before_parsing
-from schema.errors import log_errors, mask_internal_errors
+from schema.errors import log_errors, masked
 from schema.execution import FacadeExecutionContext
+from schema.incremental import deliver, is_incremental
 from schema.lefi_types import resolve_attribute
 from schema.limits import Limits, operation_limits
 from schema.operation_name import RequireOperationName
@@ -33,8 +34,8 @@ from schema.validated import NoteValidDocuments
 
 class FacadeSchema(strawberry.Schema):
     """The schema with the limits it was built with; its errors are logged without personal
-    data, and a document it refused before running is refused again at the cost of a hash
-    (`schema/refusals.py`)."""
+    data, then internal ones masked (`schema/errors.py masked`), and a document it refused
+    before running is refused again at the cost of a hash (`schema/refusals.py`)."""
 
     def __init__(self, *, limits: Limits, documents: DocumentCache, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -73,8 +74,16 @@ class FacadeSchema(strawberry.Schema):
             allowed_operation_types,
             operation_extensions,
         )
-        if result.data is None and result.errors:
-            self.refused.remember(query, operation_name, result.errors)
+        if is_incremental(result):
+            # Its payloads' errors made as a single answer's are (`schema/incremental.py`).
+            return deliver(result, context_value, self.process_errors)  # type: ignore[return-value]
+        if result.errors:
+            # Logged as they were found (`process_errors`); internal ones masked now, wherever
+            # they arose: in a field, or outside any (strawberry's own masking extension sees
+            # no result when execution raised).
+            result.errors = masked(result.errors)
+            if result.data is None:
+                self.refused.remember(query, operation_name, result.errors)
         return result
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
@@ -131,9 +140,12 @@ def build_schema(
             RequireOperationName,
             ReleaseAnswers,
             ReportPartialAnswers,
-            mask_internal_errors,
         ],
-        config=StrawberryConfig(scalar_map=SCALARS, default_resolver=resolve_attribute),
+        config=StrawberryConfig(
+            scalar_map=SCALARS,
+            default_resolver=resolve_attribute,
+            enable_experimental_incremental_execution=True,
+        ),
         execution_context_class=(
             FacadeExecutionContext if fast_execution else PlanningExecutionContext
         ),

@@ -14,6 +14,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLObjectType
 from graphql.execution.collect_fields import collect_fields
+from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.codes import ErrorCode
@@ -22,8 +23,17 @@ from schema.limits import coded
 INPUT_CODE = ErrorCode.BAD_USER_INPUT
 
 
-class CodedExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's execution, its errors about the caller's input coded BAD_USER_INPUT."""
+class CodedExecutionContext(StrawberryGraphQLCoreExecutionContext, IncrementalExecutor):
+    """graphql-core's execution, incremental (`@defer`, `@stream`), its errors about the
+    caller's input coded BAD_USER_INPUT."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Deferred fragments and streamed list items start as soon as they are met, not once
+        # the payload before them is made: each person of a streamed `personer` is asked
+        # beside the others, not after them (the loader starts a person's deferred questions
+        # at their first field either way).
+        self.enable_early_execution = True
 
     @classmethod
     def build(cls, *args: Any, **kwargs: Any) -> Any:

@@ -26,20 +26,25 @@ class OperationContext:
     loader: OperationLoader
     # What one operation may cost (`schema/limits.py`); the planner reads its question bounds.
     limits: Limits = field(default_factory=lambda: Limits())
-    # Whether the operation delivers payloads later (@defer, @stream): its answers are let go
-    # when the last is sent, not when the first is.
-    streaming: bool = False
+    # Whether the client takes an answer in several payloads (`multipart/mixed`): without it, an
+    # operation that would defer or stream is refused (`schema/incremental.py`).
+    accepts_incremental: bool = False
     # Errors that views report beside the data they still give (`schema/partial.py`).
     partial_errors: list[Any] = field(default_factory=list)
 
 
 def new_context(
-    caller: Caller, upstream: Upstream, limits: Limits | None = None
+    caller: Caller,
+    upstream: Upstream,
+    limits: Limits | None = None,
+    accepts_incremental: bool = False,
 ) -> OperationContext:
-    """A fresh context (and loader) for one GraphQL operation, bounded by `limits`."""
+    """A fresh context (and loader) for one GraphQL operation, bounded by `limits`; whether the
+    client takes incremental delivery (`@defer`, `@stream`) is `accepts_incremental`."""
     plan = OperationPlan()
     return OperationContext(
         limits=limits or Limits(),
+        accepts_incremental=accepts_incremental,
         caller=caller,
         upstream=upstream,
         plan=plan,

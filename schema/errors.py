@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 
 from resolvers.audit import AuditUnavailable
 from resolvers.codes import ErrorCode
@@ -38,20 +37,33 @@ REFUSAL_CODES = frozenset(
 
 
 def is_public(error: GraphQLError) -> bool:
-    """Errors the caller may read: GraphQL's own (syntax, validation, variable coercion: they
-    have no path) and the facade's coded ones. Anything else is internal and is masked."""
+    """Errors the caller may read: GraphQL's own (syntax, validation, variable coercion: nothing
+    behind them, or coded where they were found) and the facade's coded ones. Anything else is
+    internal and is masked, with a path or without one (an exception outside any field)."""
     original = error.original_error
-    if original is None or error.path is None:
+    if original is None or isinstance(original, CODED_ERRORS):
         return True
-    if isinstance(original, CODED_ERRORS):
+    if error.path is None and "code" in (error.extensions or {}):
         return True
     return isinstance(original, GraphQLError) and "code" in (original.extensions or {})
 
 
-def mask_internal_errors() -> MaskErrors:  # a factory: strawberry builds one per operation
-    """The strawberry extension that replaces internal errors with a neutral message."""
-    return MaskErrors(
-        should_mask_error=lambda error: not is_public(error), error_message=INTERNAL_MESSAGE
+def masked(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors with each internal one replaced by a neutral one (`neutral`): what the
+    caller is shown, after every error was logged (`schema/build.py FacadeSchema.execute`)."""
+    return [error if is_public(error) else neutral(error) for error in errors]
+
+
+def neutral(error: GraphQLError) -> GraphQLError:
+    """An internal error as the caller sees it: where it happened, INTERNAL_SERVER_ERROR, and a
+    message that says nothing of it."""
+    return GraphQLError(
+        INTERNAL_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR},
     )
 
 

@@ -257,7 +257,7 @@ def _directive_variables(operation: OperationDefinitionNode, fragments: Any) -> 
         selection_set = sets.pop()
         for selection in selection_set.selections:
             for directive in selection.directives or ():
-                for argument in directive.arguments:
+                for argument in directive.arguments or ():
                     found.update(_variables_in(argument.value))
             inner = getattr(selection, "selection_set", None)  # (a fragment spread has none)
             if inner is not None:

@@ -27,8 +27,9 @@ from schema.token_count import token_count
 @dataclass(frozen=True)
 class Limits:
     """`SSBTEK_MAX_DEPTH`, `SSBTEK_MAX_ALIASES`, `SSBTEK_MAX_TOKENS`, `SSBTEK_MAX_FIELDS`,
-    `SSBTEK_MAX_RESPONSE_BYTES`, `SSBTEK_MAX_DOCUMENT_BYTES`, `SSBTEK_MAX_QUESTIONS_PER_OPERATION`:
-    defaults every documented query passes with room to spare."""
+    `SSBTEK_MAX_RESPONSE_BYTES`, `SSBTEK_MAX_DOCUMENT_BYTES`, `SSBTEK_MAX_QUESTIONS_PER_OPERATION`,
+    `SSBTEK_MAX_QUESTIONS_PER_PERSON`, `SSBTEK_MAX_DEFERRED`: defaults every documented query
+    passes with room to spare."""
 
     depth: int = 20
     aliases: int = 60
@@ -45,20 +46,37 @@ class Limits:
     questions_per_person: int = 3
     # The body's own bound by default; a second one where SSBTEK_MAX_BODY_BYTES is raised.
     document_bytes: int = 65_536
+    # `@defer` and `@stream` in one operation (fragments counted where they are spread): a
+    # screen defers an agency or a few; each is a payload, and a question per person
+    # (`questions_per_person` bounds those).
+    deferred: int = 16
 
 
 @dataclass(frozen=True)
 class Cost:
-    """What a selection set costs: fields selected, aliases, and depth below it."""
+    """What a selection set costs: fields selected, aliases, depth below it, and the `@defer`
+    and `@stream` in it."""
 
     fields: int = 0
     aliases: int = 0
     depth: int = 0
+    deferred: int = 0
 
     def __add__(self, other: Cost) -> Cost:
         return Cost(
-            self.fields + other.fields, self.aliases + other.aliases, max(self.depth, other.depth)
+            self.fields + other.fields,
+            self.aliases + other.aliases,
+            max(self.depth, other.depth),
+            self.deferred + other.deferred,
         )
+
+
+INCREMENTAL = frozenset({"defer", "stream"})
+
+
+def _deferring(selection: Any) -> int:
+    """1 if the selection carries `@defer` or `@stream`, else 0."""
+    return int(any(d.name.value in INCREMENTAL for d in selection.directives or ()))
 
 
 def selection_cost(
@@ -73,7 +91,12 @@ def selection_cost(
         if isinstance(selection, FieldNode):
             below = selection_cost(selection.selection_set, fragments, costs, open_names)
             alias = 1 if selection.alias is not None else 0
-            total += Cost(1 + below.fields, alias + below.aliases, 1 + below.depth)
+            total += Cost(
+                1 + below.fields,
+                alias + below.aliases,
+                1 + below.depth,
+                _deferring(selection) + below.deferred,
+            )
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             if name in open_names or name not in fragments:
@@ -82,9 +105,10 @@ def selection_cost(
                 costs[name] = selection_cost(
                     fragments[name].selection_set, fragments, costs, open_names | {name}
                 )
-            total += costs[name]
+            total += costs[name] + Cost(deferred=_deferring(selection))
         else:
-            total += selection_cost(selection.selection_set, fragments, costs, open_names)
+            below = selection_cost(selection.selection_set, fragments, costs, open_names)
+            total += below + Cost(deferred=_deferring(selection))
     return total
 
 
@@ -148,6 +172,12 @@ def cost_errors(found: Cost, limits: Limits, **where: Any) -> list[GraphQLError]
             (found.depth, limits.depth, "levels of fields"),
             (found.aliases, limits.aliases, "aliases"),
             (found.fields, limits.fields, "fields (fragments counted where they are spread)"),
+            (
+                found.deferred,
+                limits.deferred,
+                "deferred fragments and streamed lists (@defer, @stream; fragments counted "
+                "where they are spread)",
+            ),
         )
         if measured > limit
     ]

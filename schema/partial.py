@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from schema.context import Info, OperationContext
+from schema.incremental import is_incremental
 
 
 def report_beside(info: Info, error: Exception, **extensions: Any) -> None:
@@ -29,12 +30,18 @@ def report_beside(info: Info, error: Exception, **extensions: Any) -> None:
 
 
 class ReportPartialAnswers(SchemaExtension):
-    """Adds the errors that views reported beside their data to the operation's errors."""
+    """Adds the errors that views reported beside their data to the operation's errors (an
+    operation delivered incrementally gives each to its payload: `schema/incremental.py`)."""
 
     def on_execute(self) -> Iterator[None]:
         yield
         execution = self.execution_context
         context = execution.context
         result = execution.result
-        if isinstance(context, OperationContext) and context.partial_errors and result:
+        if (
+            isinstance(context, OperationContext)
+            and context.partial_errors
+            and result
+            and not is_incremental(result)
+        ):
             result.errors = [*(result.errors or []), *context.partial_errors]

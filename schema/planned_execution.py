@@ -9,12 +9,14 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from resolvers.codes import ErrorCode
 from resolvers.errors import TooManyQuestions
 from resolvers.tracebacks import BARE_TRACEBACKS
 from resolvers.tracing import span
 from schema.coded_execution import CodedExecutionContext
 from schema.context import OperationContext
 from schema.household import fields_of_people
+from schema.incremental import NOT_ACCEPTED, delivers_incrementally
 from schema.person import PERSON_FIELD_PLANNERS
 from schema.planner import Planners, PlanningFailed, plan_operation, questions_of
 from schema.query import root_members
@@ -28,6 +30,16 @@ class PlanningExecutionContext(CodedExecutionContext):
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         context = self.context_value
+        if (
+            isinstance(context, OperationContext)
+            and not context.accepts_incremental
+            and delivers_incrementally(self)
+        ):
+            # Refused before anything is planned or asked: a client that cannot read the
+            # payloads must not be sent them, nor one answer that hides that they were asked.
+            error = GraphQLError(NOT_ACCEPTED, extensions={"code": ErrorCode.NOT_ACCEPTABLE})
+            self.collected_errors.add(error, None)
+            return self.finish(self.build_response(None))
         if isinstance(context, OperationContext) and not context.plan.planned:
             context.plan.planned = True
             with span("graphql.plan") as plan_span:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from strawberry.extensions import SchemaExtension
 
 from schema.context import OperationContext
+from schema.incremental import is_incremental
 
 
 class ReleaseAnswers(SchemaExtension):
@@ -14,10 +15,11 @@ class ReleaseAnswers(SchemaExtension):
     (`OperationLoader.release`): graphql-core's execution keeps itself in reference cycles that
     reach the context, so without this a huge answer would live until the next full garbage
     collection. An operation whose fragments are delivered later lets go when its last payload
-    is sent (`graph/app.py`)."""
+    is sent (`schema/incremental.py deliver`)."""
 
     def on_execute(self) -> Iterator[None]:
         yield
-        context = self.execution_context.context
-        if isinstance(context, OperationContext) and not context.streaming:
+        execution = self.execution_context
+        context = execution.context
+        if isinstance(context, OperationContext) and not is_incremental(execution.result):
             context.loader.release()

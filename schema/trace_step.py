@@ -8,6 +8,7 @@ from strawberry.extensions import SchemaExtension
 
 from resolvers.privacy import plain_name
 from resolvers.tracing import span
+from schema.incremental import first_payload, is_incremental
 
 
 class TraceOperation(SchemaExtension):
@@ -23,5 +24,9 @@ class TraceOperation(SchemaExtension):
             operation_type = getattr(execution, "operation_type", None)
             if operation_type is not None:
                 operation.set_attribute("graphql.operation.type", str(operation_type.value))
-            errors = execution.result.errors if execution.result else None
+            # An operation delivered incrementally: its first payload's errors; the span ends
+            # when the first payload is made, the request's when the last is sent.
+            result = first_payload(execution.result)
+            errors = result.errors if result else None
             operation.set_attribute("graphql.errors", len(errors or []))
+            operation.set_attribute("graphql.incremental", is_incremental(execution.result))

@@ -35,7 +35,7 @@ from tests.support import (
     facade_env,
     until,
 )
-from tests.support.held import HeldTransport, eventually
+from tests.support.held import HeldTransport
 from tests.support.queries import lefi_classes
 from tests.support.redis_server import RedisServer, redis_server
 
@@ -204,7 +204,7 @@ async def test_identical_questions_in_flight_share_one_call(
         running = Running(app)
         looked = _counting_lookups(monkeypatch, app.state.cache)
         asking = asyncio.gather(*(running.ask(one_agency) for _ in range(5)))
-        await eventually(lambda: len(looked) == 5)
+        assert await until(lambda: len(looked) == 5)
         held.release()
         answers = await asking
         assert held.arrived == len(fresh.questions()) == 1
@@ -218,7 +218,7 @@ async def test_identical_questions_in_flight_share_one_call(
             running.ask(one_agency, pnr=INGENTING),
             running.ask(one_agency, pnr=INGENTING, caseworker="bo.annan"),
         )
-        await eventually(lambda: held.arrived == 3)  # both in flight at once
+        assert await until(lambda: held.arrived == 3)  # both in flight at once
         held.release()
         await apart
     assert len(fresh.questions()) == 3
@@ -259,7 +259,7 @@ async def test_equal_plans_built_in_other_orders_share_one_call(fresh: Simulator
         fetching = asyncio.gather(
             upstream.fetch(key, first, caller), upstream.fetch(key, second, caller)
         )
-        await eventually(lambda: len(lookups) == 2)
+        assert await until(lambda: len(lookups) == 2)
         held.release()
         await fetching
     finally:

@@ -23,6 +23,7 @@ from graph.app import create_app
 from graph.settings import load_settings
 from schema.build import build_schema
 from schema.documents import INLINE_MAX_CHARS, DocumentCache, refusal_before_parsing
+from schema.errors import INTERNAL_MESSAGE
 from schema.limits import Limits, document_cost_errors, parse_coded, selection_cost
 from schema.planner import selection_of
 from schema.refusals import RefusedDocuments
@@ -145,7 +146,28 @@ def test_a_fault_in_planning_is_a_masked_internal_error(
     monkeypatch.setattr(schema.planned_execution, "plan_operation", planted)
     answer = api.query(QUERY, {"pnr": ALLA, "period": PERIOD})
     assert codes(answer) == {"INTERNAL_SERVER_ERROR"}
+    assert {error["message"] for error in answer["errors"]} == {INTERNAL_MESSAGE}
     assert "planted" not in json.dumps(answer)
+    assert fresh.questions() == []
+
+
+def test_a_fault_outside_any_field_is_a_masked_internal_error(
+    api: Facade, fresh: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault while execution is set up, before any field: coded INTERNAL_SERVER_ERROR with
+    the neutral message, never the exception's own text (it was shown, coded
+    GRAPHQL_VALIDATION_FAILED)."""
+    import schema.planned_execution
+
+    def planted(*_args: Any, **_kwargs: Any) -> bool:
+        raise TypeError("planted: 198503151238")
+
+    monkeypatch.setattr(schema.planned_execution, "delivers_incrementally", planted)
+    answer = api.query(QUERY, {"pnr": ALLA, "period": PERIOD})
+    assert answer["data"] is None
+    assert codes(answer) == {"INTERNAL_SERVER_ERROR"}
+    assert [error["message"] for error in answer["errors"]] == [INTERNAL_MESSAGE]
+    assert "planted" not in json.dumps(answer) and "198503151238" not in json.dumps(answer)
     assert fresh.questions() == []
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from typing import Any
@@ -93,10 +93,14 @@ def laughs_doctype(root: str) -> str:
 class FaultyUpstream:
     """An ASGI app: SSBTEK per `mode`, built on the real simulator's answers."""
 
-    def __init__(self, config: SimulatorConfig | None = None) -> None:
+    def __init__(
+        self, config: SimulatorConfig | None = None, only: Callable[[bytes], bool] | None = None
+    ) -> None:
         self.simulator = create_simulator(config or SimulatorConfig(slow_seconds=10))
         self.mode = Mode.HEALTHY
         self.hamta_calls = 0
+        # The questions (their SOAP body) the mode applies to; the others are answered healthy.
+        self.only = only
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -116,7 +120,7 @@ class FaultyUpstream:
         if method != "POST" or b"hamtaBastjanstInformation" not in body:
             return await self._simulator(method, path, query, headers, body)
         self.hamta_calls += 1
-        mode = self.mode
+        mode = self.mode if self.only is None or self.only(body) else Mode.HEALTHY
         if mode is Mode.HTTP_500:
             return 500, "text/plain", b"Internal Server Error"
         if mode is Mode.HTTP_503:

@@ -1,27 +1,34 @@
-"""Holding an in-process SSBTEK's answers until a test lets them go, so that calls overlap by
-construction rather than by a latency: `HeldTransport` counts the calls that arrived and holds
-each until `release()`; `eventually` waits for what a test needs to see before releasing."""
+"""Holding an in-process SSBTEK's answers until a test lets them go, so that calls overlap, or
+one is answered after another, by construction rather than by a latency: `HeldTransport`
+counts the calls that arrived and holds each (or those it is told to) until `release()`;
+`tests/support/waiting.py until` waits for what a test needs to see before releasing."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 
 import httpx
 
 
 class HeldTransport(httpx.AsyncBaseTransport):
-    """`inner`, with every request held at the door until `release()`."""
+    """`inner`, with every request (or each that `only` picks) held at the door until
+    `release()`; `arrived` counts those held."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        only: Callable[[httpx.Request], bool] | None = None,
+    ) -> None:
         self.inner = inner
+        self.only = only
         self.arrived = 0
         self._open = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.arrived += 1
-        await self._open.wait()
+        if self.only is None or self.only(request):
+            self.arrived += 1
+            await self._open.wait()
         return await self.inner.handle_async_request(request)
 
     def release(self) -> None:
@@ -34,12 +41,3 @@ class HeldTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-
-
-async def eventually(condition: Callable[[], bool], within_s: float = 30.0) -> None:
-    """Return once `condition()` holds; fail if it does not within `within_s` (a bound for a
-    test that would otherwise hang, not a latency anything waits for)."""
-    deadline = time.monotonic() + within_s
-    while not condition():
-        assert time.monotonic() < deadline, "the condition never held"
-        await asyncio.sleep(0.001)

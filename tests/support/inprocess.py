@@ -135,7 +135,14 @@ class Facade:
 def facade(env: dict[str, str]) -> Iterator[Facade]:
     """An in-process facade configured by `env` as its environment would be, started and stopped
     as a server starts and stops it (its lifespan), so that its connections are closed."""
-    app = facade_app(env)
+    with started(facade_app(env)) as running:
+        yield running
+
+
+@contextmanager
+def started(app: Any) -> Iterator[Facade]:
+    """An in-process facade of an application made elsewhere (e.g. with a transport of the
+    test's), started and stopped as a server starts and stops it."""
     lifespan = app.router.lifespan_context(app)
     _loop().run(lifespan.__aenter__())
     running = Facade(app)
