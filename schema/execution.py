@@ -26,15 +26,20 @@ completes every field, and no compiled completion is made or used.
 
 from __future__ import annotations
 
+import keyword
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from functools import partial
+from datetime import date, datetime
+from functools import lru_cache, partial
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLError,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -53,6 +58,7 @@ from graphql.pyutils import Path
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from schema.coded_execution import CodedExecutionContext
+from schema.scalars import write_decimal
 
 Completion = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -196,7 +202,7 @@ class FacadeExecutionContext(CodedExecutionContext):
             return None
         if deferred:
             return None
-        fields: list[tuple[str, str | None, Completion | None]] = []
+        fields: list[tuple[str, str | None, Shape | None]] = []
         for response_name, group in grouped.items():
             node = group[0].node
             name = node.name.value
@@ -214,24 +220,24 @@ class FacadeExecutionContext(CodedExecutionContext):
                 or not definition.is_basic_field  # permission classes, field extensions
             ):
                 return None
-            complete = self._compile_value(field.type, group)
-            if complete is None:
+            shape = self._compile_value(field.type, group)
+            if shape is None:
                 return None
-            fields.append((response_name, definition.python_name, complete))
-        return _object_completion(object_type.name, tuple(fields))
+            fields.append((response_name, definition.python_name, shape))
+        return _object_completion(object_type.name, fields)
 
-    def _compile_value(self, kind: GraphQLOutputType, group: FieldDetailsList) -> Completion | None:
+    def _compile_value(self, kind: GraphQLOutputType, group: FieldDetailsList) -> Shape | None:
         if isinstance(kind, GraphQLNonNull):
             inner = self._compile_value(kind.of_type, group)
-            return inner and _non_null(inner)
+            return inner and ("non-null", inner)
         if isinstance(kind, GraphQLList):
             item = self._compile_value(kind.of_type, group)
-            return item and _list_of(item)
+            return item and ("list", item)
         if isinstance(kind, GraphQLObjectType):
             plain = self.plain_completion(kind, group)
-            return plain and _nullable(plain)
+            return plain and ("object", plain)
         if isinstance(kind, GraphQLScalarType | GraphQLEnumType):
-            return _leaf(kind)
+            return ("leaf", kind)
         return None  # an interface or a union: its runtime type is resolved by graphql-core
 
 
@@ -276,52 +282,123 @@ def _variables_in(value: ValueNode) -> Iterator[str]:
             yield from _variables_in(field.value)
 
 
+# What a field's value is completed as: ("leaf", scalar or enum), ("object", its completion),
+# ("list", item) or ("non-null", inner).
+Shape = tuple[str, Any]
+
+# The common scalars' own values, answered as they are without a call (graphql-core's
+# coercion answers them unchanged): the test of such a value, given its name.
+_AS_IS = {
+    "String": "{v}.__class__ is str",
+    "ID": "{v}.__class__ is str",
+    "Boolean": "{v}.__class__ is bool",
+    "Int": "{v}.__class__ is int and -2147483648 <= {v} <= 2147483647",
+}
+_BUILT_IN = {
+    "String": GraphQLString.coerce_output_value,
+    "ID": GraphQLID.coerce_output_value,
+    "Boolean": GraphQLBoolean.coerce_output_value,
+    "Int": GraphQLInt.coerce_output_value,
+}
+# Coercions that answer a text for any value they take (and raise for any other): the project's
+# Decimal, Date and DateTime scalars.
+_ALWAYS_TEXT = frozenset({write_decimal, date.isoformat, datetime.isoformat})
+_LIST_TYPES = (list, tuple)
+
+
 def _object_completion(
-    type_name: str, fields: tuple[tuple[str, str | None, Completion | None], ...]
+    type_name: str, fields: list[tuple[str, str | None, Shape | None]]
 ) -> Completion:
-    def complete(source: Any) -> dict[str, Any]:
-        read = source.get if isinstance(source, dict) else partial(getattr, source)
-        return {
-            name: complete(read(attribute)) if complete else type_name
-            for name, attribute, complete in fields
-        }
+    """The completion of an object, as one generated function: each selected field read once (a
+    dict key, or an attribute), then one dict whose values are completed inline (the common
+    scalars without a call, lists by comprehension); anything not as the schema promises raises.
+    The source depends only on the shape, so it is compiled once per shape (`_factory`) and
+    bound here to this selection's coercions and nested completions."""
+    constants: list[Any] = []
+    reads_dict: list[str] = []
+    reads_object: list[str] = []
+    values: list[str] = []
 
-    return complete
+    def constant(value: Any) -> str:
+        constants.append(value)
+        return f"k{len(constants) - 1}"
 
-
-def _nullable(complete: Completion) -> Completion:
-    return lambda value: None if value is None else complete(value)
-
-
-def _non_null(complete: Completion) -> Completion:
-    def non_null(value: Any) -> Any:
-        completed = complete(value)
-        if completed is None:
-            raise _NotAsPromised
-        return completed
-
-    return non_null
-
-
-def _list_of(item: Completion) -> Completion:
-    def complete(value: Any) -> list[Any] | None:
-        if value is None:
-            return None
-        if not isinstance(value, list | tuple):
-            raise _NotAsPromised  # graphql-core decides what else is a list, or refuses it
-        return [item(each) for each in value]
-
-    return complete
-
-
-def _leaf(kind: GraphQLScalarType | GraphQLEnumType) -> Completion:
-    coerce = kind.coerce_output_value
-    if kind is GraphQLString:
-        # The common case without a call; anything but a str goes through the coercion.
-        return lambda value: (
-            value if value is None or value.__class__ is str else _coerced(coerce, value)
+    for index, (response_name, attribute, shape) in enumerate(fields):
+        if shape is None:  # __typename
+            values.append(f"{response_name!r}: {type_name!r}")
+            continue
+        variable = f"v{index}"
+        reads_dict.append(f"{variable} = get({attribute!r})")
+        reads_object.append(
+            f"{variable} = source.{attribute}"
+            if attribute.isidentifier() and not keyword.iskeyword(attribute)
+            else f"{variable} = getattr(source, {attribute!r})"
         )
-    return lambda value: None if value is None else _coerced(coerce, value)
+        values.append(f"{response_name!r}: {_expression(shape, variable, 0, constant)}")
+    parameters = ", ".join(f"k{i}" for i in range(len(constants)))
+    body = [
+        f"def make({parameters}):",
+        "    def complete(source):",
+        "        if isinstance(source, dict):",
+        "            get = source.get",
+        *(f"            {line}" for line in reads_dict),
+        "        else:",
+        *(f"            {line}" for line in reads_object or ["pass"]),
+        "        return {" + ", ".join(values) + "}",
+        "    return complete",
+    ]
+    return _factory("\n".join(body))(*constants)
+
+
+def _expression(shape: Shape, variable: str, depth: int, constant: Callable[[Any], str]) -> str:
+    """A Python expression completing the value in `variable` as `shape`: None stays None
+    unless the shape is non-null, which raises."""
+    if shape[0] == "non-null":
+        present = _present(shape[1], variable, depth, constant)
+        return f"(not_as_promised() if {variable} is None else {present})"
+    return f"(None if {variable} is None else {_present(shape, variable, depth, constant)})"
+
+
+def _present(shape: Shape, variable: str, depth: int, constant: Callable[[Any], str]) -> str:
+    """A Python expression completing the value in `variable`, known not to be None."""
+    kind, inner = shape
+    if kind == "non-null":  # (GraphQL has no non-null of a non-null)
+        return _present(inner, variable, depth, constant)
+    if kind == "object":
+        return f"{constant(inner)}({variable})"
+    if kind == "list":
+        item = f"x{depth}"
+        completed = _expression(inner, item, depth + 1, constant)
+        return (
+            f"([{completed} for {item} in {variable}] if isinstance({variable}, LIST_TYPES) "
+            "else not_as_promised())"
+        )
+    coerce = inner.coerce_output_value
+    as_is = _AS_IS.get(inner.name)
+    if coerce in _ALWAYS_TEXT:  # never None or Undefined: called as it is
+        return f"{constant(coerce)}({variable})"
+    call = f"{constant(partial(_coerced, coerce))}({variable})"
+    if as_is is None or coerce is not _BUILT_IN[inner.name]:
+        return call
+    return f"({variable} if {as_is.format(v=variable)} else {call})"
+
+
+@lru_cache(maxsize=4096)
+def _factory(source: str) -> Callable[..., Completion]:
+    """The factory of completions of one shape, compiled once."""
+    namespace: dict[str, Any] = {
+        "LIST_TYPES": _LIST_TYPES,
+        "not_as_promised": _not_as_promised,
+        "getattr": getattr,
+        "isinstance": isinstance,
+        "dict": dict,
+    }
+    exec(compile(source, "<plain completion>", "exec"), namespace)
+    return namespace["make"]
+
+
+def _not_as_promised() -> Any:
+    raise _NotAsPromised
 
 
 def _coerced(coerce: Callable[[Any], Any], value: Any) -> Any:
