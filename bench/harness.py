@@ -98,12 +98,21 @@ def load(url: str, query: str, numbers: list[str], concurrency: int) -> tuple[li
     return timings, len(numbers) / (time.perf_counter() - started)
 
 
-def wrk_rate(url: str, query: str, concurrency: int, seconds: int = 3) -> float | None:
+def wrk_rate(
+    url: str,
+    query: str,
+    concurrency: int,
+    seconds: int = 3,
+    variables: dict[str, object] | None = None,
+    threads: int = 1,
+) -> float | None:
     """Requests per second by `wrk` (a load generator in C, so the measure is the facade's, not
-    this interpreter's); None when wrk is not installed."""
+    this interpreter's), posting `query` with `variables` (the person `ALLA` over `PERIOD`
+    unless given); None when wrk is not installed."""
     if shutil.which("wrk") is None:
         return None
-    body = json.dumps({"query": query, "variables": {"pnr": ALLA, "period": PERIOD}})
+    variables = variables if variables is not None else {"pnr": ALLA, "period": PERIOD}
+    body = json.dumps({"query": query, "variables": variables})
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
             'wrk.method = "POST"\n'
@@ -113,7 +122,7 @@ def wrk_rate(url: str, query: str, concurrency: int, seconds: int = 3) -> float 
         )
     try:
         output = subprocess.run(
-            ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "-s", script.name, url],
+            ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "-s", script.name, url],
             capture_output=True,
             text=True,
             timeout=seconds + 30,
