@@ -76,6 +76,7 @@ def one_round(base: str, beside: bool, seconds: float) -> dict[str, float]:
     lag = taken["lag"]
     pauses = [pause for _generation, pause in taken["collections"]] or [0.0]
     return {
+        "holders": taken.get("holders", {}),
         "small_p99_ms": percentile(small, 99),
         "small_answers": len(small),
         "huge_answers": len(huge),
@@ -86,13 +87,17 @@ def one_round(base: str, beside: bool, seconds: float) -> dict[str, float]:
     }
 
 
-def measure(rounds: int = 3, seconds: float = 8.0, **settings: str) -> dict[str, list[dict]]:
-    """Rounds alone and beside, alternating, against one facade (cache off) and one simulator
-    (latency on)."""
+def measure(
+    rounds: int = 3, seconds: float = 8.0, latency: bool = True, **settings: str
+) -> dict[str, list[dict]]:
+    """Rounds alone and beside, alternating, against one facade (cache off) and one simulator,
+    its latency model on (SSBTEK's waits hide part of a stall) or off (an SSBTEK that answers at
+    once: nothing hides it)."""
     port = free_port()
     results: dict[str, list[dict]] = {"alone": [], "beside": []}
     with command(
-        ["simulator", "--port", str(port), "--latency"], f"http://127.0.0.1:{port}/ssbtek?wsdl"
+        ["simulator", "--port", str(port), *(["--latency"] if latency else [])],
+        f"http://127.0.0.1:{port}/ssbtek?wsdl",
     ):
         sim_url = f"http://127.0.0.1:{port}/ssbtek"
         with measured_facade(sim_url, SSBTEK_CACHE_TTL_S="0", **settings) as base:
@@ -104,10 +109,24 @@ def measure(rounds: int = 3, seconds: float = 8.0, **settings: str) -> dict[str,
 
 
 def main() -> None:
-    """Print the stall rows."""
-    results = measure()
+    """Print the stall figures, with the latency model on and off, and what held the loop."""
+    for latency in (True, False):
+        print(f"latency model {'on' if latency else 'off'}")
+        results = measure(latency=latency)
+        _print(results)
+
+
+def _print(results: dict[str, list[dict]]) -> None:
     for what, rounds in results.items():
+        holders: dict[str, float] = {}
+        for r in rounds:
+            for where, ms in r["holders"].items():
+                holders[where] = holders.get(where, 0.0) + ms
+        for where, ms in sorted(holders.items(), key=lambda item: -item[1])[:6]:
+            print(f"{what:<7} held {ms:7.0f} ms  {where}")
         for name in rounds[0]:
+            if name == "holders":
+                continue
             values = [r[name] for r in rounds]
             print(f"{what:<7} {name:<14} median {statistics.median(values):8.1f} "
                   f"range {min(values):.1f}-{max(values):.1f}")  # fmt: skip

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from lxml import etree
@@ -30,6 +31,13 @@ from resolvers.tracing import enabled as tracing_enabled
 logging.getLogger("zeep.transports").setLevel(logging.WARNING)
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# An answer up to this size is parsed and read on the event loop (well under a millisecond): a
+# worker thread's hand-over (a wake-up of the loop through its self-pipe, the interpreter
+# passed back and forth) costs more than that. A larger one is parsed and read in one worker
+# thread, the loop free meanwhile.
+INLINE_ANSWER_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -149,20 +157,33 @@ class SsbtekClient:
         )
         self.limiter = FairLimiter(config.max_concurrency)
 
-    async def hamta(self, question: dict[str, Any], owner: str = "") -> etree._Element:
+    async def hamta(
+        self,
+        question: dict[str, Any],
+        owner: str = "",
+        read: Callable[[etree._Element], Any] | None = None,
+    ) -> Any:
         """Send one question for `owner` (who asks, for the fair share of the upstream slots);
-        return the `hamtaBastjanstInformationResponse` element."""
-        return await self._call("hamtaBastjanstInformation", question, owner)
+        return the `hamtaBastjanstInformationResponse` element, or what `read` makes of it
+        where it was parsed (for a large answer in the same worker thread: `_read_answer`)."""
+        return await self._call("hamtaBastjanstInformation", question, owner, read)
 
-    async def testa(self) -> etree._Element:
-        """Send the connectivity probe; return the `testaBastjanstInformationResponse` element."""
-        return await self._call("testaBastjanstInformation", {}, "probe")
+    async def testa(self, read: Callable[[etree._Element], Any] | None = None) -> Any:
+        """Send the connectivity probe; return the `testaBastjanstInformationResponse` element,
+        or what `read` makes of it."""
+        return await self._call("testaBastjanstInformation", {}, "probe", read)
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
         await self._http.aclose()
 
-    async def _call(self, operation: str, arguments: dict[str, Any], owner: str) -> etree._Element:
+    async def _call(
+        self,
+        operation: str,
+        arguments: dict[str, Any],
+        owner: str,
+        read: Callable[[etree._Element], Any] | None,
+    ) -> Any:
         # One deadline covers the wait for a slot and the call: a queue never waits forever, and a
         # call that could not finish in the time left is not started (UPSTREAM_BUSY).
         loop = asyncio.get_running_loop()
@@ -193,9 +214,10 @@ class SsbtekClient:
             self.limiter.release(owner, took)
         if tracing_enabled():
             trace.get_current_span().set_attribute("ssbtek.answer_bytes", len(response.content))
-        # A large envelope is parsed off the event loop.
+        if len(response.content) <= INLINE_ANSWER_BYTES:
+            return _read_answer(response.status_code, response.content, operation, read)
         return await asyncio.to_thread(
-            _answer_element, response.status_code, response.content, operation
+            _read_answer, response.status_code, response.content, operation, read
         )
 
 
@@ -247,6 +269,14 @@ def tls_failure(exc: httpx.TransportError) -> str | None:
     if isinstance(trace, _HandshakeTrace) and trace.handshake_done and not trace.answered:
         return f"closed after the handshake, as when the client certificate is refused: {names}"
     return None
+
+
+def _read_answer(
+    status: int, content: bytes, operation: str, read: Callable[[etree._Element], T] | None
+) -> etree._Element | T:
+    """The answer element, parsed once, or what `read` makes of it."""
+    element = _answer_element(status, content, operation)
+    return element if read is None else read(element)
 
 
 def _answer_element(status: int, content: bytes, operation: str) -> etree._Element:
