@@ -26,7 +26,10 @@ completes every field, and no compiled completion is made or used.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import keyword
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -70,6 +73,10 @@ _UNKNOWN: Any = object()
 _NOT_GIVEN: Any = object()
 # Completions are kept for this many sets of directive variable values per operation.
 MAX_VARIABLE_SETS = 16
+# An object whose completion took longer than this on the event loop is completed in a worker
+# thread the next times at the same place; a list of plain data this long, always.
+HEAVY_S = 0.002
+OFF_LOOP_ITEMS = 500
 
 
 class _NotAsPromised(Exception):
@@ -160,8 +167,8 @@ class FacadeExecutionContext(CodedExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        """Complete `result` in one pass when its selection is plain data, else as graphql-core
-        does."""
+        """Complete `result` in one pass when its selection is plain data (off the event loop
+        where it took long here before), else as graphql-core does."""
         completion = None
         if self._plain_allowed:
             place = (return_type, *_place(path))
@@ -171,13 +178,67 @@ class FacadeExecutionContext(CodedExecutionContext):
                     return_type, field_details_list
                 )
         if completion:
+            graphql_core = partial(
+                super().collect_and_execute_subfields,
+                return_type,
+                field_details_list,
+                path,
+                result,
+                position_context,
+            )
+            heavy = ("heavy", *place)
+            if heavy in self._by_place and _loop_running():
+                return _off_the_loop(completion, result, graphql_core)
+            started = time.perf_counter()
             try:
-                return completion(result)
+                completed = completion(result)
             except Exception:  # not as promised: graphql-core completes it and says what is wrong
-                pass
+                return graphql_core()
+            if time.perf_counter() - started > HEAVY_S:
+                self._by_place[heavy] = None  # completed in a worker thread from now on
+            return completed
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
         )
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list of plain data (a resolver's list) completed in one pass, in a worker thread
+        when it is long; anything else as graphql-core does."""
+        graphql_core = partial(
+            super().complete_list_value,
+            return_type,
+            field_details_list,
+            info,
+            path,
+            result,
+            position_context,
+        )
+        if not self._plain_allowed or not isinstance(result, _LIST_TYPES):
+            return graphql_core()
+        place = ("list", return_type, *_place(path))
+        completion = self._by_place.get(place, _UNKNOWN)
+        if completion is _UNKNOWN:
+            shape = self._compile_value(return_type, field_details_list)
+            streamed = self.get_stream_usage(field_details_list, path) is not None
+            completion = self._by_place[place] = (
+                None if shape is None or streamed else _value_completion(shape)
+            )
+        if completion is None:
+            return graphql_core()
+        if len(result) >= OFF_LOOP_ITEMS and _loop_running():
+            return _off_the_loop(completion, result, graphql_core)
+        try:
+            return completion(result)
+        except Exception:  # not as promised: graphql-core completes it and says what is wrong
+            return graphql_core()
 
     def plain_completion(
         self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
@@ -239,6 +300,30 @@ class FacadeExecutionContext(CodedExecutionContext):
         if isinstance(kind, GraphQLScalarType | GraphQLEnumType):
             return ("leaf", kind)
         return None  # an interface or a union: its runtime type is resolved by graphql-core
+
+
+def _loop_running() -> bool:
+    """Whether this is an execution on an event loop (not a synchronous one, which cannot
+    await a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+async def _off_the_loop(
+    completion: Completion, result: Any, graphql_core: Callable[[], Any]
+) -> Any:
+    """A long completion in a worker thread: it reads decoded values and builds new ones, and
+    hands the interpreter back to the event loop every few milliseconds meanwhile
+    (`graph/app.py tune_serving_process`). Anything not as promised: graphql-core completes it
+    on the loop, as it would have."""
+    try:
+        return await asyncio.to_thread(completion, result)
+    except Exception:
+        completed = graphql_core()
+        return await completed if inspect.isawaitable(completed) else completed
 
 
 def _place(path: Path | None) -> Iterator[tuple[str, str | None]]:
@@ -384,6 +469,25 @@ def _present(shape: Shape, variable: str, depth: int, constant: Callable[[Any], 
 
 
 @lru_cache(maxsize=4096)
+def _value_completion(shape: Shape) -> Completion:
+    """The completion of a value (not None) as `shape`, as one generated function."""
+    constants: list[Any] = []
+
+    def constant(value: Any) -> str:
+        constants.append(value)
+        return f"k{len(constants) - 1}"
+
+    expression = _present(shape, "value", 0, constant)
+    parameters = ", ".join(f"k{i}" for i in range(len(constants)))
+    source = (
+        f"def make({parameters}):\n"
+        "    def complete(value):\n"
+        f"        return {expression}\n"
+        "    return complete"
+    )
+    return _factory(source)(*constants)
+
+
 def _factory(source: str) -> Callable[..., Completion]:
     """The factory of completions of one shape, compiled once."""
     namespace: dict[str, Any] = {

@@ -5,8 +5,10 @@ document."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import gc
+import inspect
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,10 +16,12 @@ from unittest.mock import ANY
 
 import pytest
 import strawberry
+from graphql import execute as graphql_execute
 from graphql import parse
 from hypothesis import given
 from strawberry.schema.config import StrawberryConfig
 
+from schema import execution
 from schema.build import build_schema
 from schema.coded_execution import CodedExecutionContext
 from schema.execution import (
@@ -138,6 +142,35 @@ def test_plain_completion_answers_as_graphql_core_does(case: str, with_maybe: bo
         assert fast.errors, "each broken case is an error with its path"
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_completions_off_the_event_loop_answer_as_graphql_core_does(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every list and, the second time, every object completed in a worker thread (as long
+    ones are): graphql-core's answer and errors all the same, broken values too."""
+    monkeypatch.setattr(execution, "OFF_LOOP_ITEMS", 0)
+    monkeypatch.setattr(execution, "HEAVY_S", -1.0)
+    document = parse(DOCUMENT)
+    variables = {"case": case, "withMaybe": True}
+
+    async def both() -> list[Any]:
+        answers = []
+        for fast, context in ((True, FacadeExecutionContext), (False, CodedExecutionContext)):
+            answer = graphql_execute(
+                _schema(fast=fast)._schema,
+                document,
+                variable_values=variables,
+                executor_class=context,
+            )
+            answers.append(await answer if inspect.isawaitable(answer) else answer)
+        return answers
+
+    for _ in range(2):  # the second time the objects are known to be heavy
+        fast, slow = asyncio.run(both())
+        assert fast.data == slow.data
+        assert [e.formatted for e in fast.errors or []] == [e.formatted for e in slow.errors or []]
+
+
 def _whole_person(number: str, alias: str = "person") -> dict[str, Any]:
     person = build_schema().graphql_schema.get_type("Person")
     arguments = f'personnummer: "{number}", period: $p, arende: "A"'
@@ -157,14 +190,20 @@ def _per_call_left_out(value: Any) -> Any:
     return value
 
 
+@pytest.mark.parametrize("off_the_loop", [False, True])
 @pytest.mark.parametrize("number", [ALLA, OMFATTANDE])
 def test_a_whole_person_is_the_same_answer_without_the_fast_path(
-    api: Facade, api_slow: Facade, number: str, monkeypatch: pytest.MonkeyPatch
+    api: Facade, api_slow: Facade, number: str, off_the_loop: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same whole person from a facade with the fast path and one with it switched off
     (SSBTEK_FAST_EXECUTION=false), where graphql-core executes every answered field: no
-    completion compiled by the fast path, kept or new, is used there."""
-    body = _whole_person(number)
+    completion compiled by the fast path, kept or new, is used there. `off_the_loop`: every
+    list and (asked twice) every object completed in a worker thread."""
+    body = _whole_person(number, alias="offloaded" if off_the_loop else "person")
+    if off_the_loop:
+        monkeypatch.setattr(execution, "OFF_LOOP_ITEMS", 0)
+        monkeypatch.setattr(execution, "HEAVY_S", -1.0)
+        api.post(body)
     fast = api.post(body).json()
     executed = _counting_field_executions(monkeypatch)
     slow = api_slow.post(body).json()
