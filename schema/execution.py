@@ -73,10 +73,11 @@ _UNKNOWN: Any = object()
 _NOT_GIVEN: Any = object()
 # Completions are kept for this many sets of directive variable values per operation.
 MAX_VARIABLE_SETS = 16
-# An object whose completion took longer than this on the event loop is completed in a worker
-# thread the next times at the same place; a list of plain data this long, always.
+# An object or list whose completion took longer than this on the event loop is completed in a
+# worker thread the next times at the same place (a list only when it has OFF_LOOP_ITEMS items
+# or more: a thread's hand-over costs more than a short list).
 HEAVY_S = 0.002
-OFF_LOOP_ITEMS = 500
+OFF_LOOP_ITEMS = 64
 
 
 class _NotAsPromised(Exception):
@@ -210,8 +211,8 @@ class FacadeExecutionContext(CodedExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        """A list of plain data (a resolver's list) completed in one pass, in a worker thread
-        when it is long; anything else as graphql-core does."""
+        """A list of plain data (a resolver's list) completed in one pass (off the event loop
+        where a list here took long before), anything else as graphql-core does."""
         graphql_core = partial(
             super().complete_list_value,
             return_type,
@@ -233,12 +234,17 @@ class FacadeExecutionContext(CodedExecutionContext):
             )
         if completion is None:
             return graphql_core()
-        if len(result) >= OFF_LOOP_ITEMS and _loop_running():
+        heavy = ("heavy", *place)
+        if heavy in self._by_place and len(result) >= OFF_LOOP_ITEMS and _loop_running():
             return _off_the_loop(completion, result, graphql_core)
+        started = time.perf_counter()
         try:
-            return completion(result)
+            completed = completion(result)
         except Exception:  # not as promised: graphql-core completes it and says what is wrong
             return graphql_core()
+        if time.perf_counter() - started > HEAVY_S:
+            self._by_place[heavy] = None  # long lists completed in a worker thread from now on
+        return completed
 
     def plain_completion(
         self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
