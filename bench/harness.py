@@ -39,8 +39,9 @@ HUGE_PERSON = "195804121233"  # the simulator's person with a LEFI answer of sev
 
 
 @contextmanager
-def facade_process(sim_url: str, **settings: str) -> Iterator[tuple[str, int]]:
-    """The facade as a process with these settings; yields its /graphql URL and its pid."""
+def facade_process(sim_url: str, workers: int = 1, **settings: str) -> Iterator[tuple[str, int]]:
+    """The facade as a process with these settings (environment variables), serving with
+    `workers` processes; yields its /graphql URL and the pid of the command."""
     port = free_port()
     env = facade_env(
         sim_url,
@@ -53,9 +54,20 @@ def facade_process(sim_url: str, **settings: str) -> Iterator[tuple[str, int]]:
         },
     )
     with command(
-        ["serve", "--port", str(port)], f"http://127.0.0.1:{port}/healthz", env
+        ["serve", "--port", str(port), "--workers", str(workers)],
+        f"http://127.0.0.1:{port}/healthz",
+        env,
     ) as process:
         yield f"http://127.0.0.1:{port}/graphql", process.pid
+
+
+def children(pid: int) -> list[int]:
+    """The pids of a process's children (Linux)."""
+    found: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as listed:
+            found += [int(child) for child in listed.read().split()]
+    return found
 
 
 def rss_mib(pid: int) -> float:

@@ -91,14 +91,18 @@ def measure(
     rounds: int = 3, seconds: float = 8.0, latency: bool = True, **settings: str
 ) -> dict[str, list[dict]]:
     """Rounds alone and beside, alternating, against one facade (cache off) and one simulator,
-    its latency model on (SSBTEK's waits hide part of a stall) or off (an SSBTEK that answers at
-    once: nothing hides it)."""
+    its latency model on (SSBTEK's waits hide part of a stall) or off and its answers replayed
+    (an SSBTEK that answers at once: nothing hides a stall of the facade)."""
     port = free_port()
     results: dict[str, list[dict]] = {"alone": [], "beside": []}
-    with command(
-        ["simulator", "--port", str(port), *(["--latency"] if latency else [])],
-        f"http://127.0.0.1:{port}/ssbtek?wsdl",
-    ):
+    # Without the latency model, an SSBTEK that answers at once: the simulator's answers given
+    # again without building them anew (`bench/replay.py`), once the warm-up has asked them.
+    simulator = (
+        (["simulator", "--port", str(port), "--latency"], "graph")
+        if latency
+        else (["--port", str(port)], "bench.replay")
+    )
+    with command(simulator[0], f"http://127.0.0.1:{port}/ssbtek?wsdl", module=simulator[1]):
         sim_url = f"http://127.0.0.1:{port}/ssbtek"
         with measured_facade(sim_url, SSBTEK_CACHE_TTL_S="0", **settings) as base:
             one_round(base, beside=True, seconds=2)  # warm-up: imports, connections, types
