@@ -68,13 +68,18 @@ class LoopLag:
             self.samples.append((self._woke - started - INTERVAL_S) * 1000)
 
     def _watch(self) -> None:
+        me = threading.get_ident()
         last = time.perf_counter()
         while True:
             time.sleep(WATCH_S)
             now = time.perf_counter()
             if now - self._woke > INTERVAL_S + HELD_S:
-                frame = sys._current_frames().get(self._loop_thread)
-                self.holders[_where(frame)] += (now - last) * 1000
+                frames = sys._current_frames()
+                where = _where(frames.pop(self._loop_thread, None))
+                busy = [_where(f) for t, f in frames.items() if t != me and not _idle(f)]
+                if busy:  # another thread runs meanwhile: it may hold the interpreter
+                    where += " | beside: " + "; ".join(sorted(busy))
+                self.holders[where] += (now - last) * 1000
             last = now
 
     def take(self) -> dict[str, Any]:
@@ -89,16 +94,22 @@ class LoopLag:
         return taken
 
 
+def _idle(frame: Any) -> bool:
+    """Whether a thread waits for work (an idle worker of a thread pool)."""
+    code = frame.f_code if frame is not None else None
+    return code is None or code.co_name == "_worker" or code.co_filename.endswith("threading.py")
+
+
 def _where(frame: Any) -> str:
-    """The innermost three frames of the facade's own code (or of any code, where none is)."""
+    """The innermost frame of any code and the two innermost of the facade's own."""
     frames = []
     while frame is not None:
         frames.append(frame)
         frame = frame.f_back
-    own = [f for f in frames if any(part in f.f_code.co_filename for part in _OWN)] or frames
+    own = [f for f in frames if any(part in f.f_code.co_filename for part in _OWN)]
     return " < ".join(
         f"{f.f_code.co_name} ({f.f_code.co_filename.rsplit('/', 1)[-1]}:{f.f_lineno})"
-        for f in own[:3]
+        for f in dict.fromkeys([*frames[:1], *own[:2]])
     )
 
 
