@@ -44,12 +44,15 @@ ALLOCATORS: dict[str, dict[str, str]] = {
 }
 
 
-def _warm(url: str, queries: list[str], requests: int = 40) -> None:
-    """Enough requests that every worker has answered each question once (its miss)."""
+def _warm(url: str, queries: list[str]) -> None:
+    """Every worker's miss of each question first: a load over many connections (the
+    operating system spreads them between the workers) for two seconds, then a few requests."""
+    for query in queries:
+        wrk_rate(url, query, 16, seconds=2, threads=2)
     with httpx.Client(timeout=60, headers={"X-Handlaggare": CASEWORKER}) as client:
         for query in queries:
             body = {"query": query, "variables": {"pnr": ALLA, "period": PERIOD}}
-            for _ in range(requests):
+            for _ in range(5):
                 client.post(url, json=body)
 
 
