@@ -1,6 +1,7 @@
-"""The SOAP client for SSBTEK: zeep's AsyncClient over httpx, with timeouts, mTLS and a limit on
-concurrent upstream calls. Answers are returned as XML elements for the project's lenient
-decoders; zeep builds and sends the question."""
+"""The SOAP client for SSBTEK over httpx, with timeouts, mTLS and a limit on concurrent upstream
+calls. zeep loads the WSDL at start-up (each operation's element and SOAP action); the envelope
+is written by `resolvers/envelope.py`; answers are returned as XML elements for the project's
+lenient decoders, or read where they are parsed."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from zeep import AsyncClient, Settings
 from zeep.transports import AsyncTransport
 
 from resolvers.contract import SsbtVersion
+from resolvers.envelope import envelope
 from resolvers.errors import (
     UpstreamInvalidResponse,
     UpstreamTimeout,
@@ -140,21 +142,34 @@ class SsbtekClient:
             event_hooks={"request": [_trace_handshake]},
         )
         wsdl_http = httpx.Client(timeout=timeout, verify=verify)
+        self._transport = CappedTransport(
+            config.max_answer_bytes, client=self._http, wsdl_client=wsdl_http
+        )
         try:
             zeep_client = AsyncClient(
                 config.wsdl_location,
-                transport=CappedTransport(
-                    config.max_answer_bytes, client=self._http, wsdl_client=wsdl_http
-                ),
+                transport=self._transport,
                 settings=Settings(raw_response=True, strict=False, xml_huge_tree=True),
             )
+            binding = zeep_client.wsdl.bindings[
+                f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding"
+            ]
+            # What each call needs of the WSDL: its element's name and its SOAP action. The
+            # envelope itself is written by `resolvers/envelope.py`.
+            self._operations = {
+                name: (
+                    operation.input.body.qname.text,
+                    {
+                        "SOAPAction": f'"{operation.soapaction or ""}"',
+                        "Content-Type": "text/xml; charset=utf-8",
+                    },
+                )
+                for name, operation in binding._operations.items()
+            }
         except Exception as exc:  # zeep, lxml and httpx raise many kinds while loading a WSDL
             raise WsdlError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
         finally:
             wsdl_http.close()
-        self._service = zeep_client.create_service(
-            f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding", config.url
-        )
         self.limiter = FairLimiter(config.max_concurrency)
 
     async def hamta(
@@ -192,8 +207,10 @@ class SsbtekClient:
         started = loop.time()
         took: float | None = None
         try:
+            element, headers = self._operations[operation]
+            message = envelope(element, arguments)
             async with asyncio.timeout_at(deadline):
-                response = await getattr(self._service, operation)(**arguments)
+                response = await self._transport.post(self.config.url, message, headers)
             took = loop.time() - started
         except (TimeoutError, httpx.TimeoutException):
             raise UpstreamTimeout("SSBTEK did not answer in time") from None
