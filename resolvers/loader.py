@@ -223,7 +223,7 @@ class Upstream:
                     self.client.hamta(
                         question,
                         owner=f"{key.tenant}\x1f{caller.handlaggare}",
-                        read=partial(decode_answer, asked=sorted(plan.agencies)),
+                        read=partial(_decoded, sorted(plan.agencies)),
                     )
                 )
             except PayloadError as exc:
@@ -263,6 +263,10 @@ class Upstream:
             raise
         self.health.reached()
         return element
+
+
+def _decoded(asked: list[Agency], element: Any) -> Answer:
+    return decode_answer(element, asked)
 
 
 def asked_for(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> AskedFor:
