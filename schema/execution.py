@@ -73,10 +73,10 @@ _UNKNOWN: Any = object()
 _NOT_GIVEN: Any = object()
 # Completions are kept for this many sets of directive variable values per operation.
 MAX_VARIABLE_SETS = 16
-# An object or list whose completion took longer than this on the event loop is completed in a
-# worker thread the next times at the same place (a list only when it has OFF_LOOP_ITEMS items
-# or more: a thread's hand-over costs more than a short list).
-HEAVY_S = 0.002
+# An object or list whose completion took longer than this on the event loop (twice in a row)
+# is completed in a worker thread the next times at the same place (a list only when it has
+# OFF_LOOP_ITEMS items or more: a thread's hand-over costs more than a short list).
+HEAVY_S = 0.003
 OFF_LOOP_ITEMS = 64
 
 
@@ -187,17 +187,7 @@ class FacadeExecutionContext(CodedExecutionContext):
                 result,
                 position_context,
             )
-            heavy = ("heavy", *place)
-            if heavy in self._by_place and _loop_running():
-                return _off_the_loop(completion, result, graphql_core)
-            started = time.perf_counter()
-            try:
-                completed = completion(result)
-            except Exception:  # not as promised: graphql-core completes it and says what is wrong
-                return graphql_core()
-            if time.perf_counter() - started > HEAVY_S:
-                self._by_place[heavy] = None  # completed in a worker thread from now on
-            return completed
+            return self._complete(place, completion, result, graphql_core)
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
         )
@@ -234,16 +224,35 @@ class FacadeExecutionContext(CodedExecutionContext):
             )
         if completion is None:
             return graphql_core()
-        heavy = ("heavy", *place)
-        if heavy in self._by_place and len(result) >= OFF_LOOP_ITEMS and _loop_running():
-            return _off_the_loop(completion, result, graphql_core)
+        return self._complete(
+            place, completion, result, graphql_core, long_enough=len(result) >= OFF_LOOP_ITEMS
+        )
+
+    def _complete(
+        self,
+        place: tuple[Any, ...],
+        completion: Completion,
+        result: Any,
+        graphql_core: Callable[[], Any],
+        long_enough: bool = True,
+    ) -> Any:
+        """`completion` of `result` on the event loop, or in a worker thread where it took
+        longer than HEAVY_S the last two times on the loop (a machine's other work can make
+        one completion slow, seldom two); back on the loop once one in a thread takes less than
+        half of it of the thread's CPU. Anything not as promised: graphql-core completes it."""
+        strikes = ("heavy", *place)
+        held = self._by_place.get(strikes, 0)
+        if held >= 2 and long_enough and _loop_running():
+            return _off_the_loop(completion, result, graphql_core, self._by_place, strikes)
         started = time.perf_counter()
         try:
             completed = completion(result)
         except Exception:  # not as promised: graphql-core completes it and says what is wrong
             return graphql_core()
         if time.perf_counter() - started > HEAVY_S:
-            self._by_place[heavy] = None  # long lists completed in a worker thread from now on
+            self._by_place[strikes] = held + 1
+        elif held:
+            self._by_place[strikes] = 0
         return completed
 
     def plain_completion(
@@ -319,14 +328,27 @@ def _loop_running() -> bool:
 
 
 async def _off_the_loop(
-    completion: Completion, result: Any, graphql_core: Callable[[], Any]
+    completion: Completion,
+    result: Any,
+    graphql_core: Callable[[], Any],
+    kept: dict[Any, Any],
+    strikes: Any,
 ) -> Any:
     """A long completion in a worker thread: it reads decoded values and builds new ones, and
-    hands the interpreter back to the event loop every few milliseconds meanwhile
-    (`graph/app.py tune_serving_process`). Anything not as promised: graphql-core completes it
-    on the loop, as it would have."""
+    hands the interpreter back to the event loop every millisecond meanwhile
+    (`graph/app.py tune_serving_process`). One that took less than half of HEAVY_S of the
+    thread's CPU puts the place back on the loop (`kept[strikes]`). Anything not as promised:
+    graphql-core completes it on the loop, as it would have."""
+
+    def timed() -> Any:
+        started = time.thread_time()
+        completed = completion(result)
+        if time.thread_time() - started < HEAVY_S / 2:
+            kept[strikes] = 0
+        return completed
+
     try:
-        return await asyncio.to_thread(completion, result)
+        return await asyncio.to_thread(timed)
     except Exception:
         completed = graphql_core()
         return await completed if inspect.isawaitable(completed) else completed
