@@ -75,6 +75,7 @@ def one_round(base: str, beside: bool, seconds: float) -> dict[str, float]:
     taken = httpx.get(f"{base}/_bench/lag").json()
     lag = taken["lag"]
     pauses = [pause for _generation, pause in taken["collections"]] or [0.0]
+    by_generation = {g: sorted(p for gen, p in taken["collections"] if gen == g) for g in (0, 1, 2)}
     return {
         "holders": taken.get("holders", {}),
         "small_p99_ms": percentile(small, 99),
@@ -84,6 +85,10 @@ def one_round(base: str, beside: bool, seconds: float) -> dict[str, float]:
         "lag_p99_ms": percentile(lag, 99),
         "lag_max_ms": max(lag),
         "gc_max_ms": max(pauses),
+        "gc_passes": {
+            g: [len(p), round(sum(p), 1), round(max(p or [0.0]), 1)]
+            for g, p in by_generation.items()
+        },
     }
 
 
@@ -128,8 +133,11 @@ def _print(results: dict[str, list[dict]]) -> None:
                 holders[where] = holders.get(where, 0.0) + ms
         for where, ms in sorted(holders.items(), key=lambda item: -item[1])[:6]:
             print(f"{what:<7} held {ms:7.0f} ms  {where}")
+        for r in rounds:
+            print(f"{what:<7} collections by generation (passes, ms in all, longest): "
+                  f"{r['gc_passes']}")  # fmt: skip
         for name in rounds[0]:
-            if name == "holders":
+            if name in ("holders", "gc_passes"):
                 continue
             values = [r[name] for r in rounds]
             print(f"{what:<7} {name:<14} median {statistics.median(values):8.1f} "
