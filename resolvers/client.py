@@ -10,6 +10,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 import httpx
@@ -18,6 +19,7 @@ from opentelemetry import propagate, trace
 from zeep import AsyncClient, Settings
 from zeep.transports import AsyncTransport
 
+from resolvers import collector
 from resolvers.contract import SsbtVersion
 from resolvers.envelope import envelope
 from resolvers.errors import (
@@ -233,8 +235,11 @@ class SsbtekClient:
             trace.get_current_span().set_attribute("ssbtek.answer_bytes", len(response.content))
         if len(response.content) <= INLINE_ANSWER_BYTES:
             return _read_answer(response.status_code, response.content, operation, read)
+        # In a worker thread with the collector's passes paused: the parse's and the JSON's
+        # temporaries die unwalked, and only what the decoding keeps is walked, once, after.
         return await asyncio.to_thread(
-            _read_answer, response.status_code, response.content, operation, read
+            collector.paused,
+            partial(_read_answer, response.status_code, response.content, operation, read),
         )
 
 
