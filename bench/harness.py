@@ -39,8 +39,9 @@ HUGE_PERSON = "195804121233"  # the simulator's person with a LEFI answer of sev
 
 
 @contextmanager
-def facade_process(sim_url: str, **settings: str) -> Iterator[tuple[str, int]]:
-    """The facade as a process with these settings; yields its /graphql URL and its pid."""
+def facade_process(sim_url: str, workers: int = 1, **settings: str) -> Iterator[tuple[str, int]]:
+    """The facade as a process with these settings (environment variables), serving with
+    `workers` processes; yields its /graphql URL and the pid of the command."""
     port = free_port()
     env = facade_env(
         sim_url,
@@ -53,9 +54,20 @@ def facade_process(sim_url: str, **settings: str) -> Iterator[tuple[str, int]]:
         },
     )
     with command(
-        ["serve", "--port", str(port)], f"http://127.0.0.1:{port}/healthz", env
+        ["serve", "--port", str(port), "--workers", str(workers)],
+        f"http://127.0.0.1:{port}/healthz",
+        env,
     ) as process:
         yield f"http://127.0.0.1:{port}/graphql", process.pid
+
+
+def children(pid: int) -> list[int]:
+    """The pids of a process's children (Linux)."""
+    found: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as listed:
+            found += [int(child) for child in listed.read().split()]
+    return found
 
 
 def rss_mib(pid: int) -> float:
@@ -98,12 +110,21 @@ def load(url: str, query: str, numbers: list[str], concurrency: int) -> tuple[li
     return timings, len(numbers) / (time.perf_counter() - started)
 
 
-def wrk_rate(url: str, query: str, concurrency: int, seconds: int = 3) -> float | None:
+def wrk_rate(
+    url: str,
+    query: str,
+    concurrency: int,
+    seconds: int = 3,
+    variables: dict[str, object] | None = None,
+    threads: int = 1,
+) -> float | None:
     """Requests per second by `wrk` (a load generator in C, so the measure is the facade's, not
-    this interpreter's); None when wrk is not installed."""
+    this interpreter's), posting `query` with `variables` (the person `ALLA` over `PERIOD`
+    unless given); None when wrk is not installed."""
     if shutil.which("wrk") is None:
         return None
-    body = json.dumps({"query": query, "variables": {"pnr": ALLA, "period": PERIOD}})
+    variables = variables if variables is not None else {"pnr": ALLA, "period": PERIOD}
+    body = json.dumps({"query": query, "variables": variables})
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
             'wrk.method = "POST"\n'
@@ -113,7 +134,7 @@ def wrk_rate(url: str, query: str, concurrency: int, seconds: int = 3) -> float 
         )
     try:
         output = subprocess.run(
-            ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "-s", script.name, url],
+            ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "-s", script.name, url],
             capture_output=True,
             text=True,
             timeout=seconds + 30,

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import gc
 import json
+import sys
+import threading
 import time
 from typing import Any
 
@@ -20,6 +23,12 @@ from graph.settings import load_settings
 # The loop is asked to wake every 5 ms; how late it wakes is the lag. A stalled loop delays every
 # request it holds by at least as much.
 INTERVAL_S = 0.005
+# A watchdog thread looks every millisecond whether the loop has gone this long without waking,
+# and if so notes where the loop's thread is (what holds the loop): its innermost frames of the
+# facade's own code, or of the libraries where none is.
+HELD_S = 0.010
+WATCH_S = 0.001
+_OWN = ("/graph/", "/schema/", "/resolvers/")
 
 
 class LoopLag:
@@ -31,6 +40,10 @@ class LoopLag:
         self.collections: list[tuple[int, float]] = []
         self._task: asyncio.Task[None] | None = None
         self._collecting = 0.0
+        self._woke = time.perf_counter()
+        self._loop_thread: int | None = None
+        # Where the loop's thread was while the loop was held, by frames: milliseconds seen.
+        self.holders: collections.Counter[str] = collections.Counter()
         gc.callbacks.append(self._collection)
 
     def _collection(self, phase: str, info: dict[str, Any]) -> None:
@@ -41,21 +54,63 @@ class LoopLag:
             self.collections.append((info["generation"], pause))
 
     def start(self) -> None:
-        """Start sampling on the running loop (once)."""
+        """Start sampling on the running loop (once), and the watchdog."""
         if self._task is None:
+            self._loop_thread = threading.get_ident()
             self._task = asyncio.get_running_loop().create_task(self._sample())
+            threading.Thread(target=self._watch, daemon=True).start()
 
     async def _sample(self) -> None:
         while True:
             started = time.perf_counter()
             await asyncio.sleep(INTERVAL_S)
-            self.samples.append((time.perf_counter() - started - INTERVAL_S) * 1000)
+            self._woke = time.perf_counter()
+            self.samples.append((self._woke - started - INTERVAL_S) * 1000)
+
+    def _watch(self) -> None:
+        me = threading.get_ident()
+        last = time.perf_counter()
+        while True:
+            time.sleep(WATCH_S)
+            now = time.perf_counter()
+            if now - self._woke > INTERVAL_S + HELD_S:
+                frames = sys._current_frames()
+                where = _where(frames.pop(self._loop_thread, None))
+                busy = [_where(f) for t, f in frames.items() if t != me and not _idle(f)]
+                if busy:  # another thread runs meanwhile: it may hold the interpreter
+                    where += " | beside: " + "; ".join(sorted(busy))
+                self.holders[where] += (now - last) * 1000
+            last = now
 
     def take(self) -> dict[str, Any]:
         """The samples so far; the next take starts afresh."""
-        taken = {"lag": self.samples, "collections": self.collections}
+        taken = {
+            "lag": self.samples,
+            "collections": self.collections,
+            "holders": dict(self.holders.most_common(12)),
+        }
         self.samples, self.collections = [], []
+        self.holders = collections.Counter()
         return taken
+
+
+def _idle(frame: Any) -> bool:
+    """Whether a thread waits for work (an idle worker of a thread pool)."""
+    code = frame.f_code if frame is not None else None
+    return code is None or code.co_name == "_worker" or code.co_filename.endswith("threading.py")
+
+
+def _where(frame: Any) -> str:
+    """The innermost frame of any code and the two innermost of the facade's own."""
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    own = [f for f in frames if any(part in f.f_code.co_filename for part in _OWN)]
+    return " < ".join(
+        f"{f.f_code.co_name} ({f.f_code.co_filename.rsplit('/', 1)[-1]}:{f.f_lineno})"
+        for f in dict.fromkeys([*frames[:1], *own[:2]])
+    )
 
 
 def measured(app: Any, lag: LoopLag) -> Any:

@@ -71,9 +71,11 @@ def question_of(sim_url: str, query: str, variables: dict[str, Any]) -> dict[str
     asked: list[dict[str, Any]] = []
     original = SsbtekClient.hamta
 
-    async def recording(self: SsbtekClient, question: dict[str, Any], asker: str = "") -> Any:
+    async def recording(
+        self: SsbtekClient, question: dict[str, Any], asker: str = "", **kwargs: Any
+    ) -> Any:
         asked.append(question)
-        return await original(self, question, asker)
+        return await original(self, question, asker, **kwargs)
 
     SsbtekClient.hamta = recording  # type: ignore[method-assign]
     try:

@@ -75,7 +75,9 @@ def one_round(base: str, beside: bool, seconds: float) -> dict[str, float]:
     taken = httpx.get(f"{base}/_bench/lag").json()
     lag = taken["lag"]
     pauses = [pause for _generation, pause in taken["collections"]] or [0.0]
+    by_generation = {g: sorted(p for gen, p in taken["collections"] if gen == g) for g in (0, 1, 2)}
     return {
+        "holders": taken.get("holders", {}),
         "small_p99_ms": percentile(small, 99),
         "small_answers": len(small),
         "huge_answers": len(huge),
@@ -83,17 +85,29 @@ def one_round(base: str, beside: bool, seconds: float) -> dict[str, float]:
         "lag_p99_ms": percentile(lag, 99),
         "lag_max_ms": max(lag),
         "gc_max_ms": max(pauses),
+        "gc_passes": {
+            g: [len(p), round(sum(p), 1), round(max(p or [0.0]), 1)]
+            for g, p in by_generation.items()
+        },
     }
 
 
-def measure(rounds: int = 3, seconds: float = 8.0, **settings: str) -> dict[str, list[dict]]:
-    """Rounds alone and beside, alternating, against one facade (cache off) and one simulator
-    (latency on)."""
+def measure(
+    rounds: int = 3, seconds: float = 8.0, latency: bool = True, **settings: str
+) -> dict[str, list[dict]]:
+    """Rounds alone and beside, alternating, against one facade (cache off) and one simulator,
+    its latency model on (SSBTEK's waits hide part of a stall) or off and its answers replayed
+    (an SSBTEK that answers at once: nothing hides a stall of the facade)."""
     port = free_port()
     results: dict[str, list[dict]] = {"alone": [], "beside": []}
-    with command(
-        ["simulator", "--port", str(port), "--latency"], f"http://127.0.0.1:{port}/ssbtek?wsdl"
-    ):
+    # Without the latency model, an SSBTEK that answers at once: the simulator's answers given
+    # again without building them anew (`bench/replay.py`), once the warm-up has asked them.
+    simulator = (
+        (["simulator", "--port", str(port), "--latency"], "graph")
+        if latency
+        else (["--port", str(port)], "bench.replay")
+    )
+    with command(simulator[0], f"http://127.0.0.1:{port}/ssbtek?wsdl", module=simulator[1]):
         sim_url = f"http://127.0.0.1:{port}/ssbtek"
         with measured_facade(sim_url, SSBTEK_CACHE_TTL_S="0", **settings) as base:
             one_round(base, beside=True, seconds=2)  # warm-up: imports, connections, types
@@ -104,10 +118,27 @@ def measure(rounds: int = 3, seconds: float = 8.0, **settings: str) -> dict[str,
 
 
 def main() -> None:
-    """Print the stall rows."""
-    results = measure()
+    """Print the stall figures, with the latency model on and off, and what held the loop."""
+    for latency in (True, False):
+        print(f"latency model {'on' if latency else 'off'}")
+        results = measure(latency=latency)
+        _print(results)
+
+
+def _print(results: dict[str, list[dict]]) -> None:
     for what, rounds in results.items():
+        holders: dict[str, float] = {}
+        for r in rounds:
+            for where, ms in r["holders"].items():
+                holders[where] = holders.get(where, 0.0) + ms
+        for where, ms in sorted(holders.items(), key=lambda item: -item[1])[:6]:
+            print(f"{what:<7} held {ms:7.0f} ms  {where}")
+        for r in rounds:
+            print(f"{what:<7} collections by generation (passes, ms in all, longest): "
+                  f"{r['gc_passes']}")  # fmt: skip
         for name in rounds[0]:
+            if name in ("holders", "gc_passes"):
+                continue
             values = [r[name] for r in rounds]
             print(f"{what:<7} {name:<14} median {statistics.median(values):8.1f} "
                   f"range {min(values):.1f}-{max(values):.1f}")  # fmt: skip

@@ -1,14 +1,17 @@
-"""The SOAP client for SSBTEK: zeep's AsyncClient over httpx, with timeouts, mTLS and a limit on
-concurrent upstream calls. Answers are returned as XML elements for the project's lenient
-decoders; zeep builds and sends the question."""
+"""The SOAP client for SSBTEK over httpx, with timeouts, mTLS and a limit on concurrent upstream
+calls. zeep loads the WSDL at start-up (each operation's element and SOAP action); the envelope
+is written by `resolvers/envelope.py`; answers are returned as XML elements for the project's
+lenient decoders, or read where they are parsed."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import httpx
 from lxml import etree
@@ -16,7 +19,9 @@ from opentelemetry import propagate, trace
 from zeep import AsyncClient, Settings
 from zeep.transports import AsyncTransport
 
+from resolvers import collector
 from resolvers.contract import SsbtVersion
+from resolvers.envelope import envelope
 from resolvers.errors import (
     UpstreamInvalidResponse,
     UpstreamTimeout,
@@ -30,6 +35,13 @@ from resolvers.tracing import enabled as tracing_enabled
 logging.getLogger("zeep.transports").setLevel(logging.WARNING)
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# An answer up to this size is parsed and read on the event loop (well under a millisecond): a
+# worker thread's hand-over (a wake-up of the loop through its self-pipe, the interpreter
+# passed back and forth) costs more than that. A larger one is parsed and read in one worker
+# thread, the loop free meanwhile.
+INLINE_ANSWER_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -132,37 +144,63 @@ class SsbtekClient:
             event_hooks={"request": [_trace_handshake]},
         )
         wsdl_http = httpx.Client(timeout=timeout, verify=verify)
+        self._transport = CappedTransport(
+            config.max_answer_bytes, client=self._http, wsdl_client=wsdl_http
+        )
         try:
             zeep_client = AsyncClient(
                 config.wsdl_location,
-                transport=CappedTransport(
-                    config.max_answer_bytes, client=self._http, wsdl_client=wsdl_http
-                ),
+                transport=self._transport,
                 settings=Settings(raw_response=True, strict=False, xml_huge_tree=True),
             )
+            binding = zeep_client.wsdl.bindings[
+                f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding"
+            ]
+            # What each call needs of the WSDL: its element's name and its SOAP action. The
+            # envelope itself is written by `resolvers/envelope.py`.
+            self._operations = {
+                name: (
+                    operation.input.body.qname.text,
+                    {
+                        "SOAPAction": f'"{operation.soapaction or ""}"',
+                        "Content-Type": "text/xml; charset=utf-8",
+                    },
+                )
+                for name, operation in binding._operations.items()
+            }
         except Exception as exc:  # zeep, lxml and httpx raise many kinds while loading a WSDL
             raise WsdlError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
         finally:
             wsdl_http.close()
-        self._service = zeep_client.create_service(
-            f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding", config.url
-        )
         self.limiter = FairLimiter(config.max_concurrency)
 
-    async def hamta(self, question: dict[str, Any], asker: str = "") -> etree._Element:
+    async def hamta(
+        self,
+        question: dict[str, Any],
+        asker: str = "",
+        read: Callable[[etree._Element], Any] | None = None,
+    ) -> Any:
         """Send one question for `asker` (who asks, for the fair share of the upstream slots);
-        return the `hamtaBastjanstInformationResponse` element."""
-        return await self._call("hamtaBastjanstInformation", question, asker)
+        return the `hamtaBastjanstInformationResponse` element, or what `read` makes of it
+        where it was parsed (for a large answer in the same worker thread: `_read_answer`)."""
+        return await self._call("hamtaBastjanstInformation", question, asker, read)
 
-    async def testa(self) -> etree._Element:
-        """Send the connectivity probe; return the `testaBastjanstInformationResponse` element."""
-        return await self._call("testaBastjanstInformation", {}, "probe")
+    async def testa(self, read: Callable[[etree._Element], Any] | None = None) -> Any:
+        """Send the connectivity probe; return the `testaBastjanstInformationResponse` element,
+        or what `read` makes of it."""
+        return await self._call("testaBastjanstInformation", {}, "probe", read)
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
         await self._http.aclose()
 
-    async def _call(self, operation: str, arguments: dict[str, Any], asker: str) -> etree._Element:
+    async def _call(
+        self,
+        operation: str,
+        arguments: dict[str, Any],
+        asker: str,
+        read: Callable[[etree._Element], Any] | None,
+    ) -> Any:
         # One deadline covers the wait for a slot and the call: a queue never waits forever, and a
         # call that could not finish in the time left is not started (UPSTREAM_BUSY).
         loop = asyncio.get_running_loop()
@@ -171,8 +209,10 @@ class SsbtekClient:
         started = loop.time()
         took: float | None = None
         try:
+            element, headers = self._operations[operation]
+            message = envelope(element, arguments)
             async with asyncio.timeout_at(deadline):
-                response = await getattr(self._service, operation)(**arguments)
+                response = await self._transport.post(self.config.url, message, headers)
             took = loop.time() - started
         except (TimeoutError, httpx.TimeoutException):
             raise UpstreamTimeout("SSBTEK did not answer in time") from None
@@ -193,9 +233,13 @@ class SsbtekClient:
             self.limiter.release(asker, took)
         if tracing_enabled():
             trace.get_current_span().set_attribute("ssbtek.answer_bytes", len(response.content))
-        # A large envelope is parsed off the event loop.
+        if len(response.content) <= INLINE_ANSWER_BYTES:
+            return _read_answer(response.status_code, response.content, operation, read)
+        # In a worker thread with the collector's passes paused: the parse's and the JSON's
+        # temporaries die unwalked, and only what the decoding keeps is walked, once, after.
         return await asyncio.to_thread(
-            _answer_element, response.status_code, response.content, operation
+            collector.paused,
+            partial(_read_answer, response.status_code, response.content, operation, read),
         )
 
 
@@ -247,6 +291,14 @@ def tls_failure(exc: httpx.TransportError) -> str | None:
     if isinstance(trace, _HandshakeTrace) and trace.handshake_done and not trace.answered:
         return f"closed after the handshake, as when the client certificate is refused: {names}"
     return None
+
+
+def _read_answer(
+    status: int, content: bytes, operation: str, read: Callable[[etree._Element], T] | None
+) -> etree._Element | T:
+    """The answer element, parsed once, or what `read` makes of it."""
+    element = _answer_element(status, content, operation)
+    return element if read is None else read(element)
 
 
 def _answer_element(status: int, content: bytes, operation: str) -> etree._Element:

@@ -9,9 +9,9 @@ import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from lxml import etree
 from opentelemetry.trace import SpanKind
 
 from resolvers.agencies import Agency
@@ -33,6 +33,7 @@ from resolvers.tracing import span
 from resolvers.xmlread import PayloadError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -139,8 +140,9 @@ class Upstream:
                     fetched = await asyncio.shield(flight.answer)
                 finally:
                     upstream_ms = (time.perf_counter() - started) * 1000
-                stored = held.store(fetched)
-                await self._keep(stored, keys)
+                if self.cache.ttl_s > 0:  # a cache that keeps nothing needs no entries
+                    stored = held.store(fetched)
+                    await self._keep(stored, keys)
             answer = held.assemble(fetched, stored)
             agency_errors = {
                 agency.value: part.fel.felkod
@@ -218,10 +220,14 @@ class Upstream:
             **{"ssbtek.agencies": sorted(a.value for a in plan.agencies)},
         ) as call:
             try:
-                element = await self._noting_health(
-                    self.client.hamta(question, asker=f"{key.tenant}\x1f{caller.handlaggare}")
+                # Parsed and decoded where it is read: one worker thread for a large answer.
+                answer = await self._noting_health(
+                    self.client.hamta(
+                        question,
+                        asker=f"{key.tenant}\x1f{caller.handlaggare}",
+                        read=partial(_decoded, sorted(plan.agencies)),
+                    )
                 )
-                answer = await asyncio.to_thread(decode_answer, element, sorted(plan.agencies))
             except PayloadError as exc:
                 self.observer.asked(UpstreamInvalidResponse.code, agencies, started)
                 call.set_attribute("ssbtek.outcome", UpstreamInvalidResponse.code)
@@ -243,15 +249,14 @@ class Upstream:
 
     async def probe(self) -> list[ProbeResult]:
         """Ask SSBTEK's connectivity probe (`testaBastjanstInformation`) and decode it."""
-        element = await self._noting_health(self.client.testa())
-        return await asyncio.to_thread(decode_probe, element)
+        return await self._noting_health(self.client.testa(read=decode_probe))
 
-    async def _noting_health(self, call: Awaitable[etree._Element]) -> etree._Element:
-        """A call's answer, noted in `health`: a fault still reached SSBTEK; being shed by the
-        facade's own limit says nothing about SSBTEK."""
+    async def _noting_health(self, call: Awaitable[T]) -> T:
+        """A call's answer, noted in `health`: a fault, or an answer that cannot be decoded,
+        still reached SSBTEK; being shed by the facade's own limit says nothing about SSBTEK."""
         try:
             element = await call
-        except UpstreamFault:
+        except (UpstreamFault, PayloadError):
             self.health.reached()
             raise
         except UpstreamError as exc:
@@ -260,6 +265,10 @@ class Upstream:
             raise
         self.health.reached()
         return element
+
+
+def _decoded(asked: list[Agency], element: Any) -> Answer:
+    return decode_answer(element, asked)
 
 
 def asked_for(key: QuestionKey, plan: FetchPlan, version: SsbtVersion) -> AskedFor:

@@ -222,17 +222,23 @@ def _unknown(
 ) -> list[UnknownValue]:
     if element is None:
         return []
-    found = [
-        UnknownValue(f"{path}@{name}", value)
-        for name, value in _attributes(element)
-        if f"@{name}" not in known
-    ]
-    for item, item_path in _indexed(element, path, depth + 1):
-        name = local(item)
+    found = (
+        [
+            UnknownValue(f"{path}@{name}", value)
+            for name, value in _attributes(element)
+            if f"@{name}" not in known
+        ]
+        if element.keys()
+        else []
+    )
+    for item, name, item_path in _indexed(element, path, depth + 1):
         if name not in known:
             found.extend(_flatten(item, item_path, depth + 1))
-        else:
-            found.extend(_unknown(item, known[name] or {}, f"{item_path}/", depth + 1))
+            continue
+        inner = known[name]
+        if inner is LEAF and not len(item) and not item.keys():
+            continue  # a value read as such, with nothing of its own
+        found.extend(_unknown(item, inner or {}, f"{item_path}/", depth + 1))
     return found
 
 
@@ -240,7 +246,7 @@ def _flatten(element: etree._Element, path: str, depth: int) -> list[UnknownValu
     values = [UnknownValue(f"{path}/@{name}", value) for name, value in _attributes(element)]
     if next(elements(element), None) is None:
         values.append(UnknownValue(path, None if is_nil(element) else (element.text or "")))
-    for item, item_path in _indexed(element, f"{path}/", depth + 1):
+    for item, _name, item_path in _indexed(element, f"{path}/", depth + 1):
         values.extend(_flatten(item, item_path, depth + 1))
     return values
 
@@ -255,18 +261,31 @@ def _attributes(element: etree._Element) -> Iterator[tuple[str, str]]:
 
 def _indexed(
     element: etree._Element, prefix: str, depth: int
-) -> Iterator[tuple[etree._Element, str]]:
-    """Each child element with its path; a name that repeats among siblings gets `[i]`. The
-    children are `depth` levels below where reading began: past MAX_DEPTH, a PayloadError."""
-    items = list(elements(element))
-    if items and depth > MAX_DEPTH:
+) -> Iterator[tuple[etree._Element, str, str]]:
+    """Each child element with its local name and its path; a name that repeats among siblings
+    gets `[i]`. The children are `depth` levels below where reading began: past MAX_DEPTH, a
+    PayloadError."""
+    items = []
+    for item in element:
+        tag = item.tag
+        if tag.__class__ is str:  # not a comment or a processing instruction
+            items.append((item, tag[tag.find("}") + 1 :]))
+    if not items:
+        return
+    if depth > MAX_DEPTH:
         raise PayloadError(f"an element is nested more than {MAX_DEPTH} levels deep")
     counts: dict[str, int] = {}
-    for item in items:
-        counts[local(item)] = counts.get(local(item), 0) + 1
+    for _item, name in items:
+        counts[name] = counts.get(name, 0) + 1
+    if len(counts) == len(items):  # no name repeats
+        for item, name in items:
+            yield item, name, f"{prefix}{name}"
+        return
     seen: dict[str, int] = {}
-    for item in items:
-        name = local(item)
+    for item, name in items:
+        if counts[name] == 1:
+            yield item, name, f"{prefix}{name}"
+            continue
         index = seen.get(name, 0)
         seen[name] = index + 1
-        yield item, f"{prefix}{name}[{index}]" if counts[name] > 1 else f"{prefix}{name}"
+        yield item, name, f"{prefix}{name}[{index}]"

@@ -22,8 +22,6 @@ either way.
 from __future__ import annotations
 
 import asyncio
-import gc
-import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, Source
 from strawberry.extensions import SchemaExtension
 
 from resolvers.codes import ErrorCode
+from resolvers.collector import paused
 from schema.limits import Cost, Limits, coded, cost_errors, document_cost_errors, parse_coded
 from schema.text_cost import operation_costs
 from schema.token_count import token_count
@@ -95,35 +94,12 @@ async def off_the_loop_if_large(query: str, work: Callable[[], T]) -> T:
     """`work()` for `query`: in a worker thread, with the garbage collector paused, when the
     query is large; else here."""
     if len(query) > INLINE_MAX_CHARS:
-        return await asyncio.to_thread(_collector_paused, work)
+        # Parsing 32 KB makes some 20 000 objects, all alive until it ends: unpaused, each pass
+        # the allocations bring on walks them all again, holding the interpreter and so the
+        # event loop (ten full passes for thirty such documents, 150 ms each; paused: one,
+        # docs/performance.md).
+        return await asyncio.to_thread(paused, work)
     return work()
-
-
-_paused = 0  # the threads in `_collector_paused`
-_resume = True  # whether the collector was on when the first of them paused it
-_pausing = threading.Lock()
-
-
-def _collector_paused(work: Callable[[], T]) -> T:
-    """`work()` with the garbage collector's automatic passes paused (while any thread is in
-    here). Parsing 32 KB makes some 20 000 objects, all alive until it ends: each pass that
-    the allocations bring on walks them all again, in the worker thread but holding the
-    interpreter, and so the event loop (ten full passes for thirty such documents, 150 ms each;
-    paused: one, docs/performance.md). The passes resume, and catch up, when the work is done
-    (unless they were off before)."""
-    global _paused, _resume
-    with _pausing:
-        _paused += 1
-        if _paused == 1:
-            _resume = gc.isenabled()
-            gc.disable()
-    try:
-        return work()
-    finally:
-        with _pausing:
-            _paused -= 1
-            if _paused == 0 and _resume:
-                gc.enable()
 
 
 @dataclass

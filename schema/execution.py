@@ -26,15 +26,23 @@ graphql-core completes every field, and no compiled completion is made or used.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import keyword
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from functools import partial
+from datetime import date, datetime
+from functools import lru_cache, partial
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLError,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -53,6 +61,7 @@ from graphql.pyutils import Path
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from schema.planned_execution import PlanningExecutionContext
+from schema.scalars import write_decimal
 
 Completion = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -64,6 +73,11 @@ _UNKNOWN: Any = object()
 _NOT_GIVEN: Any = object()
 # Completions are kept for this many sets of directive variable values per operation.
 MAX_VARIABLE_SETS = 16
+# An object or list whose completion took longer than this on the event loop (twice in a row)
+# is completed in a worker thread the next times at the same place (a list only when it has
+# OFF_LOOP_ITEMS items or more: a thread's hand-over costs more than a short list).
+HEAVY_S = 0.003
+OFF_LOOP_ITEMS = 64
 
 
 class _NotAsPromised(Exception):
@@ -154,8 +168,8 @@ class FacadeExecutionContext(PlanningExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        """Complete `result` in one pass when its selection is plain data, else as graphql-core
-        does."""
+        """Complete `result` in one pass when its selection is plain data (off the event loop
+        where it took long here before), else as graphql-core does."""
         completion = None
         if self._plain_allowed:
             place = (return_type, *_place(path))
@@ -165,13 +179,81 @@ class FacadeExecutionContext(PlanningExecutionContext):
                     return_type, field_details_list
                 )
         if completion:
-            try:
-                return completion(result)
-            except Exception:  # not as promised: graphql-core completes it and says what is wrong
-                pass
+            graphql_core = partial(
+                super().collect_and_execute_subfields,
+                return_type,
+                field_details_list,
+                path,
+                result,
+                position_context,
+            )
+            return self._complete(place, completion, result, graphql_core)
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
         )
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list of plain data (a resolver's list) completed in one pass (off the event loop
+        where a list here took long before), anything else as graphql-core does."""
+        graphql_core = partial(
+            super().complete_list_value,
+            return_type,
+            field_details_list,
+            info,
+            path,
+            result,
+            position_context,
+        )
+        if not self._plain_allowed or not isinstance(result, _LIST_TYPES):
+            return graphql_core()
+        place = ("list", return_type, *_place(path))
+        completion = self._by_place.get(place, _UNKNOWN)
+        if completion is _UNKNOWN:
+            shape = self._compile_value(return_type, field_details_list)
+            streamed = self.get_stream_usage(field_details_list, path) is not None
+            completion = self._by_place[place] = (
+                None if shape is None or streamed else _value_completion(shape)
+            )
+        if completion is None:
+            return graphql_core()
+        return self._complete(
+            place, completion, result, graphql_core, long_enough=len(result) >= OFF_LOOP_ITEMS
+        )
+
+    def _complete(
+        self,
+        place: tuple[Any, ...],
+        completion: Completion,
+        result: Any,
+        graphql_core: Callable[[], Any],
+        long_enough: bool = True,
+    ) -> Any:
+        """`completion` of `result` on the event loop, or in a worker thread where it took
+        longer than HEAVY_S the last two times on the loop (a machine's other work can make
+        one completion slow, seldom two); back on the loop once one in a thread takes less than
+        half of it of the thread's CPU. Anything not as promised: graphql-core completes it."""
+        strikes = ("heavy", *place)
+        held = self._by_place.get(strikes, 0)
+        if held >= 2 and long_enough and _loop_running():
+            return _off_the_loop(completion, result, graphql_core, self._by_place, strikes)
+        started = time.perf_counter()
+        try:
+            completed = completion(result)
+        except Exception:  # not as promised: graphql-core completes it and says what is wrong
+            return graphql_core()
+        if time.perf_counter() - started > HEAVY_S:
+            self._by_place[strikes] = held + 1
+        elif held:
+            self._by_place[strikes] = 0
+        return completed
 
     def plain_completion(
         self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
@@ -196,7 +278,7 @@ class FacadeExecutionContext(PlanningExecutionContext):
             return None
         if deferred:
             return None
-        fields: list[tuple[str, str | None, Completion | None]] = []
+        fields: list[tuple[str, str | None, Shape | None]] = []
         for response_name, group in grouped.items():
             node = group[0].node
             name = node.name.value
@@ -214,25 +296,62 @@ class FacadeExecutionContext(PlanningExecutionContext):
                 or not definition.is_basic_field  # permission classes, field extensions
             ):
                 return None
-            complete = self._compile_value(field.type, group)
-            if complete is None:
+            shape = self._compile_value(field.type, group)
+            if shape is None:
                 return None
-            fields.append((response_name, definition.python_name, complete))
-        return _object_completion(object_type.name, tuple(fields))
+            fields.append((response_name, definition.python_name, shape))
+        return _object_completion(object_type.name, fields)
 
-    def _compile_value(self, kind: GraphQLOutputType, group: FieldDetailsList) -> Completion | None:
+    def _compile_value(self, kind: GraphQLOutputType, group: FieldDetailsList) -> Shape | None:
         if isinstance(kind, GraphQLNonNull):
             inner = self._compile_value(kind.of_type, group)
-            return inner and _non_null(inner)
+            return inner and ("non-null", inner)
         if isinstance(kind, GraphQLList):
             item = self._compile_value(kind.of_type, group)
-            return item and _list_of(item)
+            return item and ("list", item)
         if isinstance(kind, GraphQLObjectType):
             plain = self.plain_completion(kind, group)
-            return plain and _nullable(plain)
+            return plain and ("object", plain)
         if isinstance(kind, GraphQLScalarType | GraphQLEnumType):
-            return _leaf(kind)
+            return ("leaf", kind)
         return None  # an interface or a union: its runtime type is resolved by graphql-core
+
+
+def _loop_running() -> bool:
+    """Whether this is an execution on an event loop (not a synchronous one, which cannot
+    await a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+async def _off_the_loop(
+    completion: Completion,
+    result: Any,
+    graphql_core: Callable[[], Any],
+    kept: dict[Any, Any],
+    strikes: Any,
+) -> Any:
+    """A long completion in a worker thread: it reads decoded values and builds new ones, and
+    hands the interpreter back to the event loop every millisecond meanwhile
+    (`graph/app.py tune_serving_process`). One that took less than half of HEAVY_S of the
+    thread's CPU puts the place back on the loop (`kept[strikes]`). Anything not as promised:
+    graphql-core completes it on the loop, as it would have."""
+
+    def timed() -> Any:
+        started = time.thread_time()
+        completed = completion(result)
+        if time.thread_time() - started < HEAVY_S / 2:
+            kept[strikes] = 0
+        return completed
+
+    try:
+        return await asyncio.to_thread(timed)
+    except Exception:
+        completed = graphql_core()
+        return await completed if inspect.isawaitable(completed) else completed
 
 
 def _place(path: Path | None) -> Iterator[tuple[str, str | None]]:
@@ -276,52 +395,142 @@ def _variables_in(value: ValueNode) -> Iterator[str]:
             yield from _variables_in(field.value)
 
 
+# What a field's value is completed as: ("leaf", scalar or enum), ("object", its completion),
+# ("list", item) or ("non-null", inner).
+Shape = tuple[str, Any]
+
+# The common scalars' own values, answered as they are without a call (graphql-core's
+# coercion answers them unchanged): the test of such a value, given its name.
+_AS_IS = {
+    "String": "{v}.__class__ is str",
+    "ID": "{v}.__class__ is str",
+    "Boolean": "{v}.__class__ is bool",
+    "Int": "{v}.__class__ is int and -2147483648 <= {v} <= 2147483647",
+}
+_BUILT_IN = {
+    "String": GraphQLString.coerce_output_value,
+    "ID": GraphQLID.coerce_output_value,
+    "Boolean": GraphQLBoolean.coerce_output_value,
+    "Int": GraphQLInt.coerce_output_value,
+}
+# Coercions that answer a text for any value they take (and raise for any other): the project's
+# Decimal, Date and DateTime scalars.
+_ALWAYS_TEXT = frozenset({write_decimal, date.isoformat, datetime.isoformat})
+_LIST_TYPES = (list, tuple)
+
+
 def _object_completion(
-    type_name: str, fields: tuple[tuple[str, str | None, Completion | None], ...]
+    type_name: str, fields: list[tuple[str, str | None, Shape | None]]
 ) -> Completion:
-    def complete(source: Any) -> dict[str, Any]:
-        read = source.get if isinstance(source, dict) else partial(getattr, source)
-        return {
-            name: complete(read(attribute)) if complete else type_name
-            for name, attribute, complete in fields
-        }
+    """The completion of an object, as one generated function: each selected field read once (a
+    dict key, or an attribute), then one dict whose values are completed inline (the common
+    scalars without a call, lists by comprehension); anything not as the schema promises raises.
+    The source depends only on the shape, so it is compiled once per shape (`_factory`) and
+    bound here to this selection's coercions and nested completions."""
+    constants: list[Any] = []
+    reads_dict: list[str] = []
+    reads_object: list[str] = []
+    values: list[str] = []
 
-    return complete
+    def constant(value: Any) -> str:
+        constants.append(value)
+        return f"k{len(constants) - 1}"
 
-
-def _nullable(complete: Completion) -> Completion:
-    return lambda value: None if value is None else complete(value)
-
-
-def _non_null(complete: Completion) -> Completion:
-    def non_null(value: Any) -> Any:
-        completed = complete(value)
-        if completed is None:
-            raise _NotAsPromised
-        return completed
-
-    return non_null
-
-
-def _list_of(item: Completion) -> Completion:
-    def complete(value: Any) -> list[Any] | None:
-        if value is None:
-            return None
-        if not isinstance(value, list | tuple):
-            raise _NotAsPromised  # graphql-core decides what else is a list, or refuses it
-        return [item(each) for each in value]
-
-    return complete
-
-
-def _leaf(kind: GraphQLScalarType | GraphQLEnumType) -> Completion:
-    coerce = kind.coerce_output_value
-    if kind is GraphQLString:
-        # The common case without a call; anything but a str goes through the coercion.
-        return lambda value: (
-            value if value is None or value.__class__ is str else _coerced(coerce, value)
+    for index, (response_name, attribute, shape) in enumerate(fields):
+        if shape is None:  # __typename
+            values.append(f"{response_name!r}: {type_name!r}")
+            continue
+        variable = f"v{index}"
+        reads_dict.append(f"{variable} = get({attribute!r})")
+        reads_object.append(
+            f"{variable} = source.{attribute}"
+            if attribute.isidentifier() and not keyword.iskeyword(attribute)
+            else f"{variable} = getattr(source, {attribute!r})"
         )
-    return lambda value: None if value is None else _coerced(coerce, value)
+        values.append(f"{response_name!r}: {_expression(shape, variable, 0, constant)}")
+    parameters = ", ".join(f"k{i}" for i in range(len(constants)))
+    body = [
+        f"def make({parameters}):",
+        "    def complete(source):",
+        "        if isinstance(source, dict):",
+        "            get = source.get",
+        *(f"            {line}" for line in reads_dict),
+        "        else:",
+        *(f"            {line}" for line in reads_object or ["pass"]),
+        "        return {" + ", ".join(values) + "}",
+        "    return complete",
+    ]
+    return _factory("\n".join(body))(*constants)
+
+
+def _expression(shape: Shape, variable: str, depth: int, constant: Callable[[Any], str]) -> str:
+    """A Python expression completing the value in `variable` as `shape`: None stays None
+    unless the shape is non-null, which raises."""
+    if shape[0] == "non-null":
+        present = _present(shape[1], variable, depth, constant)
+        return f"(not_as_promised() if {variable} is None else {present})"
+    return f"(None if {variable} is None else {_present(shape, variable, depth, constant)})"
+
+
+def _present(shape: Shape, variable: str, depth: int, constant: Callable[[Any], str]) -> str:
+    """A Python expression completing the value in `variable`, known not to be None."""
+    kind, inner = shape
+    if kind == "non-null":  # (GraphQL has no non-null of a non-null)
+        return _present(inner, variable, depth, constant)
+    if kind == "object":
+        return f"{constant(inner)}({variable})"
+    if kind == "list":
+        item = f"x{depth}"
+        completed = _expression(inner, item, depth + 1, constant)
+        return (
+            f"([{completed} for {item} in {variable}] if isinstance({variable}, LIST_TYPES) "
+            "else not_as_promised())"
+        )
+    coerce = inner.coerce_output_value
+    as_is = _AS_IS.get(inner.name)
+    if coerce in _ALWAYS_TEXT:  # never None or Undefined: called as it is
+        return f"{constant(coerce)}({variable})"
+    call = f"{constant(partial(_coerced, coerce))}({variable})"
+    if as_is is None or coerce is not _BUILT_IN[inner.name]:
+        return call
+    return f"({variable} if {as_is.format(v=variable)} else {call})"
+
+
+@lru_cache(maxsize=4096)
+def _value_completion(shape: Shape) -> Completion:
+    """The completion of a value (not None) as `shape`, as one generated function."""
+    constants: list[Any] = []
+
+    def constant(value: Any) -> str:
+        constants.append(value)
+        return f"k{len(constants) - 1}"
+
+    expression = _present(shape, "value", 0, constant)
+    parameters = ", ".join(f"k{i}" for i in range(len(constants)))
+    source = (
+        f"def make({parameters}):\n"
+        "    def complete(value):\n"
+        f"        return {expression}\n"
+        "    return complete"
+    )
+    return _factory(source)(*constants)
+
+
+def _factory(source: str) -> Callable[..., Completion]:
+    """The factory of completions of one shape, compiled once."""
+    namespace: dict[str, Any] = {
+        "LIST_TYPES": _LIST_TYPES,
+        "not_as_promised": _not_as_promised,
+        "getattr": getattr,
+        "isinstance": isinstance,
+        "dict": dict,
+    }
+    exec(compile(source, "<plain completion>", "exec"), namespace)
+    return namespace["make"]
+
+
+def _not_as_promised() -> Any:
+    raise _NotAsPromised
 
 
 def _coerced(coerce: Callable[[Any], Any], value: Any) -> Any:

@@ -5,8 +5,10 @@ document."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import gc
+import inspect
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,10 +16,12 @@ from unittest.mock import ANY
 
 import pytest
 import strawberry
+from graphql import execute as graphql_execute
 from graphql import parse
 from hypothesis import given
 from strawberry.schema.config import StrawberryConfig
 
+from schema import execution
 from schema.build import build_schema
 from schema.coded_execution import CodedExecutionContext
 from schema.execution import (
@@ -138,6 +142,37 @@ def test_plain_completion_answers_as_graphql_core_does(case: str, with_maybe: bo
         assert fast.errors, "each broken case is an error with its path"
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_completions_off_the_event_loop_answer_as_graphql_core_does(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every list and object completed in a worker thread, as those that took long the two
+    times before are: graphql-core's answer and errors all the same, broken values too."""
+    monkeypatch.setattr(execution, "OFF_LOOP_ITEMS", 0)
+    monkeypatch.setattr(execution, "HEAVY_S", -1.0)
+    document = parse(DOCUMENT)
+    variables = {"case": case, "withMaybe": True}
+
+    schemas = {True: _schema(fast=True)._schema, False: _schema(fast=False)._schema}
+
+    async def both(learning: bool) -> list[Any]:
+        answers = []
+        for fast, context in ((True, FacadeExecutionContext), (False, CodedExecutionContext)):
+            answer = graphql_execute(
+                schemas[fast], document, variable_values=variables, executor_class=context
+            )
+            # The fast path awaits its completions in worker threads once it knows them heavy.
+            assert inspect.isawaitable(answer) if fast and not learning else True
+            assert fast or not inspect.isawaitable(answer)
+            answers.append(await answer if inspect.isawaitable(answer) else answer)
+        return answers
+
+    for learning in (True, True, False):  # heavy twice in a row: in a worker thread after
+        fast, slow = asyncio.run(both(learning))
+        assert fast.data == slow.data
+        assert [e.formatted for e in fast.errors or []] == [e.formatted for e in slow.errors or []]
+
+
 def _whole_person(number: str, alias: str = "person") -> dict[str, Any]:
     person = build_schema().graphql_schema.get_type("Person")
     arguments = f'personnummer: "{number}", period: $p, arende: "A"'
@@ -157,14 +192,21 @@ def _per_call_left_out(value: Any) -> Any:
     return value
 
 
+@pytest.mark.parametrize("off_the_loop", [False, True])
 @pytest.mark.parametrize("number", [ALLA, OMFATTANDE])
 def test_a_whole_person_is_the_same_answer_without_the_fast_path(
-    api: Facade, api_slow: Facade, number: str, monkeypatch: pytest.MonkeyPatch
+    api: Facade, api_slow: Facade, number: str, off_the_loop: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same whole person from a facade with the fast path and one with it switched off
     (SSBTEK_FAST_EXECUTION=false), where graphql-core executes every answered field: no
-    completion compiled by the fast path, kept or new, is used there."""
-    body = _whole_person(number)
+    completion compiled by the fast path, kept or new, is used there. `off_the_loop`: every
+    list and object completed in a worker thread (asked three times: the third, as heavy)."""
+    body = _whole_person(number, alias="offloaded" if off_the_loop else "person")
+    if off_the_loop:
+        monkeypatch.setattr(execution, "OFF_LOOP_ITEMS", 0)
+        monkeypatch.setattr(execution, "HEAVY_S", -1.0)
+        api.post(body)
+        api.post(body)
     fast = api.post(body).json()
     executed = _counting_field_executions(monkeypatch)
     slow = api_slow.post(body).json()

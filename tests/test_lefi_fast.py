@@ -20,6 +20,7 @@ hypothesis makes.
 from __future__ import annotations
 
 import base64
+import json
 import random
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -471,3 +472,46 @@ def test_the_simulators_answers_take_only_fast_paths(
     finally:
         lefi._readers.cache_clear()
     assert general == []
+
+
+# --- a large JSON text read a piece at a time ---------------------------------------------------
+
+_JSON_TEXTS = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=25,
+)
+
+
+@settings(suppress_health_check=list(HealthCheck), deadline=None, max_examples=200)
+@given(_JSON_TEXTS, st.sampled_from([b"", b" ", b"\n"]), st.integers(0, 40))
+def test_a_json_text_read_in_pieces_is_read_as_whole(
+    value: Any, blank: bytes, piece_bytes: int
+) -> None:
+    """Read a piece at a time (here pieces of a few bytes: every object and array read as its
+    members' texts first), any JSON text gives what one msgspec call gives: the same values and
+    types, keys in the same order, numbers with a fraction as the Decimal of their text."""
+    text = blank + json.dumps(value).encode() + blank
+    original = lefi.JSON_PIECE_BYTES
+    lefi.JSON_PIECE_BYTES = piece_bytes
+    try:
+        whole, pieces = outcome(lefi._JSON.decode, text), outcome(lefi._in_pieces, text)
+    finally:
+        lefi.JSON_PIECE_BYTES = original
+    assert repr(pieces) == repr(whole)
+
+
+def test_a_duplicate_key_read_in_pieces_keeps_the_last_value_where_it_first_stood() -> None:
+    text = b'{"a": [1.50, {"b": 2}], "c": "x", "a": {"d": [0.10, 3]}}'
+    original = lefi.JSON_PIECE_BYTES
+    lefi.JSON_PIECE_BYTES = 1
+    try:
+        pieces = lefi._in_pieces(text)
+    finally:
+        lefi.JSON_PIECE_BYTES = original
+    assert repr(pieces) == repr(lefi._JSON.decode(text))
+    assert list(pieces) == ["a", "c"] and pieces["a"]["d"][0] == Decimal("0.10")

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from graphql import GraphQLError
+from hypothesis import given
+from hypothesis import strategies as st
 from strawberry.schema.types.base_scalars import (
     DateDefinition,
     DateTimeDefinition,
@@ -57,6 +59,12 @@ def test_the_generic_words_would_fail() -> None:
 )
 def test_a_decimal_is_written_plain_with_its_digits(value: Decimal, written: str) -> None:
     assert write_decimal(value) == written
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None))
+def test_a_decimal_is_written_as_plain_formatting_writes_it(value: Decimal) -> None:
+    """The decimal's own text, where it has no exponent, is what plain formatting writes."""
+    assert write_decimal(value) == format(value, "f")
 
 
 def test_a_decimal_is_read_from_a_string_only() -> None:

@@ -110,7 +110,7 @@ def json_document(raw: bytes) -> dict[str, Any]:
     UTF-16, a lone surrogate, anything broken) is read by the json module as before, or refused
     as before. (orjson has no such hook, and a float would lose digits.)"""
     try:
-        document = _JSON.decode(raw)
+        document = _in_pieces(raw) if len(raw) > JSON_PIECE_BYTES else _JSON.decode(raw)
     except Exception:  # whatever it is, the json module reads or refuses it as before
         document = read_json(raw)
     if not isinstance(document, dict):
@@ -119,6 +119,25 @@ def json_document(raw: bytes) -> dict[str, Any]:
 
 
 _JSON = msgspec.json.Decoder(float_hook=Decimal)
+# A JSON text larger than this is read a piece at a time: each object or array of more is read
+# as its members' raw texts first, then each member on its own. One msgspec call holds the
+# interpreter until it returns, so the event loop (decoding runs in a worker thread) waits at
+# most for one piece, not for the whole answer (the huge answer's 1.2 MB: 5-11 ms in one call).
+JSON_PIECE_BYTES = 64 * 1024
+_JSON_MEMBERS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_JSON_ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+def _in_pieces(raw: bytes | msgspec.Raw) -> Any:
+    """A JSON text read as `_JSON` reads it (the same values, keys in the same order, a key
+    given twice the last value), a piece at a time."""
+    if len(raw) > JSON_PIECE_BYTES:
+        first = bytes(memoryview(raw)[:1])
+        if first == b"{":
+            return {key: _in_pieces(value) for key, value in _JSON_MEMBERS.decode(raw).items()}
+        if first == b"[":
+            return [_in_pieces(item) for item in _JSON_ITEMS.decode(raw)]
+    return _JSON.decode(raw)
 
 
 def read_json(raw: bytes) -> Any:

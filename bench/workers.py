@@ -1,0 +1,174 @@
+"""Cache hits on one worker and on two (issue 23, item 4), and the allocator a serving process
+uses, by what it costs on hits and what memory it gives back.
+
+- *Workers*: `ssbtek-graphql serve --workers 1` and `--workers 2` (cache on, one process per
+  core), each warmed first (every worker holds its own memory cache: its first question is a
+  miss), then `wrk -t2 -c16` posting the same question: one agency (`transportstyrelsen
+  { resultat }`) and everything for one person. The rows are the rates, their ratio, and each
+  worker's resident memory after the load.
+- *Allocators*: one worker with Python's own allocator (`PYTHONMALLOC=pymalloc`), the C
+  library's (`malloc`, what `serve` uses: graph/cli.py), and jemalloc (Debian's `libjemalloc2`,
+  `LD_PRELOAD` with `PYTHONMALLOC=malloc`, its unused pages given back within a second:
+  `MALLOC_CONF`); each: everything on a hit, the median of 30 requests one after another, per
+  resolved field; and the memory attack of `bench/memory.py` (two clients, ten periods of the
+  huge person an operation, 20 s, the caller's budget off): the peak, the end and 22 s later,
+  when every entry has expired.
+
+The variants take turns within each round; `python -m bench.workers` prints the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from typing import Any
+
+import httpx
+
+from bench.cache import ONE_AGENCY
+from bench.harness import ALLA, children, facade_process, rss_mib, wrk_rate
+from bench.memory import _variant
+from bench.selection import _timings, simulator_process
+from tests.support import CASEWORKER, PERIOD
+from tests.support.queries import answered_fields, everything
+
+JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+ALLOCATORS: dict[str, dict[str, str]] = {
+    "pymalloc": {"PYTHONMALLOC": "pymalloc"},
+    "malloc": {"PYTHONMALLOC": "malloc"},
+    "jemalloc": {
+        "PYTHONMALLOC": "malloc",
+        "LD_PRELOAD": JEMALLOC,
+        "MALLOC_CONF": "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0",
+    },
+}
+
+
+def _warm(url: str, queries: list[str]) -> None:
+    """Every worker's miss of each question first: a load over many connections (the
+    operating system spreads them between the workers) for two seconds, then a few requests."""
+    for query in queries:
+        wrk_rate(url, query, 16, seconds=2, threads=2)
+    with httpx.Client(timeout=60, headers={"X-Handlaggare": CASEWORKER}) as client:
+        for query in queries:
+            body = {"query": query, "variables": {"pnr": ALLA, "period": PERIOD}}
+            for _ in range(5):
+                client.post(url, json=body)
+
+
+def workers(sim_url: str, rounds: int = 3, seconds: int = 4) -> dict[str, Any]:
+    """Hits per second with one worker and with two, and each worker's RSS."""
+    whole = everything("bench")
+    figures: dict[str, Any] = {"rates": {}, "rss_mib": {}}
+    for _ in range(rounds):
+        for count in (1, 2):
+            with facade_process(sim_url, workers=count, SSBTEK_CACHE_TTL_S="600") as (url, pid):
+                _warm(url, [ONE_AGENCY, whole])
+                for name, query in (("one agency", ONE_AGENCY), ("everything", whole)):
+                    rate = wrk_rate(url, query, 16, seconds=seconds, threads=2)
+                    figures["rates"].setdefault(f"{name}, {count}", []).append(rate or 0.0)
+                processes = children(pid) if count > 1 else [pid]
+                figures["rss_mib"].setdefault(str(count), []).append(
+                    [round(rss_mib(p), 1) for p in processes]
+                )
+    return figures
+
+
+def allocators(sim_url: str, rounds: int = 3) -> dict[str, Any]:
+    """Everything on a hit per allocator (µs per resolved field), in turns."""
+    whole = {"query": everything("bench"), "variables": {"pnr": ALLA, "period": PERIOD}}
+    figures: dict[str, Any] = {"hit_ms": {name: [] for name in ALLOCATORS}}
+    for _ in range(rounds):
+        for name, env in ALLOCATORS.items():
+            if "LD_PRELOAD" in env and not os.path.exists(JEMALLOC):
+                continue
+            with (
+                facade_process(sim_url, SSBTEK_CACHE_TTL_S="600", **env) as (url, _pid),
+                httpx.Client(timeout=60, headers={"X-Handlaggare": CASEWORKER}) as client,
+            ):
+                figures["fields"] = answered_fields(client.post(url, json=whole).json()["data"])
+                _timings(client, url, whole, 3)
+                figures["hit_ms"][name].append(statistics.median(_timings(client, url, whole, 30)))
+    return figures
+
+
+def allocator_memory(sim_url: str, seconds: float = 20) -> dict[str, Any]:
+    """The memory attack once per allocator."""
+    return {
+        name: _variant(sim_url, seconds, SSBTEK_CALLER_QUESTIONS_PER_MINUTE="0", **env)
+        for name, env in ALLOCATORS.items()
+        if "LD_PRELOAD" not in env or os.path.exists(JEMALLOC)
+    }
+
+
+def measure() -> dict[str, Any]:
+    """Every figure of this module."""
+    with simulator_process(latency=False) as sim_url:
+        return {
+            "workers": workers(sim_url),
+            "allocators": allocators(sim_url),
+            "allocator_memory": allocator_memory(sim_url),
+        }
+
+
+def rows(f: dict[str, Any], row: Any) -> list[dict[str, str]]:
+    """The bench table's rows (`row` is `bench.__main__._row`)."""
+
+    def spread(values: list[float], unit: str) -> str:
+        return (
+            f"{statistics.median(values):.1f} {unit} ({min(values):.1f}–{max(values):.1f}, "
+            f"{len(values)} rounds)"
+        )
+
+    rates = f["workers"]["rates"]
+    rss = f["workers"]["rss_mib"]
+    result = [
+        row(
+            f"cache hits/s, {name}, `serve --workers 2` vs 1 (wrk -t2 -c16); RSS per worker "
+            f"{rss['2'][-1]} vs {rss['1'][-1]} MiB",
+            spread(rates[f"{name}, 2"], "/s"),
+            spread(rates[f"{name}, 1"], "/s"),
+            statistics.median(rates[f"{name}, 2"]) / statistics.median(rates[f"{name}, 1"]),
+            "≥ 1.8",
+        )
+        for name in ("one agency", "everything")
+    ]
+    hits = f["allocators"]["hit_ms"]
+    fields = f["allocators"]["fields"]
+    for name in ("malloc", "jemalloc"):
+        if not hits.get(name):
+            continue
+        result.append(
+            row(
+                f"everything on a hit, {name} vs pymalloc; µs per resolved field "
+                f"({fields:,} fields)",
+                spread(hits[name], "ms")
+                + f"; {statistics.median(hits[name]) * 1000 / fields:.2f} µs",
+                spread(hits["pymalloc"], "ms")
+                + f"; {statistics.median(hits['pymalloc']) * 1000 / fields:.2f} µs",
+                statistics.median(hits[name]) / statistics.median(hits["pymalloc"]),
+                "≤ 1.0 µs/field",
+            )
+        )
+    for name, m in f["allocator_memory"].items():
+        result.append(
+            row(
+                f"RSS under the memory attack, {name}: peak / at the end / 22 s later",
+                f"{m['peak_mib']:.0f} / {m['at_end_mib']:.0f} / {m['after_ttl_mib']:.0f} MiB",
+                f"before {m['before_mib']:.0f} MiB",
+            )
+        )
+    return result
+
+
+def main() -> None:
+    """Print the rows alone."""
+    from bench.__main__ import _row, markdown
+
+    figures = measure()
+    print(markdown(rows(figures, _row), []))
+    print(figures)
+
+
+if __name__ == "__main__":
+    main()
