@@ -9,13 +9,14 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends npm=9.2.0~ds1-1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml requirements.lock README.md ./
 COPY graph graph
 COPY resolvers resolvers
 COPY schema schema
 COPY simulator simulator
 RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --no-cache-dir . \
+    && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r requirements.lock \
+    && /opt/venv/bin/pip install --no-cache-dir --no-deps . \
     && /opt/venv/bin/python -m graph.graphiql fetch /opt/venv/share/ssbtek-graphql/graphiql
 
 FROM python:3.11-slim-bookworm

@@ -8,9 +8,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench fuzz clean redis-server chromium graphiql-assets
+.PHONY: run test lint bench fuzz clean redis-server chromium graphiql-assets lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed as $(PYTHON) (Debian: apt-get install python3)"; exit 1; }
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 		else echo "Install the Python venv module (Debian: apt-get install python3-venv)"; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
 	@$(MAKE) --no-print-directory graphiql-assets
 	@touch $(STAMP)
 
@@ -73,3 +74,13 @@ bench: $(STAMP) redis-server
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+
+# The lock files, made again from pyproject.toml by pip-tools (in a venv of its own, build/pip-tools):
+# every package pinned with its hashes, for Python 3.11 (README, Updating the dependencies).
+LOCK := build/pip-tools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
+lock:
+	@[ -x build/pip-tools/bin/pip-compile ] || \
+		{ $(PYTHON) -m venv build/pip-tools && build/pip-tools/bin/pip install -q pip-tools==7.7.0; }
+	$(LOCK) -o requirements.lock pyproject.toml
+	$(LOCK) --extra dev -o requirements-dev.lock pyproject.toml
