@@ -16,6 +16,7 @@ import pytest
 
 from graph.app import create_app
 from graph.settings import load_settings
+from resolvers.loader import OperationLoader
 from simulator.app import SimulatorConfig
 from simulator.latency import LatencyModel
 from tests.support import (
@@ -487,6 +488,25 @@ def test_answers_in_parts_are_bounded_together(sim: Simulator, audit_lines: list
 
 
 # -- what covers every operation ----------------------------------------------------------------
+
+
+def test_the_answers_are_let_go_after_the_last_payload_not_before(
+    api: Facade, fresh: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operation's loader lets go of its answers once, when the last payload is made: by
+    then both questions were answered, and the loader holds nothing after it (a huge answer
+    would otherwise live until a full garbage collection)."""
+    released: list[tuple[int, int]] = []
+    release = OperationLoader.release
+
+    def noting(loader: OperationLoader) -> None:
+        release(loader)
+        released.append((len(fresh.questions()), len(loader._fetches)))
+
+    monkeypatch.setattr(OperationLoader, "release", noting)
+    _, payloads = multipart(api, SCREEN)
+    assert payloads[-1]["hasNext"] is False
+    assert released == [(2, 0)]
 
 
 def test_each_question_has_its_audit_line(api: Facade, fresh: Simulator, audit_lines: list) -> None:

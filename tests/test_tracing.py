@@ -118,3 +118,37 @@ def test_an_upstream_fault_leaves_its_code_and_no_words_in_the_span(
     assert call.attributes["ssbtek.outcome"] == "UPSTREAM_FAULT"
     assert call.status.description == "UPSTREAM_FAULT"
     assert call.events == ()  # no exception event: its message is SSBTEK's free text
+
+
+def test_an_incremental_operation_is_traced_to_its_last_payload(
+    recorded: InMemorySpanExporter, sim: Simulator
+) -> None:
+    """`@defer`: the operation's span says it is delivered incrementally, each question (the
+    first payload's and the deferred fragment's) has its call span in the caller's trace, and
+    the request's span ends only when the last part is sent."""
+    recorded.clear()
+    query = (
+        f'query Skarm($p: PeriodInput!) {{ person(personnummer: "{ALLA}", period: $p, '
+        f'arende: "{ARENDE}") {{ transportstyrelsen {{ resultat }} '
+        "... @defer { csn { fel { felkod } } } } }"
+    )
+    variables = {"p": {"from": "2026-01-01", "tom": "2026-03-31"}}
+    with facade(facade_env(sim.url)) as api:
+        response = api.post(
+            {"query": query, "variables": variables},
+            traceparent=PARENT,
+            accept="multipart/mixed",
+        )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("multipart/mixed")
+    spans = recorded.get_finished_spans()
+    assert {f"{span.context.trace_id:032x}" for span in spans} == {TRACE_ID}
+    operation = next(span for span in spans if span.name == "graphql.operation")
+    assert operation.attributes["graphql.incremental"] is True
+    calls = [span for span in spans if span.name == "ssbtek.call"]
+    assert sorted(list(call.attributes["ssbtek.agencies"]) for call in calls) == [["CSN"], ["TNS"]]
+    request = next(span for span in spans if span.name == "HTTP POST")
+    assert request.attributes["http.response.status_code"] == 200
+    assert all(call.end_time <= request.end_time for call in calls)
+    recorded_text = json.dumps([dict(span.attributes or {}) for span in spans], default=str)
+    assert ALLA not in recorded_text and ARENDE not in recorded_text
