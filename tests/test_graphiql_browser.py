@@ -1,8 +1,9 @@
 """GraphiQL in a real browser: Debian's headless Chromium opens the demo server's page with every
 host but the server's unreachable, the page renders from the facade's own files, Run on the
 first tab of a fresh page answers, the tabs are named apart and fit the strip, the README's query
-runs from the editor and shows its answer, no address ever holds a personnummer, and the
-credential placeholder of the headers editor is never sent.
+runs from the editor and shows its answer, the `Arendevy` tab shows its first part while the
+benefits are still being asked and then the benefits merged in, no address ever holds a
+personnummer, and the credential placeholder of the headers editor is never sent.
 
 The screenshots are kept in `build/test-artifacts/` (not in git)."""
 
@@ -23,8 +24,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+from graph.app import create_app, demo_transport
 from graph.graphiql import examples
-from tests.support import Simulator, command, facade_app, facade_env, free_port, serving
+from graph.settings import load_settings
+from tests.support import Simulator, command, eventually, facade_app, facade_env, free_port, serving
+from tests.support.held import HeldTransport
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "build" / "test-artifacts"
@@ -108,14 +112,21 @@ def _tool_editors(driver: webdriver.Chrome) -> dict[str, str]:
     return dict(zip(("variables", "headers"), texts, strict=True))
 
 
+def _network(driver: webdriver.Chrome) -> list[dict[str, Any]]:
+    """The browser's network events since they were last read (or the page was opened), each
+    `{method, params}` as the DevTools protocol names them."""
+    return [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
+
+
 def _sent(driver: webdriver.Chrome) -> list[dict[str, Any]]:
     """The requests the page has sent since it was opened (url, method and headers)."""
-    requests = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            requests.append(message["params"]["request"])
-    return requests
+    events = _network(driver)
+    return [e["params"]["request"] for e in events if e["method"] == "Network.requestWillBeSent"]
+
+
+def _header(headers: dict[str, str], name: str) -> str:
+    """A header's value, whatever the case of its name as the browser reports it."""
+    return next((value for key, value in headers.items() if key.lower() == name), "")
 
 
 def _requested(driver: webdriver.Chrome) -> list[str]:
@@ -210,3 +221,104 @@ def test_graphiql_renders_offline_and_runs_the_readme_query(
     assert any(url.endswith("/graphiql/graphiql.min.js") for url in requested)
     assert [url for url in addresses if PERSONNUMMER.search(url)] == []
     assert [url for url in requested if PERSONNUMMER.search(url)] == []
+
+
+def _tab(driver: webdriver.Chrome, wait: WebDriverWait, name: str) -> None:
+    """Open the tab of the operation `name`, and wait until its query and variables are in the
+    editors."""
+    [button] = [
+        button
+        for button in driver.find_elements(By.CSS_SELECTOR, ".graphiql-tab .graphiql-tab-button")
+        if button.text == name
+    ]
+    button.click()
+    [tab] = [tab for tab in examples() if re.match(rf"\s*query {name}\b", tab["query"])]
+
+    def shown(driver: webdriver.Chrome) -> bool:
+        # GraphiQL names the operation to run a moment after the query changes: until then it
+        # would send the name of the tab left.
+        query, operation = driver.execute_script(
+            "const editor = document.querySelector('.graphiql-query-editor .CodeMirror')"
+            ".CodeMirror; return [editor.getValue(), editor.operationName];"
+        )
+        variables = _tool_editors(driver)["variables"].strip()
+        return (
+            query == tab["query"]
+            and operation == name
+            and variables
+            and json.loads(variables) == json.loads(tab["variables"])
+        )
+
+    wait.until(shown)
+
+
+def _shown_person(driver: webdriver.Chrome) -> dict[str, Any] | None:
+    """The person of the answer the result pane shows, once it shows one."""
+    try:
+        return json.loads(_result(driver))["data"]["person"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _run_label(driver: webdriver.Chrome) -> str:
+    """What the run button offers: "Execute query …", or "Stop query …" while an answer comes."""
+    button = driver.find_element(By.CSS_SELECTOR, ".graphiql-execute-button")
+    return button.get_attribute("aria-label") or ""
+
+
+def test_a_deferred_tab_shows_its_first_part_and_then_the_benefits(
+    browser: webdriver.Chrome,
+) -> None:
+    """The caseworker's screen (`Arendevy`) in demo mode, with LEFI's question (FK/PM) held
+    until the pane has shown the first part: Arbetsförmedlingen and Transportstyrelsen are shown
+    without the benefits and the run button offers Stop; once LEFI answers, the benefits are
+    merged into the same answer. The order is made by the hold, not by a latency. The page asked
+    for parts (`Accept` names multipart/mixed) and was answered in parts."""
+    held = HeldTransport(
+        demo_transport(), only=lambda request: b'FK inkludera="true"' in request.content
+    )
+    app = create_app(load_settings({"SSBTEK_AUDIT_FILE": "/dev/null"}), transport=held)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with serving(app) as base:
+        try:
+            wait = _opened(browser, f"{base}/graphql")
+            _tab(browser, wait, "Arendevy")
+            browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+            wait.until(lambda driver: _shown_person(driver) is not None)
+            first = _shown_person(browser)
+            assert first is not None
+            assert eventually(lambda: held.arrived == 1), "LEFI's question is asked, and held"
+            assert set(first) == {"arbetsformedlingen", "transportstyrelsen"}, first
+            assert first["arbetsformedlingen"]["fornamn"] == "Tolvan"
+            assert first["transportstyrelsen"]["fordon"]
+            assert _run_label(browser).startswith("Stop"), "more of the answer is to come"
+            browser.save_screenshot(str(ARTIFACTS / "graphiql-defer-first.png"))
+        finally:
+            held.release()
+        wait.until(lambda driver: "forsakringskassan" in (_shown_person(driver) or {}))
+        wait.until(lambda driver: _run_label(driver).startswith("Execute"))
+        answer = json.loads(_result(browser))
+        browser.save_screenshot(str(ARTIFACTS / "graphiql-defer-merged.png"))
+        events = _network(browser)
+    assert "errors" not in answer, answer
+    person = answer["data"]["person"]
+    assert {key: person[key] for key in first} == first, "the first part stays as it was shown"
+    assert set(person) == {*first, "forsakringskassan", "manadssummor"}
+    assert person["forsakringskassan"]["sjukpenning"]
+    assert {total["kalla"] for total in person["manadssummor"]["totaler"]} == {"FK", "PM"}
+    [request] = [
+        e["params"]
+        for e in events
+        if e["method"] == "Network.requestWillBeSent"
+        and e["params"]["request"]["url"] == f"{base}/graphql"
+        and '"Arendevy"' in e["params"]["request"].get("postData", "")
+    ]
+    assert "multipart/mixed" in _header(request["request"]["headers"], "accept")
+    [response] = [
+        e["params"]["response"]
+        for e in events
+        if e["method"] == "Network.responseReceived"
+        and e["params"]["requestId"] == request["requestId"]
+    ]
+    assert _header(response["headers"], "content-type").startswith("multipart/mixed")
+    assert not PERSONNUMMER.search(request["request"]["url"])

@@ -1,7 +1,8 @@
 """Holding an in-process SSBTEK's answers until a test lets them go, so that calls overlap, or
 one is answered after another, by construction rather than by a latency: `HeldTransport`
 counts the calls that arrived and holds each (or those it is told to) until `release()`;
-`tests/support/waiting.py until` waits for what a test needs to see before releasing."""
+`tests/support/waiting.py until` waits for what a test needs to see before releasing. A test may
+release from its own thread while the held calls wait on a server's loop (uvicorn in a thread)."""
 
 from __future__ import annotations
 
@@ -24,16 +25,25 @@ class HeldTransport(httpx.AsyncBaseTransport):
         self.only = only
         self.arrived = 0
         self._open = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.only is None or self.only(request):
+            self._loop = asyncio.get_running_loop()
             self.arrived += 1
             await self._open.wait()
         return await self.inner.handle_async_request(request)
 
     def release(self) -> None:
-        """Let the held requests, and every later one, through."""
-        self._open.set()
+        """Let the held requests, and every later one, through; from any thread (an event is
+        set on the loop its waiters wait on, else they might not wake)."""
+        loop = self._loop
+        if self._open.is_set():
+            return
+        if loop is None or _running_loop() is loop:
+            self._open.set()
+        else:
+            loop.call_soon_threadsafe(self._open.set)
 
     def hold(self) -> None:
         """Hold every later request again."""
@@ -41,3 +51,10 @@ class HeldTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
