@@ -24,9 +24,11 @@ class HeldTransport(httpx.AsyncBaseTransport):
         self.only = only
         self.arrived = 0
         self._open = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.only is None or self.only(request):
+            self._loop = asyncio.get_running_loop()
             self.arrived += 1
             await self._open.wait()
         return await self.inner.handle_async_request(request)
@@ -34,6 +36,15 @@ class HeldTransport(httpx.AsyncBaseTransport):
     def release(self) -> None:
         """Let the held requests, and every later one, through."""
         self._open.set()
+
+    def release_from_thread(self) -> None:
+        """`release()` from a thread other than the one whose event loop holds the requests (a
+        test beside a server that uvicorn runs in a thread of its own): an asyncio event is set
+        on its own loop only."""
+        if self._loop is None:
+            self._open.set()  # nothing waits on it yet
+        else:
+            self._loop.call_soon_threadsafe(self._open.set)
 
     def hold(self) -> None:
         """Hold every later request again."""
