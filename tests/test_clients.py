@@ -1,5 +1,6 @@
-"""docs/clients.md's Python example (gql over httpx) runs as written against the demo server, and
-its scalar mappings name every scalar of the schema."""
+"""docs/clients.md's examples run as written against the demo server (gql over httpx, the
+notebook, Power Query's query; Apollo Client and urql reading @defer and @stream where Node.js
+is), and its scalar mappings name every scalar of the schema."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 from schema.build import build_schema
 from tests.support import command, free_port
+from tests.support.node import node_project
 
 GUIDE = Path(__file__).parent.parent / "docs" / "clients.md"
 
@@ -98,6 +100,42 @@ def test_the_power_query_script_asks_what_it_expands(demo_server: str) -> None:
     rows = [row for p in answer["data"]["personer"] for row in p["manadssummor"]["rader"]]
     assert rows and all(set(names) == set(row) for row in rows)
     assert f"pnr = {{{', '.join(json.dumps(n) for n in variables['pnr'])}}}" in script
+
+
+@pytest.mark.parametrize(
+    ("folder", "printed"),
+    [
+        (
+            "apollo",
+            [
+                [
+                    "streaming arbetsformedlingen transportstyrelsen",
+                    "complete arbetsformedlingen transportstyrelsen forsakringskassan",
+                ]
+            ],
+        ),
+        # The second and third person may come in one part or in two.
+        ("urql", [["true 1", "false 3"], ["true 1", "true 2", "false 3"]]),
+    ],
+)
+def test_the_incremental_examples_show_the_first_part_then_the_rest(
+    demo_server: str, folder: str, printed: list[list[str]]
+) -> None:
+    """Apollo Client's example (`@defer`, the first block) and urql's (`@stream`, the second)
+    as written, each in its Node project."""
+    work = node_project(
+        folder, (), "tests/test_clients_incremental.py is skipped too: the examples need Node.js"
+    )
+    example = work / "clients-md.mjs"
+    code = _blocks("js")[["apollo", "urql"].index(folder)]
+    if not example.is_file() or example.read_text(encoding="utf-8") != code:
+        example.write_text(code, encoding="utf-8")
+    ran = subprocess.run(
+        ["node", str(example)], env={**os.environ, "FACADE_URL": demo_server},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines() in printed
 
 
 def test_every_custom_scalar_has_its_mapping_documented() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
 from typing import Any
 
 import httpx
@@ -33,7 +32,7 @@ from tests.support import (
 from tests.support.faulty_upstream import FaultyUpstream, Mode
 from tests.support.held import HeldTransport
 from tests.support.inprocess import started
-from tests.support.multipart import PartReader, merged, payloads_of
+from tests.support.multipart import PartReader, merged, payloads_of, without_directives
 
 ALLA = "198503151238"
 PM_OTILLGANGLIG = "194808081238"
@@ -47,11 +46,6 @@ SCREEN = f"""{HEAD} {{ person(personnummer: "{ALLA}", {ARGS}) {{
   transportstyrelsen {{ fordon {{ regnr }} }}
   ... @defer(label: "formaner") {{ forsakringskassan {{ sjukpenning {{ aktivt }} }} }}
 }} }}"""
-
-
-def without_directives(query: str) -> str:
-    """The same operation without `@defer`/`@stream`: what the merged payloads must equal."""
-    return re.sub(r"@(defer|stream)(\([^)]*\))?", "", query)
 
 
 def multipart(

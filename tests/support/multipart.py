@@ -1,6 +1,6 @@
 """Reading an answer in parts (`multipart/mixed`, `@defer`/`@stream`) as a client does, written
 from the incremental delivery RFC, not from the facade's code: the parts of a body, and the one
-answer they make together."""
+answer they make together, and the operation they must equal."""
 
 from __future__ import annotations
 
@@ -92,6 +92,11 @@ def merged(payloads: list[dict[str, Any]]) -> dict[str, Any]:
     if errors:
         answer["errors"] = errors
     return answer
+
+
+def without_directives(query: str) -> str:
+    """The same operation without `@defer`/`@stream`: what the payloads together must equal."""
+    return re.sub(r"@(defer|stream)(\([^)]*\))?", "", query)
 
 
 def _at(data: Any, path: list[Any]) -> Any:

@@ -1,5 +1,5 @@
 """Node.js projects that tests run against the facade (graphql-http's audit, graphql-codegen,
-Apollo Client): each a folder under tests/ with its package.json and a package-lock.json that
+Apollo Client, urql): each a folder under tests/ with its package.json and a package-lock.json that
 pins every package with its integrity digest, installed from the npm registry with `npm ci`
 into build/<folder>. A test that needs one is skipped where Node.js or npm is not installed."""
 
