@@ -210,13 +210,13 @@ APPLIES = {source: frozenset(AMOUNTS[:4]) for source in SOURCES} | {
 }
 
 
-def amount(value: Any) -> Decimal | None:
+def amount(value: Decimal | int | str | None) -> Decimal | None:
     """An amount in SEK with two decimals (`1250` → `1250.00`); more decimals are kept."""
     if value is None:
         return None
-    value = Decimal(value)
-    cents = value.quantize(CENT)
-    return cents if cents == value else value
+    number = Decimal(value)
+    cents = number.quantize(CENT)
+    return cents if cents == number else number
 
 
 # -- Försäkringskassan -------------------------------------------------------------------------
@@ -279,6 +279,7 @@ def _fk_part(row: dict[str, Any]) -> tuple[Utbetalningsdel, bool]:
     skatt, avdrag = _summa(row.get("skattebelopp")), _summa(row.get("avdragsbelopp"))
     beloppstyp = _kod(row.get("beloppstyp"))
     is_tax = beloppstyp is not None and (beloppstyp.kod or "") in TAX_KINDS
+    belopp: Decimal | None
     if skatt is not None:
         slag, belopp = Delslag.SKATT, skatt
     elif avdrag is not None:

@@ -217,8 +217,8 @@ class FetchPlan:
             for request in requests:
                 self.include(agency, request)
         self.agencies |= other.agencies
-        for (provider, information_class), codes in other.lefi_exact.items():
-            self.ask_lefi_exact(provider, information_class, set(codes))
+        for (provider, information_class), exact in other.lefi_exact.items():
+            self.ask_lefi_exact(provider, information_class, set(exact))
         for information_class, codes in other.lefi.items():
             self.ask_lefi(information_class, codes)
         for information_class, codes in other.lefi_fallback.items():
