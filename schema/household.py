@@ -69,9 +69,9 @@ class Medlemsfel:
 
 @strawberry.type(description="One member of the household.")
 class HushallsMedlem:
-    roll: RollEnum = strawberry.field(description="Applicant, co-applicant or child.")  # type: ignore[valid-type]
+    roll: Roll = strawberry.field(description="Applicant, co-applicant or child.")
     personnummer: str = strawberry.field(description="The member's number, 12 digits.")
-    person: Person | None = strawberry.field(  # type: ignore[valid-type]
+    person: Person | None = strawberry.field(
         description="The member's data; null when the member could not be read (see `fel`)."
     )
     fel: Medlemsfel | None = strawberry.field(
@@ -159,8 +159,9 @@ class Hushallssummor:
 class Hushall:
     members: strawberry.Private[Members]
 
-    @strawberry.field(description="The members in the order given: applicant, co-applicant, "
-                      "children.")  # fmt: skip
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry types field(...) as Any
+        description="The members in the order given: applicant, co-applicant, children."
+    )
     async def medlemmar(self, info: Info) -> list[HushallsMedlem]:
         failures = await asyncio.gather(
             *(self.members.failure(info, key) for _, key in self.members.roles)
@@ -179,7 +180,7 @@ class Hushall:
             )
         return result
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry types field(...) as Any
         description="The household's payments (every member's `utbetalningar`) summed per "
         "calendar month of the period and per source, as `Person.manadssummor`. A co-applicant "
         "or child whose payments cannot be read is left out and listed in `saknade`."

@@ -157,6 +157,8 @@ def selection_of(
     if isinstance(executor, list):
         raise executor[0]
     query_type = schema.query_type
+    if query_type is None:
+        raise ValueError("the schema has no query type")
     grouped = collect_fields(
         schema, executor.fragments, executor.variable_values, query_type, executor.operation
     ).grouped_field_set
