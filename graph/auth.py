@@ -17,7 +17,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -343,9 +343,10 @@ class FacadeAuthentication(AuthenticationBackend):
             )
         tenant = settings.tenant
         if settings.tenant_claim:
-            tenant = claims.get(settings.tenant_claim)
-            if not is_account_name(tenant):
+            claimed = claims.get(settings.tenant_claim)
+            if not is_account_name(claimed):
                 raise Refused(f"the bearer token's {settings.tenant_claim} claim is not a tenant")
+            tenant = claimed
         return Caller(
             tenant=tenant,
             handlaggare=caseworker,
@@ -386,7 +387,9 @@ def roles_of(claims: dict[str, Any]) -> set[str]:
     return found
 
 
-def refusal_response(audit: AuditTrail) -> Any:
+def refusal_response(
+    audit: AuditTrail,
+) -> Callable[[HTTPConnection, AuthenticationError], Response]:
     """The `on_error` of the authentication middleware: 401, a coded GraphQL error, an audit
     line."""
 

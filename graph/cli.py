@@ -161,10 +161,10 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
         # Each worker is a process of its own (spawned), which builds its own application; the
         # configuration goes to it as uvicorn.run(..., workers=N) sends it.
         os.environ[SERVED_HOST_VARIABLE] = host
-        config = ServingConfig(
+        serving = ServingConfig(
             "graph.cli:worker_app", rules, factory=True, workers=workers, log_level="info", **served
         )
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        Multiprocess(serving, sockets=[serving.bind_socket()]).run()
     return 0
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
@@ -125,7 +125,9 @@ class FacadeGraphQL(GraphQL):
             noted.get("started", time.perf_counter()),
         )
 
-    def create_response(self, response_data: Any, sub_response: OperationResponse) -> Response:
+    def create_response(  # type: ignore[override]  # what get_sub_response made
+        self, response_data: Any, sub_response: OperationResponse
+    ) -> Response:
         """The answer as the client asked (graph/over_http.py): under graphql-response+json a
         request error is HTTP 400 without `data`. An answer too large is refused whole here,
         logged and audited."""
@@ -185,7 +187,7 @@ class FacadeGraphQL(GraphQL):
             )
         return errors
 
-    def shown_errors(self, request: Any, errors: list[GraphQLError]) -> list[dict[str, Any]]:
+    def shown_errors(self, request: Any, errors: list[GraphQLError]) -> list[GraphQLFormattedError]:
         """The errors of one payload of an answer in parts, coded and formatted."""
         return [error.formatted for error in self.coded_errors(request, errors)]
 
@@ -197,7 +199,7 @@ class FacadeGraphQL(GraphQL):
             kwargs["sub_response"].incremental = result
         return result
 
-    async def create_streaming_response(
+    async def create_streaming_response(  # type: ignore[override]  # what get_sub_response made
         self, request: Any, stream: Any, sub_response: OperationResponse, headers: Any
     ) -> Response:
         """An operation delivered in parts, as `multipart/mixed` (graph/multipart.py);

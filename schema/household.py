@@ -211,8 +211,8 @@ class Hushall:
             saknade_kallor += read.saknade(info, personnummer=key.personnummer)
         rows = payments.household_rows(read_rows, period)
         return Hushallssummor(
-            rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]
-            totaler=payments.month_totals(rows, period, answered),  # type: ignore[arg-type]
+            rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]  # the resolvers' twin, read by field name
+            totaler=payments.month_totals(rows, period, answered),  # type: ignore[arg-type]  # the resolvers' twin, read by field name
             saknade=missing,
             saknade_kallor=saknade_kallor,
         )

@@ -458,7 +458,7 @@ async def _utbetalningar(
     sources = sources_of(kallor)
     read = (await read_sources(info, root.key, sources)).answered(info, sources)
     rows = payments.payment_list(read.rows, row_period(period, root.key))
-    return Utbetalningar(rader=rows, saknade=read.saknade(info))  # type: ignore[arg-type]
+    return Utbetalningar(rader=rows, saknade=read.saknade(info))  # type: ignore[arg-type]  # the resolvers' twin, read by field name
 
 
 async def _manadssummor(
@@ -477,8 +477,8 @@ def month_view(
     """The month sums of counted rows, per förmån and per source (of the sources that answered:
     a missing source has no zeros)."""
     return Manadssummor(
-        rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]
-        totaler=payments.month_totals(rows, period, sources),  # type: ignore[arg-type]
+        rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]  # the resolvers' twin, read by field name
+        totaler=payments.month_totals(rows, period, sources),  # type: ignore[arg-type]  # the resolvers' twin, read by field name
         saknade=saknade,
     )
 
