@@ -34,9 +34,12 @@ graphiql-assets:
 run: $(STAMP)
 	$(BIN)/ssbtek-graphql serve --host $(HOST) --port $(PORT)
 
+# ruff, then mypy: strict on graph/, schema/, resolvers/ and simulator/ ([tool.mypy] in
+# pyproject.toml), zero errors.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Every test, two at a time (one per core), with the line coverage of resolvers/ and schema/
 # reported (at least 90 %). The cache tests run a real redis-server: installed here when missing
@@ -72,4 +75,4 @@ bench: $(STAMP) redis-server
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info
