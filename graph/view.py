@@ -107,7 +107,7 @@ class FacadeGraphQL(GraphQL):
             )
         await response(scope, receive, send)
 
-    async def render_graphql_ide(self, request: Any) -> Response:
+    async def render_graphql_ide(self, request: Request) -> Response:
         """The facade's own GraphiQL page (graph/graphiql.py), never one that loads a CDN."""
         if self.graphiql_html is None:
             return HTMLResponse(
@@ -170,12 +170,14 @@ class FacadeGraphQL(GraphQL):
             accepts_incremental=accepts_multipart(request.headers.get("accept")),
         )
 
-    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = self.coded_errors(request, result.errors)
         return strawberry_process_result(result)
 
-    def coded_errors(self, request: Any, errors: list[GraphQLError]) -> list[GraphQLError]:
+    def coded_errors(self, request: Request, errors: list[GraphQLError]) -> list[GraphQLError]:
         """Errors as the answer shows them: coded, redacted, in path order; a refusal for the
         caller's input or rights leaves an audit line."""
         errors = in_path_order([with_code(e, suggestions=self.introspection) for e in errors])
@@ -187,7 +189,9 @@ class FacadeGraphQL(GraphQL):
             )
         return errors
 
-    def shown_errors(self, request: Any, errors: list[GraphQLError]) -> list[GraphQLFormattedError]:
+    def shown_errors(
+        self, request: Request, errors: list[GraphQLError]
+    ) -> list[GraphQLFormattedError]:
         """The errors of one payload of an answer in parts, coded and formatted."""
         return [error.formatted for error in self.coded_errors(request, errors)]
 

@@ -258,6 +258,11 @@ class RootPlan:
         return [key for _, key in self.members]
 
 
+# When a person's fields are delivered: None in the operation's first payload, else the id of
+# the node of the `@defer` they wait for.
+Delivery = int | None
+
+
 @dataclass
 class OperationPlan:
     """The fetch plan of every question of one GraphQL operation, made once before execution
@@ -269,7 +274,7 @@ class OperationPlan:
     plans: dict[QuestionKey, FetchPlan] = field(default_factory=dict)
     errors: dict[QuestionKey, Exception] = field(default_factory=dict)
     roots: dict[str, RootPlan] = field(default_factory=dict)
-    deliveries: dict[QuestionKey, list[tuple[Any, FetchPlan]]] = field(default_factory=dict)
+    deliveries: dict[QuestionKey, list[tuple[Delivery, FetchPlan]]] = field(default_factory=dict)
     questions: dict[QuestionKey, list[frozenset[Agency]]] = field(default_factory=dict)
     refused: Exception | None = None  # the whole operation cannot be planned
     planned: bool = False  # planning has run (it runs once, as execution starts)

@@ -472,7 +472,10 @@ async def _manadssummor(
 
 
 def month_view(
-    rows: list[payments.Utbetalning], period: Period, sources: list[Source], saknade: list[Any]
+    rows: list[payments.Utbetalning],
+    period: Period,
+    sources: list[Source],
+    saknade: list[SaknadKalla],
 ) -> Manadssummor:
     """The month sums of counted rows, per förmån and per source (of the sources that answered:
     a missing source has no zeros)."""

@@ -131,7 +131,7 @@ def planned_root(info: Info) -> RootPlan:
     return root
 
 
-def _planned_people(info: Info) -> list[Any]:
+def _planned_people(info: Info) -> list[Person]:
     """The people a root field asks about, as the planner read them."""
     keys = planned_root(info).keys
     for key in keys:
@@ -142,7 +142,7 @@ def _planned_people(info: Info) -> list[Any]:
 
 @strawberry.type(description="Questions to SSBTEK.")
 class Query:
-    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry types field(...) as Any
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description="One person's data for a period and a case. Selected agencies are asked in "
         "one SSBTEK call."
     )
@@ -155,7 +155,7 @@ class Query:
     ) -> Person | None:
         return _planned_people(info)[0]
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry types field(...) as Any
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description=f"Several people (at most {MAX_PERSONER}), e.g. a household, fetched "
         "concurrently; one person's failure does not fail the others."
     )
@@ -168,7 +168,7 @@ class Query:
     ) -> list[Person] | None:
         return _planned_people(info)
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry types field(...) as Any
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description="A household applying for ekonomiskt bistånd: the applicant, a co-applicant "
         "and children, each asked in a question of their own, concurrently, with their payments "
         f"summed by month (at most {MAX_PERSONER} members)."
@@ -187,7 +187,7 @@ class Query:
         errors = {key: plan.errors[key] for _, key in roles if key in plan.errors}
         return Hushall(members=Members(roles=roles, errors=errors))
 
-    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry types field(...) as Any
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description="SSBTEK's connectivity probe (`testaBastjanstInformation`); no personal data."
     )
     async def tjanstestatus(self, info: Info) -> list[Tjanstestatus]:
