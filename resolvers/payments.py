@@ -49,7 +49,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from resolvers.plan import Period
 
@@ -64,6 +64,7 @@ class Utbetalningskalla(enum.Enum):
 
 
 SOURCES = tuple(Utbetalningskalla)  # the order rows and sums are given in
+T = TypeVar("T")
 
 
 class Delslag(enum.Enum):
@@ -673,7 +674,7 @@ def _fran_till(value: dict[str, Any] | None) -> Datumperiod | None:
     return Datumperiod(value.get("fran_datum"), value.get("till_datum"))
 
 
-def _only(values: set[Any]) -> Any:
+def _only(values: set[T | None]) -> T | None:
     """The one value all rows share, or None."""
     values.discard(None)
     return values.pop() if len(values) == 1 else None

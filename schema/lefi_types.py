@@ -104,7 +104,7 @@ SPECIAL_TYPES: dict[str, type] = {
     "omfattning": Omfattning,
     "frantill": FranTill,
 }
-SCALAR_TYPES: dict[str, Any] = {
+SCALAR_TYPES: dict[str, type] = {
     "string": str,
     "integer": int,
     "number": Decimal,
