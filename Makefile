@@ -35,9 +35,12 @@ graphiql-assets:
 run: $(STAMP)
 	$(BIN)/ssbtek-graphql serve --host $(HOST) --port $(PORT)
 
+# ruff, then mypy: strict on graph/, schema/, resolvers/ and simulator/ ([tool.mypy] in
+# pyproject.toml), zero errors.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Every test, two at a time (one per core), with the line coverage of resolvers/ and schema/
 # reported (at least 90 %). The cache tests run a real redis-server: installed here when missing
@@ -73,7 +76,7 @@ bench: $(STAMP) redis-server
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info
 
 # The lock files, made again from pyproject.toml by pip-tools (in a venv of its own, build/pip-tools):
 # every package pinned with its hashes, for Python 3.11 (README, Updating the dependencies).

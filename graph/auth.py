@@ -17,7 +17,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -83,7 +83,7 @@ class UnusableKey(ValueError):
     """A configured key cannot verify tokens (wrong type, unreadable)."""
 
 
-def algorithms_for(key: Any) -> tuple[str, ...]:
+def algorithms_for(key: object) -> tuple[str, ...]:
     """The signature algorithms a public key may verify: pinned to its type, never HS* or none."""
     if isinstance(key, rsa.RSAPublicKey):
         if key.key_size < 2048:
@@ -183,7 +183,7 @@ class JwksKeys:
         return body
 
 
-def _verifying_keys(document: Any) -> Iterable[tuple[str | None, VerifyingKey]]:
+def _verifying_keys(document: object) -> Iterable[tuple[str | None, VerifyingKey]]:
     """The usable signature keys of a JWKS document, by `kid`; symmetric keys are skipped."""
     if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
         raise ValueError("not a JWKS document")
@@ -324,7 +324,7 @@ class FacadeAuthentication(AuthenticationBackend):
         except jwt.PyJWTError:
             raise Refused("the bearer token is not valid") from None
 
-    async def key_for(self, kid: Any) -> VerifyingKey | None:
+    async def key_for(self, kid: object) -> VerifyingKey | None:
         """The key that may verify a token with this `kid` header."""
         if self.static_key is not None:
             return self.static_key
@@ -343,9 +343,10 @@ class FacadeAuthentication(AuthenticationBackend):
             )
         tenant = settings.tenant
         if settings.tenant_claim:
-            tenant = claims.get(settings.tenant_claim)
-            if not is_account_name(tenant):
+            claimed = claims.get(settings.tenant_claim)
+            if not is_account_name(claimed):
                 raise Refused(f"the bearer token's {settings.tenant_claim} claim is not a tenant")
+            tenant = claimed
         return Caller(
             tenant=tenant,
             handlaggare=caseworker,
@@ -386,7 +387,9 @@ def roles_of(claims: dict[str, Any]) -> set[str]:
     return found
 
 
-def refusal_response(audit: AuditTrail) -> Any:
+def refusal_response(
+    audit: AuditTrail,
+) -> Callable[[HTTPConnection, AuthenticationError], Response]:
     """The `on_error` of the authentication middleware: 401, a coded GraphQL error, an audit
     line."""
 

@@ -7,7 +7,7 @@ import logging
 import os
 import ssl
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from prometheus_client import start_http_server
@@ -16,6 +16,11 @@ from uvicorn.supervisors import Multiprocess
 from graph.connections import ServingConfig, raise_file_limit
 from graph.logs import TEXT_FORMAT, configure_logging
 from graph.tracing import configure_tracing
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from graph.settings import Settings
 
 
 def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
@@ -161,10 +166,10 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
         # Each worker is a process of its own (spawned), which builds its own application; the
         # configuration goes to it as uvicorn.run(..., workers=N) sends it.
         os.environ[SERVED_HOST_VARIABLE] = host
-        config = ServingConfig(
+        serving = ServingConfig(
             "graph.cli:worker_app", rules, factory=True, workers=workers, log_level="info", **served
         )
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        Multiprocess(serving, sockets=[serving.bind_socket()]).run()
     return 0
 
 
@@ -183,7 +188,7 @@ class DrainingServer(uvicorn.Server):
     """uvicorn's server that, told to stop, first makes `/readyz` answer 503 (so a load
     balancer still asking takes the instance out), then drains as uvicorn does."""
 
-    def __init__(self, config: uvicorn.Config, app: Any) -> None:
+    def __init__(self, config: uvicorn.Config, app: Starlette) -> None:
         super().__init__(config)
         self.facade = app
 
@@ -203,7 +208,7 @@ SERVED_HOST_VARIABLE = "SSBTEK_INTERNAL_SERVED_HOST"
 MAX_WORKERS = 64
 
 
-def serving_app(settings: Any, host: str, metrics_route: bool = True) -> Any:
+def serving_app(settings: Settings, host: str, metrics_route: bool = True) -> Starlette:
     """The facade's application for a serving process, which is then tuned for serving."""
     from graph.app import create_app, tune_serving_process
 
@@ -213,7 +218,7 @@ def serving_app(settings: Any, host: str, metrics_route: bool = True) -> Any:
     return app
 
 
-def worker_app() -> Any:
+def worker_app() -> Starlette:
     """The application of one `serve --workers` process (uvicorn's factory)."""
     from graph.settings import load_settings
 

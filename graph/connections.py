@@ -103,7 +103,7 @@ class ServingConfig(uvicorn.Config):
         super().__init__(
             app,
             http=GuardedProtocol,
-            timeout_keep_alive=connections.keepalive_timeout_s,  # type: ignore[arg-type]
+            timeout_keep_alive=connections.keepalive_timeout_s,  # type: ignore[arg-type]  # int in uvicorn's type, any delay at run time
             **kwargs,
         )
         self.connections = connections
@@ -173,7 +173,7 @@ class GuardedProtocol(H11Protocol):
         self._head_begun = False  # a byte of the awaited request has come
         self._closing = False  # answered by the protocol: what still comes is dropped
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's own
         """Start the head deadline as the connection opens."""
         super().connection_made(transport)
         self._head_timer = self.loop.call_later(self.rules.header_timeout_s, self._head_overdue)

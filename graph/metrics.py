@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import Any
+from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from resolvers.cache import PartCache
+from resolvers.limiter import FairLimiter
 from resolvers.loader import UpstreamObserver
 from resolvers.privacy import plain_name
 
@@ -73,7 +75,7 @@ class Metrics(UpstreamObserver):
         self._names: set[str] = set()
         self._lock = threading.Lock()
 
-    def operation_label(self, name: Any) -> str:
+    def operation_label(self, name: object) -> str:
         """The operation name as a label value: bounded, and never personal."""
         if not isinstance(name, str) or not name:
             return "anonymous"
@@ -99,13 +101,13 @@ class Metrics(UpstreamObserver):
         if kalla == "FACADE":
             self.decode_failures.labels(agency=agency).inc()
 
-    def operation(self, name: Any, outcome: str, started: float) -> None:
+    def operation(self, name: object, outcome: str, started: float) -> None:
         """An operation answered: its name (as `operation_label` keeps it) and outcome."""
         label = self.operation_label(name)
         self.operations.labels(operation=label, outcome=outcome).inc()
         self.operation_seconds.labels(operation=label).observe(time.perf_counter() - started)
 
-    def first_payload(self, name: Any, started: float | None) -> None:
+    def first_payload(self, name: object, started: float | None) -> None:
         """The first payload of an operation delivered in parts is sent."""
         if started is not None:
             self.first_payload_seconds.labels(operation=self.operation_label(name)).observe(
@@ -117,7 +119,7 @@ class Metrics(UpstreamObserver):
         for code in reason.split(","):
             self.refused.labels(code=code if _CODE.fullmatch(code) else "other").inc()
 
-    def watch(self, limiter: Any, cache: Any) -> None:
+    def watch(self, limiter: FairLimiter, cache: PartCache) -> None:
         """Read the upstream queue and the cache's counters at each scrape."""
         self.registry.register(_Live(limiter, cache))
 
@@ -125,11 +127,11 @@ class Metrics(UpstreamObserver):
 class _Live(Collector):
     """Figures kept by the limiter and the cache, read when Prometheus asks."""
 
-    def __init__(self, limiter: Any, cache: Any) -> None:
+    def __init__(self, limiter: FairLimiter, cache: PartCache) -> None:
         self.limiter = limiter
         self.cache = cache
 
-    def collect(self) -> Any:
+    def collect(self) -> Iterator[Metric]:
         queue = GaugeMetricFamily(
             "ssbtek_graphql_upstream_queue", "Calls waiting for an SSBTEK slot."
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 from graphql.execution import (
     ExperimentalIncrementalExecutionResults,
     InitialIncrementalExecutionResult,
@@ -36,7 +36,7 @@ BOUNDARY = "graphql"
 CONTENT_TYPE = f'{MULTIPART}; boundary="{BOUNDARY}"'
 
 # Errors as the answer shows them: coded, in path order, formatted (graph/app.py).
-ShowErrors = Callable[[list[GraphQLError]], list[dict[str, Any]]]
+ShowErrors = Callable[[list[GraphQLError]], list[GraphQLFormattedError]]
 
 
 def accepts_multipart(accept: str | None) -> bool:
@@ -132,7 +132,7 @@ class Payloads:
             shown["errors"] = self._shown(completed.errors)
         return shown
 
-    def _shown(self, errors: list[GraphQLError]) -> list[dict[str, Any]]:
+    def _shown(self, errors: list[GraphQLError]) -> list[GraphQLFormattedError]:
         shown = self.show_errors(errors)
         self.codes.extend(str((error.get("extensions") or {}).get("code")) for error in shown)
         return shown

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
@@ -107,7 +107,7 @@ class FacadeGraphQL(GraphQL):
             )
         await response(scope, receive, send)
 
-    async def render_graphql_ide(self, request: Any) -> Response:
+    async def render_graphql_ide(self, request: Request) -> Response:
         """The facade's own GraphiQL page (graph/graphiql.py), never one that loads a CDN."""
         if self.graphiql_html is None:
             return HTMLResponse(
@@ -125,7 +125,9 @@ class FacadeGraphQL(GraphQL):
             noted.get("started", time.perf_counter()),
         )
 
-    def create_response(self, response_data: Any, sub_response: OperationResponse) -> Response:
+    def create_response(  # type: ignore[override]  # what get_sub_response made
+        self, response_data: Any, sub_response: OperationResponse
+    ) -> Response:
         """The answer as the client asked (graph/over_http.py): under graphql-response+json a
         request error is HTTP 400 without `data`. An answer too large is refused whole here,
         logged and audited."""
@@ -168,12 +170,14 @@ class FacadeGraphQL(GraphQL):
             accepts_incremental=accepts_multipart(request.headers.get("accept")),
         )
 
-    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
         if result.errors:
             result.errors = self.coded_errors(request, result.errors)
         return strawberry_process_result(result)
 
-    def coded_errors(self, request: Any, errors: list[GraphQLError]) -> list[GraphQLError]:
+    def coded_errors(self, request: Request, errors: list[GraphQLError]) -> list[GraphQLError]:
         """Errors as the answer shows them: coded, redacted, in path order; a refusal for the
         caller's input or rights leaves an audit line."""
         errors = in_path_order([with_code(e, suggestions=self.introspection) for e in errors])
@@ -185,7 +189,9 @@ class FacadeGraphQL(GraphQL):
             )
         return errors
 
-    def shown_errors(self, request: Any, errors: list[GraphQLError]) -> list[dict[str, Any]]:
+    def shown_errors(
+        self, request: Request, errors: list[GraphQLError]
+    ) -> list[GraphQLFormattedError]:
         """The errors of one payload of an answer in parts, coded and formatted."""
         return [error.formatted for error in self.coded_errors(request, errors)]
 
@@ -197,7 +203,7 @@ class FacadeGraphQL(GraphQL):
             kwargs["sub_response"].incremental = result
         return result
 
-    async def create_streaming_response(
+    async def create_streaming_response(  # type: ignore[override]  # what get_sub_response made
         self, request: Any, stream: Any, sub_response: OperationResponse, headers: Any
     ) -> Response:
         """An operation delivered in parts, as `multipart/mixed` (graph/multipart.py);

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TextIO
 
 from resolvers.codes import ErrorCode
 
@@ -69,7 +69,7 @@ class AuditTrail:
         personnummer: str,
         asked: AskedFor,
         outcome: str,
-        agency_errors: dict[str, str],
+        agency_errors: dict[str, str | None],
         upstream_ms: float | None,
         korrelationsid: str | None,
         cache: str = "miss",
@@ -120,7 +120,7 @@ class AuditUnavailable(Exception):
     code = ErrorCode.AUDIT_UNAVAILABLE
 
 
-def _write(fields: dict[str, Any]) -> bool:
+def _write(fields: dict[str, object]) -> bool:
     """Write one line; whether every audit destination took it."""
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     destinations = [h for h in log.handlers if isinstance(h, _Checked)]
@@ -132,7 +132,7 @@ def _write(fields: dict[str, Any]) -> bool:
     return not any(handler.failed for handler in destinations)
 
 
-class _Checked:
+class _Checked(logging.Handler):
     """A handler that remembers whether its last line failed (logging itself only prints the
     failure to stderr and carries on)."""
 
@@ -140,7 +140,7 @@ class _Checked:
 
     def handleError(self, record: logging.LogRecord) -> None:
         self.failed = True
-        super().handleError(record)  # type: ignore[misc]
+        super().handleError(record)
 
 
 class _FileHandler(_Checked, logging.FileHandler):
@@ -159,20 +159,20 @@ def configure_audit_log(
     handler: logging.Handler = (
         _FileHandler(settings.file, encoding="utf-8") if settings.file else _StdoutHandler()
     )
-    handler.ssbtek_audit = True  # type: ignore[attr-defined]
+    handler.ssbtek_audit = True  # type: ignore[attr-defined]  # a mark on the stdlib's handler
     handler.setFormatter(formatter or logging.Formatter("%(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
 
 
-class _StdoutHandler(_Checked, logging.StreamHandler):  # type: ignore[type-arg]
+class _StdoutHandler(_Checked, logging.StreamHandler[TextIO]):
     """Writes to whatever `sys.stdout` is when a line is written (it may be replaced)."""
 
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
+    @property
+    def stream(self) -> TextIO:
         return sys.stdout
 
     @stream.setter
-    def stream(self, _value: Any) -> None:
+    def stream(self, _value: TextIO) -> None:
         pass

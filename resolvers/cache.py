@@ -117,7 +117,7 @@ class CacheStats:
     backend_errors: int = 0
 
 
-class BoundedMemoryCache(SimpleMemoryCache):
+class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]  # aiocache has no types
     """aiocache's memory cache with bounds: past `max_entries` entries, or `max_bytes` of their
     sizes as `size_of` estimates them, the least recently used entries go (aiocache's own has no
     bound); an entry larger than `max_bytes` alone is not kept. What expiry or eviction frees is
@@ -174,7 +174,7 @@ class BoundedMemoryCache(SimpleMemoryCache):
     def _SimpleMemoryBackend__delete(self, key: str) -> Any:
         """aiocache's expiry (a timer per key calls this private method): the entry's bytes are
         no longer held. tests/test_cache.py checks that expiry still comes this way."""
-        done = super()._SimpleMemoryBackend__delete(key)  # type: ignore[misc]
+        done = super()._SimpleMemoryBackend__delete(key)
         self._forget(key)
         return done
 

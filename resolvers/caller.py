@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from resolvers.privacy import holds_personnummer
 
@@ -14,7 +15,7 @@ from resolvers.privacy import holds_personnummer
 _ACCOUNT = re.compile(r"[A-Za-z0-9.@:+_\-]{1,100}")
 
 
-def is_account_name(value: object) -> bool:
+def is_account_name(value: object) -> TypeGuard[str]:
     """Whether `value` can name a caseworker or tenant: 1 to 100 characters of `_ACCOUNT`, and no
     personnummer or samordningsnummer in it (`holds_personnummer`: some identity providers use
     one as `sub`), since the id goes into SSBTEK's `ingivare/handlaggare` and into every audit

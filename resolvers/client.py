@@ -11,7 +11,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import httpx
 from lxml import etree
@@ -87,7 +87,7 @@ class CappedTransport(AsyncTransport):
     too large to decode in reasonable time and memory is refused before it is all read."""
 
     def __init__(self, max_bytes: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]  # zeep: not annotated
         self.max_bytes = max_bytes
 
     async def post(self, address: str, message: Any, headers: Any) -> httpx.Response:
@@ -174,18 +174,34 @@ class SsbtekClient:
             wsdl_http.close()
         self.limiter = FairLimiter(config.max_concurrency)
 
+    @overload
+    async def hamta(
+        self, question: dict[str, Any], asker: str = "", read: None = None
+    ) -> etree._Element: ...
+
+    @overload
+    async def hamta(
+        self, question: dict[str, Any], asker: str = "", *, read: Callable[[etree._Element], T]
+    ) -> T: ...
+
     async def hamta(
         self,
         question: dict[str, Any],
         asker: str = "",
-        read: Callable[[etree._Element], Any] | None = None,
-    ) -> Any:
+        read: Callable[[etree._Element], T] | None = None,
+    ) -> etree._Element | T:
         """Send one question for `asker` (who asks, for the fair share of the upstream slots);
         return the `hamtaBastjanstInformationResponse` element, or what `read` makes of it
         where it was parsed (for a large answer in the same worker thread: `_read_answer`)."""
         return await self._call("hamtaBastjanstInformation", question, asker, read)
 
-    async def testa(self, read: Callable[[etree._Element], Any] | None = None) -> Any:
+    @overload
+    async def testa(self, read: None = None) -> etree._Element: ...
+
+    @overload
+    async def testa(self, read: Callable[[etree._Element], T]) -> T: ...
+
+    async def testa(self, read: Callable[[etree._Element], T] | None = None) -> etree._Element | T:
         """Send the connectivity probe; return the `testaBastjanstInformationResponse` element,
         or what `read` makes of it."""
         return await self._call("testaBastjanstInformation", {}, "probe", read)
@@ -199,8 +215,8 @@ class SsbtekClient:
         operation: str,
         arguments: dict[str, Any],
         asker: str,
-        read: Callable[[etree._Element], Any] | None,
-    ) -> Any:
+        read: Callable[[etree._Element], T] | None,
+    ) -> etree._Element | T:
         # One deadline covers the wait for a slot and the call: a queue never waits forever, and a
         # call that could not finish in the time left is not started (UPSTREAM_BUSY).
         loop = asyncio.get_running_loop()
@@ -226,9 +242,9 @@ class SsbtekClient:
                 raise UpstreamUnavailable(
                     f"SSBTEK could not be reached ({type(exc).__name__})"
                 ) from None
-            message = f"SSBTEK could not be reached: TLS failed ({tls})"
-            log.warning(message)
-            raise UpstreamUnavailable(message) from None
+            reason = f"SSBTEK could not be reached: TLS failed ({tls})"
+            log.warning(reason)
+            raise UpstreamUnavailable(reason) from None
         finally:
             self.limiter.release(asker, took)
         if tracing_enabled():

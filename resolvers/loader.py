@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
+from lxml import etree
 from opentelemetry.trace import SpanKind
 
 from resolvers.agencies import Agency
@@ -123,8 +124,8 @@ class Upstream:
         missing = held.missing
         cache_state = "hit" if not missing else "miss" if len(missing) == len(parts) else "partial"
         upstream_ms: float | None = None
-        outcome = ErrorCode.INTERNAL_SERVER_ERROR
-        agency_errors: dict[str, str] = {}
+        outcome: str = ErrorCode.INTERNAL_SERVER_ERROR
+        agency_errors: dict[str, str | None] = {}
         flight: Flight | None = None
         try:
             fetched: Answer | None = None
@@ -267,7 +268,7 @@ class Upstream:
         return element
 
 
-def _decoded(asked: list[Agency], element: Any) -> Answer:
+def _decoded(asked: list[Agency], element: etree._Element) -> Answer:
     return decode_answer(element, asked)
 
 

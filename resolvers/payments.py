@@ -49,7 +49,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from resolvers.plan import Period
 
@@ -64,6 +64,7 @@ class Utbetalningskalla(enum.Enum):
 
 
 SOURCES = tuple(Utbetalningskalla)  # the order rows and sums are given in
+T = TypeVar("T")
 
 
 class Delslag(enum.Enum):
@@ -210,13 +211,13 @@ APPLIES = {source: frozenset(AMOUNTS[:4]) for source in SOURCES} | {
 }
 
 
-def amount(value: Any) -> Decimal | None:
+def amount(value: Decimal | int | str | None) -> Decimal | None:
     """An amount in SEK with two decimals (`1250` → `1250.00`); more decimals are kept."""
     if value is None:
         return None
-    value = Decimal(value)
-    cents = value.quantize(CENT)
-    return cents if cents == value else value
+    number = Decimal(value)
+    cents = number.quantize(CENT)
+    return cents if cents == number else number
 
 
 # -- Försäkringskassan -------------------------------------------------------------------------
@@ -279,6 +280,7 @@ def _fk_part(row: dict[str, Any]) -> tuple[Utbetalningsdel, bool]:
     skatt, avdrag = _summa(row.get("skattebelopp")), _summa(row.get("avdragsbelopp"))
     beloppstyp = _kod(row.get("beloppstyp"))
     is_tax = beloppstyp is not None and (beloppstyp.kod or "") in TAX_KINDS
+    belopp: Decimal | None
     if skatt is not None:
         slag, belopp = Delslag.SKATT, skatt
     elif avdrag is not None:
@@ -672,7 +674,7 @@ def _fran_till(value: dict[str, Any] | None) -> Datumperiod | None:
     return Datumperiod(value.get("fran_datum"), value.get("till_datum"))
 
 
-def _only(values: set[Any]) -> Any:
+def _only(values: set[T | None]) -> T | None:
     """The one value all rows share, or None."""
     values.discard(None)
     return values.pop() if len(values) == 1 else None

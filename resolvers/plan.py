@@ -217,8 +217,8 @@ class FetchPlan:
             for request in requests:
                 self.include(agency, request)
         self.agencies |= other.agencies
-        for (provider, information_class), codes in other.lefi_exact.items():
-            self.ask_lefi_exact(provider, information_class, set(codes))
+        for (provider, information_class), exact in other.lefi_exact.items():
+            self.ask_lefi_exact(provider, information_class, set(exact))
         for information_class, codes in other.lefi.items():
             self.ask_lefi(information_class, codes)
         for information_class, codes in other.lefi_fallback.items():
@@ -258,6 +258,11 @@ class RootPlan:
         return [key for _, key in self.members]
 
 
+# When a person's fields are delivered: None in the operation's first payload, else the id of
+# the node of the `@defer` they wait for.
+Delivery = int | None
+
+
 @dataclass
 class OperationPlan:
     """The fetch plan of every question of one GraphQL operation, made once before execution
@@ -269,7 +274,7 @@ class OperationPlan:
     plans: dict[QuestionKey, FetchPlan] = field(default_factory=dict)
     errors: dict[QuestionKey, Exception] = field(default_factory=dict)
     roots: dict[str, RootPlan] = field(default_factory=dict)
-    deliveries: dict[QuestionKey, list[tuple[Any, FetchPlan]]] = field(default_factory=dict)
+    deliveries: dict[QuestionKey, list[tuple[Delivery, FetchPlan]]] = field(default_factory=dict)
     questions: dict[QuestionKey, list[frozenset[Agency]]] = field(default_factory=dict)
     refused: Exception | None = None  # the whole operation cannot be planned
     planned: bool = False  # planning has run (it runs once, as execution starts)

@@ -26,16 +26,17 @@ def enabled() -> bool:
 
 
 def span(
-    name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: Any
-) -> AbstractContextManager[Any]:
-    """A span as the current one while the block runs, or a no-op when tracing is off."""
+    name: str, kind: SpanKind = SpanKind.INTERNAL, /, **attributes: Any
+) -> AbstractContextManager[trace.Span]:
+    """A span as the current one while the block runs, or a no-op when tracing is off.
+    `attributes` are OpenTelemetry's attribute values (strings, numbers, lists of them)."""
     if not state["enabled"]:
         return nullcontext(trace.INVALID_SPAN)
     return _recorded(name, kind, attributes)
 
 
 @contextmanager
-def _recorded(name: str, kind: SpanKind, attributes: dict[str, Any]) -> Iterator[Any]:
+def _recorded(name: str, kind: SpanKind, attributes: dict[str, Any]) -> Iterator[trace.Span]:
     # Exceptions are not recorded: their messages may hold upstream free text. The span says
     # only that it failed, and with which of the facade's codes.
     with tracer.start_as_current_span(

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from lxml import etree
 
@@ -93,7 +94,7 @@ def base64_of(parent: etree._Element, name: str, what: str) -> bytes:
 
 def local(element: etree._Element) -> str:
     """The local name of an element, without its namespace (`{ns}name` or `name`)."""
-    tag = element.tag
+    tag = cast(str, element.tag)  # a parsed element's tag is a str (lxml's types allow bytes)
     return tag[tag.find("}") + 1 :]
 
 
@@ -124,7 +125,7 @@ def is_nil(element: etree._Element | None) -> bool:
 def text(parent: etree._Element | None, name: str) -> str | None:
     """The text of a child element, None when absent or nil; surrounding blanks kept."""
     found = child(parent, name)
-    if is_nil(found):
+    if found is None or is_nil(found):
         return None
     return found.text or ""
 

@@ -14,6 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult
+from strawberry.types.base import get_object_definition
 
 from schema.documents import DocumentCache, off_the_loop_if_large, refusal_before_parsing
 from schema.errors import log_errors, masked
@@ -76,7 +77,7 @@ class FacadeSchema(strawberry.Schema):
         )
         if is_incremental(result):
             # Its payloads' errors made as a single answer's are (`schema/incremental.py`).
-            return deliver(result, context_value, self.process_errors)  # type: ignore[return-value]
+            return deliver(result, context_value, self.process_errors)  # type: ignore[return-value]  # strawberry's type knows no incremental result
         if result.errors:
             # Logged as they were found (`process_errors`); internal ones masked now, wherever
             # they arose: in a field, or outside any (strawberry's own masking extension sees
@@ -103,7 +104,7 @@ class FacadeSchema(strawberry.Schema):
     def graphql_schema(self) -> GraphQLSchema:
         """graphql-core's view of the same types, for the planning step: built from strawberry's
         public converter (the types are the very objects execution uses)."""
-        query = self.schema_converter.from_object(self.query.__strawberry_definition__)
+        query = self.schema_converter.from_object(get_object_definition(self.query, strict=True))
         return GraphQLSchema(query=query)
 
 

@@ -26,9 +26,11 @@ class PeriodInput:
 
 def described_enum(cls: type[E], *, name: str, description: str, values: dict[E, str]) -> type[E]:
     """A plain enum of the resolvers layer as a GraphQL enum with a description per value: the
-    enum keeps one origin, the words for developers live here."""
+    enum keeps one origin, the words for developers live here. It is `cls` itself, made a
+    GraphQL enum: fields are annotated with `cls` (a variable is no type to mypy)."""
     graphql_enum = strawberry.enum(cls, name=name, description=description)
-    for value in graphql_enum.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    definition = graphql_enum.__strawberry_definition__  # type: ignore[attr-defined]  # set by strawberry.enum
+    for value in definition.values:
         value.description = values[cls[value.name]]
     return graphql_enum
 
@@ -52,7 +54,9 @@ Kalla = described_enum(
     "the other agencies are unaffected."
 )
 class Myndighetsfel:
-    kalla: Kalla = strawberry.field(description="`kalla`: where the error comes from.")
+    kalla: resolvers_answer.Kalla = strawberry.field(
+        description="`kalla`: where the error comes from."
+    )
     felkod: str | None = strawberry.field(
         description="`felkod`: the error code; null when SSBTEK sent none."
     )

@@ -27,6 +27,7 @@ from resolvers.decode.declare import (
     Field,
     Items,
     Kind,
+    Member,
     Pairs,
     Type,
     Unknown,
@@ -92,7 +93,7 @@ def _build(declared: Type, root: AgencyDeclaration | None) -> Any:
     return strawberry.type(type(declared.name, (), namespace), description=declared.description)
 
 
-def _graphql_kind(member: Any) -> Any:
+def _graphql_kind(member: Member) -> Any:
     """The type of a member below an agency's own type (where nothing is null for an error)."""
     if isinstance(member, Unknown):
         return list[OkantElement]
@@ -100,17 +101,16 @@ def _graphql_kind(member: Any) -> Any:
         return SCALARS[member.shows_as] | None
     item = _value_kind(member.kind)
     if isinstance(member, Pairs):
-        return list[item]
+        return list[item]  # type: ignore[valid-type]  # a type made at run time
     if isinstance(member, Items):
-        listed = list[item] if isinstance(member.kind, Type) else list[item | None]
+        listed = list[item] if isinstance(member.kind, Type) else list[item | None]  # type: ignore[valid-type]  # a type made at run time
         return listed | None if member.null_without is not None else listed
     assert isinstance(member, Field)
     return item if member.required else item | None
 
 
 def _value_kind(kind: Kind | Type) -> Any:
-    if isinstance(kind, Kind):
-        kind = kind.shows_as
-    if isinstance(kind, Type):
-        return object_type(kind)
-    return SCALARS[kind]
+    shown = kind.shows_as if isinstance(kind, Kind) else kind
+    if isinstance(shown, Type):
+        return object_type(shown)
+    return SCALARS[shown]

@@ -26,10 +26,10 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry.schema.schema as strawberry_schema
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, Source
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, Source
 from strawberry.extensions import SchemaExtension
 
 from resolvers.codes import ErrorCode
@@ -81,7 +81,10 @@ def refusal_before_parsing(query: str, limits: Limits) -> list[GraphQLError]:
 
 
 def validated(
-    schema: GraphQLSchema, document: DocumentNode, rules: tuple[Any, ...], limits: Limits
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    rules: tuple[type[ASTValidationRule], ...],
+    limits: Limits,
 ) -> list[GraphQLError]:
     """The document's validation errors: the operation limits' alone when it is over them, else
     strawberry's validation with `rules` (which hold the same limits, then within them)."""
@@ -104,8 +107,8 @@ async def off_the_loop_if_large(query: str, work: Callable[[], T]) -> T:
 
 @dataclass
 class _Document:
-    document: Any
-    rules: tuple[Any, ...] | None = None
+    document: DocumentNode
+    rules: tuple[type[ASTValidationRule], ...] | None = None
     errors: list[GraphQLError] | None = None
 
 
@@ -142,7 +145,7 @@ class DocumentCache:
         self._entries.move_to_end(query)
         return self._entries[query]
 
-    def put(self, query: str, document: Any) -> _Document | None:
+    def put(self, query: str, document: DocumentNode) -> _Document | None:
         """Hold a parsed document if it is small enough; the entry, or None."""
         if len(query) > self.max_document_bytes:
             return None
@@ -180,8 +183,9 @@ class DocumentCache:
                     execution.graphql_document = entry.document
                 elif query:
                     read = partial(parse_coded, query, **execution.parse_options)
-                    execution.graphql_document = await off_the_loop_if_large(query, read)
-                    cache.put(query, execution.graphql_document)
+                    document = await off_the_loop_if_large(query, read)
+                    execution.graphql_document = document
+                    cache.put(query, document)
                 yield
 
             async def on_validate(self) -> AsyncIterator[None]:

@@ -65,6 +65,10 @@ from schema.scalars import write_decimal
 
 Completion = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
+# What an operation keeps for one set of directive variable values: by an object's or a list's
+# place, its completion (None: graphql-core's); by ("heavy", *place), how many times in a row
+# it took long on the event loop (an int). One dict, read once per completion.
+Kept = dict[tuple[Any, ...], Any]
 
 # graphql-core completes `__typename` from the parent type, whatever the source.
 _TYPENAME = "__typename"
@@ -92,15 +96,15 @@ class _OperationCompletions:
         self,
         operation: OperationDefinitionNode,
         fragments: Any,
-        on_gone: Callable[[weakref.ref[Any]], None],
+        on_gone: Callable[[weakref.ref[Any]], object],
     ) -> None:
         # Held weakly: the completions live as long as the parsed operation does (the document
         # cache's entry, or one request for a document it does not keep).
         self.operation = weakref.ref(operation, on_gone)
         self.directive_variables = _directive_variables(operation, fragments)
-        self.by_values: dict[tuple[Any, ...], dict[tuple[Any, ...], Completion | None]] = {}
+        self.by_values: dict[tuple[Any, ...], Kept] = {}
 
-    def for_values(self, variables: dict[str, Any]) -> dict[tuple[Any, ...], Completion | None]:
+    def for_values(self, variables: dict[str, Any]) -> Kept:
         """The completions for these variable values (a fresh dict when they cannot be kept)."""
         values = tuple(variables.get(name, _NOT_GIVEN) for name in self.directive_variables)
         try:
@@ -331,8 +335,8 @@ async def _off_the_loop(
     completion: Completion,
     result: Any,
     graphql_core: Callable[[], Any],
-    kept: dict[Any, Any],
-    strikes: Any,
+    kept: Kept,
+    strikes: tuple[Any, ...],
 ) -> Any:
     """A long completion in a worker thread: it reads decoded values and builds new ones, and
     hands the interpreter back to the event loop every millisecond meanwhile
@@ -437,7 +441,7 @@ def _object_completion(
         return f"k{len(constants) - 1}"
 
     for index, (response_name, attribute, shape) in enumerate(fields):
-        if shape is None:  # __typename
+        if shape is None or attribute is None:  # __typename
             values.append(f"{response_name!r}: {type_name!r}")
             continue
         variable = f"v{index}"
@@ -526,7 +530,8 @@ def _factory(source: str) -> Callable[..., Completion]:
         "dict": dict,
     }
     exec(compile(source, "<plain completion>", "exec"), namespace)
-    return namespace["make"]
+    made: Callable[..., Completion] = namespace["make"]  # compiled code
+    return made
 
 
 def _not_as_promised() -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ import strawberry
 from resolvers import payments
 from resolvers.codes import ErrorCode
 from resolvers.errors import BadUserInput
+from resolvers.payments import Utbetalningskalla as Source
 from resolvers.plan import QuestionKey
 from resolvers.privacy import redact
 from resolvers.tracebacks import BARE_TRACEBACKS
@@ -69,9 +70,9 @@ class Medlemsfel:
 
 @strawberry.type(description="One member of the household.")
 class HushallsMedlem:
-    roll: RollEnum = strawberry.field(description="Applicant, co-applicant or child.")  # type: ignore[valid-type]
+    roll: Roll = strawberry.field(description="Applicant, co-applicant or child.")
     personnummer: str = strawberry.field(description="The member's number, 12 digits.")
-    person: Person | None = strawberry.field(  # type: ignore[valid-type]
+    person: Person | None = strawberry.field(
         description="The member's data; null when the member could not be read (see `fel`)."
     )
     fel: Medlemsfel | None = strawberry.field(
@@ -86,7 +87,7 @@ class Members:
     roles: list[tuple[Roll, QuestionKey]]
     errors: dict[QuestionKey, Exception]
     _reads: dict[QuestionKey, asyncio.Future[Exception | None]] = field(default_factory=dict)
-    _payments: dict[tuple[QuestionKey, tuple[Any, ...]], asyncio.Future[Any]] = field(
+    _payments: dict[tuple[QuestionKey, tuple[Source, ...]], asyncio.Future[SourcesRead]] = field(
         default_factory=dict
     )
 
@@ -98,7 +99,7 @@ class Members:
             self._reads[key] = asyncio.ensure_future(_read(info, key))
         return await asyncio.shield(self._reads[key])
 
-    async def payments_of(self, info: Info, key: QuestionKey, sources: list[Any]) -> SourcesRead:
+    async def payments_of(self, info: Info, key: QuestionKey, sources: list[Source]) -> SourcesRead:
         """A member's payments of these sources and the sources missing; raises what reading the
         member raised."""
         failed = await self.failure(info, key)
@@ -159,8 +160,9 @@ class Hushallssummor:
 class Hushall:
     members: strawberry.Private[Members]
 
-    @strawberry.field(description="The members in the order given: applicant, co-applicant, "
-                      "children.")  # fmt: skip
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
+        description="The members in the order given: applicant, co-applicant, children."
+    )
     async def medlemmar(self, info: Info) -> list[HushallsMedlem]:
         failures = await asyncio.gather(
             *(self.members.failure(info, key) for _, key in self.members.roles)
@@ -179,7 +181,7 @@ class Hushall:
             )
         return result
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description="The household's payments (every member's `utbetalningar`) summed per "
         "calendar month of the period and per source, as `Person.manadssummor`. A co-applicant "
         "or child whose payments cannot be read is left out and listed in `saknade`."
@@ -187,10 +189,10 @@ class Hushall:
     async def manadssummor(self, info: Info, kallor: Kallor = None) -> Hushallssummor:
         sources = sources_of(kallor)
         period = self.members.roles[0][1].period
-        read_rows: list[Any] = []
+        read_rows: list[list[payments.Utbetalning]] = []
         missing = []
         saknade_kallor: list[SaknadKalla] = []
-        answered: set[Any] = set()
+        answered: set[Source] = set()
         for (roll, key), read in zip(
             self.members.roles, await self._payments(info, sources), strict=True
         ):
@@ -210,13 +212,13 @@ class Hushall:
             saknade_kallor += read.saknade(info, personnummer=key.personnummer)
         rows = payments.household_rows(read_rows, period)
         return Hushallssummor(
-            rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]
-            totaler=payments.month_totals(rows, period, answered),  # type: ignore[arg-type]
+            rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]  # the resolvers' twin, read by field name
+            totaler=payments.month_totals(rows, period, answered),  # type: ignore[arg-type]  # the resolvers' twin, read by field name
             saknade=missing,
             saknade_kallor=saknade_kallor,
         )
 
-    async def _payments(self, info: Info, sources: list[Any]) -> list[Any]:
+    async def _payments(self, info: Info, sources: list[Source]) -> list[Any]:
         return await asyncio.gather(
             *(self.members.payments_of(info, key, sources) for _, key in self.members.roles),
             return_exceptions=True,
@@ -224,8 +226,8 @@ class Hushall:
 
 
 def household_keys(
-    args: dict[str, Any], key_of: Any
-) -> list[tuple[Roll, QuestionKey]]:  # key_of(number) -> QuestionKey
+    args: dict[str, Any], key_of: Callable[[str], QuestionKey]
+) -> list[tuple[Roll, QuestionKey]]:
     """The members by role; BAD_USER_INPUT when a number is given twice."""
     members = [(Roll.SOKANDE, args["sokande"])]
     if args.get("medsokande") is not None:

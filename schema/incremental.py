@@ -9,25 +9,32 @@ deferred fragment's new agencies a question of their own (`schema/planner.py que
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Iterable
-from typing import Any
+import functools
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+from typing import Any, TypeGuard
 
 from graphql import (
     DirectiveNode,
     FieldNode,
     FragmentSpreadNode,
     GraphQLDeferDirective,
+    GraphQLDirective,
     GraphQLError,
     GraphQLIncludeDirective,
     GraphQLSkipDirective,
     GraphQLStreamDirective,
     InlineFragmentNode,
+    SelectionNode,
     SelectionSetNode,
 )
 from graphql.execution import (
+    CompletedResult,
+    Executor,
     ExperimentalIncrementalExecutionResults,
+    IncrementalResult,
     InitialIncrementalExecutionResult,
     SubsequentIncrementalExecutionResult,
+    VariableValues,
 )
 from graphql.execution.values import get_directive_values
 
@@ -43,7 +50,7 @@ NOT_ACCEPTED = (
 )
 
 
-def is_incremental(result: Any) -> bool:
+def is_incremental(result: object) -> TypeGuard[ExperimentalIncrementalExecutionResults]:
     """Whether an execution's result comes in several payloads."""
     return isinstance(result, ExperimentalIncrementalExecutionResults)
 
@@ -54,7 +61,7 @@ def first_payload(result: Any) -> Any:
     return result.initial_result if is_incremental(result) else result
 
 
-def delivers_incrementally(executor: Any) -> bool:
+def delivers_incrementally(executor: Executor[Any]) -> bool:
     """Whether the operation `executor` runs would defer or stream anything: a `@defer` or
     `@stream` (its `if` true) on a selection the operation includes, through its fragments.
     Read from the document (each fragment once), before anything runs."""
@@ -79,13 +86,13 @@ def delivers_incrementally(executor: Any) -> bool:
                 if fragment is not None and name not in seen:
                     seen.add(name)
                     # graphql-core keeps each fragment with its variables: its `definition`
-                    pending.append(getattr(fragment, "definition", fragment).selection_set)
+                    pending.append(fragment.definition.selection_set)
             elif isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set:
                 pending.append(selection.selection_set)
     return False
 
 
-def _included(directives: Iterable[DirectiveNode] | None, variables: dict[str, Any]) -> bool:
+def _included(directives: Iterable[DirectiveNode] | None, variables: VariableValues) -> bool:
     """Whether `@skip`/`@include` keep a selection (one whose `if` cannot be coerced is kept:
     graphql-core reports that where it collects it)."""
     node = _Directed(directives)
@@ -96,7 +103,7 @@ def _included(directives: Iterable[DirectiveNode] | None, variables: dict[str, A
     return not (include and include.get("if") is False)
 
 
-def _asks_incremental(selection: Any, variables: dict[str, Any]) -> bool:
+def _asks_incremental(selection: SelectionNode, variables: VariableValues) -> bool:
     node = _Directed(selection.directives)
     for directive in INCREMENTAL_DIRECTIVES:
         values = _values(directive, node, variables)
@@ -105,10 +112,12 @@ def _asks_incremental(selection: Any, variables: dict[str, Any]) -> bool:
     return False
 
 
-def _values(directive: Any, node: _Directed, variables: dict[str, Any]) -> dict[str, Any] | None:
+def _values(
+    directive: GraphQLDirective, node: _Directed, variables: VariableValues
+) -> dict[str, Any] | None:
     """The directive's arguments on the node, or None (absent, or not coercible)."""
     try:
-        return get_directive_values(directive, node, variables)
+        return get_directive_values(directive, node, variables)  # type: ignore[arg-type]  # reads .directives only
     except GraphQLError:
         return None
 
@@ -178,7 +187,7 @@ async def _later(
                 if partial is not None:
                     entry.errors = [
                         *(entry.errors or []),
-                        *partial.take(lambda path, pieces=pieces: _delivered(pieces, path)),
+                        *partial.take(functools.partial(_delivered, pieces)),
                     ] or None
                 entry.errors = _logged_then_masked(entry.errors, log_errors)
             for completed in payload.completed or ():
@@ -249,9 +258,12 @@ def _give_the_rest(
     rest = partial.rest()
     if not rest:
         return
-    entries = list(payload.incremental or ()) or list(payload.completed or ())
+    entries: Sequence[IncrementalResult | CompletedResult] = (
+        payload.incremental or payload.completed or ()
+    )
     if entries:
-        entries[0].errors = [*(entries[0].errors or []), *_logged_then_masked(rest, log_errors)]
+        masked_rest = _logged_then_masked(rest, log_errors) or []
+        entries[0].errors = [*(entries[0].errors or []), *masked_rest]
 
 
 def _logged_then_masked(

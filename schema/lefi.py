@@ -71,7 +71,9 @@ GROUP_WORDS = {
 
 def _code_enum(name: str, codes: list[str], description: str) -> Any:
     members = {code.split(":", 1)[1]: code for code in codes}
-    graphql_enum = strawberry.enum(Enum(name, members), description=description)  # type: ignore[misc]
+    graphql_enum = strawberry.enum(  # type: ignore[call-overload]  # Enum() of a computed name
+        Enum(name, members), description=description
+    )
     for value in graphql_enum.__strawberry_definition__.values:
         value.description = f"`{value.value}` in LEFI. {GROUP_WORDS[value.value]}"
     return graphql_enum
@@ -101,7 +103,7 @@ STATE_FIELDS = {
         "by Försäkringskassan and Pensionsmyndigheten.",
     ),
     "utlamnare": (
-        list[lefi_type("LefiUtlamnareTillstand")] | None,
+        list[lefi_type("LefiUtlamnareTillstand")] | None,  # type: ignore[misc]  # a type made at run time
         "`utlamnare`: each provider's state. Only providers in state OK contributed; a provider "
         "that is not OK gets no `avvikelse`, so check this.",
     ),
@@ -142,7 +144,7 @@ def _build_type(name: str, description: str, fields: dict[str, tuple[Any, str, A
 
 
 def _payments_resolver(attribute: str, argument: Any) -> Any:
-    def resolve(root: dict[str, Any], formansgrupper: argument = None) -> Any:  # type: ignore[valid-type]
+    def resolve(root: dict[str, Any], formansgrupper: argument = None) -> Any:
         return root[attribute]
 
     resolve.__annotations__ = {"formansgrupper": argument}
@@ -151,7 +153,7 @@ def _payments_resolver(attribute: str, argument: Any) -> Any:
 
 def _fk_fields() -> dict[str, tuple[Any, str, Any]]:
     narrowing = Annotated[
-        list[FkFormansgrupp] | None,  # type: ignore[valid-type]
+        list[FkFormansgrupp] | None,  # type: ignore[valid-type]  # a type made at run time
         strawberry.argument(
             description="Ask LEFI for these groups only; default every FK group, so that no "
             "payment is silently left out."
@@ -160,7 +162,7 @@ def _fk_fields() -> dict[str, tuple[Any, str, Any]]:
     fields = {name: (kind, text, None) for name, (kind, text) in STATE_FIELDS.items()}
     for field in FK_FIELDS:
         item = lefi_type(_item_type("LefiFormansinformation", field.source))
-        kind = (item | None) if field.single else (list[item] | None)
+        kind = (item | None) if field.single else (list[item] | None)  # type: ignore[valid-type]  # a type made at run time
         text = f"{field.description} LEFI `formansinformation.{field.source}`; asks {_asks(field)}."
         resolver = _payments_resolver(field.name, narrowing) if field.payments else None
         fields[field.name] = (kind, text, resolver)
@@ -179,7 +181,8 @@ def _asks(field: FkField) -> str:
 
 def _item_type(type_name: str, property_name: str) -> str:
     spec = lefi_model()["types"][type_name]
-    return next(f["type"] for f in spec["fields"] if f["name"] == property_name)
+    found: str = next(f["type"] for f in spec["fields"] if f["name"] == property_name)
+    return found
 
 
 Forsakringskassan = _build_type(
@@ -200,7 +203,7 @@ def _pm_fields() -> dict[str, tuple[Any, str, Any]]:
             item = lefi_type(_item_type(type_name, field.name))
         asks = ", ".join(field.codes) or "the PM groups of `formansgrupper` (default all)"
         text = f"{field.description} LEFI `{field.name}`; asks `{field.information_class}` {asks}."
-        fields[field.name] = (list[item] | None, text, None)
+        fields[field.name] = (list[item] | None, text, None)  # type: ignore[valid-type]  # a type made at run time
     return fields
 
 
@@ -211,7 +214,7 @@ Pensionsmyndigheten = _build_type(
 )
 
 PmNarrowing = Annotated[
-    list[PmFormansgrupp] | None,  # type: ignore[valid-type]
+    list[PmFormansgrupp] | None,  # type: ignore[valid-type]  # a type made at run time
     strawberry.argument(
         description="Ask LEFI for these PM groups only (claims, decisions and payments); default "
         "all three."
@@ -287,13 +290,13 @@ def plan_pensionsmyndigheten(plan: FetchPlan, pensionsmyndigheten: Selected) -> 
             plan.ask_lefi_exact("PM", field.information_class, groups)
 
 
-async def _forsakringskassan(root: Any, info: Info) -> Forsakringskassan | None:  # type: ignore[valid-type]
+async def _forsakringskassan(root: Any, info: Info) -> Forsakringskassan | None:  # type: ignore[valid-type]  # a type made at run time
     return forsakringskassan_value(await agency_part(info, root.key, Agency.FK))
 
 
 async def _pensionsmyndigheten(
     root: Any, info: Info, formansgrupper: PmNarrowing = None
-) -> Pensionsmyndigheten | None:  # type: ignore[valid-type]
+) -> Pensionsmyndigheten | None:  # type: ignore[valid-type]  # a type made at run time
     return pensionsmyndigheten_value(await agency_part(info, root.key, Agency.FK))
 
 

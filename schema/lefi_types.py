@@ -104,7 +104,7 @@ SPECIAL_TYPES: dict[str, type] = {
     "omfattning": Omfattning,
     "frantill": FranTill,
 }
-SCALAR_TYPES: dict[str, Any] = {
+SCALAR_TYPES: dict[str, type] = {
     "string": str,
     "integer": int,
     "number": Decimal,
@@ -128,7 +128,7 @@ def lefi_type(type_name: str) -> Any:
         attribute = python_name(field["name"])
         if field.get("list"):
             # A scalar that cannot be read becomes null in its list (and is kept in ovrigaFalt).
-            annotations[attribute] = list[kind | None] if scalar else list[kind]
+            annotations[attribute] = list[kind | None] if scalar else list[kind]  # type: ignore[valid-type]  # a type made at run time
         else:
             annotations[attribute] = kind | None
         namespace[attribute] = strawberry.field(

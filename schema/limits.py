@@ -14,7 +14,9 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
     ValidationRule,
     parse,
@@ -74,7 +76,7 @@ class Cost:
 INCREMENTAL = frozenset({"defer", "stream"})
 
 
-def _deferring(selection: Any) -> int:
+def _deferring(selection: SelectionNode) -> int:
     """1 if the selection carries `@defer` or `@stream`, else 0."""
     return int(any(d.name.value in INCREMENTAL for d in selection.directives or ()))
 
@@ -106,7 +108,7 @@ def selection_cost(
                     fragments[name].selection_set, fragments, costs, open_names | {name}
                 )
             total += costs[name] + Cost(deferred=_deferring(selection))
-        else:
+        elif isinstance(selection, InlineFragmentNode):
             below = selection_cost(selection.selection_set, fragments, costs, open_names)
             total += below + Cost(deferred=_deferring(selection))
     return total

@@ -86,7 +86,9 @@ class Datumperiod:
     "amount paid, or withheld."
 )
 class Utbetalningsdel:
-    slag: Delslag = strawberry.field(description="A part of the gross, a tax or a deduction.")  # type: ignore[valid-type]
+    slag: payments.Delslag = strawberry.field(
+        description="A part of the gross, a tax or a deduction."
+    )
     belopp: Decimal | None = strawberry.field(description="The amount, SEK.")
     forman: Kod | None = strawberry.field(
         description="FK `forman` (delförmån); PM `utbetalningsforman`."
@@ -97,7 +99,7 @@ class Utbetalningsdel:
     )
     avser: Datumperiod | None = strawberry.field(description="The period the row covers.")
     dagar: Decimal | None = strawberry.field(description="Days, where the source says.")
-    stodslag: Stodslag | None = strawberry.field(  # type: ignore[valid-type]
+    stodslag: payments.Stodslag | None = strawberry.field(
         description="CSN: a grant or a loan, by `beloppstyp`; null from other sources and for "
         "a CSN code the facade does not know."
     )
@@ -124,11 +126,11 @@ Beloppsfalt = described_enum(
     '(`"1250.00"`); `brutto − skatt − ovrigaAvdrag = netto` where all four are known.'
 )
 class Utbetalning:
-    kalla: Utbetalningskalla = strawberry.field(  # type: ignore[valid-type]
+    kalla: Source = strawberry.field(
         description="The paying source. A payment both FK (payer 1003) and PM report is PM's "
         "(see `rapporteradAv`)."
     )
-    rapporterad_av: list[Utbetalningskalla] = strawberry.field(  # type: ignore[valid-type]
+    rapporterad_av: list[Source] = strawberry.field(
         description="The sources that reported this payment: `[FK, PM]` when Försäkringskassan "
         "reported Pensionsmyndigheten's payment too (FK `foretag` 1003, same pay date, gross and "
         "net), which is then listed and counted once."
@@ -199,9 +201,7 @@ class Utbetalning:
     "The same is reported in `errors`, on the view's path."
 )
 class SaknadKalla:
-    kalla: Utbetalningskalla = strawberry.field(  # type: ignore[valid-type]
-        description="The paying source whose payments are missing."
-    )
+    kalla: Source = strawberry.field(description="The paying source whose payments are missing.")
     kod: str = strawberry.field(
         description="Why, as a code: `SOURCE_UNAVAILABLE` (the source answered with an error, "
         "or LEFI says its provider was not available) or the code of a whole SSBTEK call that "
@@ -240,7 +240,7 @@ class Utbetalningar:
 )
 class Manadstotal:
     manad: str = strawberry.field(description="The month, `YYYY-MM`.")
-    kalla: Utbetalningskalla = strawberry.field(description="The paying source.")  # type: ignore[valid-type]
+    kalla: Source = strawberry.field(description="The paying source.")
     brutto: Decimal | None = strawberry.field(description="Sum of `brutto`.")
     skatt: Decimal | None = strawberry.field(description="Sum of `skatt`.")
     ovriga_avdrag: Decimal | None = strawberry.field(description="Sum of `ovrigaAvdrag`.")
@@ -252,7 +252,7 @@ class Manadstotal:
         description="Sum of `varavLan` (CSN; null for other sources)."
     )
     antal: int = strawberry.field(description="The payments counted.")
-    ofullstandiga: list[Beloppsfalt] = strawberry.field(  # type: ignore[valid-type]
+    ofullstandiga: list[payments.Beloppsfalt] = strawberry.field(
         description="The amounts that some payment counted here lacks (e.g. the a-kassor's "
         "gross): their sums are of the payments that have them. Empty when every sum is whole."
     )
@@ -291,7 +291,7 @@ class Manadssummor:
 
 
 Kallor = Annotated[
-    list[Utbetalningskalla] | None,  # type: ignore[valid-type]
+    list[Source] | None,
     strawberry.argument(
         description="The sources to list; default all four. Only these are asked of SSBTEK."
     ),
@@ -379,7 +379,7 @@ async def read_sources(info: Info, key: QuestionKey, sources: list[Source]) -> S
     """Every payment of the sources asked, from the person's one answer, and the sources that
     could not be read: a failed SSBTEK call, an agency error, or a LEFI provider not OK."""
     read = SourcesRead()
-    lefi = [s for s in (Source.FK, Source.PM) if s in sources]
+    lefi: list[Source] = [s for s in (Source.FK, Source.PM) if s in sources]
     if lefi:
         answer = await _part(info, key, Agency.FK, lefi, read, LEFI_NAME)
         for source, read_rows in (
@@ -392,14 +392,14 @@ async def read_sources(info: Info, key: QuestionKey, sources: list[Source]) -> S
                     read.rows += read_rows(answer)
                 else:
                     read.missing.append((source, _provider_down(source.value, state)))
-    for source, agency, read_rows in (
+    for source, agency, rows_of in (
         (Source.AKASSA, Agency.SO, payments.akassa_payments),
         (Source.CSN, Agency.CSN, payments.csn_payments),
     ):
         if source in sources:
             data = await _part(info, key, agency, [source], read, agency.value)
             if data is not None:
-                read.rows += read_rows(data)
+                read.rows += rows_of(data)
     return read
 
 
@@ -458,7 +458,7 @@ async def _utbetalningar(
     sources = sources_of(kallor)
     read = (await read_sources(info, root.key, sources)).answered(info, sources)
     rows = payments.payment_list(read.rows, row_period(period, root.key))
-    return Utbetalningar(rader=rows, saknade=read.saknade(info))  # type: ignore[arg-type]
+    return Utbetalningar(rader=rows, saknade=read.saknade(info))  # type: ignore[arg-type]  # the resolvers' twin, read by field name
 
 
 async def _manadssummor(
@@ -472,13 +472,16 @@ async def _manadssummor(
 
 
 def month_view(
-    rows: list[payments.Utbetalning], period: Period, sources: list[Source], saknade: list[Any]
+    rows: list[payments.Utbetalning],
+    period: Period,
+    sources: list[Source],
+    saknade: list[SaknadKalla],
 ) -> Manadssummor:
     """The month sums of counted rows, per förmån and per source (of the sources that answered:
     a missing source has no zeros)."""
     return Manadssummor(
-        rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]
-        totaler=payments.month_totals(rows, period, sources),  # type: ignore[arg-type]
+        rader=payments.month_sums(rows, period, sources),  # type: ignore[arg-type]  # the resolvers' twin, read by field name
+        totaler=payments.month_totals(rows, period, sources),  # type: ignore[arg-type]  # the resolvers' twin, read by field name
         saknade=saknade,
     )
 

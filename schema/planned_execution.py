@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from graphql import GraphQLError
+from graphql.execution.executor import Executor
 
 from resolvers.codes import ErrorCode
 from resolvers.errors import TooManyQuestions
@@ -48,7 +49,7 @@ class PlanningExecutionContext(CodedExecutionContext):
         return super().execute_operation(serially)
 
 
-def plan_for(executor: Any, context: OperationContext) -> None:
+def plan_for(executor: Executor[Any], context: OperationContext) -> None:
     """Fill the context's plan from what `executor` collects; refuse the operation whole
     (TOO_MANY_QUESTIONS) when it asks SSBTEK more questions than one operation may."""
     plan = context.plan

@@ -31,7 +31,7 @@ from graphql.execution.values import get_argument_values
 
 from resolvers.agencies import Agency
 from resolvers.errors import BadUserInput, Forbidden
-from resolvers.plan import FetchPlan, OperationPlan, QuestionKey, RootPlan
+from resolvers.plan import Delivery, FetchPlan, OperationPlan, QuestionKey, RootPlan
 
 # The most fields one operation's plan may visit, each collected group once.
 MAX_SELECTIONS = 20_000
@@ -68,7 +68,7 @@ class Selected:
     key, its definition on `parent_type`, its field nodes with their `@defer` usages, and (read
     once) its arguments as graphql-core coerces them."""
 
-    executor: Any  # graphql-core's Executor of this operation
+    executor: Executor[Any]  # graphql-core's Executor of this operation
     parent_type: GraphQLObjectType
     response_key: str
     details: list[FieldDetails]
@@ -156,18 +156,18 @@ def selection_of(
                               operation_name=operation_name)  # fmt: skip
     if isinstance(executor, list):
         raise executor[0]
-    query_type = schema.query_type
+    query_type = _query_type(schema)
     grouped = collect_fields(
         schema, executor.fragments, executor.variable_values, query_type, executor.operation
     ).grouped_field_set
     return [Selected(executor, query_type, key, details) for key, details in grouped.items()]
 
 
-def plan_operation(executor: Any, planners: Planners, into: OperationPlan) -> None:
+def plan_operation(executor: Executor[Any], planners: Planners, into: OperationPlan) -> None:
     """Fill `into` with the operation's plan: every root field's keys (or the error that its
     arguments give), every question's fetch plan, and each person's questions. Raises
     GraphQLError where graphql-core's collection does (execution then reports it)."""
-    query_type = executor.schema.query_type
+    query_type = _query_type(executor.schema)
     grouped = collect_fields(
         executor.schema,
         executor.fragments,
@@ -187,6 +187,13 @@ def plan_operation(executor: Any, planners: Planners, into: OperationPlan) -> No
             answered_fields = _plan_root(root, planners, into, answered_fields)
     except TooComplexToPlan as exc:  # nothing of the operation is asked
         into.refused = exc
+
+
+def _query_type(schema: GraphQLSchema) -> GraphQLObjectType:
+    """The schema's query type (the facade's schema always has one)."""
+    if schema.query_type is None:
+        raise ValueError("the schema has no query type")
+    return schema.query_type
 
 
 def _plan_root(
@@ -249,11 +256,11 @@ def _fields_below(selected: list[Selected]) -> int:
 
 def _plans_by_delivery(
     person_fields: list[Selected], planners: dict[str, FieldPlanner]
-) -> list[tuple[Any, FetchPlan]]:
+) -> list[tuple[Delivery, FetchPlan]]:
     """One plan per delivery of a person's fields: those in the operation's first payload (key
     None), then each `@defer` they wait for (key: the directive's node), in the order they first
     appear."""
-    groups: dict[Any, FetchPlan] = {}
+    groups: dict[Delivery, FetchPlan] = {}
     for selected in person_fields:
         planner = planners.get(selected.name)
         if planner is None:
@@ -270,12 +277,14 @@ def _plans_by_delivery(
     return list(groups.items())
 
 
-def questions_of(deliveries: list[tuple[Any, FetchPlan]], limit: int) -> list[frozenset[Agency]]:
+def questions_of(
+    deliveries: list[tuple[Delivery, FetchPlan]], limit: int
+) -> list[frozenset[Agency]]:
     """The agencies of each of a person's SSBTEK questions: one per delivery (the person's own
     first, then each deferred fragment's), each agency asked in the first delivery that needs
     it, deliveries that need nothing new asking nothing; past `limit` questions, the later
     deferred fragments share the last."""
-    needs: dict[Any, set[Agency]] = {None: set()}  # the first payload's first
+    needs: dict[Delivery, set[Agency]] = {None: set()}  # the first payload's first
     for delivery, plan in deliveries:
         needs.setdefault(delivery, set()).update(plan.agencies)
     asked: set[Agency] = set()

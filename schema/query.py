@@ -123,7 +123,7 @@ def planned_root(info: Info) -> RootPlan:
     plan = info.context.plan
     if plan.refused is not None:
         raise plan.refused  # e.g. TOO_MANY_QUESTIONS: nothing of it is asked
-    root = plan.roots.get(info.path.key)
+    root = plan.roots.get(str(info.path.key))  # a root field's path key is its response key
     if root is None:  # planning did not run (a bug, logged where it failed)
         raise PlanningFailed("the operation could not be planned")
     if root.error is not None:
@@ -131,7 +131,7 @@ def planned_root(info: Info) -> RootPlan:
     return root
 
 
-def _planned_people(info: Info) -> list[Any]:
+def _planned_people(info: Info) -> list[Person]:
     """The people a root field asks about, as the planner read them."""
     keys = planned_root(info).keys
     for key in keys:
@@ -142,7 +142,7 @@ def _planned_people(info: Info) -> list[Any]:
 
 @strawberry.type(description="Questions to SSBTEK.")
 class Query:
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description="One person's data for a period and a case. Selected agencies are asked in "
         "one SSBTEK call."
     )
@@ -155,7 +155,7 @@ class Query:
     ) -> Person | None:
         return _planned_people(info)[0]
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description=f"Several people (at most {MAX_PERSONER}), e.g. a household, fetched "
         "concurrently; one person's failure does not fail the others."
     )
@@ -168,7 +168,7 @@ class Query:
     ) -> list[Person] | None:
         return _planned_people(info)
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description="A household applying for ekonomiskt bistånd: the applicant, a co-applicant "
         "and children, each asked in a question of their own, concurrently, with their payments "
         f"summed by month (at most {MAX_PERSONER} members)."
@@ -185,9 +185,9 @@ class Query:
         roles = planned_root(info).members  # raises when nothing may be asked
         plan = info.context.plan
         errors = {key: plan.errors[key] for _, key in roles if key in plan.errors}
-        return Hushall(members=Members(roles=roles, errors=errors))  # type: ignore[call-arg]
+        return Hushall(members=Members(roles=roles, errors=errors))
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry.field(...) is untyped
         description="SSBTEK's connectivity probe (`testaBastjanstInformation`); no personal data."
     )
     async def tjanstestatus(self, info: Info) -> list[Tjanstestatus]:
@@ -196,7 +196,7 @@ class Query:
             Tjanstestatus(
                 myndighet=result.agency,
                 anropad=result.anropad,
-                fel=result.fel,
+                fel=result.fel,  # type: ignore[arg-type]  # its twin, read by field name
             )
             for result in results
         ]

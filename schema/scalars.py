@@ -14,6 +14,7 @@ from typing import Any, NewType, TypeVar
 
 import strawberry
 from graphql import GraphQLError, StringValueNode, ValueNode
+from strawberry.types.scalar import ScalarDefinition
 
 from resolvers.codes import ErrorCode
 from resolvers.personnummer import InvalidPersonnummer, normalise
@@ -73,7 +74,7 @@ def literal_reader(parse: Callable[[object], T]) -> Callable[..., T]:
 
 def _scalar(
     name: str, description: str, write: Callable[[Any], str], read: Callable[[object], T]
-) -> Any:
+) -> ScalarDefinition:
     """A scalar that reads its value from a string, in variables and in the document alike."""
     return strawberry.scalar(
         name=name,
@@ -192,7 +193,7 @@ DATETIME_SCALAR = _scalar(
     parse_datetime,
 )
 
-SCALARS = {
+SCALARS: dict[object, ScalarDefinition] = {
     Personnummer: PERSONNUMMER_SCALAR,
     date: DATE_SCALAR,
     datetime: DATETIME_SCALAR,

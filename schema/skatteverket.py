@@ -30,7 +30,7 @@ TaxYears = Annotated[
 ]
 
 
-async def _skatteverket(root: Any, info: Info, ar: TaxYears = None) -> Skatteverket | None:
+async def _skatteverket(root: Any, info: Info, ar: TaxYears = None) -> Skatteverket | None:  # type: ignore[valid-type]  # a type made at run time
     return agency_value(await agency_part(info, root.key, SKATTEVERKET.agency))
 
 

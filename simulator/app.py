@@ -161,7 +161,7 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
                 "Client", "Invalid request", qname.namespace, "VALIDERINGSFEL", errors
             )
         if qname.localname == "testaBastjanstInformation":
-            return _probe(qname.namespace)
+            return _probe(version.namespace)
         question = read_question(operation)
         entry.update(question.as_json())
         if version is SsbtVersion.V11 and "SKV" in question.included and question.skv_fraga is None:

@@ -142,7 +142,9 @@ def _arende(
     _plan(arende, ns, typer, person, period, amounts, stodform, weeks=True)
 
 
-def _beloppen(parent: etree._Element, typer: str, amounts: tuple, weeks: int) -> None:
+def _beloppen(
+    parent: etree._Element, typer: str, amounts: tuple[tuple[str, str, int], ...], weeks: int
+) -> None:
     beloppen = sub(parent, typer, "Beloppen")
     for beloppstyp, text, per_week in amounts:
         belopp = sub(beloppen, typer, "Belopp")
@@ -158,7 +160,7 @@ def _plan(
     typer: str,
     person: SimPerson,
     period: SimPeriod,
-    amounts: tuple,
+    amounts: tuple[tuple[str, str, int], ...],
     stodform: str,
     weeks: bool,
 ) -> None:

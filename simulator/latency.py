@@ -34,7 +34,10 @@ class LatencyModel:
         ordered = sorted(included)
         rng = random.Random(",".join(ordered)) if self.fixed else self.rng
         slowest = max(
-            (base + rng.uniform(0, jitter) for base, jitter in map(self.agencies.get, ordered)),
+            (
+                base + rng.uniform(0, jitter)
+                for base, jitter in map(self.agencies.__getitem__, ordered)
+            ),
             default=0.0,
         )
         return slowest + self.overhead_s

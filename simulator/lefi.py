@@ -141,26 +141,33 @@ DAY_NAMES = {
 @cache
 def model() -> dict[str, Any]:
     """The project's LEFI model, shared with the facade's decoder."""
-    return json.loads((CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8"))
+    parsed: dict[str, Any] = json.loads(
+        (CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8")
+    )
+    return parsed
 
 
 @cache
 def answer_schema() -> dict[str, Any]:
     """The project's JSON Schema of the LEFI answer: the rules an answer must keep."""
-    return json.loads(LEFI_SCHEMA_PATH.read_text(encoding="utf-8"))
+    parsed: dict[str, Any] = json.loads(LEFI_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return parsed
 
 
 @cache
 def rules(type_name: str, name: str) -> dict[str, Any]:
     """What the JSON Schema says of one property of a model type (`items`: of each item)."""
-    return answer_schema()["$defs"].get(type_name, {}).get("properties", {}).get(name, {})
+    found: dict[str, Any] = (
+        answer_schema()["$defs"].get(type_name, {}).get("properties", {}).get(name, {})
+    )
+    return found
 
 
 def within(number: int, property_rules: dict[str, Any]) -> int:
     """A list's length brought within the property's `minItems` and `maxItems`."""
-    return max(
-        property_rules.get("minItems", 0), min(number, property_rules.get("maxItems", number))
-    )
+    least: int = property_rules.get("minItems", 0)
+    most: int = property_rules.get("maxItems", number)
+    return max(least, min(number, most))
 
 
 @dataclass(frozen=True)
@@ -496,7 +503,10 @@ def _retro_payment(world: LefiWorld, code: str) -> dict[str, Any] | None:
 def _fk_copy(pm: dict[str, Any]) -> dict[str, Any]:
     """PM's payment as FK's payment model reports it: payer 1003, the same date and amounts."""
     gross, net = Decimal(pm["bruttobelopp"]), Decimal(pm["nettobelopp"])
-    tax = -sum(Decimal(a["belopp"]) for a in pm["avdrag"] if a["avdragstyp"]["kod"] == "PM:PS")
+    tax = -sum(
+        (Decimal(a["belopp"]) for a in pm["avdrag"] if a["avdragstyp"]["kod"] == "PM:PS"),
+        Decimal(0),
+    )
     other = gross - net - tax
     month = date.fromisoformat(pm["utbetalningsperiod"]["from"])
     details = [

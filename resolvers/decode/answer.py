@@ -61,7 +61,8 @@ Decoder = Callable[[etree._Element], Any]
 def _decoder(agency: Agency) -> Decoder:
     """The `decode` function of the agency's module, `resolvers/decode/<name>.py`."""
     module = importlib.import_module(f"resolvers.decode.{agency.module_name}")
-    return module.decode
+    decode: Decoder = module.decode  # a module found by name is untyped
+    return decode
 
 
 # Every agency's decoder, found by its registry name: a missing module fails at import.

@@ -33,7 +33,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -192,7 +192,7 @@ class Type:
         return tree
 
     @cached_property
-    def read(self) -> Callable[[etree._Element], Any]:
+    def read(self) -> TypeReader:
         """The reader of this type's element, compiled once: one pass over each element's
         children, then each field from them."""
         return _compile(self)
@@ -298,7 +298,16 @@ def _collect(declared: Type, seen: dict[int, Type]) -> None:
 
 # -- reading ------------------------------------------------------------------------------------
 
-Reader = Callable[[etree._Element, dict[str, list[etree._Element]]], Any]
+# An element's child elements by local name (`_children`).
+Children = dict[str, list[etree._Element]]
+Reader = Callable[[etree._Element, Children], Any]
+
+
+class TypeReader(Protocol):
+    """A type's compiled reader (`Type.read`): its value from its element, with the unknown
+    content to keep where the type keeps it."""
+
+    def __call__(self, element: etree._Element, unknown: Any = None, /) -> Any: ...
 
 
 def _children(element: etree._Element) -> dict[str, list[etree._Element]]:
@@ -330,7 +339,7 @@ def _named(item: etree._Element, name: str) -> bool:
     return tag.__class__ is str and tag[tag.find("}") + 1 :] == name
 
 
-def _wrapper(steps: tuple[str, ...]) -> Callable[[etree._Element, dict], etree._Element | None]:
+def _wrapper(steps: tuple[str, ...]) -> Callable[[etree._Element, Children], etree._Element | None]:
     """The element that holds a path's last step: the type's own element, or the first of each
     wrapper in turn."""
     if not steps:
@@ -338,15 +347,16 @@ def _wrapper(steps: tuple[str, ...]) -> Callable[[etree._Element, dict], etree._
 
     head, rest = steps[0], steps[1:]
 
-    def wrapper(element: etree._Element, children: dict) -> etree._Element | None:
+    def wrapper(element: etree._Element, children: Children) -> etree._Element | None:
         found = children.get(head)
         if found is None:
             return None
         inside = found[0]
         for step in rest:
-            inside = _first(inside, step)
-            if inside is None:
+            following = _first(inside, step)
+            if following is None:
                 return None
+            inside = following
         return inside
 
     return wrapper
@@ -361,21 +371,21 @@ def _raw(path: str) -> Reader:
             return lambda element, _children: element.get(attribute)
         holder = _wrapper(tuple(wrappers))
 
-        def nested_attribute(element: etree._Element, children: dict) -> str | None:
+        def nested_attribute(element: etree._Element, children: Children) -> str | None:
             inside = holder(element, children)
             return None if inside is None else inside.get(attribute)
 
         return nested_attribute
     if not wrappers:
 
-        def direct(_element: etree._Element, children: dict) -> etree._Element | None:
+        def direct(_element: etree._Element, children: Children) -> etree._Element | None:
             found = children.get(last)
             return None if found is None else found[0]
 
         return direct
     holder = _wrapper(tuple(wrappers))
 
-    def nested(element: etree._Element, children: dict) -> etree._Element | None:
+    def nested(element: etree._Element, children: Children) -> etree._Element | None:
         inside = holder(element, children)
         return None if inside is None else _first(inside, last)
 
@@ -407,7 +417,7 @@ def _sent(paths: tuple[str, ...]) -> Reader:
     if len(raws) == 1:
         return raws[0]
 
-    def first_sent(element: etree._Element, children: dict) -> Any:
+    def first_sent(element: etree._Element, children: Children) -> Any:
         for raw in raws:
             found = raw(element, children)
             if found is not None and (found.__class__ is not str or found):  # "": no attribute
@@ -424,7 +434,7 @@ def _field(member: Field) -> Reader:
     return lambda element, children: value(sent(element, children))
 
 
-def _elements(path: str) -> Callable[[etree._Element, dict], list[etree._Element]]:
+def _elements(path: str) -> Callable[[etree._Element, Children], list[etree._Element]]:
     *wrappers, last = path.split("/")
     if last.startswith("@"):
         raise ValueError(f"a list cannot be read from an attribute ({path})")
@@ -432,7 +442,7 @@ def _elements(path: str) -> Callable[[etree._Element, dict], list[etree._Element
         return lambda _element, children: children.get(last) or []
     holder = _wrapper(tuple(wrappers))
 
-    def nested(element: etree._Element, children: dict) -> list[etree._Element]:
+    def nested(element: etree._Element, children: Children) -> list[etree._Element]:
         inside = holder(element, children)
         if inside is None:
             return []
@@ -446,7 +456,7 @@ def _items(member: Items) -> Reader:
     sources = [_elements(path) for path in _paths(member.path)]
     without, skip_nil = member.null_without, member.skip_nil
 
-    def items(element: etree._Element, children: dict) -> list[Any] | None:
+    def items(element: etree._Element, children: Children) -> list[Any] | None:
         if without is not None and without not in children:
             return None
         found = sources[0](element, children)
@@ -467,7 +477,7 @@ def _pairs(member: Pairs) -> Reader:
             raise ValueError(f"{member.name}: each paired field is one element name")
         columns.append((item.path, _value(item.kind)))
 
-    def pairs(_element: etree._Element, children: dict) -> list[Any]:
+    def pairs(_element: etree._Element, children: Children) -> list[Any]:
         found = [(children.get(name) or [], value) for name, value in columns]
         count = max((len(elements) for elements, _ in found), default=0)
         return [
@@ -478,7 +488,7 @@ def _pairs(member: Pairs) -> Reader:
     return pairs
 
 
-def _compile(declared: Type) -> Callable[..., Any]:
+def _compile(declared: Type) -> TypeReader:
     cls = declared.cls
     readers: list[Reader] = []
     derived: list[tuple[int, Callable[..., Any], tuple[str, ...]]] = []

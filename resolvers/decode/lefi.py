@@ -22,10 +22,11 @@ import calendar
 import json
 import keyword
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from lxml import etree
@@ -34,6 +35,7 @@ from resolvers.contract import CONTRACT_DIR
 from resolvers.xmlread import PayloadError, UnknownValue, text
 
 UNKNOWN = "ovriga_falt"
+V = TypeVar("V")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -62,7 +64,9 @@ _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$")
 def lefi_model() -> dict[str, Any]:
     """The project's LEFI v9 answer model (types, fields, enumerations), with the date strings
     of `DATE_STRINGS` typed as dates."""
-    model = json.loads((CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8"))
+    model: dict[str, Any] = json.loads(
+        (CONTRACT_DIR / "lefi-v9-model.json").read_text(encoding="utf-8")
+    )
     for type_name, field_name in DATE_STRINGS:
         [field] = [f for f in model["types"][type_name]["fields"] if f["name"] == field_name]
         field["type"] = "date"
@@ -170,7 +174,8 @@ def normalise(value: Any, type_name: str) -> dict[str, Any]:
     Every object keeps its own `ovriga_falt`: properties the model does not know and values of
     the wrong kind, with paths relative to that object.
     """
-    return _readers()[f"read_{type_name}"](value)
+    read: Callable[[Any], dict[str, Any]] = _readers()[f"read_{type_name}"]  # compiled code
+    return read(value)
 
 
 def reference_normalise(value: Any, type_name: str) -> dict[str, Any]:
@@ -533,7 +538,8 @@ def _compiled_when_called(namespace: dict[str, Any], type_name: str) -> Any:
         source, constants = _object_reader(type_name)
         namespace.update(constants)
         exec(compile(source, f"<LEFI reader of {type_name}>", "exec"), namespace)
-        return namespace[f"read_{type_name}"](value)
+        compiled: Callable[[Any], dict[str, Any]] = namespace[f"read_{type_name}"]
+        return compiled(value)
 
     return read
 
@@ -697,7 +703,9 @@ def _item(
     return _value(raw, field, (name, index), unknown)
 
 
-def _at_most_one(raw: Any, name: str, unknown: list[UnknownValue], read: Any) -> list[Any]:
+def _at_most_one(
+    raw: Any, name: str, unknown: list[UnknownValue], read: Callable[[Any], dict[str, Any]]
+) -> list[dict[str, Any]]:
     """A list the contract allows one item in (`AT_MOST_ONE`): the first read, the rest kept."""
     items = raw if isinstance(raw, list) else [raw]
     for index, extra in enumerate(items[1:], start=1):
@@ -705,7 +713,7 @@ def _at_most_one(raw: Any, name: str, unknown: list[UnknownValue], read: Any) ->
     return [read(item) for item in items[:1]]
 
 
-def _odd_object(value: Any, read: Any) -> dict[str, Any]:
+def _odd_object(value: Any, read: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     """An object type's reading of a value that is not a JSON object: a list's items and any
     other value kept, every field empty."""
     if isinstance(value, dict):  # a mapping of another class than JSON's
@@ -749,7 +757,7 @@ def _andel(taljare: int, namnare: int) -> Decimal | None:
     return andel
 
 
-def _remember(known: dict[Any, Any], text: str, value: Any) -> Any:
+def _remember(known: dict[str | None, V], text: str, value: V) -> V:
     if len(text) <= 32 and len(known) < _MAX_REMEMBERED:
         known[text] = value
     return value
