@@ -389,6 +389,12 @@ def rows(figures: dict[str, Any], row: Callable[..., dict[str, str]]) -> list[di
                     slow["cpu_ms"],
                 )
             )
+    before, after = figures["load_average"]
+    made.append(
+        row(
+            "  load average (1 minute) before and after these rows", f"{before:.1f}", f"{after:.1f}"
+        )
+    )
     return made
 
 
