@@ -17,21 +17,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cache, decode, direct, load, memory, refusals, selection, stall, workers
+from bench import (
+    cache,
+    decode,
+    direct,
+    incremental,
+    load,
+    memory,
+    refusals,
+    selection,
+    stall,
+    workers,
+)
+from bench.harness import median_range as _spread
 
 RESULTS = Path(__file__).parent / "results"
 
 
 def _median(values: list[float] | float) -> float:
     return statistics.median(values) if isinstance(values, list) else values
-
-
-def _spread(values: list[float], unit: str = "ms", of: str = "rounds") -> str:
-    """Median and range of the rounds (or other repeats, `of`)."""
-    return (
-        f"{statistics.median(values):.1f} {unit} ({min(values):.1f}–{max(values):.1f}, "
-        f"{len(values)} {of})"
-    )
 
 
 def selection_rows(f: dict[str, Any]) -> list[dict[str, str]]:
@@ -185,17 +189,20 @@ def _row(
 
 
 def markdown(rows: list[dict[str, str]], notes: list[tuple[str, str]]) -> str:
-    """The table, then the cache, fairness and overload figures."""
+    """The table, then the cache, fairness and overload figures (when there are any)."""
     columns = list(rows[0])
     lines = [
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),
         *("| " + " | ".join(row[c] for c in columns) + " |" for row in rows),
-        "",
-        "| cache, fairness and overload | figure |",
-        "|---|---|",
-        *(f"| {what} | {figure} |" for what, figure in notes),
     ]
+    if notes:
+        lines += [
+            "",
+            "| cache, fairness and overload | figure |",
+            "|---|---|",
+            *(f"| {what} | {figure} |" for what, figure in notes),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -228,6 +235,8 @@ def main() -> None:
     rows += workers.rows(figures["workers"], _row)
     notes += load.measure()
     figures["cache_fairness_overload"] = dict(notes)
+    figures["incremental"] = incremental.measure()
+    rows += incremental.rows(figures["incremental"], _row)
     # Last: it tunes this process as a serving one (gc.freeze, 1 ms switches).
     figures["decode"] = decode.measure()
     rows += decode.rows(figures["decode"], _row)

@@ -44,7 +44,9 @@ import orjson
 from lxml import etree
 
 import resolvers.client
-from bench.harness import HUGE, HUGE_PERSON, TWO_YEARS
+from bench.harness import HUGE, HUGE_PERSON, TWO_YEARS, compared
+from bench.harness import median_range as spread
+from bench.harness import ratio as _ratio
 from resolvers.contract import SsbtVersion
 from resolvers.decode import lefi
 from resolvers.xmlread import base64_of, text
@@ -324,18 +326,6 @@ def measure(rounds: int = 9) -> dict[str, Any]:
     return figures
 
 
-def spread(values: list[float], unit: str = "ms") -> str:
-    """Median and range."""
-    return (
-        f"{statistics.median(values):.1f} {unit} ({min(values):.1f}–{max(values):.1f}, "
-        f"{len(values)} rounds)"
-    )
-
-
-def _ratio(values: list[float], compared: list[float]) -> float:
-    return statistics.median(values) / statistics.median(compared)
-
-
 def rows(figures: dict[str, Any], row: Callable[..., dict[str, str]]) -> list[dict[str, str]]:
     """The bench rows of the decode figures (`row` is `bench.__main__._row`)."""
     made = []
@@ -343,35 +333,35 @@ def rows(figures: dict[str, Any], row: Callable[..., dict[str, str]]) -> list[di
         f = figures[name]
         steps = " / ".join(f"{statistics.median(v):.1f}" for v in f["steps_ms"].values())
         made += [
-            row(
+            compared(
+                row,
                 f"LEFI decode of {what} answer ({f['json_bytes'] // 1000} kB of JSON), this "
                 f"decoder vs the one before, in-process, interleaved (base64 / JSON / readers: "
                 f"{steps} ms)",
-                spread(f["after_ms"]),
-                spread(f["before_ms"]),
-                _ratio(f["after_ms"], f["before_ms"]),
+                f["after_ms"],
+                f["before_ms"],
                 "≤ 25 ms" if name == "huge" else "",
             ),
-            row(
+            compared(
+                row,
                 "  its readers vs the general reading value by value (`reference_normalise`), "
                 "interleaved",
-                spread(f["readers_ms"]),
-                spread(f["general_ms"]),
-                _ratio(f["readers_ms"], f["general_ms"]),
+                f["readers_ms"],
+                f["general_ms"],
             ),
-            row(
+            compared(
+                row,
                 f"  its JSON ({f['floats']:,} numbers with a fraction): msgspec with Decimal vs "
                 "the json module with Decimal (before)",
-                spread(f["msgspec_ms"]),
-                spread(f["json_ms"]),
-                _ratio(f["msgspec_ms"], f["json_ms"]),
+                f["msgspec_ms"],
+                f["json_ms"],
             ),
-            row(
+            compared(
+                row,
                 "  its JSON: orjson with the checks that keep every digit (a prototype) vs the "
                 "json module with Decimal",
-                spread(f["orjson_exact_ms"]),
-                spread(f["json_ms"]),
-                _ratio(f["orjson_exact_ms"], f["json_ms"]),
+                f["orjson_exact_ms"],
+                f["json_ms"],
             ),
         ]
         for way, how in (("pool", "a process pool"), ("pieces", "a process pool, in pieces")):
@@ -381,11 +371,11 @@ def rows(figures: dict[str, Any], row: Callable[..., dict[str, str]]) -> list[di
                 ("wall_ms", "the time to the decoded answer"),
             ):
                 made.append(
-                    row(
+                    compared(
+                        row,
                         f"  decoded in {how} vs in a thread: {label}",
-                        spread([r[key] for r in f[way]]),
-                        spread([r[key] for r in f["thread"]]),
-                        _ratio([r[key] for r in f[way]], [r[key] for r in f["thread"]]),
+                        [r[key] for r in f[way]],
+                        [r[key] for r in f["thread"]],
                     )
                 )
     made.append(

@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
@@ -77,6 +77,15 @@ def rss_mib(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used so far, user and system, all its threads (Linux)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        # The fields after the command's closing parenthesis; utime and stime are the 12th
+        # and 13th of them (the 14th and 15th of the line), in clock ticks.
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _load(url: str, query: str, numbers: list[str], concurrency: int) -> list[float]:
@@ -164,6 +173,30 @@ def spread(values: list[float], unit: str) -> str:
         f"{statistics.median(values):.1f}{suffix} (range {min(values):.1f}–{max(values):.1f}, "
         f"{len(values)} runs)"
     )
+
+
+def median_range(values: list[float], unit: str = "ms", of: str = "rounds") -> str:
+    """Median and range of the rounds (or other repeats, `of`), as the bench's table gives them."""
+    return (
+        f"{statistics.median(values):.1f} {unit} ({min(values):.1f}–{max(values):.1f}, "
+        f"{len(values)} {of})"
+    )
+
+
+def ratio(values: list[float], compared: list[float]) -> float:
+    """The quotient of two medians."""
+    return statistics.median(values) / statistics.median(compared)
+
+
+def compared(
+    row: Callable[..., dict[str, str]],
+    what: str,
+    values: list[float],
+    against: list[float],
+    goal: str = "",
+) -> dict[str, str]:
+    """A table row (`row` is `bench.__main__._row`) of two figures' rounds and their ratio."""
+    return row(what, median_range(values), median_range(against), ratio(values, against), goal)
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -43,13 +43,15 @@ MONTH_SUMS = """query($pnr: [Personnummer!]!, $period: PeriodInput!) {
 
 
 @contextmanager
-def simulator_process(latency: bool) -> Iterator[str]:
-    """The simulator as its own process; yields its SOAP URL."""
+def simulator_process(latency: bool, fixed: bool = True) -> Iterator[str]:
+    """The simulator as its own process; yields its SOAP URL. With `latency`, each question's
+    wait is fixed by its agencies unless `fixed` is false (then drawn afresh each time)."""
     port = free_port()
+    # By default the waits are fixed per question: the facade and zeep are compared on the same
+    # waits.
+    waits = ["--latency", *(["--latency-fixed"] if fixed else [])] if latency else []
     with command(
-        # The waits fixed per question: the facade and zeep are compared on the same waits.
-        ["simulator", "--port", str(port), *(["--latency", "--latency-fixed"] if latency else [])],
-        f"http://127.0.0.1:{port}/ssbtek?wsdl",
+        ["simulator", "--port", str(port), *waits], f"http://127.0.0.1:{port}/ssbtek?wsdl"
     ):
         yield f"http://127.0.0.1:{port}/ssbtek"
 

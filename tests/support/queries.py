@@ -1,6 +1,6 @@
 """GraphQL documents and helpers that several test modules and the benchmarks share: a costly
-fragment chain, a person question with bounded inputs, the whole-`Person` selection, and the
-error codes of an answer."""
+fragment chain, a person question with bounded inputs, the whole-`Person` selection, a screen
+with its benefits deferred, and the error codes of an answer."""
 
 from __future__ import annotations
 
@@ -123,3 +123,21 @@ def whole_person(schema: Any, variables: str = "$pnr: Personnummer!, $period: Pe
         f'query({variables}) {{ person(personnummer: $pnr, period: $period, arende: "A") '
         f"{{ {' '.join(parts)} }} }}"
     )
+
+
+def wide_screen() -> str:
+    """A caseworker's screen (AF and TNS at once) with every field of Försäkringskassan and
+    Pensionsmyndigheten in a deferred fragment: some 10,000 plain fields for the variables `pnr`
+    (`198503151238`) and `period`, for the fast path to complete or not."""
+    person = build_schema().graphql_schema.get_type("Person")
+
+    def every(name: str) -> str:
+        return f"{name} {{ {every_field(get_named_type(person.fields[name].type), 11)} }}"
+
+    return f"""query Bred($pnr: Personnummer!, $period: PeriodInput!) {{
+  person(personnummer: $pnr, period: $period, arende: "bench") {{
+    arbetsformedlingen {{ fornamn efternamn arbetssokandeInfo {{ arbetssokande }} }}
+    transportstyrelsen {{ fordon {{ regnr }} }}
+    ... @defer(label: "formaner") {{ {every("forsakringskassan")} {every("pensionsmyndigheten")} }}
+  }}
+}}"""
