@@ -46,29 +46,13 @@ from bench.selection import simulator_process
 from tests.support import PERIOD
 from tests.support.multipart import PartReader, merged
 from tests.support.network import ServedSimulator
-from tests.support.queries import answered_fields, wide_screen
+from tests.support.queries import ARENDEVY, LISTA, answered_fields, wide_screen
 
 # What GraphiQL, Apollo Client and urql send.
 ACCEPT = "multipart/mixed;deferSpec=20220824, application/json"
 
-# The GraphiQL tab `Arendevy` (docs/schema-guide.md).
-SCREEN = """query Arendevy($pnr: Personnummer!, $period: PeriodInput!) {
-  person(personnummer: $pnr, period: $period, arende: "bench") {
-    arbetsformedlingen { fornamn efternamn arbetssokandeInfo { arbetssokande } }
-    transportstyrelsen { fordon { regnr } }
-    ... @defer(label: "formaner") {
-      forsakringskassan { sjukpenning { aktivt } }
-      manadssummor(kallor: [FK, PM]) { totaler { manad kalla brutto } }
-    }
-  }
-}"""
-
-LIST = """query Lista($pnr: [Personnummer!]!, $period: PeriodInput!) {
-  personer(personnummer: $pnr, period: $period, arende: "bench") @stream(initialCount: 1) {
-    personnummer
-    arbetsformedlingen { fornamn statusKod }
-  }
-}"""
+# The GraphiQL tab `Arendevy` and the list streamed (docs/schema-guide.md).
+SCREEN, LIST = ARENDEVY, LISTA
 
 CROWD = 50
 

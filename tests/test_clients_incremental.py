@@ -26,29 +26,11 @@ from tests.support import CASEWORKER, Simulator, facade_env, serving
 from tests.support.held import HeldTransport
 from tests.support.multipart import without_directives
 from tests.support.node import node_project
+from tests.support.queries import ARENDEVY, LISTA
 from tests.support.waiting import GIVE_UP_S
 
 PEOPLE = ["198503151238", "199001011239", "198807141232", "198202201235"]
 PERIOD = {"from": "2026-05-01", "tom": "2026-06-30"}
-
-# The caseworker's screen of docs/schema-guide.md: AF and Transportstyrelsen at once, the
-# benefits (LEFI) below.
-ARENDEVY = """query Arendevy($pnr: Personnummer!, $period: PeriodInput!) {
-  person(personnummer: $pnr, period: $period, arende: "2026-0042") {
-    arbetsformedlingen { fornamn efternamn arbetssokandeInfo { arbetssokande } }
-    transportstyrelsen { fordon { regnr } }
-    ... @defer(label: "formaner") {
-      forsakringskassan { sjukpenning { aktivt } }
-      manadssummor(kallor: [FK, PM]) { totaler { manad kalla brutto } }
-    }
-  }
-}"""
-LISTA = """query Lista($pnr: [Personnummer!]!, $period: PeriodInput!) {
-  personer(personnummer: $pnr, period: $period, arende: "2026-0042") @stream(initialCount: 1) {
-    personnummer
-    arbetsformedlingen { fornamn statusKod }
-  }
-}"""
 
 
 @dataclass

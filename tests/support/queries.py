@@ -4,6 +4,8 @@ with its benefits deferred, and the error codes of an answer."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
@@ -14,6 +16,24 @@ from schema.person import PERSON_FIELDS
 PERSON_ARGS = (
     'personnummer: "198503151238", period: {from: "2026-01-01", tom: "2026-06-30"}, arende: "A"'
 )
+
+GUIDE = Path(__file__).parent.parent.parent / "docs" / "schema-guide.md"
+
+
+def guide_operation(name: str) -> str:
+    """The schema guide's example operation `name` as written there (so that a test or the bench
+    runs what a reader copies)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    found = re.search(rf"```graphql\n(query {name}\b.*?)\n```", text, re.S)
+    if found is None:
+        raise LookupError(f"docs/schema-guide.md has no operation {name}")
+    return found.group(1)
+
+
+# The caseworker's screen (the GraphiQL tab Arendevy): AF and Transportstyrelsen at once, the
+# benefits (LEFI) deferred; and a list of people streamed.
+ARENDEVY = guide_operation("Arendevy")
+LISTA = guide_operation("Lista")
 
 # A person question whose variables (`pnr`, `period`, `ar`) the facade bounds before any call.
 QUERY = """query($pnr: Personnummer!, $period: PeriodInput!, $ar: [Int!]) {
