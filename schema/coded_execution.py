@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLError, GraphQLObjectType
-from graphql.execution.collect_fields import collect_fields
+from graphql.execution.collect_fields import FieldDetails, collect_fields
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
+from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.codes import ErrorCode
@@ -72,3 +73,15 @@ class CodedExecutionContext(StrawberryGraphQLCoreExecutionContext, IncrementalEx
             return super().collect_subfields(return_type, field_details_list)
         except GraphQLError as error:
             raise coded(error, INPUT_CODE) from None
+
+    def get_stream_usage(self, field_details_list: list[FieldDetails], path: Path) -> Any:
+        """Whether and how a list is streamed; an `@stream` whose `if` or `initialCount` the
+        caller gave as null, or a negative `initialCount`, is graphql-core's error (for the count,
+        its message) coded BAD_USER_INPUT: it nulls the list, as graphql-core does."""
+        try:
+            return super().get_stream_usage(field_details_list, path)
+        except GraphQLError as error:
+            raise coded(error, INPUT_CODE) from None
+        except ValueError as error:  # graphql-core's check of initialCount, raised uncoded
+            nodes = [details.node for details in field_details_list]
+            raise coded(GraphQLError(str(error), nodes), INPUT_CODE) from None

@@ -311,6 +311,8 @@ class FacadeExecutionContext(PlanningExecutionContext):
             inner = self._compile_value(kind.of_type, group)
             return inner and ("non-null", inner)
         if isinstance(kind, GraphQLList):
+            if _streamed(group):
+                return None  # graphql-core streams it: its items come in later payloads
             item = self._compile_value(kind.of_type, group)
             return item and ("list", item)
         if isinstance(kind, GraphQLObjectType):
@@ -319,6 +321,15 @@ class FacadeExecutionContext(PlanningExecutionContext):
         if isinstance(kind, GraphQLScalarType | GraphQLEnumType):
             return ("leaf", kind)
         return None  # an interface or a union: its runtime type is resolved by graphql-core
+
+
+def _streamed(group: FieldDetailsList) -> bool:
+    """Whether a field carries `@stream` (whatever its `if`: graphql-core decides)."""
+    return any(
+        directive.name.value == "stream"
+        for details in group
+        for directive in details.node.directives or ()
+    )
 
 
 def _loop_running() -> bool:

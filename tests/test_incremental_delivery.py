@@ -395,6 +395,42 @@ def test_streamed_people_come_in_the_order_given(api: Facade, fresh: Simulator) 
     assert merged(payloads) == api.query(without_directives(query), {"period": PERIOD})
 
 
+@pytest.mark.parametrize(
+    ("head", "stream", "variables"),
+    [
+        ("", "@stream(initialCount: -1)", {}),
+        (", $n: Int", "@stream(initialCount: $n)", {"n": None}),
+        (", $x: Boolean", "@stream(initialCount: 1, if: $x)", {"x": None}),
+    ],
+)
+def test_a_stream_given_a_bad_count_or_condition_is_the_callers_error(
+    api: Facade, api_slow: Facade, head: str, stream: str, variables: dict[str, Any]
+) -> None:
+    """graphql-core refuses a negative or null `initialCount` (uncoded, as a ValueError) and a
+    null `if`: the list is null with BAD_USER_INPUT, never an internal error, on both paths."""
+    query = f"""query($period: PeriodInput!{head}) {{
+      personer(personnummer: {json.dumps(PEOPLE[:2])}, {ARGS}) {stream} {{ personnummer }} }}"""
+    for each in (api, api_slow):
+        body = {"query": query, "variables": {"period": PERIOD, **variables}}
+        answer = each.post(body, accept=MULTIPART).json()
+        assert answer["data"] == {"personer": None}
+        [error] = answer["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and error["path"] == ["personer"]
+
+
+def test_a_list_streamed_inside_a_person_is_streamed_on_the_fast_path_too(
+    api: Facade, api_slow: Facade
+) -> None:
+    """`@stream` on a list of plain data that the fast path would complete in one pass:
+    graphql-core streams it, as it does with the fast path off."""
+    query = f"""{HEAD} {{ person(personnummer: "{ALLA}", {ARGS}) {{
+      forsakringskassan {{ sjukpenning @stream(initialCount: 0) {{ aktivt }} }} }} }}"""
+    fast, slow = multipart(api, query)[1], multipart(api_slow, query)[1]
+    assert [sorted(payload) for payload in fast] == [sorted(payload) for payload in slow]
+    assert fast[0]["data"]["person"]["forsakringskassan"]["sjukpenning"] == []
+    assert len(fast) > 1 and merged(fast) == merged(slow)
+
+
 # -- what the client may take ------------------------------------------------------------------
 
 
