@@ -98,6 +98,7 @@ class Payloads:
             "hasNext": False,
         }
         self.open = []
+        self.codes.append(str(error["extensions"]["code"]))
         return payload
 
     def _pending(self, pending: list[Any]) -> list[dict[str, Any]]:

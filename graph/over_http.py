@@ -16,6 +16,12 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
+def accept_of(request: Any) -> str | None:
+    """The request's `Accept`, its header lines joined (several lines are one list, RFC 9110)."""
+    lines = request.headers.getlist("accept")
+    return ", ".join(lines) if lines else None
+
+
 def _items(accept: str) -> Iterator[tuple[str, float]]:
     """Each media range of an `Accept` header, lowercased, with its q value (1 when absent, 0
     when unreadable); its other parameters are left out."""

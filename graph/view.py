@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator
-from functools import partial
+from collections.abc import AsyncGenerator, Iterable
 from typing import Any
 
 import orjson
@@ -27,7 +26,7 @@ from graph.auth import caller_of, is_authenticated
 from graph.http_errors import graphql_error
 from graph.metrics import Metrics
 from graph.multipart import CONTENT_TYPE, Payloads, accepts_multipart, multipart_body
-from graph.over_http import GRAPHQL_RESPONSE, answer_media_type, is_request_error
+from graph.over_http import GRAPHQL_RESPONSE, accept_of, answer_media_type, is_request_error
 from resolvers.audit import AuditTrail
 from resolvers.codes import ErrorCode
 from resolvers.loader import Upstream
@@ -103,7 +102,7 @@ class FacadeGraphQL(GraphQL):
             response = Response(
                 graphql_error(http_refusal(exc), ErrorCode.BAD_REQUEST),
                 status_code=exc.status_code,
-                media_type=answer_media_type(request.headers.get("accept")),
+                media_type=answer_media_type(accept_of(request)),
             )
         await response(scope, receive, send)
 
@@ -120,7 +119,7 @@ class FacadeGraphQL(GraphQL):
     async def get_sub_response(self, request: Any) -> OperationResponse:
         noted = request.scope.get("state", {})
         return OperationResponse(
-            answer_media_type(request.headers.get("accept")),
+            answer_media_type(accept_of(request)),
             noted.get("operation_name"),
             noted.get("started", time.perf_counter()),
         )
@@ -167,7 +166,7 @@ class FacadeGraphQL(GraphQL):
             caller_of(request),
             self.upstream,
             self.limits,
-            accepts_incremental=accepts_multipart(request.headers.get("accept")),
+            accepts_incremental=accepts_multipart(accept_of(request)),
         )
 
     async def process_result(
@@ -180,20 +179,27 @@ class FacadeGraphQL(GraphQL):
     def coded_errors(self, request: Request, errors: list[GraphQLError]) -> list[GraphQLError]:
         """Errors as the answer shows them: coded, redacted, in path order; a refusal for the
         caller's input or rights leaves an audit line."""
-        errors = in_path_order([with_code(e, suggestions=self.introspection) for e in errors])
-        refusals = sorted({error_code(e) for e in errors} & REFUSAL_CODES)
+        errors = self._coded(errors)
+        self._audit_refusals(request, [error_code(error) for error in errors])
+        return errors
+
+    def shown_errors(self, errors: list[GraphQLError]) -> list[GraphQLFormattedError]:
+        """The errors of one payload of an answer in parts, coded and formatted (its refusals
+        are audited once for the whole answer, `_audit_refusals`)."""
+        return [error.formatted for error in self._coded(errors)]
+
+    def _coded(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return in_path_order([with_code(e, suggestions=self.introspection) for e in errors])
+
+    def _audit_refusals(self, request: Request, codes: Iterable[str]) -> None:
+        """One audit line for an operation refused for the caller's input or rights, naming
+        each such code its answer holds."""
+        refusals = sorted(set(codes) & REFUSAL_CODES)
         if refusals:
             caller = caller_of(request)
             self.audit.refused(
                 reason=",".join(refusals), tenant=caller.tenant, caseworker=caller.handlaggare
             )
-        return errors
-
-    def shown_errors(
-        self, request: Request, errors: list[GraphQLError]
-    ) -> list[GraphQLFormattedError]:
-        """The errors of one payload of an answer in parts, coded and formatted."""
-        return [error.formatted for error in self.coded_errors(request, errors)]
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         """strawberry's execution; an answer delivered in parts (`@defer`, `@stream`) is kept
@@ -210,11 +216,12 @@ class FacadeGraphQL(GraphQL):
         strawberry's own `stream` of it is never started. A first payload over
         SSBTEK_MAX_RESPONSE_BYTES is refused whole, as a single answer is."""
         result = sub_response.incremental
-        payloads = Payloads(partial(self.shown_errors, request))
+        payloads = Payloads(self.shown_errors)
         first = payloads.first(result.initial_result)
         body = encode_answer(first)
         if len(body) > self.limits.response_bytes:
-            await result.subsequent_results.aclose()
+            await result.subsequent_results.aclose()  # lets the operation's answers go
+            self._audit_refusals(request, payloads.codes)
             return self.create_response(first, sub_response)
         if self.metrics is not None:
             self.metrics.first_payload(sub_response.operation_name, sub_response.started)
@@ -230,6 +237,7 @@ class FacadeGraphQL(GraphQL):
                 ),
                 payloads,
                 sub_response,
+                request,
             ),
             status_code=200,
             headers={"content-type": CONTENT_TYPE},
@@ -258,20 +266,22 @@ class FacadeGraphQL(GraphQL):
         body: AsyncGenerator[bytes, None],
         payloads: Payloads,
         sub_response: OperationResponse,
+        request: Request,
     ) -> AsyncGenerator[bytes, None]:
-        """The body; the operation counted in the metrics when its last part is sent (or the
-        client left), its outcome the first error code of any of its payloads."""
+        """The body; when its last part is sent (or the client left) the operation's refusals
+        audited once and the operation counted in the metrics, its outcome RESPONSE_TOO_LARGE
+        where the parts were cut short, else the first error code of any of its payloads."""
         try:
             async for chunk in body:
                 yield chunk
         finally:
             await body.aclose()
+            self._audit_refusals(request, payloads.codes)
             if self.metrics is not None:
-                self.metrics.operation(
-                    sub_response.operation_name,
-                    payloads.codes[0] if payloads.codes else "ok",
-                    sub_response.started,
-                )
+                outcome = payloads.codes[0] if payloads.codes else "ok"
+                if ErrorCode.RESPONSE_TOO_LARGE in payloads.codes:
+                    outcome = ErrorCode.RESPONSE_TOO_LARGE
+                self.metrics.operation(sub_response.operation_name, outcome, sub_response.started)
 
 
 NO_SUCH_OPERATION = (

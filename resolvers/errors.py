@@ -71,7 +71,8 @@ class TooManyQuestions(Exception):
 
     def __init__(self, asked: int, limit: int) -> None:
         super().__init__(
-            f"the operation asks SSBTEK {asked} questions (one per person, period and case); "
+            f"the operation asks SSBTEK {asked} questions (one per person, period and case, and "
+            "one more for each deferred fragment with agencies of its own); "
             f"one operation may ask at most {limit}: ask for fewer people or periods, or in "
             "several operations"
         )

@@ -168,37 +168,69 @@ def deliver(
         ] or None
     initial.errors = _logged_then_masked(initial.errors, log_errors)
     return result._replace(
-        subsequent_results=_later(result.subsequent_results, initial, partial, log_errors)
+        subsequent_results=_Later(result.subsequent_results, initial, partial, log_errors)
     )
 
 
-async def _later(
-    results: AsyncGenerator[SubsequentIncrementalExecutionResult, None],
-    initial: InitialIncrementalExecutionResult,
-    partial: PartialErrors | None,
-    log_errors: Callable[[list[GraphQLError]], None],
-) -> AsyncGenerator[SubsequentIncrementalExecutionResult, None]:
-    locations = Locations(initial)
-    try:
-        async for payload in results:
-            for entry, (_, pieces) in zip(
-                payload.incremental or (), locations.of(payload), strict=True
-            ):
-                if partial is not None:
-                    entry.errors = [
-                        *(entry.errors or []),
-                        *partial.take(functools.partial(_delivered, pieces)),
-                    ] or None
-                entry.errors = _logged_then_masked(entry.errors, log_errors)
-            for completed in payload.completed or ():
-                completed.errors = _logged_then_masked(completed.errors, log_errors)
-            if not payload.has_next and partial is not None:
-                _give_the_rest(payload, partial, log_errors)
-            yield payload
-    finally:
-        await results.aclose()
-        if partial is not None:
-            partial.context.loader.release()
+class _Later(AsyncGenerator[SubsequentIncrementalExecutionResult, None]):
+    """graphql-core's later payloads, each made as the first one is; once they end, fail or are
+    closed, graphql-core's generator is closed and the operation's answers let go. A class, not
+    an async generator function: closing one that never started skips its `finally`, and an
+    answer refused at its first payload never starts its later ones."""
+
+    def __init__(
+        self,
+        results: AsyncGenerator[SubsequentIncrementalExecutionResult, None],
+        initial: InitialIncrementalExecutionResult,
+        partial: PartialErrors | None,
+        log_errors: Callable[[list[GraphQLError]], None],
+    ) -> None:
+        self._results = results
+        self._locations = Locations(initial)
+        self._partial = partial
+        self._log_errors = log_errors
+        self._closed = False
+
+    async def asend(self, value: None) -> SubsequentIncrementalExecutionResult:
+        if self._closed:
+            raise StopAsyncIteration
+        try:
+            payload = await anext(self._results)
+            self._made_as_the_first(payload)
+        except BaseException:
+            await self.aclose()
+            raise
+        return payload
+
+    async def athrow(self, *thrown: Any) -> SubsequentIncrementalExecutionResult:
+        await self.aclose()
+        raise thrown[1] if len(thrown) > 1 and thrown[1] is not None else thrown[0]
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._results.aclose()
+        finally:
+            if self._partial is not None:
+                self._partial.context.loader.release()
+
+    def _made_as_the_first(self, payload: SubsequentIncrementalExecutionResult) -> None:
+        partial, log_errors = self._partial, self._log_errors
+        for entry, (_, pieces) in zip(
+            payload.incremental or (), self._locations.of(payload), strict=True
+        ):
+            if partial is not None:
+                entry.errors = [
+                    *(entry.errors or []),
+                    *partial.take(functools.partial(_delivered, pieces)),
+                ] or None
+            entry.errors = _logged_then_masked(entry.errors, log_errors)
+        for completed in payload.completed or ():
+            completed.errors = _logged_then_masked(completed.errors, log_errors)
+        if not payload.has_next and partial is not None:
+            _give_the_rest(payload, partial, log_errors)
 
 
 # Where an entry puts its data, and what it delivers where: (location, value) per piece.

@@ -531,9 +531,12 @@ def test_a_view_lacking_a_source_reports_it_in_its_own_payload(
 
 def test_answers_in_parts_are_bounded_together(sim: Simulator, audit_lines: list) -> None:
     """The first payload fits, the benefits do not: the answer ends with RESPONSE_TOO_LARGE on
-    the fragment still open, and the refusal is audited."""
+    the fragment still open, the refusal is audited, and the operation counted so."""
     with facade(facade_env(sim.url, SSBTEK_MAX_RESPONSE_BYTES="300")) as api:
-        _, payloads = multipart(api, SCREEN)
+        _, payloads = multipart(api, SCREEN, operationName="Screen")
+        page = api.request("GET", "/metrics").text
+    counted = 'ssbtek_graphql_operations_total{operation="Screen",outcome="RESPONSE_TOO_LARGE"} 1.0'
+    assert counted in page
     first, last = payloads[0], payloads[-1]
     assert first["data"]["person"]["arbetsformedlingen"]
     assert last["hasNext"] is False and "incremental" not in last
@@ -543,7 +546,64 @@ def test_answers_in_parts_are_bounded_together(sim: Simulator, audit_lines: list
     assert any(line.get("reason") == "RESPONSE_TOO_LARGE" for line in audit_lines)
 
 
+def test_a_first_payload_too_large_is_refused_whole_and_its_answers_let_go(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused at its first payload, an answer in parts never starts its later ones: its
+    answers are let go all the same (not left to a full garbage collection)."""
+    released: list[int] = []
+    release = OperationLoader.release
+
+    def noting(loader: OperationLoader) -> None:
+        release(loader)
+        released.append(len(loader._fetches))
+
+    monkeypatch.setattr(OperationLoader, "release", noting)
+    with facade(facade_env(sim.url, SSBTEK_MAX_RESPONSE_BYTES="100")) as api:
+        response = api.post({"query": SCREEN, "variables": {"period": PERIOD}}, accept=MULTIPART)
+    assert response.headers["content-type"].startswith("application/json")
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "RESPONSE_TOO_LARGE"
+    assert released == [0]
+
+
 # -- what covers every operation ----------------------------------------------------------------
+
+
+def test_an_operation_in_parts_refused_for_its_input_is_audited_once(
+    api: Facade, audit_lines: list
+) -> None:
+    """Two deferred fragments, each with a condition given as null: each payload says so, the
+    audit says it once for the operation, as for the same operation in one answer."""
+    query = f"""query($period: PeriodInput!, $x: Boolean = true) {{
+      person(personnummer: "{ALLA}", {ARGS}) {{ arbetsformedlingen {{ fornamn }}
+        ... @defer {{ forsakringskassan {{ sjukpenning @include(if: $x) {{ aktivt }} }} }}
+        ... @defer {{ transportstyrelsen {{ fordon @include(if: $x) {{ regnr }} }} }} }} }}"""
+    variables = {"period": PERIOD, "x": None}
+    _, payloads = multipart(api, query, variables)
+    codes = [error["extensions"]["code"] for error in merged(payloads)["errors"]]
+    assert codes == ["BAD_USER_INPUT", "BAD_USER_INPUT"]
+    refused = [line for line in audit_lines if line["event"] == "refused"]
+    assert [line["reason"] for line in refused] == ["BAD_USER_INPUT"]
+    api.query(without_directives(query), variables)
+    refused = [line for line in audit_lines if line["event"] == "refused"]
+    assert [line["reason"] for line in refused] == ["BAD_USER_INPUT"] * 2
+
+
+def test_accept_given_in_several_header_lines_is_one_list(api: Facade) -> None:
+    """`Accept: application/json` and `Accept: multipart/mixed` on two lines name both."""
+    response = api.request(
+        "POST",
+        "/graphql",
+        json={"query": SCREEN, "variables": {"period": PERIOD}},
+        headers=[
+            ("X-Handlaggare", CASEWORKER),
+            ("accept", "application/json"),
+            ("accept", MULTIPART),
+        ],
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(MULTIPART)
 
 
 def test_the_answers_are_let_go_after_the_last_payload_not_before(
