@@ -24,13 +24,9 @@ from strawberry.schema.config import StrawberryConfig
 from schema import execution
 from schema.build import build_schema
 from schema.coded_execution import CodedExecutionContext
-from schema.execution import (
-    MAX_VARIABLE_SETS,
-    FacadeExecutionContext,
-    _CompletionCache,
-    _OperationCompletions,
-)
+from schema.execution import FacadeExecutionContext
 from schema.lefi_types import resolve_attribute
+from schema.per_operation import MAX_VARIABLE_SETS, KeptPerOperation, OperationKept
 from schema.scalars import SCALARS
 from tests.support import Facade
 from tests.support.fuzz import (
@@ -349,7 +345,7 @@ def test_kept_completions_are_bounded() -> None:
     """Completions are kept while their parsed operation lives, for at most `max_operations`
     operations and per operation at most MAX_VARIABLE_SETS sets of directive variable values;
     beyond that a completion is for one execution."""
-    cache = _CompletionCache(max_operations=2)
+    cache = KeptPerOperation(max_operations=2)
     documents = [parse(f"query($v: Boolean!) {{ a{i} @include(if: $v) }}") for i in range(3)]
     operations = [document.definitions[0] for document in documents]
     for operation in operations:
@@ -364,7 +360,7 @@ def test_kept_completions_are_bounded() -> None:
     gc.collect()
     assert len(cache) == 0
     kept = parse("query { a }").definitions[0]
-    many = _OperationCompletions(kept, {}, lambda _gone: None)
+    many = OperationKept(kept, {}, lambda _gone: None)
     many.directive_variables = ("n",)
     for number in range(MAX_VARIABLE_SETS + 5):
         many.for_values({"n": number})
