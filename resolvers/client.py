@@ -21,6 +21,7 @@ from zeep.transports import AsyncTransport
 
 from resolvers import collector
 from resolvers.contract import SsbtVersion
+from resolvers.courtesy import giving_way_to
 from resolvers.envelope import envelope
 from resolvers.errors import (
     UpstreamInvalidResponse,
@@ -237,10 +238,8 @@ class SsbtekClient:
             return _read_answer(response.status_code, response.content, operation, read)
         # In a worker thread with the collector's passes paused: the parse's and the JSON's
         # temporaries die unwalked, and only what the decoding keeps is walked, once, after.
-        return await asyncio.to_thread(
-            collector.paused,
-            partial(_read_answer, response.status_code, response.content, operation, read),
-        )
+        work = partial(_read_answer, response.status_code, response.content, operation, read)
+        return await asyncio.to_thread(collector.paused, partial(giving_way_to, loop, work))
 
 
 class _HandshakeTrace:

@@ -31,6 +31,7 @@ import msgspec
 from lxml import etree
 
 from resolvers.contract import CONTRACT_DIR
+from resolvers.courtesy import giving_way
 from resolvers.xmlread import PayloadError, UnknownValue, text
 
 UNKNOWN = "ovriga_falt"
@@ -136,9 +137,10 @@ def _in_pieces(raw: bytes | msgspec.Raw) -> Any:
     if len(raw) > JSON_PIECE_BYTES:
         first = bytes(memoryview(raw)[:1])
         if first == b"{":
-            return {key: _in_pieces(value) for key, value in _JSON_MEMBERS.decode(raw).items()}
+            members = _JSON_MEMBERS.decode(raw)
+            return dict(zip(members, giving_way(list(members.values()), _in_pieces), strict=True))
         if first == b"[":
-            return [_in_pieces(item) for item in _JSON_ITEMS.decode(raw)]
+            return giving_way(_JSON_ITEMS.decode(raw), _in_pieces, batch=1)
     return _JSON.decode(raw)
 
 
@@ -519,6 +521,7 @@ def _readers() -> dict[str, Any]:
         "first_day": _first_day,
         "last_day": _last_day,
         "andel": _andel,
+        "giving_way": giving_way,
     }
     for name, spec in lefi_model()["types"].items():
         if not name.isidentifier():
@@ -581,7 +584,7 @@ def _field_reader(value: str, field: dict[str, Any], spec: str, type_name: str) 
             return [
                 f"x = get({name})",
                 f"if x is None: {value} = []",
-                f"elif isinstance(x, list): {value} = [read_{kind}(y) for y in x]",
+                f"elif isinstance(x, list): {value} = giving_way(x, read_{kind})",
                 f"else: {value} = [read_{kind}(x)]",
             ]
         # A null in a list of scalars stays null; in a list of a value type it is read as any
