@@ -73,19 +73,21 @@ def workers(sim_url: str, rounds: int = 3, seconds: int = 4) -> dict[str, Any]:
                 processes = children(pid) if count > 1 else [pid]
                 _warm(url, [ONE_AGENCY, whole])
                 for name, query in (("one agency", ONE_AGENCY), ("everything", whole)):
-                    served = sum(map(process_cpu_s, processes))
+                    before = [process_cpu_s(p) for p in processes]
                     loader = _children_cpu_s()
                     started = time.monotonic()
                     rate = wrk_rate(url, query, 16, seconds=seconds, threads=1) or 0.0
                     took = time.monotonic() - started
-                    served = sum(map(process_cpu_s, processes)) - served
+                    each = [process_cpu_s(p) - b for p, b in zip(processes, before, strict=True)]
                     key = f"{name}, {count}"
                     figures["rates"].setdefault(key, []).append(rate)
                     figures["cpu_per_hit_ms"].setdefault(key, []).append(
-                        served * 1000 / max(rate * seconds, 1)
+                        sum(each) * 1000 / max(rate * seconds, 1)
                     )
+                    # The cores each process kept busy (the workers' supervisor too), and wrk.
+                    shares = [round(cpu / took, 2) for cpu in each]
                     figures["cores"].setdefault(key, []).append(
-                        (served / took, (_children_cpu_s() - loader) / took)
+                        (shares, (_children_cpu_s() - loader) / took)
                     )
                 figures["rss_mib"].setdefault(str(count), []).append(
                     [round(rss_mib(p), 1) for p in processes]
@@ -151,9 +153,10 @@ def rows(f: dict[str, Any], row: Any) -> list[dict[str, str]]:
     cores = f["workers"]["cores"]
 
     def busy(key: str) -> str:
-        served = statistics.median(c[0] for c in cores[key])
+        served = statistics.median(sum(c[0]) for c in cores[key])
         loader = statistics.median(c[1] for c in cores[key])
-        return f"cores busy: workers {served:.2f}, wrk {loader:.2f}"
+        rounds = "; ".join(" + ".join(f"{share:.2f}" for share in c[0]) for c in cores[key])
+        return f"cores busy: the processes {served:.2f} (rounds: {rounds}), wrk {loader:.2f}"
 
     result = []
     for name in ("one agency", "everything"):
