@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -239,7 +240,8 @@ class SsbtekClient:
         # In a worker thread with the collector's passes paused: the parse's and the JSON's
         # temporaries die unwalked, and only what the decoding keeps is walked, once, after.
         work = partial(_read_answer, response.status_code, response.content, operation, read)
-        return await asyncio.to_thread(collector.paused, partial(giving_way_to, loop, work))
+        courteous = partial(giving_way_to, loop, threading.get_ident(), work)
+        return await asyncio.to_thread(collector.paused, courteous)
 
 
 class _HandshakeTrace:

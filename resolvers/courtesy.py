@@ -9,6 +9,8 @@ the worker runs only where the loop has nothing to do (docs/performance.md, issu
 from __future__ import annotations
 
 import asyncio
+import selectors
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -23,14 +25,30 @@ GIVE_WAY_S = 0.001
 MAX_WAIT_S = 0.02
 
 _local = threading.local()
+# Where the loop's thread waits when it has nothing to do: asyncio's selector, in `select`.
+_SELECT = selectors.DefaultSelector.select.__code__
 
 
 class _Courtesy:
-    """A worker thread's way to the loop it gives way to."""
+    """A worker thread's way to the loop it gives way to, run by the thread `loop_thread`."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, loop_thread: int) -> None:
         self.loop = loop
+        self.loop_thread = loop_thread
         self.since = time.perf_counter()
+
+    def loop_is_idle(self) -> bool:
+        """Whether the loop has nothing to do: its thread waits in its selector (asked while
+        this thread holds the interpreter, so that thread is not running Python), with nothing
+        ready to run and no event waiting for it (its selector asked without waiting; an
+        asyncio loop's own, else the loop counts as busy). Then there is nothing to give way
+        to, and no hand-over to pay for."""
+        frame = sys._current_frames().get(self.loop_thread)
+        if frame is None or frame.f_code is not _SELECT or getattr(self.loop, "_ready", True):
+            return False
+        selector = getattr(getattr(self.loop, "_selector", None), "_selector", None)
+        poll = getattr(selector, "poll", None)
+        return poll is not None and not poll(0)
 
     def wait(self) -> None:
         """Wait until the loop has run what was ready and found nothing more (or MAX_WAIT_S)."""
@@ -58,7 +76,11 @@ def give_way() -> None:
     GIVE_WAY_S since it last gave way, wait for the loop to be idle; elsewhere (on the loop, or
     a thread that does not give way) nothing."""
     courtesy: _Courtesy | None = getattr(_local, "courtesy", None)
-    if courtesy is not None and time.perf_counter() - courtesy.since >= GIVE_WAY_S:
+    if courtesy is None or time.perf_counter() - courtesy.since < GIVE_WAY_S:
+        return
+    if courtesy.loop_is_idle():
+        courtesy.since = time.perf_counter()
+    else:
         courtesy.wait()
 
 
@@ -73,9 +95,10 @@ def giving_way(items: list[Any], read: Callable[[Any], T], batch: int = 32) -> l
     return read_items
 
 
-def giving_way_to(loop: asyncio.AbstractEventLoop, work: Callable[[], T]) -> T:
-    """`work()` in this worker thread, giving way to `loop` where it calls `give_way`."""
-    _local.courtesy = _Courtesy(loop)
+def giving_way_to(loop: asyncio.AbstractEventLoop, loop_thread: int, work: Callable[[], T]) -> T:
+    """`work()` in this worker thread, giving way to `loop` (run by the thread `loop_thread`)
+    where it calls `give_way`."""
+    _local.courtesy = _Courtesy(loop, loop_thread)
     try:
         return work()
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,7 @@ def test_a_worker_waits_until_the_loop_has_run_what_is_ready(monkeypatch: Any) -
             courtesy.give_way()
             seen.append(len(steps))
 
-        await asyncio.to_thread(courtesy.giving_way_to, loop, work)
+        await asyncio.to_thread(courtesy.giving_way_to, loop, threading.get_ident(), work)
         return seen
 
     assert asyncio.run(run()) == [50]
@@ -59,11 +60,33 @@ def test_a_loop_that_is_never_idle_does_not_stop_the_worker() -> None:
             return len(steps)
 
         try:
-            return await asyncio.to_thread(courtesy.giving_way_to, loop, work) > 0
+            return (
+                await asyncio.to_thread(courtesy.giving_way_to, loop, threading.get_ident(), work)
+                > 0
+            )
         finally:
             steps.clear()
 
     assert asyncio.run(run())
+
+
+def test_an_idle_loop_is_not_waited_for(monkeypatch: Any) -> None:
+    """The loop waits in its selector for the worker: nothing to give way to, no hand-over."""
+    waits: list[int] = []
+    monkeypatch.setattr(courtesy._Courtesy, "wait", lambda self: waits.append(1))
+    monkeypatch.setattr(courtesy, "GIVE_WAY_S", 0.0)
+
+    def work() -> list[int]:
+        time.sleep(0.01)  # the loop waits in its selector
+        return courtesy.giving_way(list(range(1000)), lambda n: n + 1, 10)
+
+    async def run() -> list[int]:
+        loop = asyncio.get_running_loop()
+        await asyncio.to_thread(lambda: None)  # the worker thread started
+        return await asyncio.to_thread(courtesy.giving_way_to, loop, threading.get_ident(), work)
+
+    assert asyncio.run(run()) == list(range(1, 1001))
+    assert waits == []
 
 
 def test_on_the_loop_and_in_other_threads_nothing_waits() -> None:
@@ -88,7 +111,10 @@ def test_a_json_text_read_giving_way_is_read_as_whole(monkeypatch: Any) -> None:
     async def run() -> Any:
         loop = asyncio.get_running_loop()
         return await asyncio.to_thread(
-            courtesy.giving_way_to, loop, lambda: lefi._in_pieces(text.encode())
+            courtesy.giving_way_to,
+            loop,
+            threading.get_ident(),
+            lambda: lefi._in_pieces(text.encode()),
         )
 
     pieces = asyncio.run(run())
@@ -109,6 +135,7 @@ def test_a_large_answer_gives_way_and_a_small_one_on_the_loop_does_not(
 
     monkeypatch.setattr(courtesy._Courtesy, "wait", counted)
     monkeypatch.setattr(courtesy, "GIVE_WAY_S", 0.0)  # give way at every piece
+    monkeypatch.setattr(courtesy._Courtesy, "loop_is_idle", lambda self: False)
     small = f"{{ person({PERSON_ARGS}) {{ transportstyrelsen {{ resultat }} }} }}"
     assert "errors" not in api.query(small)
     assert waits == []
