@@ -14,7 +14,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
+
+from resolvers import collector
 
 T = TypeVar("T")
 
@@ -58,7 +61,9 @@ class _Courtesy:
             self.loop.call_soon_threadsafe(_when_idle, self.loop, done, deadline)
         except RuntimeError:  # the loop is closed
             return
-        done.wait(MAX_WAIT_S)
+        # The collector's passes, paused for the worker's work (resolvers/collector.py), run
+        # meanwhile: the loop's allocations are collected as they come, not all at once after.
+        collector.resumed(partial(done.wait, MAX_WAIT_S))
         self.since = time.perf_counter()
 
 

@@ -114,3 +114,39 @@ def test_a_large_answer_is_decoded_in_a_thread_with_the_passes_paused(
     assert (large["on the loop"], large["collecting"]) == (False, False)
     assert (small["on the loop"], small["collecting"]) == (True, True)
     assert gc.isenabled()
+
+
+def test_a_pause_is_lifted_while_its_thread_waits_and_put_back_after(collecting: None) -> None:
+    def waiting() -> list[bool]:
+        return [gc.isenabled(), collector.resumed(gc.isenabled), gc.isenabled()]
+
+    assert collector.paused(waiting) == [False, True, False]
+    assert gc.isenabled()
+    assert collector.resumed(gc.isenabled) is True  # not paused: nothing to lift
+    assert gc.isenabled()
+
+
+def test_a_lifted_pause_keeps_another_threads_pause(collecting: None) -> None:
+    """Thread a pauses and waits; thread b lifts its own pause meanwhile: still paused for a."""
+    a_in, b_done = threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+
+    def a() -> None:
+        a_in.set()
+        assert b_done.wait(10)
+
+    def b() -> None:
+        assert a_in.wait(10)
+        seen["b lifted its pause"] = collector.resumed(gc.isenabled)
+        b_done.set()
+
+    threads = [
+        threading.Thread(target=collector.paused, args=(a,)),
+        threading.Thread(target=collector.paused, args=(b,)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == {"b lifted its pause": False}
+    assert gc.isenabled()

@@ -5,13 +5,15 @@ MAX_WAIT_S at a piece, and reads the very same values as without."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 import time
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from resolvers import courtesy
+from resolvers import collector, courtesy
 from resolvers.decode import lefi
 from tests.support import PERIOD, Facade
 from tests.support.queries import PERSON_ARGS, everything
@@ -141,3 +143,34 @@ def test_a_large_answer_gives_way_and_a_small_one_on_the_loop_does_not(
     assert waits == []
     assert "errors" not in api.query(everything("A"), {"pnr": "198503151238", "period": PERIOD})
     assert waits
+
+
+def test_the_collector_runs_while_a_paused_worker_gives_way(monkeypatch: Any) -> None:
+    """A large answer's worker pauses the collector's passes (resolvers/collector.py); while it
+    waits for the loop they run, so the loop's own allocations are collected as they come."""
+    monkeypatch.setattr(courtesy, "MAX_WAIT_S", 60.0)
+    gc.enable()
+
+    async def run() -> list[bool]:
+        loop = asyncio.get_running_loop()
+        seen: list[bool] = []
+
+        def step(left: int) -> None:
+            time.sleep(0.0002)
+            seen.append(gc.isenabled())
+            if left:
+                loop.call_soon(step, left - 1)
+
+        def work() -> None:
+            time.sleep(courtesy.GIVE_WAY_S)
+            loop.call_soon_threadsafe(step, 20)
+            courtesy.give_way()
+            seen.append(gc.isenabled())  # the worker's own work: paused again
+
+        me = threading.get_ident()
+        await asyncio.to_thread(collector.paused, partial(courtesy.giving_way_to, loop, me, work))
+        return seen
+
+    seen = asyncio.run(run())
+    assert seen == [True] * 21 + [False]
+    assert gc.isenabled()
