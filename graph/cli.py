@@ -11,11 +11,11 @@ from typing import Any
 
 import uvicorn
 from prometheus_client import start_http_server
-from uvicorn.supervisors import Multiprocess
 
 from graph.connections import ServingConfig, raise_file_limit
 from graph.logs import TEXT_FORMAT, configure_logging
 from graph.tracing import configure_tracing
+from graph.workers import SpreadingMultiprocess, listening_sockets
 
 
 def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
@@ -164,7 +164,13 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
         config = ServingConfig(
             "graph.cli:worker_app", rules, factory=True, workers=workers, log_level="info", **served
         )
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        try:
+            sockets = listening_sockets(host, port, workers)
+        except OSError as exc:
+            problem = f"cannot listen on {host}:{port}: {exc.strerror}"
+            print(f"ssbtek-graphql: {problem}", file=sys.stderr)
+            return 3  # as uvicorn's own start-up failure
+        SpreadingMultiprocess(config, sockets).run()
     return 0
 
 
