@@ -12,7 +12,7 @@ import json
 import os
 import statistics
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +30,7 @@ from graph.settings import load_settings
 from tests.support import CASEWORKER, PERIOD, facade_env, post_scope
 from tests.support.queries import everything
 
-spent: Counter[str] = Counter()
+spent: defaultdict[str, float] = defaultdict(float)
 _inside: Counter[str] = Counter()
 
 

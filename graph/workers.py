@@ -61,7 +61,7 @@ class SpreadingMultiprocess(Multiprocess):
         super().__init__(config, sockets)
         self.processes = _Workers(self)
 
-    @property  # type: ignore[override]
+    @property
     def sockets(self) -> list[socket.socket]:
         """The socket of the worker being made (uvicorn passes `self.sockets` to each)."""
         place = len(self.processes) if self.place is None else self.place

@@ -67,7 +67,7 @@ class OperationKept:
         self,
         operation: OperationDefinitionNode,
         fragments: Any,
-        on_gone: Callable[[weakref.ref[Any]], None],
+        on_gone: Callable[[weakref.ref[Any]], object],
     ) -> None:
         # Held weakly: kept as long as the parsed operation lives (the document cache's entry,
         # or one request for a document it does not keep).

@@ -249,7 +249,7 @@ def _fields_below(selected: list[Selected]) -> int:
         (id(s.parent_type), s.response_key, *(id(details.node) for details in s.details))
         for s in selected
     )
-    held = kept.get(key)
+    held: tuple[int, int] | None = kept.get(key)
     if held is not None:
         total, visited = held
         counter.visit(visited)
