@@ -134,6 +134,11 @@ def stall_rows(
             _spread(values("beside", "gc_max_ms")),
             _spread(values("alone", "gc_max_ms")),
         ),
+        _row(
+            f"the huge answer's own p50 beside the small questions (its decoding gives way to "
+            f"them: resolvers/courtesy.py); {against}",
+            _spread(values("beside", "huge_p50_ms")),
+        ),
     ]
 
 
@@ -209,6 +214,7 @@ def markdown(rows: list[dict[str, str]], notes: list[tuple[str, str]]) -> str:
 def main() -> None:
     """Run every measurement, print the table and write the results."""
     started = datetime.now(UTC)
+    load_at_start = os.getloadavg()  # other work: figures are compared within a run
     figures: dict[str, Any] = {
         "selection": selection.measure(),
         "direct": direct.measure(),
@@ -241,7 +247,10 @@ def main() -> None:
     figures["decode"] = decode.measure()
     rows += decode.rows(figures["decode"], _row)
     table = markdown(rows, notes)
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average {load_at_start[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    )
     print(f"ssbtek-graphql bench, {started:%Y-%m-%d %H:%M} UTC, {machine}\n")
     print(table)
     RESULTS.mkdir(exist_ok=True)

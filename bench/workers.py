@@ -3,9 +3,11 @@ uses, by what it costs on hits and what memory it gives back.
 
 - *Workers*: `ssbtek-graphql serve --workers 1` and `--workers 2` (cache on, one process per
   core), each warmed first (every worker holds its own memory cache: its first question is a
-  miss), then `wrk -t2 -c16` posting the same question: one agency (`transportstyrelsen
-  { resultat }`) and everything for one person. The rows are the rates, their ratio, and each
-  worker's resident memory after the load.
+  miss), then `wrk -t1 -c16` posting the same question: one agency (`transportstyrelsen
+  { resultat }`) and everything for one person. The rows are the rates, their ratio, the
+  workers' CPU per hit and the cores the workers and `wrk` kept busy (on two cores that other
+  work shares, two workers cannot have both: the CPU per hit tells what they would do with
+  them), and each worker's resident memory after the load.
 - *Allocators*: one worker with Python's own allocator (`PYTHONMALLOC=pymalloc`), the C
   library's (`malloc`, what `serve` uses: graph/cli.py), and jemalloc (Debian's `libjemalloc2`,
   `LD_PRELOAD` with `PYTHONMALLOC=malloc`, its unused pages given back within a second:
@@ -20,12 +22,15 @@ The variants take turns within each round; `python -m bench.workers` prints the 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
+import time
 from typing import Any
 
 import httpx
 
 from bench.cache import ONE_AGENCY
+from bench.direct import process_cpu_s
 from bench.harness import ALLA, children, facade_process, rss_mib, wrk_rate
 from bench.memory import _variant
 from bench.selection import _timings, simulator_process
@@ -57,21 +62,43 @@ def _warm(url: str, queries: list[str]) -> None:
 
 
 def workers(sim_url: str, rounds: int = 3, seconds: int = 4) -> dict[str, Any]:
-    """Hits per second with one worker and with two, and each worker's RSS."""
+    """Hits per second with one worker and with two (`wrk` with one thread: the load generator
+    takes as little of the two cores as it can), the workers' CPU per hit and the cores they
+    and `wrk` kept busy meanwhile, and each worker's RSS."""
     whole = everything("bench")
-    figures: dict[str, Any] = {"rates": {}, "rss_mib": {}}
+    figures: dict[str, Any] = {"rates": {}, "rss_mib": {}, "cpu_per_hit_ms": {}, "cores": {}}
     for _ in range(rounds):
         for count in (1, 2):
             with facade_process(sim_url, workers=count, SSBTEK_CACHE_TTL_S="600") as (url, pid):
+                processes = children(pid) if count > 1 else [pid]
                 _warm(url, [ONE_AGENCY, whole])
                 for name, query in (("one agency", ONE_AGENCY), ("everything", whole)):
-                    rate = wrk_rate(url, query, 16, seconds=seconds, threads=2)
-                    figures["rates"].setdefault(f"{name}, {count}", []).append(rate or 0.0)
-                processes = children(pid) if count > 1 else [pid]
+                    before = [process_cpu_s(p) for p in processes]
+                    loader = _children_cpu_s()
+                    started = time.monotonic()
+                    rate = wrk_rate(url, query, 16, seconds=seconds, threads=1) or 0.0
+                    took = time.monotonic() - started
+                    each = [process_cpu_s(p) - b for p, b in zip(processes, before, strict=True)]
+                    key = f"{name}, {count}"
+                    figures["rates"].setdefault(key, []).append(rate)
+                    figures["cpu_per_hit_ms"].setdefault(key, []).append(
+                        sum(each) * 1000 / max(rate * seconds, 1)
+                    )
+                    # The cores each process kept busy (the workers' supervisor too), and wrk.
+                    shares = [round(cpu / took, 2) for cpu in each]
+                    figures["cores"].setdefault(key, []).append(
+                        (shares, (_children_cpu_s() - loader) / took)
+                    )
                 figures["rss_mib"].setdefault(str(count), []).append(
                     [round(rss_mib(p), 1) for p in processes]
                 )
     return figures
+
+
+def _children_cpu_s() -> float:
+    """The CPU of this process's children that have ended (each `wrk` run), seconds."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def allocators(sim_url: str, rounds: int = 3) -> dict[str, Any]:
@@ -122,17 +149,35 @@ def rows(f: dict[str, Any], row: Any) -> list[dict[str, str]]:
 
     rates = f["workers"]["rates"]
     rss = f["workers"]["rss_mib"]
-    result = [
-        row(
-            f"cache hits/s, {name}, `serve --workers 2` vs 1 (wrk -t2 -c16); RSS per worker "
-            f"{rss['2'][-1]} vs {rss['1'][-1]} MiB",
-            spread(rates[f"{name}, 2"], "/s"),
-            spread(rates[f"{name}, 1"], "/s"),
-            statistics.median(rates[f"{name}, 2"]) / statistics.median(rates[f"{name}, 1"]),
-            "≥ 1.8",
-        )
-        for name in ("one agency", "everything")
-    ]
+    per_hit = f["workers"]["cpu_per_hit_ms"]
+    cores = f["workers"]["cores"]
+
+    def busy(key: str) -> str:
+        served = statistics.median(sum(c[0]) for c in cores[key])
+        loader = statistics.median(c[1] for c in cores[key])
+        rounds = "; ".join(" + ".join(f"{share:.2f}" for share in c[0]) for c in cores[key])
+        return f"cores busy: the processes {served:.2f} (rounds: {rounds}), wrk {loader:.2f}"
+
+    result = []
+    for name in ("one agency", "everything"):
+        one, two = f"{name}, 1", f"{name}, 2"
+        result += [
+            row(
+                f"cache hits/s, {name}, `serve --workers 2` vs 1 (wrk -t1 -c16); RSS per "
+                f"worker {rss['2'][-1]} vs {rss['1'][-1]} MiB",
+                spread(rates[two], "/s") + f"; {busy(two)}",
+                spread(rates[one], "/s") + f"; {busy(one)}",
+                statistics.median(rates[two]) / statistics.median(rates[one]),
+                "≥ 1.8",
+            ),
+            row(
+                f"the workers' CPU per hit, {name}, 2 workers vs 1 (≈ 1: two workers on two "
+                "free cores would give about twice the hits)",
+                spread(per_hit[two], "ms"),
+                spread(per_hit[one], "ms"),
+                statistics.median(per_hit[two]) / statistics.median(per_hit[one]),
+            ),
+        ]
     hits = f["allocators"]["hit_ms"]
     fields = f["allocators"]["fields"]
     for name in ("malloc", "jemalloc"):

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from prometheus_client import start_http_server
-from uvicorn.supervisors import Multiprocess
 
 from graph.connections import ServingConfig, raise_file_limit
 from graph.logs import TEXT_FORMAT, configure_logging
 from graph.tracing import configure_tracing
+from graph.workers import SpreadingMultiprocess, listening_sockets
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -169,7 +169,13 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
         serving = ServingConfig(
             "graph.cli:worker_app", rules, factory=True, workers=workers, log_level="info", **served
         )
-        Multiprocess(serving, sockets=[serving.bind_socket()]).run()
+        try:
+            sockets = listening_sockets(host, port, workers)
+        except OSError as exc:
+            problem = f"cannot listen on {host}:{port}: {exc.strerror}"
+            print(f"ssbtek-graphql: {problem}", file=sys.stderr)
+            return 3  # as uvicorn's own start-up failure
+        SpreadingMultiprocess(serving, sockets).run()
     return 0
 
 

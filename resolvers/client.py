@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +22,7 @@ from zeep.transports import AsyncTransport
 
 from resolvers import collector
 from resolvers.contract import SsbtVersion
+from resolvers.courtesy import giving_way_to
 from resolvers.envelope import envelope
 from resolvers.errors import (
     UpstreamInvalidResponse,
@@ -253,10 +255,9 @@ class SsbtekClient:
             return _read_answer(response.status_code, response.content, operation, read)
         # In a worker thread with the collector's passes paused: the parse's and the JSON's
         # temporaries die unwalked, and only what the decoding keeps is walked, once, after.
-        return await asyncio.to_thread(
-            collector.paused,
-            partial(_read_answer, response.status_code, response.content, operation, read),
-        )
+        work = partial(_read_answer, response.status_code, response.content, operation, read)
+        courteous = partial(giving_way_to, loop, threading.get_ident(), work)
+        return await asyncio.to_thread(collector.paused, courteous)
 
 
 class _HandshakeTrace:

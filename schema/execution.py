@@ -30,8 +30,6 @@ import asyncio
 import inspect
 import keyword
 import time
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import lru_cache, partial
@@ -49,17 +47,13 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLString,
-    ListValueNode,
-    ObjectValueNode,
-    OperationDefinitionNode,
     Undefined,
-    ValueNode,
-    VariableNode,
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from schema.per_operation import KeptPerOperation
 from schema.planned_execution import PlanningExecutionContext
 from schema.scalars import write_decimal
 
@@ -73,10 +67,6 @@ Kept = dict[tuple[Any, ...], Any]
 # graphql-core completes `__typename` from the parent type, whatever the source.
 _TYPENAME = "__typename"
 _UNKNOWN: Any = object()
-# A directive variable the request did not give (and that has no default).
-_NOT_GIVEN: Any = object()
-# Completions are kept for this many sets of directive variable values per operation.
-MAX_VARIABLE_SETS = 16
 # An object or list whose completion took longer than this on the event loop (twice in a row)
 # is completed in a worker thread the next times at the same place (a list only when it has
 # OFF_LOOP_ITEMS items or more: a thread's hand-over costs more than a short list).
@@ -88,64 +78,8 @@ class _NotAsPromised(Exception):
     """A value the plain completion cannot give as the schema promises it."""
 
 
-class _OperationCompletions:
-    """The completions compiled for one parsed operation, by the values of the variables its
-    directives read."""
-
-    def __init__(
-        self,
-        operation: OperationDefinitionNode,
-        fragments: Any,
-        on_gone: Callable[[weakref.ref[Any]], object],
-    ) -> None:
-        # Held weakly: the completions live as long as the parsed operation does (the document
-        # cache's entry, or one request for a document it does not keep).
-        self.operation = weakref.ref(operation, on_gone)
-        self.directive_variables = _directive_variables(operation, fragments)
-        self.by_values: dict[tuple[Any, ...], Kept] = {}
-
-    def for_values(self, variables: dict[str, Any]) -> Kept:
-        """The completions for these variable values (a fresh dict when they cannot be kept)."""
-        values = tuple(variables.get(name, _NOT_GIVEN) for name in self.directive_variables)
-        try:
-            held = self.by_values.get(values)
-        except TypeError:  # an unhashable value: nothing is kept for it
-            return {}
-        if held is None:
-            held = {}
-            if len(self.by_values) < MAX_VARIABLE_SETS:  # else compiled for this execution only
-                self.by_values[values] = held
-        return held
-
-
-class _CompletionCache:
-    """Compiled completions of the parsed operations alive, at most `max_operations` of them
-    (the most recently executed)."""
-
-    def __init__(self, max_operations: int = 256) -> None:
-        self.max_operations = max_operations
-        self._operations: OrderedDict[int, _OperationCompletions] = OrderedDict()
-
-    def of(self, operation: OperationDefinitionNode, fragments: Any) -> _OperationCompletions:
-        """The completions of `operation`, kept from earlier executions or new."""
-        key = id(operation)
-        held = self._operations.get(key)
-        if held is None or held.operation() is not operation:
-            held = _OperationCompletions(
-                operation, fragments, lambda _gone: self._operations.pop(key, None)
-            )
-            self._operations[key] = held
-            while len(self._operations) > self.max_operations:
-                self._operations.popitem(last=False)
-        else:
-            self._operations.move_to_end(key)
-        return held
-
-    def __len__(self) -> int:
-        return len(self._operations)
-
-
-COMPLETIONS = _CompletionCache()
+# The compiled completions of each parsed operation, by its object's place in the answer.
+COMPLETIONS = KeptPerOperation()
 
 
 class FacadeExecutionContext(PlanningExecutionContext):
@@ -378,38 +312,6 @@ def _place(path: Path | None) -> Iterator[tuple[str, str | None]]:
         path = path.prev
 
 
-def _directive_variables(operation: OperationDefinitionNode, fragments: Any) -> tuple[str, ...]:
-    """The variables the directives of an operation's selections and its fragments' read
-    (`@include(if: $x)`), which decide what is collected. An operation without variables has
-    none, and is not walked (a large document's walk would cost the event loop milliseconds)."""
-    if not operation.variable_definitions:
-        return ()
-    found: set[str] = set()
-    definitions = (operation, *(getattr(f, "definition", f) for f in fragments.values()))
-    sets = [definition.selection_set for definition in definitions]
-    while sets:
-        selection_set = sets.pop()
-        for selection in selection_set.selections:
-            for directive in selection.directives or ():
-                for argument in directive.arguments or ():
-                    found.update(_variables_in(argument.value))
-            inner = getattr(selection, "selection_set", None)  # (a fragment spread has none)
-            if inner is not None:
-                sets.append(inner)
-    return tuple(sorted(found))
-
-
-def _variables_in(value: ValueNode) -> Iterator[str]:
-    if isinstance(value, VariableNode):
-        yield value.name.value
-    elif isinstance(value, ListValueNode):
-        for item in value.values:
-            yield from _variables_in(item)
-    elif isinstance(value, ObjectValueNode):
-        for field in value.fields:
-            yield from _variables_in(field.value)
-
-
 # What a field's value is completed as: ("leaf", scalar or enum), ("object", its completion),
 # ("list", item) or ("non-null", inner).
 Shape = tuple[str, Any]
@@ -531,8 +433,10 @@ def _value_completion(shape: Shape) -> Completion:
     return _factory(source)(*constants)
 
 
+@lru_cache(maxsize=4096)
 def _factory(source: str) -> Callable[..., Completion]:
-    """The factory of completions of one shape, compiled once."""
+    """The factory of completions of one shape, compiled once (for every operation that
+    selects that shape: a new document costs no compiling for shapes seen before)."""
     namespace: dict[str, Any] = {
         "LIST_TYPES": _LIST_TYPES,
         "not_as_promised": _not_as_promised,

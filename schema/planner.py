@@ -32,6 +32,7 @@ from graphql.execution.values import get_argument_values
 from resolvers.agencies import Agency
 from resolvers.errors import BadUserInput, Forbidden
 from resolvers.plan import Delivery, FetchPlan, OperationPlan, QuestionKey, RootPlan
+from schema.per_operation import KeptPerOperation
 
 # The most fields one operation's plan may visit, each collected group once.
 MAX_SELECTIONS = 20_000
@@ -241,7 +242,32 @@ def _plan_root(
 
 
 def _fields_below(selected: list[Selected]) -> int:
-    """The fields a person's selection answers, to any depth (each field once)."""
+    """The fields a person's selection answers, to any depth (each field once). Walked once
+    per parsed operation, selection and values of the directives' variables (a whole person's
+    selection is some 3,000 fields, 900 groups collected: milliseconds a request), then kept
+    with the visits the walk counted, which are counted again."""
+    if not selected:
+        return 0
+    executor, counter = selected[0].executor, selected[0].counter
+    kept = FIELD_COUNTS.of(executor.operation, executor.fragments).for_values(
+        executor.variable_values.coerced
+    )
+    key = tuple(
+        (id(s.parent_type), s.response_key, *(id(details.node) for details in s.details))
+        for s in selected
+    )
+    held: tuple[int, int] | None = kept.get(key)
+    if held is not None:
+        total, visited = held
+        counter.visit(visited)
+        return total
+    before = counter.visited
+    total = _walked(selected)
+    kept[key] = (total, counter.visited - before)
+    return total
+
+
+def _walked(selected: list[Selected]) -> int:
     total = 0
     pending = list(selected)
     while pending:
@@ -252,6 +278,10 @@ def _fields_below(selected: list[Selected]) -> int:
         except GraphQLError:  # a directive that cannot be coerced: execution nulls it
             continue
     return total
+
+
+# The count of each person selection, by the field nodes it is made of.
+FIELD_COUNTS = KeptPerOperation()
 
 
 def _plans_by_delivery(

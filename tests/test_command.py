@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 
 import httpx
 
-from tests.support import command, free_port
+from tests.support import command, eventually, free_port
 
 
 def test_serve_in_demo_mode_answers_and_offers_graphiql() -> None:
@@ -83,6 +85,92 @@ def test_serve_with_workers_answers_from_processes_of_their_own() -> None:
         oversized = httpx.get(f"{base}/healthz", headers={"X-Large": "a" * 20_000})
         assert oversized.status_code == 431
         assert oversized.json()["errors"][0]["extensions"]["code"] == "HEADERS_TOO_LARGE"
+
+
+def test_each_worker_listens_on_its_own_socket_and_new_connections_are_spread() -> None:
+    """`serve --workers 2`: two listening sockets on the port, one in each worker; 24
+    connections opened at once are accepted by both workers (with one shared socket, the worker
+    that woke first accepted the whole burst), and a worker that dies is replaced on its
+    socket."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with command(["serve", "--port", str(port), "--workers", "2"], f"{base}/readyz") as process:
+        workers = _workers_listening(process.pid, port, 2)
+        assert sorted(len(set(sockets)) for sockets in workers.values()) == [1, 1]
+        assert len({tuple(sockets) for sockets in workers.values()}) == 2, "each its own"
+        burst = [socket.create_connection(("127.0.0.1", port)) for _ in range(24)]
+        try:
+            served: dict[int, int] = {}
+
+            def all_accepted() -> bool:
+                served.clear()
+                served.update(_connections_served(port, set(workers)))
+                return sum(served.values()) == len(burst)
+
+            assert eventually(all_accepted), served
+            assert set(served) == set(workers), served
+        finally:
+            for connection in burst:
+                connection.close()
+        dead = next(iter(workers))
+        os.kill(dead, signal.SIGKILL)
+        replaced = _workers_listening(process.pid, port, 2, without=dead)
+        assert sorted(replaced.values()) == sorted(workers.values())  # the very sockets
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    """The inodes of a process's sockets (Linux)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def _tcp(port: int, state: str) -> set[str]:
+    """The inodes of the loopback TCP sockets on local `port` in `state` (0A listening, 01
+    established)."""
+    with open("/proc/net/tcp", encoding="ascii") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return {row[9] for row in rows if row[1] == f"0100007F:{port:04X}" and row[3] == state}
+
+
+def _workers_listening(
+    supervisor: int, port: int, count: int, without: int | None = None
+) -> dict[int, list[str]]:
+    """Each worker's listening sockets on `port`, once `count` workers (none of them `without`)
+    listen."""
+    found: dict[int, list[str]] = {}
+
+    def listening() -> bool:
+        found.clear()
+        listeners = _tcp(port, "0A")
+        for pid in _children(supervisor):
+            try:
+                own = sorted(_socket_inodes(pid) & listeners)
+            except OSError:  # gone meanwhile
+                continue
+            if own and pid != without:
+                found[pid] = own
+        return len(found) == count
+
+    assert eventually(listening, give_up_s=120), found
+    return dict(found)
+
+
+def _connections_served(port: int, workers: set[int]) -> dict[int, int]:
+    """How many established connections on local `port` each worker has accepted."""
+    established = _tcp(port, "01")
+    served: dict[int, int] = {}
+    for pid in workers:
+        held = len(_socket_inodes(pid) & established)
+        if held:
+            served[pid] = held
+    return served
 
 
 def test_serve_refuses_a_metrics_port_beside_workers() -> None:

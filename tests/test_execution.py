@@ -24,13 +24,9 @@ from strawberry.schema.config import StrawberryConfig
 from schema import execution
 from schema.build import build_schema
 from schema.coded_execution import CodedExecutionContext
-from schema.execution import (
-    MAX_VARIABLE_SETS,
-    FacadeExecutionContext,
-    _CompletionCache,
-    _OperationCompletions,
-)
+from schema.execution import FacadeExecutionContext
 from schema.lefi_types import resolve_attribute
+from schema.per_operation import MAX_VARIABLE_SETS, KeptPerOperation, OperationKept
 from schema.scalars import SCALARS
 from tests.support import Facade
 from tests.support.fuzz import (
@@ -261,6 +257,27 @@ def test_plain_data_is_completed_without_field_executions_and_compiled_once(
     assert 0 < counted["executed"] < answered / 50
 
 
+def test_a_new_document_of_shapes_seen_before_compiles_no_source(
+    api: Facade, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generated source of a shape is compiled once for every document: another document
+    selecting the same whole person (another operation name) has its completions made from the
+    factories compiled before (compiling them costs as much as completing)."""
+    compiled = []
+
+    def counting(source: str, *args: Any) -> Any:
+        compiled.append(source)
+        return compile(source, *args)
+
+    api.post(_whole_person(ALLA, alias="shapes"))
+    monkeypatch.setattr(execution, "compile", counting, raising=False)
+    body = _whole_person(ALLA, alias="shapes")
+    body["query"] = body["query"].replace("query(", "query Again(", 1)
+    answer = api.post(body).json()
+    assert answered_fields(answer["data"]) > 20_000
+    assert compiled == []
+
+
 def test_a_directive_variable_decides_each_time_what_is_completed(api: Facade) -> None:
     """Compiled completions are kept per document and per value of the variables its
     directives read, in its fragments too: the same document with `$fordon` true, false, true
@@ -349,7 +366,7 @@ def test_kept_completions_are_bounded() -> None:
     """Completions are kept while their parsed operation lives, for at most `max_operations`
     operations and per operation at most MAX_VARIABLE_SETS sets of directive variable values;
     beyond that a completion is for one execution."""
-    cache = _CompletionCache(max_operations=2)
+    cache = KeptPerOperation(max_operations=2)
     documents = [parse(f"query($v: Boolean!) {{ a{i} @include(if: $v) }}") for i in range(3)]
     operations = [document.definitions[0] for document in documents]
     for operation in operations:
@@ -364,7 +381,7 @@ def test_kept_completions_are_bounded() -> None:
     gc.collect()
     assert len(cache) == 0
     kept = parse("query { a }").definitions[0]
-    many = _OperationCompletions(kept, {}, lambda _gone: None)
+    many = OperationKept(kept, {}, lambda _gone: None)
     many.directive_variables = ("n",)
     for number in range(MAX_VARIABLE_SETS + 5):
         many.for_values({"n": number})

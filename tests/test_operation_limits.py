@@ -50,6 +50,7 @@ from tests.support.queries import (
 )
 
 ALLA = "198503151238"
+CSN_TYPE = build_schema().graphql_schema.get_type("Csn")
 
 
 def test_a_fragment_chain_is_refused_before_it_runs(api: Facade, fresh: Simulator) -> None:
@@ -250,6 +251,66 @@ def test_a_list_of_people_multiplies_what_a_selection_costs(api: Facade, fresh: 
     assert codes(answer) == {"BAD_USER_INPUT"}
     assert "counting each person" in json.dumps(answer["errors"])
     assert fresh.questions() == []
+
+
+def test_a_selections_count_is_walked_once_per_document_and_directive_values(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fields a person's selection answers are counted by a walk once per document and
+    values of its directives' variables: a directive that adds fields past the bound refuses
+    the operation every time, and without it the same document is answered every time."""
+    import schema.planner
+
+    walks: list[int] = []
+    walked = schema.planner._walked
+
+    def counting(selected: list[Any]) -> int:
+        walks.append(1)
+        return walked(selected)
+
+    monkeypatch.setattr(schema.planner, "_walked", counting)
+    numbers = json.dumps(["195804121233", "198503151238", "199001011239"])
+    query = (
+        f"query($period: PeriodInput!, $more: Boolean!) {{ personer(personnummer: {numbers}, "
+        'period: $period, arende: "A") { transportstyrelsen { resultat } '
+        "migrationsverket @include(if: $more) { fornamn efternamn } } }"
+    )
+    with facade(facade_env(sim.url, SSBTEK_MAX_FIELDS="10")) as api:  # 3 x 2 fields, or 3 x 5
+        for more in (False, True, False, True):
+            answer = api.query(query, {"period": PERIOD, "more": more})
+            if more:
+                assert codes(answer) == {"BAD_USER_INPUT"}, answer
+                assert "counting each person" in json.dumps(answer["errors"])
+            else:
+                assert "errors" not in answer, answer
+    assert len(walks) == 2
+
+
+def test_a_kept_count_still_counts_its_fields_against_the_plans_bound(
+    api: Facade, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A selection's count kept from an earlier plan counts the fields its walk visited against
+    MAX_SELECTIONS again: lowered below what the plan visits, the same document is refused."""
+    import schema.planner
+
+    visited: list[int] = []
+    visit = schema.planner.Counter.visit
+
+    def noting(self: schema.planner.Counter, count: int) -> None:
+        visit(self, count)
+        visited.append(self.visited)
+
+    monkeypatch.setattr(schema.planner.Counter, "visit", noting)
+    query = f"{{ person({PERSON_ARGS}) {{ csn {{ {every_field(CSN_TYPE, 3)} }} }} }}"
+    assert "errors" not in api.query(query)
+    walked = max(visited)
+    visited.clear()
+    assert "errors" not in api.query(query)
+    assert max(visited) == walked
+    monkeypatch.setattr(schema.planner, "MAX_SELECTIONS", walked - 1)
+    answer = api.query(query)
+    assert codes(answer) == {"BAD_USER_INPUT"}
+    assert "too complex" in json.dumps(answer["errors"])
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,14 @@ import pytest
 from starlette.types import Message
 
 from graph.request_bodies import _json_depth
-from tests.support import CASEWORKER, Simulator, asgi_client, facade_app, facade_env
+from tests.support import (
+    CASEWORKER,
+    Simulator,
+    asgi_client,
+    facade_app,
+    facade_env,
+    post_scope,
+)
 
 
 @pytest.fixture(scope="module")
@@ -102,24 +109,13 @@ async def test_a_client_gone_before_its_body_ends_is_not_answered_nor_audited(
     async def send(message: Message) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "root_path": "",
-        "query_string": b"",
-        "headers": [
+    scope = post_scope(
+        [
             (b"host", b"localhost"),
             (b"content-type", b"application/json"),
             (b"x-handlaggare", CASEWORKER.encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+        ]
+    )
     with caplog.at_level(logging.INFO, logger="ssbtek_graphql.access"):
         await app(scope, receive, send)
     assert sent == []

@@ -16,6 +16,7 @@ from tests.support.inprocess import (
     asgi_client,
     facade,
     facade_app,
+    post_scope,
     simulator,
 )
 from tests.support.network import command, free_port, served_facade, served_simulator, serving
@@ -35,6 +36,7 @@ __all__ = [
     "facade_app",
     "facade_env",
     "free_port",
+    "post_scope",
     "served_facade",
     "served_simulator",
     "serving",

@@ -151,3 +151,22 @@ def started(app: Any) -> Iterator[Facade]:
     finally:
         _loop().run(running.client.aclose())
         _loop().run(lifespan.__aexit__(None, None, None))
+
+
+def post_scope(headers: list[tuple[bytes, bytes]], client_port: int = 50000) -> dict[str, Any]:
+    """The ASGI scope of a POST to /graphql over HTTP/1.1 on loopback, with these headers, for
+    an app called directly (no client, no socket)."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+        "client": ("127.0.0.1", client_port),
+        "server": ("127.0.0.1", 8000),
+    }
