@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -83,6 +84,33 @@ def test_overlapping_pauses_resume_when_the_last_one_ends(collecting: None) -> N
     a_out.set()
     threads[1].join(10)
     assert seen == {"b after a ended": False}
+    assert gc.isenabled()
+
+
+def test_overlapping_pauses_keep_the_passes_off_no_longer_than_the_bound(
+    collecting: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stream of pauses, each beginning before the one before ends: the passes are off at
+    first, on again once a pause begins after MAX_OFF_S, and on for the rest of the stream
+    (they were never on again before, however long the stream)."""
+    monkeypatch.setattr(collector, "MAX_OFF_S", 0.05)
+    seen: list[bool] = []
+    handed = threading.Event()
+
+    def link(rest: int) -> None:
+        seen.append(gc.isenabled())
+        if rest:
+            time.sleep(0.03)  # the next pause begins 30 ms into this one, which lasts
+            nxt = threading.Thread(target=collector.paused, args=(lambda: link(rest - 1),))
+            nxt.start()
+            nxt.join(10)
+        else:
+            handed.set()
+
+    collector.paused(lambda: link(5))
+    assert handed.is_set()
+    assert seen[0] is False and seen[-1] is True
+    assert seen == sorted(seen)  # off, then on for good
     assert gc.isenabled()
 
 
