@@ -20,6 +20,11 @@ directives cannot be coerced (`@include(if: $a)` with `$a` null) is not plain: g
 collects it where it always does, and its error (coded, `schema/coded_execution.py`) is the same
 on both paths.
 
+A completion that took long before runs in a worker thread, so it is awaited as an async field
+is: where a sibling's error nulls their parent meanwhile, graphql-core drops the errors of what
+was still being completed below it (as it does for any async field), and such a completion is
+not done again for nobody. Only the errors listed can differ then; the data never does.
+
 `SSBTEK_FAST_EXECUTION=false` builds the schema with `PlanningExecutionContext` instead:
 graphql-core completes every field, and no compiled completion is made or used.
 """
@@ -125,7 +130,7 @@ class FacadeExecutionContext(PlanningExecutionContext):
                 result,
                 position_context,
             )
-            return self._complete(place, completion, result, graphql_core)
+            return self._complete(place, completion, result, graphql_core, path)
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
         )
@@ -163,7 +168,12 @@ class FacadeExecutionContext(PlanningExecutionContext):
         if completion is None:
             return graphql_core()
         return self._complete(
-            place, completion, result, graphql_core, long_enough=len(result) >= OFF_LOOP_ITEMS
+            place,
+            completion,
+            result,
+            graphql_core,
+            path,
+            long_enough=len(result) >= OFF_LOOP_ITEMS,
         )
 
     def _complete(
@@ -172,6 +182,7 @@ class FacadeExecutionContext(PlanningExecutionContext):
         completion: Completion,
         result: Any,
         graphql_core: Callable[[], Any],
+        path: Path,
         long_enough: bool = True,
     ) -> Any:
         """`completion` of `result` on the event loop, or in a worker thread where it took
@@ -181,7 +192,8 @@ class FacadeExecutionContext(PlanningExecutionContext):
         strikes = ("heavy", *place)
         held = self._by_place.get(strikes, 0)
         if held >= 2 and long_enough and _loop_running():
-            return _off_the_loop(completion, result, graphql_core, self._by_place, strikes)
+            nulled = partial(self.collected_errors.has_nulled_position, path)
+            return _off_the_loop(completion, result, graphql_core, nulled, self._by_place, strikes)
         started = time.perf_counter()
         try:
             completed = completion(result)
@@ -280,6 +292,7 @@ async def _off_the_loop(
     completion: Completion,
     result: Any,
     graphql_core: Callable[[], Any],
+    nulled: Callable[[], bool],
     kept: Kept,
     strikes: tuple[Any, ...],
 ) -> Any:
@@ -287,7 +300,9 @@ async def _off_the_loop(
     hands the interpreter back to the event loop every millisecond meanwhile
     (`graph/app.py tune_serving_process`). One that took less than half of HEAVY_S of the
     thread's CPU puts the place back on the loop (`kept[strikes]`). Anything not as promised:
-    graphql-core completes it on the loop, as it would have."""
+    graphql-core completes it on the loop, as it would have, unless a sibling's error has nulled
+    the place meanwhile (`nulled`): then nobody reads it, and graphql-core would drop its errors
+    (as it does for any field still completing when its parent is nulled)."""
 
     def timed() -> Any:
         started = time.thread_time()
@@ -299,6 +314,8 @@ async def _off_the_loop(
     try:
         return await asyncio.to_thread(timed)
     except Exception:
+        if nulled():
+            return None  # not completed again on the loop for nobody
         completed = graphql_core()
         return await completed if inspect.isawaitable(completed) else completed
 

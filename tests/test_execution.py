@@ -37,6 +37,7 @@ from tests.support.fuzz import (
     operations,
 )
 from tests.support.queries import answered_fields, every_field
+from tests.support.waiting import until
 
 ALLA = "198503151238"
 OMFATTANDE = "195804121233"  # a LEFI answer of several MB
@@ -136,6 +137,86 @@ def test_plain_completion_answers_as_graphql_core_does(case: str, with_maybe: bo
     assert [e.formatted for e in fast.errors or []] == [e.formatted for e in slow.errors or []]
     if case != "fine" and (with_maybe or case != "not-a-list"):
         assert fast.errors, "each broken case is an error with its path"
+
+
+@strawberry.type
+class _Leaf:
+    name: str
+
+
+@strawberry.type
+class _Branch:
+    @strawberry.field
+    def strict(self, root: strawberry.Parent[dict[str, Any]]) -> _Leaf:
+        if root["broken"]:
+            raise ValueError("broken")  # at once, on the loop: it nulls the branch
+        return _Leaf(name="s")
+
+    @strawberry.field
+    def leaves(self, root: strawberry.Parent[dict[str, Any]]) -> list[_Leaf] | None:
+        return root["_leaves"]  # type: ignore[no-any-return]  # a resolver's plain list
+
+
+@strawberry.type
+class _Orphans:
+    @strawberry.field
+    def branch(self, broken: bool) -> _Branch | None:
+        leaves = [{"name": "x"} for _ in range(2_000)]
+        if broken:
+            leaves[-1] = {"name": None}
+        return {"_leaves": leaves, "broken": broken}  # type: ignore[return-value]  # plain data, read as it is
+
+
+def test_a_list_completed_off_the_loop_for_a_nulled_parent_is_not_completed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A heavy list in a worker thread fails on a broken item after a sibling's error has
+    nulled their parent: nobody reads it, so graphql-core does not complete it again on the
+    loop (300,000 items: 773 ms held, after the answer was sent)."""
+    monkeypatch.setattr(execution, "OFF_LOOP_ITEMS", 0)
+    monkeypatch.setattr(execution, "HEAVY_S", -1.0)
+    again: list[Any] = []
+    graphql_cores = CodedExecutionContext.complete_list_value
+    monkeypatch.setattr(
+        CodedExecutionContext,
+        "complete_list_value",
+        lambda self, *args: again.append(args[3]) or graphql_cores(self, *args),
+    )
+    ended: list[Any] = []
+    off_the_loop = execution._off_the_loop
+
+    async def noting(*args: Any) -> Any:
+        completed = await off_the_loop(*args)
+        if isinstance(args[1], list):  # the list's completion (each leaf object's is not)
+            ended.append(completed)
+        return completed
+
+    monkeypatch.setattr(execution, "_off_the_loop", noting)
+    schema = strawberry.Schema(
+        query=_Orphans, config=StrawberryConfig(default_resolver=resolve_attribute)
+    )._schema
+    document = parse(
+        "query($b: Boolean!) { branch(broken: $b) { leaves { name } strict { name } } }"
+    )
+
+    async def run(broken: bool) -> Any:
+        answer = graphql_execute(
+            schema, document, variable_values={"b": broken}, executor_class=FacadeExecutionContext
+        )
+        return await answer if inspect.isawaitable(answer) else answer
+
+    async def runs() -> Any:
+        await run(False)
+        await run(False)  # heavy twice: in a worker thread from now on
+        ended.clear()
+        answer = await run(True)
+        await until(lambda: len(ended) == 1)
+        return answer
+
+    answer = asyncio.run(runs())
+    assert answer.data == {"branch": None}
+    assert [error.path for error in answer.errors] == [["branch", "strict"]]
+    assert ended == [None] and again == []
 
 
 @pytest.mark.parametrize("case", CASES)
