@@ -159,7 +159,7 @@ def _json_depth(text: str) -> int:
     """How deep arrays and objects nest in a JSON text, without parsing it (strings skipped; an
     unclosed string runs to the end)."""
     depth = deepest = 0
-    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+    for bracket in _BRACKET.findall(_outside_strings(text)):
         if bracket in "[{":
             depth += 1
             deepest = max(deepest, depth)
@@ -170,6 +170,36 @@ def _json_depth(text: str) -> int:
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)  # (unrolled: 20 times faster)
 _BRACKET = re.compile(r"[\[\]{}]")
+# A request is mostly its query, one long string: with few quotes and few runs of backslashes,
+# the strings are found by searching for their quotes (`_outside_strings`, many times faster
+# than the expression on a long query); otherwise by the expression, whose time does not grow
+# with them.
+_FEW = 64
+
+
+def _outside_strings(text: str) -> str:
+    """The text without its strings, as `_STRING` removes them: each string from a quote to the
+    next quote that no backslash escapes (an odd run of backslashes before a quote escapes it),
+    or to the end (where the expression keeps a last lone backslash outside: no bracket)."""
+    if text.count('"') > _FEW or text.count("\\\\") > _FEW:
+        return _STRING.sub("", text)
+    kept = []
+    start = 0
+    while (opening := text.find('"', start)) >= 0:
+        kept.append(text[start:opening])
+        closing = opening
+        while True:
+            closing = text.find('"', closing + 1)
+            if closing < 0:
+                return "".join(kept)  # unclosed: runs to the end
+            backslash = closing - 1
+            while backslash > opening and text[backslash] == "\\":
+                backslash -= 1
+            if (closing - 1 - backslash) % 2 == 0:
+                break
+        start = closing + 1
+    kept.append(text[start:])
+    return "".join(kept)
 
 
 def _charset(parameters: str) -> str | None:

@@ -221,6 +221,8 @@ def unknown_content(
 def _unknown(
     element: etree._Element | None, known: Known, path: str, depth: int
 ) -> list[UnknownValue]:
+    # `_indexed`'s walk written out: most children are values the decoder reads, with nothing
+    # of their own, and are passed over without a path made for them.
     if element is None:
         return []
     found = (
@@ -232,15 +234,39 @@ def _unknown(
         if element.keys()
         else []
     )
-    for item, name, item_path in _indexed(element, path, depth + 1):
-        if name not in known:
-            found.extend(_flatten(item, item_path, depth + 1))
-            continue
-        inner = known[name]
+    items = []
+    for item in element:
+        tag = item.tag
+        if tag.__class__ is str:  # not a comment or a processing instruction
+            items.append((item, tag[tag.find("}") + 1 :]))
+    if not items:
+        return found
+    depth += 1
+    if depth > MAX_DEPTH:
+        raise PayloadError(f"an element is nested more than {MAX_DEPTH} levels deep")
+    counts: dict[str, int] | None = None
+    if len({name for _item, name in items}) != len(items):  # a name repeats
+        counts = {}
+        for _item, name in items:
+            counts[name] = counts.get(name, 0) + 1
+    seen: dict[str, int] = {}
+    for item, name in items:
+        index = -1
+        if counts is not None and counts[name] > 1:
+            index = seen.get(name, 0)
+            seen[name] = index + 1
+        inner = known.get(name, _NOT_KNOWN)
         if inner is LEAF and not len(item) and not item.keys():
             continue  # a value read as such, with nothing of its own
-        found.extend(_unknown(item, inner or {}, f"{item_path}/", depth + 1))
+        item_path = f"{path}{name}" if index < 0 else f"{path}{name}[{index}]"
+        if inner is _NOT_KNOWN:
+            found.extend(_flatten(item, item_path, depth))
+        else:
+            found.extend(_unknown(item, inner or {}, f"{item_path}/", depth))
     return found
+
+
+_NOT_KNOWN: Known = {}  # a name's tree where `known` has none
 
 
 def _flatten(element: etree._Element, path: str, depth: int) -> list[UnknownValue]:

@@ -64,7 +64,7 @@ class RefusedDocuments:
 
     def get(self, query: str | None, operation_name: str | None) -> list[GraphQLError] | None:
         """The errors of this document's earlier refusal, or None."""
-        if not query:
+        if not query or not self._refusals:  # nothing refused: no document hashed
             return None
         key = self._hash(query, operation_name)
         refused = self._refusals.get(key)

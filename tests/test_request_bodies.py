@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import random
 from typing import Any
 
 import httpx
 import pytest
 from starlette.types import Message
 
-from graph.request_bodies import _json_depth
+from graph.request_bodies import _BRACKET, _STRING, _json_depth, _outside_strings
 from tests.support import (
     CASEWORKER,
     Simulator,
@@ -138,3 +139,15 @@ async def test_a_client_gone_before_its_body_ends_is_not_answered_nor_audited(
 )
 def test_json_depth_counts_brackets_outside_strings(text: str, depth: int) -> None:
     assert _json_depth(text) == depth
+
+
+def test_strings_found_by_their_quotes_leave_the_brackets_the_expression_leaves() -> None:
+    # The search by quotes (few quotes and backslashes) against the expression it stands in for,
+    # on texts of quotes, backslashes and brackets, and on a long query with one of each.
+    quoted = [random.Random(seed).choices('"\\[]{}a', k=seed % 40) for seed in range(20_000)]
+    texts = ["".join(chars) for chars in quoted]
+    query = '{ a(b: \\"[c\\") }' + "{ a { b } }" * 2_000  # the search by quotes' case
+    texts.append('{"query": "' + query + '", "variables": {"v": [[1]]}}')
+    for text in texts:
+        assert _BRACKET.findall(_outside_strings(text)) == _BRACKET.findall(_STRING.sub("", text))
+    assert _json_depth(texts[-1]) == 4
