@@ -1,13 +1,14 @@
 """The facade against an SSBTEK that fails in every way we could think of
 (`tests/support/faulty_upstream.py`): each failure gets its code (for the whole call, or as one
 agency's `fel` when the envelope was good), none leaks file content or personal data into errors
-or logs, none hangs past the facade's deadline, and the next answer is read normally again."""
+or logs, one that never answers is ended by the facade's deadline (UPSTREAM_TIMEOUT, after what
+did arrive was read), and the next answer is read normally again. Nothing here is timed: a
+facade's deadline bounds every call, so an answer at all shows that none hung."""
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,12 +46,9 @@ PERSONAL = (
 TIMEOUT_S = 1
 CONNECT_TIMEOUT_S = 1
 PATIENT_TIMEOUT_S = 120
-NEVER_ANSWER = frozenset({Mode.SILENT, Mode.DRIP})
 # A silent upstream is ended by the read timeout; a dripping one never lets a read wait that
 # long, so only the outer deadline (connect + read) ends it. Neither ever answers by itself.
-MIN_ELAPSED_S = {Mode.SILENT: TIMEOUT_S, Mode.DRIP: CONNECT_TIMEOUT_S + TIMEOUT_S}
-# Far past those deadlines on any machine, far short of never: a call still open then has hung.
-HANG_S = 60
+NEVER_ANSWER = frozenset({Mode.SILENT, Mode.DRIP})
 
 FEL = "fel { kalla felkod felmeddelanden }"
 QUERY = f"""
@@ -115,10 +113,8 @@ def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
-def ask(api: Facade) -> tuple[dict[str, Any], float]:
-    started = time.monotonic()
-    answer = api.query(QUERY, {"pnr": NUMBER, "period": PERIOD})
-    return answer, time.monotonic() - started
+def ask(api: Facade) -> dict[str, Any]:
+    return api.query(QUERY, {"pnr": NUMBER, "period": PERIOD})
 
 
 def assert_intact(person: dict[str, Any], *, but: str | None = None) -> None:
@@ -151,7 +147,7 @@ def assert_nothing_personal(answer: dict[str, Any], logs: pytest.LogCaptureFixtu
 
 def assert_recovers(api: Facade, upstream: FaultyUpstream) -> None:
     upstream.mode = Mode.HEALTHY
-    answer, _ = ask(api)
+    answer = ask(api)
     assert "errors" not in answer, answer["errors"]
     assert_intact(answer["data"]["person"])
 
@@ -160,7 +156,7 @@ def test_a_healthy_upstream_answers_every_agency(
     guarded: Facade, upstream: FaultyUpstream, logs: pytest.LogCaptureFixture
 ) -> None:
     upstream.mode = Mode.HEALTHY
-    answer, _ = ask(guarded)
+    answer = ask(guarded)
     assert "errors" not in answer, answer["errors"]
     assert_intact(answer["data"]["person"])
     assert_nothing_personal(answer, logs)
@@ -190,13 +186,15 @@ def test_a_failed_call_fails_every_agency_with_its_code(
     code: str,
 ) -> None:
     """Each failure of the whole call is that code on every agency. An upstream that never
-    answers is cut off by the deadline: not before it, and not never."""
+    answers is cut off by the deadline (its code says so), a dripping one after the facade has
+    read what it sent: by the deadline, not by the first pause."""
     api: Facade = request.getfixturevalue("impatient" if mode in NEVER_ANSWER else "guarded")
     upstream.mode = mode
-    calls = upstream.hamta_calls
-    answer, elapsed = ask(api)
+    calls, dripped = upstream.hamta_calls, upstream.dripped
+    answer = ask(api)
     assert upstream.hamta_calls == calls + 1
-    assert MIN_ELAPSED_S.get(mode, 0) - 0.1 <= elapsed < HANG_S, elapsed
+    if mode is Mode.DRIP:  # a piece came after a pause: the pauses did not end it
+        assert upstream.dripped >= dripped + 2
     person = answer["data"]["person"]
     assert person["personnummer"] == NUMBER
     assert all(person[agency] is None for agency in AGENCIES), person
@@ -221,7 +219,7 @@ def test_a_fault_naming_the_person_is_passed_on_without_them(
     guarded: Facade, upstream: FaultyUpstream, logs: pytest.LogCaptureFixture
 ) -> None:
     upstream.mode = Mode.FAULT_PERSONAL
-    answer, _ = ask(guarded)
+    answer = ask(guarded)
     error = answer["errors"][0]
     assert error["extensions"] == {
         "code": "UPSTREAM_FAULT",
@@ -254,8 +252,7 @@ def test_an_unreadable_part_is_that_agencys_invalid_payload_only(
     reason: str,
 ) -> None:
     upstream.mode = mode
-    answer, elapsed = ask(guarded)
-    assert elapsed < HANG_S, elapsed
+    answer = ask(guarded)
     assert "errors" not in answer, answer["errors"]
     person = answer["data"]["person"]
     fel = person[agency]["fel"]
@@ -269,7 +266,7 @@ def test_an_agency_error_naming_the_person_is_kept_without_the_number(
     guarded: Facade, upstream: FaultyUpstream, logs: pytest.LogCaptureFixture
 ) -> None:
     upstream.mode = Mode.AGENCY_ERROR_PERSONAL
-    answer, _ = ask(guarded)
+    answer = ask(guarded)
     assert "errors" not in answer, answer["errors"]
     person = answer["data"]["person"]
     assert person["transportstyrelsen"]["fel"] == {
@@ -294,8 +291,7 @@ def test_a_huge_answer_is_read_as_it_is(
     agency intact, by a facade whose deadline (`PATIENT_TIMEOUT_S`) no loaded machine reaches:
     the answer is not cut off, neither by the size limit nor by a timeout."""
     upstream.mode = Mode.HUGE
-    answer, elapsed = ask(guarded)
-    assert elapsed < HANG_S, elapsed
+    answer = ask(guarded)
     assert "errors" not in answer, answer["errors"]
     assert_intact(answer["data"]["person"])
     assert_contained(answer, logs, guarded, upstream)
@@ -309,7 +305,7 @@ def test_an_answer_over_the_size_limit_is_refused_while_read(
         served(upstream) as url,
         facade(facade_env(url, SSBTEK_MAX_ANSWER_BYTES=str(10 * 1024 * 1024))) as small,
     ):
-        answer, _elapsed = ask(small)
+        answer = ask(small)
     assert {e["extensions"]["code"] for e in answer["errors"]} == {"UPSTREAM_INVALID_RESPONSE"}
     assert "larger than" in answer["errors"][0]["message"]
 

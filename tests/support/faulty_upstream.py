@@ -99,6 +99,7 @@ class FaultyUpstream:
         self.simulator = create_simulator(config or SimulatorConfig(slow_seconds=10))
         self.mode = Mode.HEALTHY
         self.hamta_calls = 0
+        self.dripped = 0  # pieces of a dripping answer written, in all
         # The questions (their SOAP body) the mode applies to; the others are answered healthy.
         self.only = only
 
@@ -339,6 +340,7 @@ class _SocketServer:
             for start in range(0, len(content), DRIP_BYTES):
                 writer.write(content[start : start + DRIP_BYTES])
                 await writer.drain()
+                self.upstream.dripped += 1
                 await asyncio.sleep(DRIP_PAUSE_S)
                 if reader.at_eof():
                     return
