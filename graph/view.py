@@ -84,17 +84,10 @@ class FacadeGraphQL(GraphQL):
         self.graphiql_html = graphiql_html
         self.metrics = metrics
 
-    def encode_json(self, data: object) -> bytes:
-        """The response body: UTF-8 JSON, or the refusal of an answer larger than
-        SSBTEK_MAX_RESPONSE_BYTES (`bounded_body`)."""
-        return bounded_body(data, self.limits.response_bytes)[0]
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's view, with its HTTP-level refusals (an unknown `operationName`, a method
-        it does not take) as a coded GraphQL error in JSON rather than plain text."""
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
-            return
+        it does not take) as a coded GraphQL error in JSON rather than plain text (a route of
+        HTTP only: no websockets)."""
         request = Request(scope=scope, receive=receive)
         try:
             response = await self.run(request)
@@ -134,7 +127,8 @@ class FacadeGraphQL(GraphQL):
         if sub_response.answer_media_type == GRAPHQL_RESPONSE and is_request_error(response_data):
             response_data = {k: v for k, v in response_data.items() if k != "data"}
             status = 400
-        if outcome_of(response_data) == ErrorCode.NOT_ACCEPTABLE:
+        outcome = outcome_of(response_data)
+        if outcome == ErrorCode.NOT_ACCEPTABLE:
             status = 406  # the answer would come in parts, which the client does not take
         body, refused_bytes = bounded_body(response_data, self.limits.response_bytes)
         if refused_bytes is not None:
@@ -143,18 +137,11 @@ class FacadeGraphQL(GraphQL):
         if self.metrics is not None:
             self.metrics.operation(
                 sub_response.operation_name,
-                ErrorCode.RESPONSE_TOO_LARGE
-                if refused_bytes is not None
-                else outcome_of(response_data),
+                ErrorCode.RESPONSE_TOO_LARGE if refused_bytes is not None else outcome,
                 sub_response.started,
             )
         response = Response(body, status, media_type=sub_response.answer_media_type)
-        retry_after = retry_after_of(response_data)
-        if retry_after is not None:
-            response.headers["Retry-After"] = str(retry_after)
-        response.headers.raw.extend(
-            (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
-        )
+        _finished(response, response_data, sub_response)
         if sub_response.background:
             response.background = sub_response.background
         return response
@@ -242,12 +229,7 @@ class FacadeGraphQL(GraphQL):
             status_code=200,
             headers={"content-type": CONTENT_TYPE},
         )
-        retry_after = retry_after_of(first)
-        if retry_after is not None:
-            response.headers["Retry-After"] = str(retry_after)
-        response.headers.raw.extend(
-            (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
-        )
+        _finished(response, first, sub_response)
         return response
 
     def _parts_too_large(self) -> dict[str, Any]:
@@ -304,6 +286,17 @@ def outcome_of(answer: Any) -> str:
     if not errors:
         return "ok"
     return str((errors[0].get("extensions") or {}).get("code", ErrorCode.INTERNAL_SERVER_ERROR))
+
+
+def _finished(response: Response, answer: Any, sub_response: OperationResponse) -> None:
+    """The headers every answer gets: `Retry-After` where it is RATE_LIMITED, and those the
+    operation set (its content type is the response's own)."""
+    retry_after = retry_after_of(answer)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    response.headers.raw.extend(
+        (name, value) for name, value in sub_response.headers.raw if name != b"content-type"
+    )
 
 
 def retry_after_of(answer: Any) -> int | None:

@@ -153,7 +153,8 @@ class SsbtekClient:
             zeep_client = AsyncClient(
                 config.wsdl_location,
                 transport=self._transport,
-                settings=Settings(raw_response=True, strict=False, xml_huge_tree=True),
+                # For reading the WSDL: zeep sends no call (resolvers/envelope.py writes them).
+                settings=Settings(strict=False, xml_huge_tree=True),
             )
             binding = zeep_client.wsdl.bindings[
                 f"{{{config.version.namespace}}}BastjanstInformationInterfaceSoapBinding"
@@ -168,7 +169,7 @@ class SsbtekClient:
                         "Content-Type": "text/xml; charset=utf-8",
                     },
                 )
-                for name, operation in binding._operations.items()
+                for name, operation in binding.all().items()
             }
         except Exception as exc:  # zeep, lxml and httpx raise many kinds while loading a WSDL
             raise WsdlError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc

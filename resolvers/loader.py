@@ -297,9 +297,7 @@ class OperationLoader:
         self.caller = caller
         self.plan = plan
         # Per key, one fetch per question (the first payload's, and deferred fragments').
-        self._fetches: dict[
-            QuestionKey, list[tuple[frozenset[Agency], asyncio.Future[Answer]]]
-        ] = {}
+        self._fetches: dict[QuestionKey, list[Question]] = {}
         self._probe: asyncio.Future[list[ProbeResult]] | None = None
 
     def release(self) -> None:

@@ -178,26 +178,6 @@ def to_bool(value: str | None) -> bool | None:
     raise PayloadError("a boolean is not true or false")
 
 
-def date_of(parent: etree._Element | None, name: str) -> date | None:
-    """The child element's text as a date."""
-    return to_date(text(parent, name))
-
-
-def decimal_of(parent: etree._Element | None, name: str) -> Decimal | None:
-    """The child element's text as a Decimal."""
-    return to_decimal(text(parent, name))
-
-
-def int_of(parent: etree._Element | None, name: str) -> int | None:
-    """The child element's text as an int."""
-    return to_int(text(parent, name))
-
-
-def bool_of(parent: etree._Element | None, name: str) -> bool | None:
-    """The child element's text as a bool."""
-    return to_bool(text(parent, name))
-
-
 # The elements (and `@attributes`) a decoder reads, as a tree: a name maps to the tree below it,
 # or to LEAF when the decoder reads the element's text.
 Known = Mapping[str, "Known | None"]

@@ -8,7 +8,6 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, GraphQLSchema
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
 )
@@ -21,7 +20,7 @@ from schema.errors import log_errors, masked
 from schema.execution import FacadeExecutionContext
 from schema.incremental import deliver, is_incremental
 from schema.lefi_types import resolve_attribute
-from schema.limits import Limits, operation_limits
+from schema.limits import Limits
 from schema.operation_name import RequireOperationName
 from schema.partial import ReportPartialAnswers
 from schema.planned_execution import PlanningExecutionContext
@@ -119,13 +118,9 @@ def build_schema(
     is shared by whoever uses it)."""
     limits = limits or Limits()
     documents = DocumentCache(limits=limits)
-    # One rule class for the schema's life: the document cache matches validation results by
-    # the rules they were made with.
-    limit_rule = operation_limits(limits)
-    rules: list[Any] = [
-        lambda: MaxTokensLimiter(limits.tokens),
-        lambda: AddValidationRules([limit_rule]),
-    ]
+    # The operation limits are not a validation rule: the document cache checks them before
+    # validating (`schema/documents.py validated`), so a rule would only walk each operation again.
+    rules: list[Any] = [lambda: MaxTokensLimiter(limits.tokens)]
     if not introspection:
         rules.append(DisableIntrospection)
     return FacadeSchema(
@@ -153,7 +148,8 @@ def build_schema(
     )
 
 
+@cache
 def schema_sdl() -> str:
     """The schema in SDL, as `schema.graphql` holds it: what `ssbtek-graphql schema` prints and
-    `GET /graphql/schema.graphql` serves."""
+    `GET /graphql/schema.graphql` serves (printed once: some 20 ms and 360 KB)."""
     return build_schema().as_str() + "\n"

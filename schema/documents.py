@@ -87,7 +87,7 @@ def validated(
     limits: Limits,
 ) -> list[GraphQLError]:
     """The document's validation errors: the operation limits' alone when it is over them, else
-    strawberry's validation with `rules` (which hold the same limits, then within them)."""
+    strawberry's validation with `rules`."""
     return document_cost_errors(document, limits) or strawberry_schema.validate_document(
         schema, document, rules
     )

@@ -160,11 +160,8 @@ class FacadeExecutionContext(PlanningExecutionContext):
         place = ("list", return_type, *_place(path))
         completion = self._by_place.get(place, _UNKNOWN)
         if completion is _UNKNOWN:
-            shape = self._compile_value(return_type, field_details_list)
-            streamed = self.get_stream_usage(field_details_list, path) is not None
-            completion = self._by_place[place] = (
-                None if shape is None or streamed else _value_completion(shape)
-            )
+            shape = self._compile_value(return_type, field_details_list)  # None where streamed
+            completion = self._by_place[place] = None if shape is None else _value_completion(shape)
         if completion is None:
             return graphql_core()
         return self._complete(

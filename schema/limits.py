@@ -4,7 +4,6 @@ document in that order, and keeps parsed documents)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,6 @@ from graphql import (
     OperationDefinitionNode,
     SelectionNode,
     SelectionSetNode,
-    ValidationRule,
     parse,
 )
 
@@ -112,46 +110,6 @@ def selection_cost(
             below = selection_cost(selection.selection_set, fragments, costs, open_names)
             total += below + Cost(deferred=_deferring(selection))
     return total
-
-
-class _FieldCounts:
-    """Fields selected below the most recent selection sets, by the node (the document cache
-    hands out the same parsed document again, so its count is worked out once)."""
-
-    def __init__(self, max_entries: int = 256) -> None:
-        self.max_entries = max_entries
-        self._counts: OrderedDict[int, tuple[SelectionSetNode, int]] = OrderedDict()
-
-    def __call__(
-        self, selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
-    ) -> int:
-        held = self._counts.get(id(selection_set))
-        if held is not None and held[0] is selection_set:
-            self._counts.move_to_end(id(selection_set))
-            return held[1]
-        fields = selection_cost(selection_set, fragments, {}).fields
-        self._counts[id(selection_set)] = (selection_set, fields)  # the node kept: ids are reused
-        while len(self._counts) > self.max_entries:
-            self._counts.popitem(last=False)
-        return fields
-
-
-selected_fields = _FieldCounts()
-
-
-def operation_limits(limits: Limits) -> type[ValidationRule]:
-    """A validation rule: each operation has at most `limits.depth` levels of fields,
-    `limits.aliases` aliases and `limits.fields` selected fields, counting a fragment's fields and
-    aliases once per place it is spread. Each fragment's cost is worked out once, so a chain of
-    fragments that each spread the next twice costs no more to check than to read (strawberry's
-    own depth and alias limiters walk every spread again: 2^n)."""
-
-    class OperationLimits(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
-            for error in operation_cost_errors(node, _fragments(self.context.document), limits):
-                self.report_error(error)
-
-    return OperationLimits
 
 
 def operation_cost_errors(

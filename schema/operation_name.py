@@ -19,9 +19,9 @@ class RequireOperationName(SchemaExtension):
     is a request error (no `data`, coded `OPERATION_RESOLUTION_FAILURE`), and nothing runs.
 
     The check comes as execution starts, once the document has been validated: validation
-    errors come first, and the document cache's validation result (schema/limits.py), which
-    does not depend on the request's `operationName`, is kept apart from it. List it before
-    the planning step, which then has nothing to plan."""
+    errors come first, and the document cache's validation result (schema/documents.py
+    DocumentCache), which does not depend on the request's `operationName`, is kept apart from
+    it; planning, which runs inside execution, never starts."""
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context

@@ -4,14 +4,14 @@ Each field of an XML agency's answer (AF, the a-kassor, TNS, MIV, CSN, SKV) is o
 its name, where it sits in the agency's XML, its kind and its description. From the declarations
 come the decoder (`AgencyDeclaration.read`, compiled once per type), the classes of the decoded
 values (frozen dataclasses with slots, one per `Type`), the tree of what the decoder knows
-(everything else is kept in `ovriga_element`), and, in `schema/declared.py`, the GraphQL types
-and the `Person` field with its planner. Nothing here knows GraphQL: a kind names the scalar it
-shows as, and the schema maps the name.
+(everything else is kept in `ovriga_element`), the GraphQL types (`schema/declared.py`) and the
+`Person` field with its planner (`schema/person_field.py agency_field`). Nothing here knows
+GraphQL: a kind names the scalar it shows as, and the schema maps the name.
 
 The vocabulary:
 - `Field(name, path, kind, description)`: one value, the first one sent at `path`;
 - `Items(name, path, kind, description)`: a list, every element at `path`;
-- `Pairs(name, type, description)`: a list paired by position from sibling repeated elements;
+- `Pairs(name, kind, description)`: a list paired by position from sibling repeated elements;
 - `Derived(name, shows_as, description, compute, inputs)`: a value computed from other fields;
 - `Unknown(description)`: `ovriga_element`, what the declaration does not name, at any depth;
 - `Type(name, description, *fields)`: an object (a GraphQL type of that name);

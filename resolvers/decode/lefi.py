@@ -115,7 +115,7 @@ def json_document(raw: bytes) -> dict[str, Any]:
     UTF-16, a lone surrogate, anything broken) is read by the json module as before, or refused
     as before. (orjson has no such hook, and a float would lose digits.)"""
     try:
-        document = _in_pieces(raw) if len(raw) > JSON_PIECE_BYTES else _JSON.decode(raw)
+        document = _in_pieces(raw)
     except Exception:  # whatever it is, the json module reads or refuses it as before
         document = read_json(raw)
     if not isinstance(document, dict):
