@@ -2,9 +2,11 @@
 
 It reads what graphql-core itself collects for the execution it is about to run: the executor's
 own `collect_fields` and `collect_subfields` (fragments, aliases, `@include`/`@skip`, `@defer`
-as graphql-core applies them, memoised so that execution collects the very same groups) and its
-`get_argument_values` for arguments. The planner and execution cannot disagree about what is
-selected: there is one walk of the query, graphql-core's. The plan it makes
+as graphql-core applies them) and its `get_argument_values` for arguments. The planner and
+execution cannot disagree about what is selected: both use graphql-core's collection, the one
+walker there is. (Execution collects the root fields and each root field's children again: the
+groups the planner collects are not the lists execution later passes, so graphql-core's memo does
+not share them; planning inside `execute_collected_root_fields` would.) The plan it makes
 (`resolvers/plan.py OperationPlan`) holds each root field's question keys, each question's fetch
 plan, and, where fragments are deferred, which agencies each of a person's questions asks
 (`questions_of`).
