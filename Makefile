@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench fuzz clean redis-server chromium graphiql-assets lock
+.PHONY: run test lint bench fuzz clean redis-server chromium jemalloc graphiql-assets lock
 
 $(STAMP): pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -32,7 +32,7 @@ graphiql-assets:
 		else echo "Install npm (Debian: apt-get install npm): GraphiQL's files come from the npm registry"; exit 1; fi; }
 	$(BIN)/python -m graph.graphiql fetch
 
-run: $(STAMP)
+run: $(STAMP) jemalloc
 	$(BIN)/ssbtek-graphql serve --host $(HOST) --port $(PORT)
 
 # ruff, then mypy: strict on graph/, schema/, resolvers/ and simulator/ ([tool.mypy] in
@@ -45,7 +45,7 @@ lint: $(STAMP)
 # Every test, two at a time (one per core), with the line coverage of resolvers/ and schema/
 # reported (at least 90 %). The cache tests run a real redis-server: installed here when missing
 # (as root with apt-get).
-test: lint redis-server chromium
+test: lint redis-server chromium jemalloc
 	$(BIN)/pytest -n 2 --cov --cov-report=term
 
 redis-server:
@@ -54,6 +54,14 @@ redis-server:
 			apt-get update -qq && apt-get install -y -qq redis-server >/dev/null && \
 			{ service redis-server stop >/dev/null 2>&1 || true; }; \
 		else echo "Install redis-server (Debian: apt-get install redis-server): the cache tests need it"; exit 1; fi; }
+
+# `serve` runs with jemalloc where it is installed (graph/allocator.py), the C library's allocator
+# otherwise: installed here when missing (as root with apt-get); without it everything still runs.
+jemalloc:
+	@ls /usr/lib/*/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 >/dev/null 2>&1 || \
+		{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq libjemalloc2 >/dev/null; \
+		else echo "jemalloc not installed: serving with the C library's allocator (Debian: apt-get install libjemalloc2)"; fi; }
 
 # The browser test drives Debian's Chromium through its ChromeDriver.
 chromium:
@@ -69,7 +77,7 @@ fuzz: $(STAMP)
 		tests/test_execution.py::test_generated_operations_answer_alike_with_and_without_the_fast_path
 
 # wrk (a load generator in C) measures requests per second; redis-server the Redis cache.
-bench: $(STAMP) redis-server
+bench: $(STAMP) redis-server jemalloc
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk not installed: rates measured in Python"

@@ -9,19 +9,18 @@ uses, by what it costs on hits and what memory it gives back.
   work shares, two workers cannot have both: the CPU per hit tells what they would do with
   them), and each worker's resident memory after the load.
 - *Allocators*: one worker with Python's own allocator (`PYTHONMALLOC=pymalloc`), the C
-  library's (`malloc`, what `serve` uses: graph/cli.py), and jemalloc (Debian's `libjemalloc2`,
-  `LD_PRELOAD` with `PYTHONMALLOC=malloc`, its unused pages given back within a second:
-  `MALLOC_CONF`); each: everything on a hit, the median of 30 requests one after another, per
-  resolved field; and the memory attack of `bench/memory.py` (two clients, ten periods of the
-  huge person an operation, 20 s, the caller's budget off): the peak, the end and 22 s later,
-  when every entry has expired.
+  library's (`malloc`), and jemalloc (Debian's `libjemalloc2`, `LD_PRELOAD` with
+  `PYTHONMALLOC=malloc`, its unused pages given back within a second: `MALLOC_CONF`; what
+  `serve` uses where it is installed, graph/allocator.py); each: everything on a hit, the
+  median of 30 requests one after another, per resolved field; and the memory attack of
+  `bench/memory.py` (two clients, ten periods of the huge person an operation, 20 s, the
+  caller's budget off): the peak, the end and 22 s later, when every entry has expired.
 
 The variants take turns within each round; `python -m bench.workers` prints the figures.
 """
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
 import time
@@ -34,17 +33,19 @@ from bench.direct import process_cpu_s
 from bench.harness import ALLA, children, facade_process, rss_mib, wrk_rate
 from bench.memory import _variant
 from bench.selection import _timings, simulator_process
+from graph.allocator import JEMALLOC_CONF, jemalloc_library
 from tests.support import CASEWORKER, PERIOD
 from tests.support.queries import answered_fields, everything
 
-JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+JEMALLOC = jemalloc_library()
+# PYTHONMALLOC set: `serve` keeps the allocator it names (graph/allocator.py).
 ALLOCATORS: dict[str, dict[str, str]] = {
     "pymalloc": {"PYTHONMALLOC": "pymalloc"},
     "malloc": {"PYTHONMALLOC": "malloc"},
     "jemalloc": {
         "PYTHONMALLOC": "malloc",
-        "LD_PRELOAD": JEMALLOC,
-        "MALLOC_CONF": "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0",
+        "LD_PRELOAD": JEMALLOC or "",
+        "MALLOC_CONF": JEMALLOC_CONF,
     },
 }
 
@@ -107,7 +108,7 @@ def allocators(sim_url: str, rounds: int = 3) -> dict[str, Any]:
     figures: dict[str, Any] = {"hit_ms": {name: [] for name in ALLOCATORS}}
     for _ in range(rounds):
         for name, env in ALLOCATORS.items():
-            if "LD_PRELOAD" in env and not os.path.exists(JEMALLOC):
+            if env.get("LD_PRELOAD") == "":
                 continue
             with (
                 facade_process(sim_url, SSBTEK_CACHE_TTL_S="600", **env) as (url, _pid),
@@ -124,7 +125,7 @@ def allocator_memory(sim_url: str, seconds: float = 20) -> dict[str, Any]:
     return {
         name: _variant(sim_url, seconds, SSBTEK_CALLER_QUESTIONS_PER_MINUTE="0", **env)
         for name, env in ALLOCATORS.items()
-        if "LD_PRELOAD" not in env or os.path.exists(JEMALLOC)
+        if env.get("LD_PRELOAD") != ""
     }
 
 

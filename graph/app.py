@@ -24,6 +24,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from graph.access_log import AccessLog
+from graph.allocator import allocator_name
 from graph.apq import AutomaticPersistedQueries, PersistedQueries, build_persisted_queries
 from graph.auth import AuthMode, FacadeAuthentication, Refused, UnusableKey, refusal_response
 from graph.cors import cors_middleware
@@ -240,11 +241,12 @@ async def lifespan(app: Starlette, settings: Settings, services: Services) -> As
 def log_start_up(settings: Settings, cache: PartCache) -> None:
     """The start-up line, and a warning for each setting that leaves something unprotected."""
     log.info(
-        "facade ready: %s, ssbt/%s, authentication %s, cache %s",
+        "facade ready: %s, ssbt/%s, authentication %s, cache %s, allocator %s",
         "demo mode with the embedded simulator" if settings.demo else "SSBTEK at SSBTEK_URL",
         settings.client.version.value,
         settings.auth.mode.value,
         cache.backend,
+        allocator_name(),
     )
     if not settings.demo and settings.client.url.lower().startswith("http://"):
         log.warning("SSBTEK_URL is plain http: questions and answers travel unencrypted")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 from prometheus_client import start_http_server
 
+from graph.allocator import jemalloc_library, serving_environment
 from graph.connections import ServingConfig, raise_file_limit
 from graph.logs import TEXT_FORMAT, configure_logging
 from graph.tracing import configure_tracing
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
     """Parse the command line and run the chosen server until stopped. `own_process` (the
     default when the command line is this process's own) lets `serve` re-execute itself with
-    the C allocator."""
+    its allocator (`graph/allocator.py`)."""
     parser = argparse.ArgumentParser(
         prog="ssbtek-graphql",
         description=__doc__,
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command in (None, "serve") and (argv is None if own_process is None else own_process):
-        _use_the_c_allocator(sys.argv[1:] if argv is None else argv)
+        _choose_the_allocator(sys.argv[1:] if argv is None else argv)
     if args.command == "schema":
         from schema.build import schema_sdl
 
@@ -179,15 +180,14 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
     return 0
 
 
-def _use_the_c_allocator(arguments: list[str]) -> None:
-    """A serving process uses the C allocator (`PYTHONMALLOC=malloc`): what huge answers freed
-    then goes back to the operating system (`resolvers/memory.py`), where Python's own
-    allocator keeps it. Re-executes this command with it, unless PYTHONMALLOC is set already (set
-    it to `pymalloc` to keep Python's: a little faster, but the memory stays at its peak)."""
-    if os.environ.get("PYTHONMALLOC"):
+def _choose_the_allocator(arguments: list[str]) -> None:
+    """Re-executes this command with the allocator a serving process runs with
+    (`graph/allocator.py`: jemalloc where installed, else the C library's), unless the
+    operator chose one with PYTHONMALLOC (or this is the re-executed process)."""
+    environment = serving_environment(os.environ, jemalloc_library())
+    if environment is None:
         return
-    os.environ["PYTHONMALLOC"] = "malloc"
-    os.execv(sys.executable, [sys.executable, "-m", "graph", *arguments])
+    os.execve(sys.executable, [sys.executable, "-m", "graph", *arguments], environment)
 
 
 class DrainingServer(uvicorn.Server):

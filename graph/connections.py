@@ -97,12 +97,15 @@ def raise_file_limit(rules: ConnectionSettings) -> int:
 class ServingConfig(uvicorn.Config):
     """uvicorn's configuration with the facade's connection rules: `GuardedProtocol` for HTTP,
     and the keep-alive timeout of `connections`. It travels to `--workers` processes as
-    uvicorn's own does."""
+    uvicorn's own does. The event loop is asyncio's, even where uvloop is installed (uvicorn
+    would take it): a large answer's decoding reads asyncio's loop to give way to it
+    (`resolvers/courtesy.py`), and uvloop served a miss no faster (`docs/performance.md`)."""
 
     def __init__(self, app: Any, connections: ConnectionSettings, **kwargs: Any) -> None:
         super().__init__(
             app,
             http=GuardedProtocol,
+            loop="asyncio",
             timeout_keep_alive=connections.keepalive_timeout_s,  # type: ignore[arg-type]  # int in uvicorn's type, any delay at run time
             **kwargs,
         )

@@ -3,8 +3,9 @@
 CPython frees objects at once, but the C allocator keeps what it freed for reuse: after a few
 huge answers (the LEFI answer of a person with many benefits is ~15 MB as objects) a process's
 resident memory stays at its peak long after the answers and their cache entries are gone. Once
-enough has been freed, `malloc_trim(0)` (glibc) returns the free pages, in a worker thread and at
-most once per `PAUSE_S`. Where the C library has no `malloc_trim`, nothing is done.
+enough has been freed, the free pages are returned, in a worker thread and at most once per
+`PAUSE_S`: jemalloc's arenas purged where jemalloc is the allocator (`graph/allocator.py`), else
+`malloc_trim(0)` (glibc). Where the C library has no `malloc_trim`, nothing is done.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import cache
+from typing import cast
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,28 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return None
 
 
+@cache
+def jemalloc_control() -> Callable[..., int] | None:
+    """jemalloc's `mallctl` where jemalloc is this process's allocator, else None."""
+    try:
+        control = ctypes.CDLL(None).mallctl
+    except AttributeError:
+        return None
+    control.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    control.argtypes += [ctypes.c_size_t]
+    control.restype = ctypes.c_int
+    return cast(Callable[..., int], control)
+
+
+# `arena.<i>.purge` of MALLCTL_ARENAS_ALL (4096): every arena's unused pages, now.
+_PURGE_EVERY_ARENA = b"arena.4096.purge"
+
+
 def trim() -> bool:
     """Return the C allocator's free pages to the operating system; False where it cannot."""
+    control = jemalloc_control()
+    if control is not None:
+        return control(_PURGE_EVERY_ARENA, None, None, None, 0) == 0
     malloc_trim = _malloc_trim()
     if malloc_trim is None:
         return False

@@ -10,6 +10,8 @@ import asyncio
 import json
 import resource
 import socket
+import sys
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ import httpx
 import pytest
 
 from graph.app import create_app
+from graph.connections import ConnectionSettings, ServingConfig
 from graph.settings import load_settings
 from tests.support import command, free_port, serving
 from tests.support.drip import BODY_DRIP, HEAD_DRIP, Drip, drip
@@ -231,3 +234,20 @@ def test_the_soft_limit_of_open_files_is_raised_to_the_hard_limit(served: Served
     [files] = [line.split()[3:5] for line in limits if line.startswith("Max open files")]
     assert HARD_FILES > FEW_FILES
     assert files == [str(HARD_FILES), str(HARD_FILES)]
+
+
+def test_serve_runs_asyncios_loop_where_uvloop_is_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # uvicorn takes uvloop when it can import it; the courtesy of large decodes reads asyncio's.
+    fake = types.ModuleType("uvloop")
+    fake.new_event_loop = lambda: pytest.fail("uvloop's loop was made")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "uvloop", fake)
+    config = ServingConfig(lambda: None, ConnectionSettings())
+    loop = config.get_loop_factory()
+    assert loop is not None
+    made = loop()
+    try:
+        assert type(made).__module__.startswith("asyncio")
+    finally:
+        made.close()

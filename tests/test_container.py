@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.allocator import JEMALLOC_PATHS
+
 ROOT = Path(__file__).parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 # What a wheel is not built from: environments, caches and the outputs of earlier builds.
@@ -49,6 +51,13 @@ def test_two_stages_and_a_slim_final_one_without_build_tools() -> None:
     for tool in ("apt-get", "gcc", "build-essential", "npm", "pip install"):
         assert tool not in final, f"{tool} in the final stage"
     assert "COPY --from=build /opt/venv /opt/venv" in final
+
+
+def test_the_final_stage_carries_jemalloc_where_serve_looks_for_it() -> None:
+    build, final = _stages()
+    assert re.search(r"apt-get install .*libjemalloc2=", build)
+    copied = re.search(r"^COPY --from=build \S*libjemalloc\.so\.2 (\S+)$", final, flags=re.M)
+    assert copied and copied.group(1) in JEMALLOC_PATHS
 
 
 def test_the_final_stage_runs_as_a_user_that_is_not_root() -> None:

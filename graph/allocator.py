@@ -1,0 +1,58 @@
+"""The allocator a serving process runs with, chosen before it starts.
+
+A served miss makes and frees some hundred thousand objects, and a huge answer some millions, so
+the allocator shows in every figure (`docs/performance.md`, issue 23): Python's own is fast but
+keeps what it freed at its peak; the C library's (glibc) gives memory back after `malloc_trim`
+but costs a miss a fifth more CPU; jemalloc is as fast as Python's and gives its unused pages
+back within a second. So `serve` re-executes itself once:
+
+- `PYTHONMALLOC` set by the operator: kept as it is (`pymalloc` for Python's allocator, `malloc`
+  for the C library's, or whatever `LD_PRELOAD` names);
+- otherwise `PYTHONMALLOC=malloc`, and jemalloc preloaded where it is installed (Debian's
+  `libjemalloc2`, which the container image installs) and `LD_PRELOAD` names nothing else, with
+  `MALLOC_CONF` (unless set) returning unused pages after a second; the C library's where it is
+  not installed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from resolvers.memory import jemalloc_control
+
+# Where Debian, Ubuntu, Fedora and Alpine put jemalloc's library.
+JEMALLOC_PATHS = (
+    "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+    "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
+    "/usr/lib64/libjemalloc.so.2",
+    "/usr/lib/libjemalloc.so.2",
+    "/usr/local/lib/libjemalloc.so.2",
+)
+# A background thread purges; dirty pages go back to the system after a second, none kept as
+# "muzzy" (measured in bench/workers.py: memory after the attack as the C library's trim gives).
+JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
+
+
+def jemalloc_library(candidates: tuple[str, ...] = JEMALLOC_PATHS) -> str | None:
+    """The path of an installed jemalloc library, or None."""
+    return next((path for path in candidates if os.path.isfile(path)), None)
+
+
+def serving_environment(environ: Mapping[str, str], jemalloc: str | None) -> dict[str, str] | None:
+    """The environment `serve` re-executes itself with, or None to serve as it is (the
+    operator chose with `PYTHONMALLOC`, or this is the re-executed process)."""
+    if environ.get("PYTHONMALLOC"):
+        return None
+    chosen = {**environ, "PYTHONMALLOC": "malloc"}
+    if jemalloc is not None and not environ.get("LD_PRELOAD", "").strip():
+        chosen["LD_PRELOAD"] = jemalloc
+        chosen.setdefault("MALLOC_CONF", JEMALLOC_CONF)
+    return chosen
+
+
+def allocator_name() -> str:
+    """Which allocator this process's objects come from: `jemalloc`, `c` or `python`."""
+    if os.environ.get("PYTHONMALLOC", "") not in ("malloc", "malloc_debug"):
+        return "python"
+    return "jemalloc" if jemalloc_control() is not None else "c"
