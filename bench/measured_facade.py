@@ -1,7 +1,8 @@
 """The facade served with its event loop's lag measured, for the bench: `python -m
 bench.measured_facade --port P` serves what `ssbtek-graphql serve` serves (same settings from the
-environment), plus `GET /_bench/lag`, which answers the lag samples taken since the last call and
-starts afresh. Never part of the product: the route exists only in this bench process."""
+environment; `bench/stall.py` starts it with the allocator `serve` would choose), plus
+`GET /_bench/lag`, which answers the lag samples taken since the last call and starts afresh.
+Never part of the product: the route exists only in this bench process."""
 
 from __future__ import annotations
 

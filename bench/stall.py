@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from bench.harness import HUGE, HUGE_PERSON, TWO_YEARS, people, percentile
+from graph.allocator import jemalloc_library, serving_environment
 from tests.support import PERIOD, command, facade_env, free_port
 
 SMALL = """query($pnr: Personnummer!, $period: PeriodInput!) {
@@ -30,6 +31,8 @@ def measured_facade(sim_url: str, **settings: str) -> Iterator[str]:
     """The facade as its own process, with its loop lag at `/_bench/lag`; yields its base URL."""
     port = free_port()
     env = facade_env(sim_url, SSBTEK_AUDIT_FILE=os.devnull, SSBTEK_TIMEOUT_S="30", **settings)
+    # With the allocator `serve` re-executes itself with (graph/allocator.py).
+    env = serving_environment({**os.environ, **env}, jemalloc_library()) or env
     base = f"http://127.0.0.1:{port}"
     with command(["--port", str(port)], f"{base}/healthz", env, module="bench.measured_facade"):
         yield base
