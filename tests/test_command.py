@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
@@ -158,6 +159,10 @@ def _workers_listening(
         listeners = _tcp(port, "0A")
         for pid in _children(supervisor):
             try:
+                # A worker once it runs multiprocessing's spawn_main: between the supervisor's
+                # fork and the exec, a child still holds every socket of the supervisor.
+                if b"spawn_main" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    continue
                 own = sorted(_socket_inodes(pid) & listeners)
             except OSError:  # gone meanwhile
                 continue
