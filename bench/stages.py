@@ -2,19 +2,27 @@
 simulator's latency off, the facade in this process with its answer read and completed on the
 event loop, so that one thread does all of it; the CPU of that thread for each stage, by
 counters wrapped around the stage's function (the outermost call only), and for the whole
-request. `python -m bench.stages` prints them."""
+request; then the C libraries' own work on the same answer alone (parsing it, writing the
+facade's answer, building its objects), the floor compiled code would stand on.
+`python -m bench.stages` prints them."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
 import json
 import os
+import re
 import statistics
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
+
+import msgspec
+import orjson
+from lxml import etree
 
 import graph.view
 import resolvers.audit
@@ -23,8 +31,9 @@ import resolvers.decode.answer
 import schema.execution
 import schema.planned_execution
 import schema.planner
+from bench.direct import RawZeep
 from bench.harness import ALLA
-from bench.selection import simulator_process
+from bench.selection import question_of, simulator_process
 from graph.app import create_app, tune_serving_process
 from graph.settings import load_settings
 from tests.support import CASEWORKER, PERIOD, facade_env, post_scope
@@ -32,6 +41,10 @@ from tests.support.queries import everything
 
 spent: defaultdict[str, float] = defaultdict(float)
 _inside: Counter[str] = Counter()
+
+
+# A base64 payload inside the SOAP answer (whitespace allowed).
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]+")
 
 
 def _counted(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,11 +121,14 @@ def measure(requests: int = 40) -> dict[str, float]:
         tune_serving_process()
         variables = {"pnr": ALLA, "period": PERIOD}
         body = json.dumps({"query": everything("bench"), "variables": variables}).encode()
+        answers: list[bytes] = []
 
         async def run() -> list[float]:
             for _ in range(5):  # warm: imports, connections, compiled completions
-                if b'"errors"' in (await _request(app, body))[:200]:
+                answer = await _request(app, body)
+                if b'"errors"' in answer[:200]:
                     raise RuntimeError("the bench's question failed")
+            answers.append(answer)
             spent.clear()
             whole = []
             for _ in range(requests):
@@ -122,15 +138,52 @@ def measure(requests: int = 40) -> dict[str, float]:
             return whole
 
         whole = asyncio.run(run())
-    figures = {stage: cpu * 1000 / requests for stage, cpu in sorted(spent.items())}
-    figures["the whole request (median)"] = statistics.median(whole) * 1000
+        figures = {stage: cpu * 1000 / requests for stage, cpu in sorted(spent.items())}
+        figures["the whole request (median)"] = statistics.median(whole) * 1000
+        question = question_of(sim_url, everything("bench"), variables)
+        soap = RawZeep(sim_url).client.service.hamtaBastjanstInformation(**question).content
+    figures.update(c_libraries_alone(soap, answers[0]))
     return figures
+
+
+def _cpu_ms(work: Callable[[], object], times: int = 200) -> float:
+    work()
+    started = time.process_time()
+    for _ in range(times):
+        work()
+    return (time.process_time() - started) * 1000 / times
+
+
+def c_libraries_alone(soap: bytes, answer: bytes) -> dict[str, float]:
+    """What the C libraries' own work on this answer costs, without the facade's Python around
+    it: the floor that compiled code decoding and writing the typed answer would stand on."""
+    envelope = etree.fromstring(soap)
+    encoded = [
+        item.text
+        for item in envelope.iter()
+        if isinstance(item.tag, str) and item.text and len(item.text) > 1000
+        if _BASE64.fullmatch(item.text)
+    ]
+    payloads = [base64.b64decode(text) for text in encoded]
+    json_payloads = [p for p in payloads if p.lstrip()[:1] in (b"{", b"[")]
+    xml_payloads = [p for p in payloads if p.lstrip()[:1] == b"<"]
+    objects = orjson.loads(answer)
+    return {
+        "C alone: the SOAP answer by lxml": _cpu_ms(lambda: etree.fromstring(soap)),
+        "C alone: its base64 payloads": _cpu_ms(lambda: [base64.b64decode(t) for t in encoded]),
+        "C alone: their JSON by msgspec": _cpu_ms(
+            lambda: [msgspec.json.decode(p) for p in json_payloads]
+        ),
+        "C alone: their XML by lxml": _cpu_ms(lambda: [etree.fromstring(p) for p in xml_payloads]),
+        "C alone: the answer written by orjson": _cpu_ms(lambda: orjson.dumps(objects)),
+        "C alone: the answer's objects built": _cpu_ms(lambda: orjson.loads(answer)),
+    }
 
 
 def main() -> None:
     """Print the stages."""
     for stage, ms in measure().items():
-        print(f"{stage:<34} {ms:7.2f} ms")
+        print(f"{stage:<40} {ms:7.2f} ms")
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 
