@@ -58,10 +58,11 @@ redis-server:
 # `serve` runs with jemalloc where it is installed (graph/allocator.py), the C library's allocator
 # otherwise: installed here when missing (as root with apt-get); without it everything still runs.
 jemalloc:
-	@ls /usr/lib/*/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 >/dev/null 2>&1 || \
-		{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && apt-get install -y -qq libjemalloc2 >/dev/null; \
-		else echo "jemalloc not installed: serving with the C library's allocator (Debian: apt-get install libjemalloc2)"; fi; }
+	@ls /usr/lib/*/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 \
+		/usr/local/lib/libjemalloc.so.2 2>/dev/null | grep -q . || \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+			apt-get update -qq && apt-get install -y -qq libjemalloc2 >/dev/null; } || \
+		echo "jemalloc not installed: serving with the C library's allocator (Debian: apt-get install libjemalloc2)"
 
 # The browser test drives Debian's Chromium through its ChromeDriver.
 chromium:

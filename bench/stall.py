@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from bench.harness import HUGE, HUGE_PERSON, TWO_YEARS, people, percentile
-from graph.allocator import jemalloc_library, serving_environment
+from graph.allocator import ALLOCATOR_VARIABLES, jemalloc_library, serving_environment
 from tests.support import PERIOD, command, facade_env, free_port
 
 SMALL = """query($pnr: Personnummer!, $period: PeriodInput!) {
@@ -31,8 +31,10 @@ def measured_facade(sim_url: str, **settings: str) -> Iterator[str]:
     """The facade as its own process, with its loop lag at `/_bench/lag`; yields its base URL."""
     port = free_port()
     env = facade_env(sim_url, SSBTEK_AUDIT_FILE=os.devnull, SSBTEK_TIMEOUT_S="30", **settings)
-    # With the allocator `serve` re-executes itself with (graph/allocator.py).
-    env = serving_environment({**os.environ, **env}, jemalloc_library()) or env
+    # With the allocator `serve` re-executes itself with (graph/allocator.py); nothing else of
+    # this process's environment (command() leaves its SSBTEK_* settings out).
+    chosen = serving_environment({**os.environ, **env}, jemalloc_library()) or {}
+    env.update({name: chosen[name] for name in ALLOCATOR_VARIABLES if name in chosen})
     base = f"http://127.0.0.1:{port}"
     with command(["--port", str(port)], f"{base}/healthz", env, module="bench.measured_facade"):
         yield base

@@ -17,6 +17,7 @@ back within a second. So `serve` re-executes itself once:
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 
 from resolvers.memory import jemalloc_control
@@ -34,9 +35,33 @@ JEMALLOC_PATHS = (
 JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
 
 
+# What the re-executed `serve` is given (the rest of its environment is its own).
+ALLOCATOR_VARIABLES = ("PYTHONMALLOC", "LD_PRELOAD", "MALLOC_CONF")
+
+
 def jemalloc_library(candidates: tuple[str, ...] = JEMALLOC_PATHS) -> str | None:
-    """The path of an installed jemalloc library, or None."""
-    return next((path for path in candidates if os.path.isfile(path)), None)
+    """The path of an installed jemalloc library this interpreter can load, or None."""
+    return next((path for path in candidates if _loadable(path)), None)
+
+
+def _loadable(path: str) -> bool:
+    """Whether `path` is an ELF library of this interpreter's class and machine: a library of
+    another (a 32-bit one in /usr/lib of a 64-bit system) would make every start print the
+    dynamic loader's error."""
+    own = _elf_kind(os.path.realpath(sys.executable))
+    return own is not None and _elf_kind(path) == own
+
+
+def _elf_kind(path: str) -> bytes | None:
+    """An ELF file's class, byte order and machine (e_ident[4:6], e_machine), or None."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(20)
+    except OSError:
+        return None
+    if len(head) < 20 or head[:4] != b"\x7fELF":
+        return None
+    return head[4:6] + head[18:20]
 
 
 def serving_environment(environ: Mapping[str, str], jemalloc: str | None) -> dict[str, str] | None:
@@ -52,7 +77,8 @@ def serving_environment(environ: Mapping[str, str], jemalloc: str | None) -> dic
 
 
 def allocator_name() -> str:
-    """Which allocator this process's objects come from: `jemalloc`, `c` or `python`."""
+    """Which allocator this process's objects come from: `jemalloc`, `python`, or `c` (the C
+    library's, or one an operator preloaded other than jemalloc)."""
     if os.environ.get("PYTHONMALLOC", "") not in ("malloc", "malloc_debug"):
         return "python"
     return "jemalloc" if jemalloc_control() is not None else "c"

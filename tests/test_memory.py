@@ -91,6 +91,7 @@ def test_an_operators_pythonmalloc_is_kept() -> None:
         ({"PYTHONMALLOC": "pymalloc"}, "/lib/je.so", None),
         ({"PYTHONMALLOC": "malloc"}, "/lib/je.so", None),
         ({"LD_PRELOAD": "/lib/tc.so"}, "/lib/je.so", {"PYTHONMALLOC": "malloc"}),
+        ({"LD_PRELOAD": "  "}, "/lib/je.so", {"LD_PRELOAD": "/lib/je.so"}),
         ({"MALLOC_CONF": "narenas:2"}, "/lib/je.so", {"MALLOC_CONF": "narenas:2"}),
     ],
 )
@@ -106,9 +107,23 @@ def test_the_serving_environment(
         assert chosen[name] == value
     if "LD_PRELOAD" in expected and "MALLOC_CONF" not in environ:
         assert chosen["MALLOC_CONF"] == JEMALLOC_CONF
-    if jemalloc is None or environ.get("LD_PRELOAD"):
+    if jemalloc is None or environ.get("LD_PRELOAD", "").strip():
         assert chosen.get("LD_PRELOAD") == environ.get("LD_PRELOAD")
         assert "MALLOC_CONF" not in chosen or "MALLOC_CONF" in environ
+
+
+def test_only_a_library_this_interpreter_can_load_is_preloaded(tmp_path: Path) -> None:
+    interpreter = os.path.realpath(sys.executable)  # an ELF file of this very kind
+    header = Path(interpreter).read_bytes()[:64]
+    other_class = header[:4] + bytes([3 - header[4]]) + header[5:]  # 32-bit for 64-bit, or back
+    other_machine = header[:18] + bytes([header[18] ^ 0xFF]) + header[19:]
+    candidates = {"text": b"not a library\n", "class": other_class, "machine": other_machine}
+    for name, content in candidates.items():
+        (tmp_path / name).write_bytes(content)
+    unloadable = tuple(str(tmp_path / name) for name in candidates)
+    missing = str(tmp_path / "missing.so")
+    assert jemalloc_library((missing, *unloadable)) is None
+    assert jemalloc_library((missing, *unloadable, interpreter)) == interpreter
 
 
 def test_a_jemalloc_process_gives_back_what_it_freed_when_trimmed(tmp_path: Path) -> None:
