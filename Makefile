@@ -57,9 +57,8 @@ redis-server:
 
 # `serve` runs with jemalloc where it is installed (graph/allocator.py), the C library's allocator
 # otherwise: installed here when missing (as root with apt-get); without it everything still runs.
-jemalloc:
-	@ls /usr/lib/*/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 \
-		/usr/local/lib/libjemalloc.so.2 2>/dev/null | grep -q . || \
+jemalloc: $(STAMP)
+	@$(BIN)/python -c 'import sys; from graph.allocator import jemalloc_library; sys.exit(jemalloc_library() is None)' || \
 		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 			apt-get update -qq && apt-get install -y -qq libjemalloc2 >/dev/null; } || \
 		echo "jemalloc not installed: serving with the C library's allocator (Debian: apt-get install libjemalloc2)"

@@ -1,7 +1,8 @@
 """Stalls: eight caseworkers' small questions, alone and beside a ninth who asks for the person
 with the >2 MB LEFI answer over and over; their p99 both ways and the facade's event-loop lag.
 
-The simulator runs as its own process with its latency model on; the facade is its own process
+The simulator runs as its own process, with its latency model on, or off with its answers
+replayed at once (`bench.replay`: nothing hides a stall); the facade is its own process
 too (`bench.measured_facade`, which also reports its loop's lag), with its cache off so that
 every question is an SSBTEK call and every huge answer is decoded again."""
 

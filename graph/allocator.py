@@ -16,16 +16,17 @@ back within a second. So `serve` re-executes itself once:
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from collections.abc import Mapping
 
 from resolvers.memory import jemalloc_control
 
-# Where Debian, Ubuntu, Fedora and Alpine put jemalloc's library.
+# Where Debian and Ubuntu (a directory per architecture), Fedora and Alpine put jemalloc's
+# library (shell patterns).
 JEMALLOC_PATHS = (
-    "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
-    "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
+    "/usr/lib/*/libjemalloc.so.2",
     "/usr/lib64/libjemalloc.so.2",
     "/usr/lib/libjemalloc.so.2",
     "/usr/local/lib/libjemalloc.so.2",
@@ -41,7 +42,8 @@ ALLOCATOR_VARIABLES = ("PYTHONMALLOC", "LD_PRELOAD", "MALLOC_CONF")
 
 def jemalloc_library(candidates: tuple[str, ...] = JEMALLOC_PATHS) -> str | None:
     """The path of an installed jemalloc library this interpreter can load, or None."""
-    return next((path for path in candidates if _loadable(path)), None)
+    found = (path for pattern in candidates for path in sorted(glob.glob(pattern)))
+    return next((path for path in found if _loadable(path)), None)
 
 
 def _loadable(path: str) -> bool:

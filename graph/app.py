@@ -32,7 +32,7 @@ from graph.graphiql import asset as graphiql_asset
 from graph.graphiql import assets_dir, editor_headers, favicon, missing_or_altered
 from graph.graphiql import page as graphiql_page
 from graph.hosts import AllowedHosts, served_hosts
-from graph.http_errors import internal_error
+from graph.http_errors import internal_error, not_found
 from graph.logs import JsonFormatter
 from graph.metrics import Metrics
 from graph.readiness import Readiness
@@ -262,10 +262,6 @@ def log_start_up(settings: Settings, cache: PartCache) -> None:
 async def healthz(_request: Request) -> Response:
     """`/healthz`: the process answers."""
     return JSONResponse({"status": "ok"})
-
-
-def not_found() -> Response:
-    return Response("not found", status_code=404, media_type="text/plain")
 
 
 async def home(graphiql: bool, _request: Request) -> Response:

@@ -98,10 +98,7 @@ def main(argv: list[str] | None = None, own_process: bool | None = None) -> int:
         return 0
     if args.command == "simulator":
         _check_simulator_tls(sim, args)
-    if args.command == "simulator":
         logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)
-
-    if args.command == "simulator":
         from simulator.app import SimulatorConfig, create_app
         from simulator.latency import LatencyModel
 

@@ -32,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from graph.auth import AuthMode
+from graph.http_errors import not_found
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ async def asset(served: bool, request: Request) -> Response:
     """`/graphiql/{name}`: one of GraphiQL's pinned files, while the page is `served`."""
     pinned = BY_NAME.get(request.path_params["name"])
     if pinned is None or not served:
-        return Response("not found", status_code=404, media_type="text/plain")
+        return not_found()
     return FileResponse(
         assets_dir() / pinned.name,
         media_type=MEDIA_TYPES[Path(pinned.name).suffix],

@@ -16,6 +16,11 @@ from resolvers.codes import ErrorCode
 from schema.errors import INTERNAL_MESSAGE
 
 
+def not_found() -> Response:
+    """A plain 404 for a path the facade does not serve (or does not serve as configured)."""
+    return Response("not found", status_code=404, media_type="text/plain")
+
+
 def graphql_error(message: str, code: ErrorCode) -> bytes:
     """A GraphQL-shaped error body (no `data`): for refusals before strawberry runs."""
     return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()

@@ -107,12 +107,11 @@ class Metrics(UpstreamObserver):
         self.operations.labels(operation=label, outcome=outcome).inc()
         self.operation_seconds.labels(operation=label).observe(time.perf_counter() - started)
 
-    def first_payload(self, name: object, started: float | None) -> None:
+    def first_payload(self, name: object, started: float) -> None:
         """The first payload of an operation delivered in parts is sent."""
-        if started is not None:
-            self.first_payload_seconds.labels(operation=self.operation_label(name)).observe(
-                time.perf_counter() - started
-            )
+        self.first_payload_seconds.labels(operation=self.operation_label(name)).observe(
+            time.perf_counter() - started
+        )
 
     def refusal(self, reason: str) -> None:
         """A refusal as the audit names it (codes, comma-separated)."""

@@ -29,13 +29,14 @@ from graphql.execution import (
 )
 
 from graph.over_http import names
-from schema.incremental import Locations
+from schema.incremental import LaterPayloads, Located
 
 MULTIPART = "multipart/mixed"
 BOUNDARY = "graphql"
 CONTENT_TYPE = f'{MULTIPART}; boundary="{BOUNDARY}"'
 
-# Errors as the answer shows them: coded, in path order, formatted (graph/app.py).
+# Errors as the answer shows them: coded, in path order, formatted (graph/view.py
+# FacadeGraphQL.shown_errors).
 ShowErrors = Callable[[list[GraphQLError]], list[GraphQLFormattedError]]
 
 
@@ -55,12 +56,10 @@ class Payloads:
         self.labels: dict[str, str | None] = {}
         self.open: list[str] = []
         self.codes: list[str] = []
-        self.locations: Locations | None = None
         self._open_before: list[str] = []
 
     def first(self, initial: InitialIncrementalExecutionResult) -> dict[str, Any]:
         """The first payload: the data that does not wait, what is pending, `hasNext`."""
-        self.locations = Locations(initial)
         payload: dict[str, Any] = {"data": initial.data}
         if initial.errors:
             payload["errors"] = self._shown(initial.errors)
@@ -70,11 +69,12 @@ class Payloads:
             payload["extensions"] = initial.extensions
         return payload
 
-    def later(self, result: SubsequentIncrementalExecutionResult) -> dict[str, Any]:
-        """A later payload: its new pending fragments and lists, its entries, those completed."""
-        assert self.locations is not None, "the first payload comes first"
+    def later(
+        self, result: SubsequentIncrementalExecutionResult, located: list[Located]
+    ) -> dict[str, Any]:
+        """A later payload: its new pending fragments and lists, its entries (where each puts
+        its data: `located`), those completed."""
         self._open_before = list(self.open)
-        located = self.locations.of(result)
         payload: dict[str, Any] = {}
         if result.pending:
             payload["pending"] = self._pending(result.pending)
@@ -162,11 +162,12 @@ async def multipart_body(
     made, while they fit in `room` bytes in all; one that does not fit ends the answer with the
     error `too_large` makes. The later payloads stop being made when the client leaves."""
     later = result.subsequent_results
+    assert isinstance(later, LaterPayloads), "made by schema/incremental.py deliver"
     try:
         sent = len(first)
         yield f"--{BOUNDARY}".encode() + part(first)
         async for result_part in later:
-            body = encode(payloads.later(result_part))
+            body = encode(payloads.later(result_part, later.located))
             sent += len(body)
             if sent > room:
                 yield part(encode(payloads.cut_short(too_large())))

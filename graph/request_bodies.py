@@ -84,7 +84,7 @@ class PostJsonOnly(HttpMiddleware):
             await self._refuse(send, 400, problem, ErrorCode.BAD_REQUEST)
             return
         request, refusal = self.trusted.resolve(parsed)
-        # For the operation's metrics (graph/app.py): its name and when it came; and the
+        # For the operation's metrics (graph/view.py): its name and when it came; and the
         # request as read, for the automatic persisted queries (graph/apq.py).
         scope.setdefault("state", {}).update(
             operation_name=request.get("operationName"),
@@ -94,7 +94,7 @@ class PostJsonOnly(HttpMiddleware):
         if refusal is not None:
             await self._refuse(send, *refusal)
             return
-        if requested_hash(request) is not None:  # the document's text, looked up by its id
+        if request is not parsed:  # the document's text, looked up by its id
             body = json.dumps(request, ensure_ascii=False).encode()
         # strawberry compares the type case-sensitively: hand it on in lower case.
         scope = {**scope, "headers": _with_content_type(scope, "application/json")}

@@ -255,7 +255,8 @@ class SsbtekClient:
         if len(response.content) <= INLINE_ANSWER_BYTES:
             return _read_answer(response.status_code, response.content, operation, read)
         # In a worker thread with the collector's passes paused: the parse's and the JSON's
-        # temporaries die unwalked, and only what the decoding keeps is walked, once, after.
+        # temporaries die unwalked, and what the decoding keeps is walked after (passes run
+        # meanwhile only while the worker gives way to the loop: `resolvers/collector.py`).
         work = partial(_read_answer, response.status_code, response.content, operation, read)
         courteous = partial(giving_way_to, loop, threading.get_ident(), work)
         return await asyncio.to_thread(collector.paused, courteous)

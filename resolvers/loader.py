@@ -1,4 +1,5 @@
-"""Fetching answers: one SSBTEK call per person per GraphQL operation, shared by every field."""
+"""Fetching answers: one SSBTEK call per person per GraphQL operation, shared by every field
+(one more per deferred fragment that needs further agencies: `schema/planner.py`)."""
 
 from __future__ import annotations
 

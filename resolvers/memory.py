@@ -42,8 +42,13 @@ def jemalloc_control() -> Callable[..., int] | None:
         control = ctypes.CDLL(None).mallctl
     except AttributeError:
         return None
-    control.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
-    control.argtypes += [ctypes.c_size_t]
+    control.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+    ]
     control.restype = ctypes.c_int
     return cast(Callable[..., int], control)
 

@@ -105,21 +105,37 @@ def elements(parent: etree._Element | None) -> Iterator[etree._Element]:
     return (child for child in parent if isinstance(child.tag, str))
 
 
+def named(item: etree._Element, name: str) -> bool:
+    """Whether `item` is an element of this local name (not a comment or instruction)."""
+    tag = item.tag
+    return tag.__class__ is str and tag[tag.find("}") + 1 :] == name
+
+
 def child(parent: etree._Element | None, name: str) -> etree._Element | None:
     """The first child element with this local name, in any namespace."""
-    return next((c for c in elements(parent) if local(c) == name), None)
+    if parent is None:
+        return None
+    for item in parent:
+        if named(item, name):
+            return item
+    return None
 
 
 def children(parent: etree._Element | None, name: str) -> list[etree._Element]:
     """Every child element with this local name, in any namespace."""
-    return [c for c in elements(parent) if local(c) == name]
+    return [] if parent is None else [item for item in parent if named(item, name)]
+
+
+# `xsi:nil`, and the values that mark an element nil.
+NIL = f"{{{XSI_NS}}}nil"
+NIL_VALUES = ("true", "1")
 
 
 def is_nil(element: etree._Element | None) -> bool:
     """Whether the element is absent or marked `xsi:nil="true"`."""
     if element is None:
         return True
-    return element.get(f"{{{XSI_NS}}}nil") in ("true", "1")
+    return element.get(NIL) in NIL_VALUES
 
 
 def text(parent: etree._Element | None, name: str) -> str | None:
@@ -201,8 +217,8 @@ def unknown_content(
 def _unknown(
     element: etree._Element | None, known: Known, path: str, depth: int
 ) -> list[UnknownValue]:
-    # `_indexed`'s walk written out: most children are values the decoder reads, with nothing
-    # of their own, and are passed over without a path made for them.
+    # As `_indexed`, but most children are values the decoder reads, with nothing of their own,
+    # and are passed over without a path made for them.
     if element is None:
         return []
     found = (
@@ -214,27 +230,15 @@ def _unknown(
         if element.keys()
         else []
     )
-    items = []
-    for item in element:
-        tag = item.tag
-        if tag.__class__ is str:  # not a comment or a processing instruction
-            items.append((item, tag[tag.find("}") + 1 :]))
+    items = _named_children(element)
     if not items:
         return found
     depth += 1
     if depth > MAX_DEPTH:
         raise PayloadError(f"an element is nested more than {MAX_DEPTH} levels deep")
-    counts: dict[str, int] | None = None
-    if len({name for _item, name in items}) != len(items):  # a name repeats
-        counts = {}
-        for _item, name in items:
-            counts[name] = counts.get(name, 0) + 1
-    seen: dict[str, int] = {}
-    for item, name in items:
-        index = -1
-        if counts is not None and counts[name] > 1:
-            index = seen.get(name, 0)
-            seen[name] = index + 1
+    indexes = _sibling_indexes(items)
+    for position, (item, name) in enumerate(items):
+        index = -1 if indexes is None else indexes[position]
         inner = known.get(name, _NOT_KNOWN)
         if inner is LEAF and not len(item) and not item.keys():
             continue  # a value read as such, with nothing of its own
@@ -272,27 +276,43 @@ def _indexed(
     """Each child element with its local name and its path; a name that repeats among siblings
     gets `[i]`. The children are `depth` levels below where reading began: past MAX_DEPTH, a
     PayloadError."""
-    items = []
-    for item in element:
-        tag = item.tag
-        if tag.__class__ is str:  # not a comment or a processing instruction
-            items.append((item, tag[tag.find("}") + 1 :]))
+    items = _named_children(element)
     if not items:
         return
     if depth > MAX_DEPTH:
         raise PayloadError(f"an element is nested more than {MAX_DEPTH} levels deep")
+    indexes = _sibling_indexes(items)
+    for position, (item, name) in enumerate(items):
+        index = -1 if indexes is None else indexes[position]
+        yield item, name, f"{prefix}{name}" if index < 0 else f"{prefix}{name}[{index}]"
+
+
+def _named_children(element: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The child elements with their local names (comments and processing instructions left
+    out)."""
+    items = []
+    for item in element:
+        tag = item.tag
+        if tag.__class__ is str:
+            items.append((item, tag[tag.find("}") + 1 :]))
+    return items
+
+
+def _sibling_indexes(items: list[tuple[etree._Element, str]]) -> list[int] | None:
+    """Each child's index among the siblings of its name, -1 where its name does not repeat;
+    None where no name repeats."""
+    if len({name for _item, name in items}) == len(items):
+        return None
     counts: dict[str, int] = {}
     for _item, name in items:
         counts[name] = counts.get(name, 0) + 1
-    if len(counts) == len(items):  # no name repeats
-        for item, name in items:
-            yield item, name, f"{prefix}{name}"
-        return
     seen: dict[str, int] = {}
-    for item, name in items:
+    indexes = []
+    for _item, name in items:
         if counts[name] == 1:
-            yield item, name, f"{prefix}{name}"
+            indexes.append(-1)
             continue
         index = seen.get(name, 0)
         seen[name] = index + 1
-        yield item, name, f"{prefix}{name}[{index}]"
+        indexes.append(index)
+    return indexes

@@ -78,7 +78,8 @@ class FacadeSchema(strawberry.Schema):
             # Its payloads' errors made as a single answer's are (`schema/incremental.py`).
             return deliver(result, context_value, self.process_errors)  # type: ignore[return-value]  # strawberry's type knows no incremental result
         if result.errors:
-            # Logged as they were found (`process_errors`); internal ones masked now, wherever
+            # Logged as they were found (`process_errors`; not the errors a view reports beside
+            # its data, `schema/partial.py`, added after); internal ones masked now, wherever
             # they arose: in a field, or outside any (strawberry's own masking extension sees
             # no result when execution raised).
             result.errors = masked(result.errors)
@@ -101,8 +102,9 @@ class FacadeSchema(strawberry.Schema):
 
     @cached_property
     def graphql_schema(self) -> GraphQLSchema:
-        """graphql-core's view of the same types, for the planning step: built from strawberry's
-        public converter (the types are the very objects execution uses)."""
+        """graphql-core's view of the same types, for `field_names` (and tests and the bench):
+        built from strawberry's public converter (the types are the very objects execution
+        uses)."""
         query = self.schema_converter.from_object(get_object_definition(self.query, strict=True))
         return GraphQLSchema(query=query)
 

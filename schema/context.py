@@ -25,7 +25,7 @@ class OperationContext:
     plan: OperationPlan
     loader: OperationLoader
     # What one operation may cost (`schema/limits.py`); the planner reads its question bounds.
-    limits: Limits = field(default_factory=lambda: Limits())
+    limits: Limits = field(default_factory=Limits)
     # Whether the client takes an answer in several payloads (`multipart/mixed`): without it, an
     # operation that would defer or stream is refused (`schema/incremental.py`).
     accepts_incremental: bool = False

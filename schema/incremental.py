@@ -168,15 +168,17 @@ def deliver(
         ] or None
     initial.errors = _logged_then_masked(initial.errors, log_errors)
     return result._replace(
-        subsequent_results=_Later(result.subsequent_results, initial, partial, log_errors)
+        subsequent_results=LaterPayloads(result.subsequent_results, initial, partial, log_errors)
     )
 
 
-class _Later(AsyncGenerator[SubsequentIncrementalExecutionResult, None]):
+class LaterPayloads(AsyncGenerator[SubsequentIncrementalExecutionResult, None]):
     """graphql-core's later payloads, each made as the first one is; once they end, fail or are
-    closed, graphql-core's generator is closed and the operation's answers let go. A class, not
-    an async generator function: closing one that never started skips its `finally`, and an
-    answer refused at its first payload never starts its later ones."""
+    closed, graphql-core's generator is closed and the operation's answers let go. `located`:
+    where the last payload's entries put their data (`Locations.of`, worked out once, for the
+    errors found beside the data here and for the 2022 format's paths in graph/multipart.py).
+    A class, not an async generator function: closing one that never started skips its
+    `finally`, and an answer refused at its first payload never starts its later ones."""
 
     def __init__(
         self,
@@ -187,6 +189,7 @@ class _Later(AsyncGenerator[SubsequentIncrementalExecutionResult, None]):
     ) -> None:
         self._results = results
         self._locations = Locations(initial)
+        self.located: list[Located] = []
         self._partial = partial
         self._log_errors = log_errors
         self._closed = False
@@ -218,9 +221,8 @@ class _Later(AsyncGenerator[SubsequentIncrementalExecutionResult, None]):
 
     def _made_as_the_first(self, payload: SubsequentIncrementalExecutionResult) -> None:
         partial, log_errors = self._partial, self._log_errors
-        for entry, (_, pieces) in zip(
-            payload.incremental or (), self._locations.of(payload), strict=True
-        ):
+        self.located = self._locations.of(payload)
+        for entry, (_, pieces) in zip(payload.incremental or (), self.located, strict=True):
             if partial is not None:
                 entry.errors = [
                     *(entry.errors or []),

@@ -1,6 +1,6 @@
 """What one operation may cost before anything runs: its size and tokens before parsing; depth,
-aliases and selected fields before the rest of validation (`schema/documents.py` reads a
-document in that order, and keeps parsed documents)."""
+aliases, selected fields and deferred parts before the rest of validation
+(`schema/documents.py` reads a document in that order, and keeps parsed documents)."""
 
 from __future__ import annotations
 
@@ -115,12 +115,14 @@ def selection_cost(
 def operation_cost_errors(
     node: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode], limits: Limits
 ) -> list[GraphQLError]:
-    """QUERY_TOO_COMPLEX for each of depth, aliases and fields over its limit in the operation."""
+    """QUERY_TOO_COMPLEX for each of depth, aliases, fields and deferred parts over its limit in
+    the operation."""
     return cost_errors(selection_cost(node.selection_set, fragments, {}), limits, nodes=node)
 
 
 def cost_errors(found: Cost, limits: Limits, **where: Any) -> list[GraphQLError]:
-    """QUERY_TOO_COMPLEX for each of depth, aliases and fields of `found` over its limit, at
+    """QUERY_TOO_COMPLEX for each of depth, aliases, fields and deferred parts of `found` over
+    its limit, at
     `where` (GraphQLError's `nodes`, or `source` and `positions`)."""
     return [
         GraphQLError(
@@ -144,8 +146,8 @@ def cost_errors(found: Cost, limits: Limits, **where: Any) -> list[GraphQLError]
 
 
 def document_cost_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
-    """The operation limits' errors of every operation in the document, as the validation rule
-    reports them: checked before the rest of validation, which a document over them is spared."""
+    """The operation limits' errors of every operation in the document: checked before the rest
+    of validation, which a document over them is spared."""
     fragments = _fragments(document)
     return [
         error

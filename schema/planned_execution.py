@@ -59,7 +59,6 @@ def plan_for(executor: Executor[Any], context: OperationContext) -> None:
         fields_of_people=fields_of_people,
         check=lambda key, fetch: fetch.check(key.period, context.upstream.version),
         max_fields=context.limits.fields,
-        max_questions_per_person=context.limits.questions_per_person,
     )
     try:
         plan_operation(executor, planners, plan)
@@ -71,7 +70,7 @@ def plan_for(executor: Executor[Any], context: OperationContext) -> None:
         return
     for key, deliveries in plan.deliveries.items():
         if key not in plan.errors:
-            questions = questions_of(deliveries, planners.max_questions_per_person)
+            questions = questions_of(deliveries, context.limits.questions_per_person)
             if questions:
                 plan.questions[key] = questions
     asked = plan.question_count()

@@ -105,13 +105,13 @@ class Selected:
             return None
         return usages[0]
 
-    def fields(self, object_type: GraphQLObjectType | None = None) -> list[Selected]:
-        """The fields selected under this one, on its own type or `object_type`, as graphql-core
-        collects them for execution."""
+    def fields(self) -> list[Selected]:
+        """The fields selected under this one, on its own type, as graphql-core collects them
+        for execution."""
         definition = self.parent_type.fields.get(self.name)
         if definition is None:
             return []
-        inner = object_type or get_named_type(definition.type)
+        inner = get_named_type(definition.type)
         if not isinstance(inner, GraphQLObjectType):
             return []
         grouped = self.executor.collect_subfields(inner, self.details).grouped_field_set
@@ -144,7 +144,6 @@ class Planners:
     fields_of_people: PersonFields
     check: Callable[[QuestionKey, FetchPlan], None]
     max_fields: int
-    max_questions_per_person: int = 3
 
 
 def selection_of(
@@ -209,10 +208,10 @@ def _plan_root(
     except (GraphQLError, BadUserInput, Forbidden) as exc:
         into.roots[root.response_key] = RootPlan(error=exc)
         return answered_fields
-    into.roots[root.response_key] = RootPlan(members=members)
+    planned = into.roots[root.response_key] = RootPlan(members=members)
     if not members:
         return answered_fields
-    keys = [key for _, key in members]
+    keys = planned.keys
     person_fields = list(planners.fields_of_people(root))
     # A list of people multiplies what the selection costs: the validation's static count
     # cannot see that (`personer` with fifty numbers and a rich selection).

@@ -241,6 +241,7 @@ async def test_equal_plans_built_in_other_orders_share_one_call(fresh: Simulator
     second.ask_skv_years(None)
     second.include(Agency.TNS)
     assert first == second
+    assert repr(first) != repr(second)  # the premise: built in other orders
     lookups: list[int] = []
 
     class CountingLookups(PartCache):

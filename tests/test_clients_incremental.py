@@ -26,7 +26,7 @@ from tests.support import CASEWORKER, Simulator, facade_env, serving
 from tests.support.held import HeldTransport
 from tests.support.multipart import without_directives
 from tests.support.node import node_project
-from tests.support.queries import ARENDEVY, LISTA
+from tests.support.queries import ARENDEVY, LISTA, without_key
 from tests.support.waiting import GIVE_UP_S
 
 PEOPLE = ["198503151238", "199001011239", "198807141232", "198202201235"]
@@ -138,15 +138,6 @@ def _pour(stream: IO[str], into: queue.Queue[str | None]) -> None:
     into.put(None)
 
 
-def without_typename(value: Any) -> Any:
-    """`value` without the `__typename` Apollo Client adds to each selection for its cache."""
-    if isinstance(value, dict):
-        return {k: without_typename(v) for k, v in value.items() if k != "__typename"}
-    if isinstance(value, list):
-        return [without_typename(item) for item in value]
-    return value
-
-
 def shown_by(
     client: str, name: str, scripts: dict[str, Path], sim: Simulator
 ) -> list[dict[str, Any]]:
@@ -175,7 +166,7 @@ def shown_by(
     assert seen.waiting_at_first == operation.later
     assert len(seen.results) > 1, "nothing followed the first data"
     assert [shown["more"] for shown in seen.results] == [True] * (len(seen.results) - 1) + [False]
-    assert without_typename(seen.results[-1]["data"]) == plain["data"]
+    assert without_key(seen.results[-1]["data"], "__typename") == plain["data"]
     return seen.results
 
 
@@ -185,10 +176,13 @@ def test_a_client_shows_the_top_of_the_screen_before_the_benefits(
 ) -> None:
     shown = shown_by(client, "defer", scripts, sim)
     first, last = shown[0]["data"], shown[-1]["data"]
-    assert set(without_typename(first)["person"]) == {"arbetsformedlingen", "transportstyrelsen"}
+    assert set(without_key(first, "__typename")["person"]) == {
+        "arbetsformedlingen",
+        "transportstyrelsen",
+    }
     assert first["person"]["arbetsformedlingen"]["fornamn"] == "Tolvan"
     # The benefits merged into the same person, beside what was shown first.
-    assert set(without_typename(last)["person"]) == {
+    assert set(without_key(last, "__typename")["person"]) == {
         "arbetsformedlingen", "transportstyrelsen", "forsakringskassan", "manadssummor"
     }  # fmt: skip
     if client.startswith("apollo"):  # partial data while a fragment is pending

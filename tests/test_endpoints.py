@@ -147,3 +147,19 @@ def test_no_doc_says_a_served_path_is_missing(doc: Path) -> None:
     claims = [found.group(0) for rule in NOT_SERVED for found in rule.finditer(text)]
     wrong = [claim for claim in claims if re.search(r"`(/[^`\s]*)`", claim).group(1) in paths]
     assert wrong == [], f"{doc.name} says these are not served, but they are: {wrong}"
+
+
+def test_the_rules_read_what_the_docs_write() -> None:
+    """The checks above are not empty: the endpoint tables of operations.md and simulator.md
+    are read, and each rule for "not served" finds the sentence it is written for."""
+    assert len(documented(OPERATIONS.read_text(encoding="utf-8"))) >= 5
+    assert len(documented((OPERATIONS.parent / "simulator.md").read_text(encoding="utf-8"))) >= 3
+    samples = (
+        "no `/x` endpoint",
+        "(no `/x`)",
+        "There is no `/x` here",
+        "Nothing serves `/x`",
+        "`/x` does not exist",
+    )
+    for rule, sample in zip(NOT_SERVED, samples, strict=True):
+        assert rule.search(sample), (rule.pattern, sample)

@@ -27,6 +27,7 @@ from tests.support import (
     facade,
     facade_app,
     facade_env,
+    post_scope,
     serving,
     simulator,
 )
@@ -130,16 +131,11 @@ async def test_the_first_payload_is_sent_while_lefi_is_unanswered(sim: Simulator
     )
     app = create_app(load_settings(facade_env(sim.url)), transport=held)
     body = json.dumps({"query": SCREEN, "variables": {"period": PERIOD}}).encode()
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "query_string": b"",
-        "root_path": "", "client": ("127.0.0.1", 50000), "server": ("localhost", 80),
-        "headers": [
-            (b"host", b"localhost"), (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()), (b"accept", MULTIPART.encode()),
-            (b"x-handlaggare", CASEWORKER.encode()),
-        ],
-    }  # fmt: skip
+    scope = post_scope([
+        (b"host", b"localhost"), (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()), (b"accept", MULTIPART.encode()),
+        (b"x-handlaggare", CASEWORKER.encode()),
+    ])  # fmt: skip
     sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     done = asyncio.Event()
     requests = [{"type": "http.request", "body": body, "more_body": False}]

@@ -40,8 +40,11 @@ from lxml import etree
 from resolvers.agencies import Agency
 from resolvers.xmlread import (
     LEAF,
-    XSI_NS,
+    NIL,
+    NIL_VALUES,
     Known,
+    child,
+    children,
     stripped,
     to_bool,
     to_date,
@@ -50,8 +53,6 @@ from resolvers.xmlread import (
     unknown_content,
 )
 
-_NIL = f"{{{XSI_NS}}}nil"
-_NIL_VALUES = ("true", "1")
 UNKNOWN = "ovriga_element"
 
 
@@ -310,7 +311,7 @@ class TypeReader(Protocol):
     def __call__(self, element: etree._Element, unknown: Any = None, /) -> Any: ...
 
 
-def _children(element: etree._Element) -> dict[str, list[etree._Element]]:
+def _children(element: etree._Element) -> Children:
     """The child elements by local name, in document order (comments and processing
     instructions, whose tag is not a string, left out)."""
     found: dict[str, list[etree._Element]] = {}
@@ -324,19 +325,6 @@ def _children(element: etree._Element) -> dict[str, list[etree._Element]]:
             else:
                 held.append(item)
     return found
-
-
-def _first(element: etree._Element, name: str) -> etree._Element | None:
-    for item in element:
-        if _named(item, name):
-            return item
-    return None
-
-
-def _named(item: etree._Element, name: str) -> bool:
-    """Whether `item` is an element of this local name (not a comment or instruction)."""
-    tag = item.tag
-    return tag.__class__ is str and tag[tag.find("}") + 1 :] == name
 
 
 def _wrapper(steps: tuple[str, ...]) -> Callable[[etree._Element, Children], etree._Element | None]:
@@ -353,7 +341,7 @@ def _wrapper(steps: tuple[str, ...]) -> Callable[[etree._Element, Children], etr
             return None
         inside = found[0]
         for step in rest:
-            following = _first(inside, step)
+            following = child(inside, step)
             if following is None:
                 return None
             inside = following
@@ -387,7 +375,7 @@ def _raw(path: str) -> Reader:
 
     def nested(element: etree._Element, children: Children) -> etree._Element | None:
         inside = holder(element, children)
-        return None if inside is None else _first(inside, last)
+        return None if inside is None else child(inside, last)
 
     return nested
 
@@ -404,7 +392,7 @@ def _value(kind: Kind | Type) -> Callable[[Any], Any]:
             return None
         if found.__class__ is str:  # an attribute
             return read(found)
-        if found.get(_NIL) in _NIL_VALUES:
+        if found.get(NIL) in NIL_VALUES:
             return None
         return read(found.text or "")
 
@@ -442,11 +430,8 @@ def _elements(path: str) -> Callable[[etree._Element, Children], list[etree._Ele
         return lambda _element, children: children.get(last) or []
     holder = _wrapper(tuple(wrappers))
 
-    def nested(element: etree._Element, children: Children) -> list[etree._Element]:
-        inside = holder(element, children)
-        if inside is None:
-            return []
-        return [item for item in inside if _named(item, last)]
+    def nested(element: etree._Element, by_name: Children) -> list[etree._Element]:
+        return children(holder(element, by_name), last)
 
     return nested
 
@@ -463,7 +448,7 @@ def _items(member: Items) -> Reader:
         for source in sources[1:]:
             found = found + source(element, children)
         if skip_nil:
-            found = [item for item in found if item.get(_NIL) not in _NIL_VALUES]
+            found = [item for item in found if item.get(NIL) not in NIL_VALUES]
         return [value(item) for item in found]
 
     return items

@@ -7,8 +7,9 @@ JSON LEFI sent. Numbers are Decimal, never float, kept ones too. What LEFI did n
 never a default. The result is plain dicts keyed by python field names.
 
 Read at the speed of the wire (issue 23, docs/performance.md): the base64 is decoded without a
-copy first, the JSON is read once by msgspec (a number with a fraction or an exponent as the
-Decimal of its text; the json module reads what msgspec refuses), and each model object type is
+copy first, the JSON is read once by msgspec (over `JSON_PIECE_BYTES` a piece at a time; a
+number with a fraction or an exponent as the Decimal of its text; the json module reads what
+msgspec refuses), and each model object type is
 read by a function compiled once from the model (`normalise`), which takes the shapes LEFI sends
 on a fast path and leaves any other value to the general reading (`reference_normalise` and its
 helpers), which defines what is answered.

@@ -128,6 +128,21 @@ def answered_fields(value: Any) -> int:
     return 0
 
 
+def without_key(value: Any, key: str) -> Any:
+    """An answer (or any JSON value) with `key` left out of every object in it: what differs
+    between answers alike (`korrelationsid`, new for every SSBTEK call; Apollo's `__typename`)."""
+    if isinstance(value, dict):
+        return {k: without_key(v, key) for k, v in value.items() if k != key}
+    if isinstance(value, list):
+        return [without_key(item, key) for item in value]
+    return value
+
+
+def without_korrelationsid(value: Any) -> Any:
+    """An answer without the `korrelationsid`, which is new for every SSBTEK call."""
+    return without_key(value, "korrelationsid")
+
+
 def whole_person(schema: Any, variables: str = "$pnr: Personnummer!, $period: PeriodInput!") -> str:
     """An operation selecting every field of `Person` to the leaves (fields with a required
     argument left out), for `person(personnummer: $pnr, period: $period, arende: "A")`."""
